@@ -1,0 +1,224 @@
+"""The `factcheck` command (DESIGN §6). Exit codes: 0 clean (below --fail-on), 1 findings at or
+above --fail-on, 2 usage or input error. No traceback reaches the user unless --debug."""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+import tempfile
+import traceback
+from collections.abc import Callable
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, ParamSpec
+
+import typer
+from rich.console import Console
+
+from extractor.errors import FactcheckError, InputError
+
+app = typer.Typer(
+    name="factcheck",
+    help="Vérifie les chiffres et les noms des publications beta.gouv.fr (bilans, communiqués).",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+P = ParamSpec("P")
+
+
+class OutputFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+class FailOn(StrEnum):
+    error = "error"
+    warning = "warning"
+    info = "info"
+    never = "never"
+
+
+def _err_console() -> Console:
+    return Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def _fail(message: str) -> typer.Exit:
+    _err_console().print(f"[bold red]erreur[/] {message}", markup=True)
+    return typer.Exit(EXIT_ERROR)
+
+
+def guarded(func: Callable[P, None]) -> Callable[P, None]:
+    """Turns the errors a user can cause into one clear line on stderr and exit code 2."""
+
+    @functools.wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> None:
+        debug = "--debug" in sys.argv
+        try:
+            func(*args, **kwargs)
+        except FactcheckError as exc:
+            if debug:
+                traceback.print_exc()
+            if isinstance(exc, InputError):
+                hint = f" ({exc.hint})" if exc.hint else ""
+                raise _fail(f"{exc.path} : {exc.message}{hint}") from None
+            raise _fail(str(exc)) from None
+
+    return wrapper
+
+
+def write_atomic(path: Path, data: bytes, inputs: list[str] | None = None) -> None:
+    """Writes an output file through a temporary file and a rename; refuses to overwrite an input."""
+    target = path.resolve()
+    for name in inputs or []:
+        if Path(name).exists() and Path(name).resolve() == target:
+            raise FactcheckError(f"{path}: refus d'écraser un fichier d'entrée (choisir un autre fichier de sortie)")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+@app.command()
+@guarded
+def check(
+    paths: Annotated[list[str], typer.Argument(help="Fichiers ou dossiers à vérifier.", show_default=False)],
+    output_format: Annotated[
+        OutputFormat, typer.Option("--format", "-f", help="Format de sortie.")
+    ] = OutputFormat.text,
+    fail_on: Annotated[
+        FailOn, typer.Option(help="Sévérité à partir de laquelle le code de sortie est 1.")
+    ] = FailOn.error,
+    rules: Annotated[
+        list[str] | None, typer.Option("--rule", "-r", help="Ne lancer que ces règles (id ou famille, ex. text/).")
+    ] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Écrire le rapport dans ce fichier.")] = None,
+    debug: Annotated[bool, typer.Option(help="Afficher les traces Python des erreurs internes.")] = False,
+) -> None:
+    """Vérifie des documents et liste les incohérences trouvées."""
+    from extractor import checks
+    from extractor.pipeline import check_paths
+
+    if rules:
+        known = checks.rules()
+        unknown = [r for r in rules if not any(k == r or k.startswith(r.rstrip("/") + "/") for k in known)]
+        if unknown:
+            raise _fail(f"règle inconnue : {', '.join(unknown)} (règles : {', '.join(known)})")
+    report = check_paths(paths, rules, debug=debug)
+    if output_format == OutputFormat.json:
+        data = report.model_dump_json(indent=2).encode() + b"\n"
+        if output:
+            write_atomic(output, data, paths)
+        else:
+            sys.stdout.buffer.write(data)
+            sys.stdout.flush()
+    else:
+        from extractor.report.text import render
+
+        if output:
+            console = Console(record=True, width=120, file=open(os.devnull, "w"))  # noqa: SIM115
+            render(report, console)
+            write_atomic(output, console.export_text().encode(), paths)
+        else:
+            render(report, Console(highlight=False, soft_wrap=True))
+    if report.errors:
+        for error in report.errors:
+            hint = f" ({error.hint})" if error.hint else ""
+            if output_format == OutputFormat.json or output:
+                _err_console().print(f"[bold red]erreur[/] {error.path} : {error.message}{hint}")
+        raise typer.Exit(EXIT_ERROR)
+    if fail_on != FailOn.never:
+        threshold = {"error": 3, "warning": 2, "info": 1}[fail_on.value]
+        if any(f.severity.rank >= threshold for f in report.findings):
+            raise typer.Exit(EXIT_FINDINGS)
+
+
+@app.command()
+@guarded
+def repair(
+    file: Annotated[str, typer.Argument(help="Fichier texte (.md, .txt, .html) à réparer.", show_default=False)],
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Écrire le texte réparé dans ce fichier.")
+    ] = None,
+) -> None:
+    """Répare l'encodage d'un fichier texte (mojibake) et écrit le texte réparé ; l'original n'est jamais modifié."""
+    from extractor.ingest import detect_format, read_file
+    from extractor.repair import decode
+    from extractor.repair import repair as fix
+
+    fmt = detect_format(file)
+    if fmt in ("pdf", "docx"):
+        raise _fail(f"{file} : « repair » lit les fichiers texte (.md, .txt, .html), pas les fichiers .{fmt}")
+    text, _ = decode(read_file(file), file)
+    result = fix(text)
+    payload = result.text.encode("utf-8")
+    if output:
+        write_atomic(output, payload, [file])
+    else:
+        sys.stdout.buffer.write(payload)
+        sys.stdout.flush()
+    how = f" ({result.explanation})" if result.explanation else ""
+    _err_console().print(f"{file} : {len(result.spans)} passage(s) réparé(s){how}")
+
+
+@app.command()
+@guarded
+def ingest(
+    file: Annotated[str, typer.Argument(help="Document à lire.", show_default=False)],
+    output_format: Annotated[
+        OutputFormat, typer.Option("--format", "-f", help="Format de sortie.")
+    ] = OutputFormat.text,
+) -> None:
+    """Montre le document structuré tel que factcheck le lit (blocs, emplacements) : pour déboguer les lecteurs."""
+    from extractor.ingest import load
+
+    doc = load(file)
+    if output_format == OutputFormat.json:
+        sys.stdout.buffer.write(doc.model_dump_json(indent=2).encode() + b"\n")
+        return
+    console = Console(highlight=False, soft_wrap=True)
+    console.print(
+        f"[bold]{doc.path}[/] format={doc.format} encodage={doc.encoding or '-'} titre={doc.title!r} "
+        f"date={doc.date} blocs={len(doc.blocks)} réparations={len(doc.repairs)}"
+        + (f" pages={doc.pages}" if doc.pages else ""),
+        markup=True,
+    )
+    for block in doc.blocks:
+        loc = block.location
+        where = (f"p{loc.page} " if loc.page else "") + f"{loc.line}:{loc.column}"
+        extra = []
+        if block.parent is not None:
+            extra.append(f"parent={block.parent}")
+        if block.table is not None:
+            extra.append(f"table={block.table} r{block.row}c{block.col}")
+        if block.row_header:
+            extra.append(f"ligne={block.row_header[:40]!r}")
+        if block.column_header:
+            extra.append(f"colonne={block.column_header!r}")
+        if block.field:
+            extra.append(f"champ={block.field}")
+        meta = f" [{' '.join(extra)}]" if extra else ""
+        console.print(f"{block.id:>4} {where:>10} {block.kind.value:<12}{meta} {block.text}", markup=False)
+
+
+def main() -> None:
+    debug = "--debug" in sys.argv
+    try:
+        app(standalone_mode=True)
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except Exception as exc:
+        if debug:
+            traceback.print_exc()
+        _err_console().print(
+            f"[bold red]erreur interne[/] {type(exc).__name__}: {exc} (relancer avec --debug et signaler le problème)"
+        )
+        sys.exit(EXIT_ERROR)

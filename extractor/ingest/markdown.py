@@ -1,0 +1,351 @@
+"""Markdown with YAML front matter (Jekyll posts and pages).
+
+Front-matter text fields become `front_matter` blocks and `date` the document date; the body is
+parsed with markdown-it-py (CommonMark + tables), whose block tokens carry their source lines:
+headings, paragraphs, nested list items with their parent item, table cells with row and column
+headers, and embedded HTML (visible text only, through the HTML reader).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+import yaml
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from extractor.errors import InputError
+from extractor.ingest.html import extract_html
+from extractor.models import BlockKind, Document, Span
+from extractor.structure import BlockBuilder, TextBuffer, normalize_ws
+from extractor.textmap import LineIndex
+
+_FENCE = re.compile(r"^---[ \t]*$")
+_FENCE_END = re.compile(r"^(?:---|\.\.\.)[ \t]*$")
+_HTML_TAG = re.compile(r"^<\s*(/?)\s*([a-zA-Z][\w-]*)")
+_FOOTNOTE_MARK = re.compile(r"^\s*\d{1,2}\s*$")
+# Front-matter keys that hold layout, paths or identifiers rather than text for readers.
+_NOT_TEXT_KEYS = {
+    "layout",
+    "permalink",
+    "sidebar",
+    "redirect_from",
+    "redirect_to",
+    "image",
+    "images",
+    "img",
+    "file",
+    "files",
+    "lang",
+    "locale",
+    "ref",
+    "slug",
+    "id",
+    "uid",
+    "date",
+    "url",
+    "link",
+    "href",
+    "published",
+    "draft",
+    "template",
+    "class",
+    "type",
+    "style",
+    "thumbnail",
+    "hero_image",
+    "une-ou-diaporama",
+    "order",
+    "weight",
+}
+_MAX_YAML_ALIASES = 100
+
+
+def split_front_matter(text: str, path: str) -> tuple[dict[str, Any], int, int]:
+    """Returns (metadata, offset where the YAML starts, offset where the body starts).
+    A document without front matter returns ({}, 0, 0)."""
+    lines = text.splitlines(keepends=True)
+    if not lines or not _FENCE.match(lines[0].rstrip("\r\n")):
+        return {}, 0, 0
+    offset = len(lines[0])
+    yaml_start = offset
+    for line in lines[1:]:
+        if _FENCE_END.match(line.rstrip("\r\n")):
+            source = text[yaml_start:offset]
+            return _load_yaml(source, path), yaml_start, offset + len(line)
+        offset += len(line)
+    raise InputError(
+        path,
+        "front matter YAML non fermé : la ligne 1 ouvre un bloc « --- » qui n'est jamais refermé",
+        "ajouter une ligne « --- » après les métadonnées",
+        code="front_matter",
+    )
+
+
+def _load_yaml(source: str, path: str) -> dict[str, Any]:
+    if source.count("*") > _MAX_YAML_ALIASES and len(re.findall(r"(?<![\w*])\*[\w-]+", source)) > _MAX_YAML_ALIASES:
+        raise InputError(path, "front matter YAML refusé : trop d'alias (« *ancre »)", code="front_matter")
+    try:
+        data = yaml.safe_load(source)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" ligne {mark.line + 2}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise InputError(
+            path,
+            f"front matter YAML mal formé ({where.strip() or 'en tête'} : {problem})",
+            "corriger la syntaxe YAML entre les deux lignes « --- »",
+            code="front_matter",
+        ) from exc
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise InputError(
+            path,
+            "front matter YAML mal formé : attendu des paires « clé: valeur »",
+            code="front_matter",
+        )
+    return data
+
+
+def _front_date(value: object) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        match = re.match(r"\s*(\d{4})-(\d{2})-(\d{2})", value)
+        if match:
+            try:
+                return dt.date(*map(int, match.groups()))
+            except ValueError:
+                return None
+    return None
+
+
+def _text_fields(meta: dict[str, Any], prefix: str = "") -> list[tuple[str, str]]:
+    """(field, text) for every front-matter value a reader sees as text."""
+    out: list[tuple[str, str]] = []
+    for key, value in meta.items():
+        name = f"{prefix}{key}"
+        if str(key).lower() in _NOT_TEXT_KEYS:
+            continue
+        if isinstance(value, str):
+            if _is_text(value):
+                out.append((name, value))
+        elif isinstance(value, list):
+            for item in value:
+                if isinstance(item, str) and _is_text(item):
+                    out.append((name, item))
+                elif isinstance(item, dict):
+                    out.extend(_text_fields(item, f"{name}."))
+        elif isinstance(value, dict):
+            out.extend(_text_fields(value, f"{name}."))
+    return out
+
+
+def _is_text(value: str) -> bool:
+    value = value.strip()
+    return bool(re.search(r"[^\W\d_]", value)) and not re.match(r"^(?:/|https?://|mailto:|\w+\.(?:html|md)$)", value)
+
+
+def find_words(text: str, needle: str, start: int, end: int) -> tuple[int, int] | None:
+    """Finds `needle` in text[start:end], allowing any white space or YAML quoting between words."""
+    words = needle.split()
+    if not words:
+        return None
+    pattern = r"[\s\"'>|]+".join(re.escape(w) for w in words)
+    match = re.compile(pattern).search(text, start, end)
+    return (match.start(), match.end()) if match else None
+
+
+def read_markdown(doc: Document) -> Document:
+    text = doc.text
+    meta, yaml_start, body_start = split_front_matter(text, doc.path)
+    builder = BlockBuilder(doc)
+    if meta:
+        doc.date = _front_date(meta.get("date"))
+        title = meta.get("title")
+        doc.title = normalize_ws(title) if isinstance(title, str) else None
+        cursor = yaml_start
+        for name, value in _text_fields(meta):
+            found = find_words(text, value, cursor, body_start)
+            if found is None:
+                key = re.compile(rf"^\s*-?\s*{re.escape(name.split('.')[-1])}\s*:", re.M).search(
+                    text, yaml_start, body_start
+                )
+                found = (key.start(), key.end()) if key else (yaml_start, yaml_start)
+            else:
+                cursor = found[1]
+            builder.add(BlockKind.front_matter, value, found[0], found[1], field=name)
+    # Blank out the front matter, keeping its line breaks, so markdown-it's line numbers match.
+    body = "\n" * text.count("\n", 0, body_start) + text[body_start:]
+    _walk(builder, body, LineIndex(text))
+    if doc.title is None:
+        doc.title = next((b.text for b in doc.blocks if b.kind == BlockKind.heading), None)
+    return doc
+
+
+_MD = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+
+
+def _walk(builder: BlockBuilder, body: str, lines: LineIndex) -> None:
+    tokens = _MD.parse(body)
+    doc_text = builder.doc.text
+    items: list[dict[str, Any]] = []  # open list items: {"block": id | None}
+    table: dict[str, Any] | None = None
+    row_map: list[int] | None = None
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        kind = tok.type
+        if kind == "list_item_open":
+            items.append({"block": None})
+        elif kind == "list_item_close":
+            items.pop()
+        elif kind == "heading_open":
+            inline = tokens[i + 1]
+            start, end = _span(lines, tok.map)
+            text, spans = _inline(inline)
+            builder.heading(int(tok.tag[1]), text, start, end, spans=spans)
+            i += 2
+        elif kind == "paragraph_open":
+            inline = tokens[i + 1]
+            start, end = _span(lines, inline.map or tok.map)
+            text, spans = _inline(inline)
+            if items and items[-1]["block"] is None:
+                parent = next((it["block"] for it in reversed(items[:-1]) if it["block"] is not None), None)
+                block = builder.add(
+                    BlockKind.list_item, text, start, end, spans=spans, parent=parent, level=len(items) - 1
+                )
+                if block is not None:
+                    items[-1]["block"] = block.id
+            else:
+                parent = items[-1]["block"] if items else None
+                builder.add(BlockKind.paragraph, text, start, end, spans=spans, parent=parent)
+            i += 2
+        elif kind == "html_block":
+            start, _ = _span(lines, tok.map)
+            base = lines.line_start(tok.map[0] + 1) if tok.map else start
+            extract_html(builder, tok.content, base, heading_offset=builder.current_level)
+        elif kind == "table_open":
+            table = {"index": builder.new_table(), "headers": [], "row": -1, "in_head": False}
+        elif kind == "table_close":
+            table = None
+        elif kind == "thead_open" and table is not None:
+            table["in_head"] = True
+        elif kind == "thead_close" and table is not None:
+            table["in_head"] = False
+        elif kind == "tr_open" and table is not None:
+            table["row"] += 1
+            table["col"] = -1
+            table["row_header"] = None
+            row_map = tok.map
+        elif kind in ("th_open", "td_open") and table is not None:
+            table["col"] += 1
+            inline = tokens[i + 1]
+            text, spans = _inline(inline)
+            start, end = _cell_span(doc_text, lines, row_map, table["col"])
+            col = table["col"]
+            if table["in_head"]:
+                table["headers"].append(normalize_ws(text))
+                builder.add(
+                    BlockKind.table_cell, text, start, end, spans=spans, table=table["index"], row=table["row"], col=col
+                )
+            else:
+                if col == 0:
+                    table["row_header"] = normalize_ws(text) or None
+                headers = table["headers"]
+                builder.add(
+                    BlockKind.table_cell,
+                    text,
+                    start,
+                    end,
+                    spans=spans,
+                    table=table["index"],
+                    row=table["row"],
+                    col=col,
+                    row_header=table["row_header"] if col > 0 else None,
+                    column_header=(headers[col] if col < len(headers) else None) or None,
+                )
+            i += 2
+        i += 1
+
+
+def _span(lines: LineIndex, token_map: list[int] | None) -> tuple[int, int]:
+    if not token_map:
+        return 0, 0
+    start = lines.line_start(token_map[0] + 1)
+    end = lines.line_start(token_map[1] + 1) if token_map[1] < len(lines.starts) else lines.length
+    if token_map[1] >= len(lines.starts):
+        end = lines.length
+    return start, max(start, end)
+
+
+def _cell_span(text: str, lines: LineIndex, row_map: list[int] | None, col: int) -> tuple[int, int]:
+    """Offsets of the col-th cell of a pipe-table row."""
+    start, end = _span(lines, row_map)
+    line = text[start:end].rstrip("\n")
+    cells: list[tuple[int, int]] = []
+    pos = 0
+    stripped = line.strip()
+    lead = len(line) - len(line.lstrip())
+    if stripped.startswith("|"):
+        pos = lead + 1
+    for match in re.finditer(r"(?<!\\)\|", line):
+        if match.start() < pos:
+            continue
+        cells.append((pos, match.start()))
+        pos = match.end()
+    if pos < len(line.rstrip()):
+        cells.append((pos, len(line)))
+    if col < len(cells):
+        s, e = cells[col]
+        return start + s, start + e
+    return start, start + len(line)
+
+
+def _inline(token: Token) -> tuple[str, list[Span]]:
+    """The visible text of an inline token, with link / bold / italic / code spans."""
+    buf = TextBuffer()
+    sup_start: int | None = None
+    for child in token.children or []:
+        t = child.type
+        if t == "text":
+            buf.write(child.content)
+        elif t in ("softbreak", "hardbreak"):
+            buf.write(" ")
+        elif t == "code_inline":
+            buf.open("code")
+            buf.write(child.content)
+            buf.close("code")
+        elif t == "strong_open":
+            buf.open("strong")
+        elif t == "strong_close":
+            buf.close("strong")
+        elif t == "em_open":
+            buf.open("em")
+        elif t == "em_close":
+            buf.close("em")
+        elif t == "link_open":
+            href = child.attrs.get("href")
+            buf.open("link", str(href) if href is not None else None)
+        elif t == "link_close":
+            buf.close("link")
+        elif t == "html_inline":
+            match = _HTML_TAG.match(child.content)
+            if not match:
+                continue
+            closing, tag = match.group(1), match.group(2).lower()
+            if tag == "br":
+                buf.write(" ")
+            elif tag == "sup" and not closing:
+                sup_start = buf.length
+            elif tag == "sup" and closing and sup_start is not None:
+                text = buf.text
+                if _FOOTNOTE_MARK.match(text[sup_start:]):  # footnote call, not part of the sentence
+                    buf.parts, buf.length = [text[:sup_start]], sup_start
+                sup_start = None
+    return buf.take()

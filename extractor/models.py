@@ -1,0 +1,252 @@
+"""The data model shared by every stage (DESIGN §3).
+
+Everything that crosses a boundary (reader -> checks -> report, CLI, API) is one of these
+pydantic v2 models. Offsets (`start`, `end`) are character offsets into `Document.text`, the
+repaired text; `Location` always points into the *original* file (original line and column,
+or PDF page and bbox), so that a finding can be shown where the user will look for it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
+
+
+class Severity(StrEnum):
+    error = "error"
+    warning = "warning"
+    info = "info"
+
+    @property
+    def rank(self) -> int:
+        return {"info": 1, "warning": 2, "error": 3}[self.value]
+
+
+class BlockKind(StrEnum):
+    front_matter = "front_matter"
+    heading = "heading"
+    paragraph = "paragraph"
+    list_item = "list_item"
+    table_cell = "table_cell"
+
+
+class Qualifier(StrEnum):
+    exact = "exact"
+    lower_bound = "lower_bound"
+    upper_bound = "upper_bound"
+    approximate = "approximate"
+
+
+class Location(BaseModel):
+    """A place in the original file. Lines and columns are 1-based; `end_*` is inclusive of the
+    last character's line and exclusive of its column (like SARIF's endColumn).
+
+    For PDF documents `line`/`column` count lines and characters in the page's reading-order
+    text (what `factcheck ingest` prints for that page), and `page` (1-based) and `bbox`
+    (x0, top, x1, bottom in PDF points, origin top-left) give the place on the page.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    path: str
+    line: int = Field(ge=1)
+    column: int = Field(ge=1)
+    end_line: int = Field(ge=1)
+    end_column: int = Field(ge=1)
+    page: int | None = Field(default=None, ge=1)
+    bbox: tuple[float, float, float, float] | None = None
+
+
+class Repair(BaseModel):
+    """One span changed by the encoding repair: `before` (as in the original file) became `after`.
+    `start`/`end` are offsets of `after` in `Document.text`; `orig_start`/`orig_end` are offsets
+    of `before` in the decoded original text."""
+
+    location: Location
+    before: str
+    after: str
+    kind: str = "mojibake"
+    start: int
+    end: int
+    orig_start: int
+    orig_end: int
+
+
+class Span(BaseModel):
+    """Inline markup inside a block's text (offsets into `Block.text`): links, bold, italics.
+    Link texts and bold texts are where names of services are written."""
+
+    kind: Literal["link", "strong", "em", "code"]
+    start: int
+    end: int
+    href: str | None = None
+
+
+class Block(BaseModel):
+    """A unit of text with its place in the document's structure."""
+
+    id: int
+    kind: BlockKind
+    text: str
+    location: Location
+    start: int = Field(description="offset of the block's source in Document.text")
+    end: int
+    heading_path: list[str] = Field(default_factory=list)
+    parent: int | None = Field(default=None, description="id of the enclosing list item")
+    level: int | None = Field(default=None, description="heading level, or list nesting depth (0 = top)")
+    field: str | None = Field(default=None, description="front-matter key, for front_matter blocks")
+    table: int | None = Field(default=None, description="table number in the document, for table cells")
+    row: int | None = None
+    col: int | None = None
+    row_header: str | None = None
+    column_header: str | None = None
+    spans: list[Span] = Field(default_factory=list)
+
+
+class Document(BaseModel):
+    id: str = Field(description="stable id: the first 16 hex digits of the sha256 of the original bytes")
+    path: str
+    format: Literal["markdown", "text", "html", "pdf", "docx"]
+    encoding: str | None = Field(default=None, description="detected encoding of a text file")
+    title: str | None = None
+    date: dt.date | None = None
+    sha256: str
+    text: str = Field(description="the repaired text the blocks point into")
+    blocks: list[Block] = Field(default_factory=list)
+    repairs: list[Repair] = Field(default_factory=list)
+    pages: int | None = None
+    repair_explanation: str | None = Field(
+        default=None, description="how the text was repaired, e.g. 'UTF-8 lu comme Mac Roman'"
+    )
+    page_starts: list[int] = Field(
+        default_factory=list, description="for paged formats: offset in `text` where each page begins"
+    )
+
+    _locator: object | None = PrivateAttr(default=None)
+
+    def locate(self, start: int, end: int, bbox: tuple[float, float, float, float] | None = None) -> Location:
+        """The original-file location of `text[start:end]`."""
+        from extractor.textmap import Locator
+
+        if self._locator is None:
+            self._locator = Locator(
+                self.text,
+                [(r.start, r.end, r.orig_start, r.orig_end, r.before) for r in self.repairs],
+                self.page_starts,
+            )
+        loc = self._locator
+        assert isinstance(loc, Locator)
+        page, line, col = loc.position(start)
+        _, end_line, end_col = loc.position(max(start, end), is_end=True)
+        return Location(
+            path=self.path, line=line, column=col, end_line=end_line, end_column=end_col, page=page, bbox=bbox
+        )
+
+    def block(self, block_id: int) -> Block:
+        return self.blocks[block_id]
+
+    def ancestors(self, block: Block) -> list[Block]:
+        """The enclosing list items of a block, nearest first."""
+        chain: list[Block] = []
+        seen: set[int] = set()
+        while block.parent is not None and block.parent not in seen:
+            seen.add(block.parent)
+            block = self.blocks[block.parent]
+            chain.append(block)
+        return chain
+
+
+class Quantity(BaseModel):
+    value: Decimal
+    unit: str | None = None
+    qualifier: Qualifier = Qualifier.exact
+    is_delta: bool = False
+    raw: str
+
+
+class Claim(BaseModel):
+    quantity: Quantity
+    metric_text: str
+    metric_id: str | None = None
+    scope_id: str | None = None
+    period: str | None = None
+    location: Location
+    sentence: str
+
+
+class EntityMention(BaseModel):
+    text: str
+    label: str
+    entity_id: str | None = None
+    score: float = 1.0
+    location: Location
+
+
+class Evidence(BaseModel):
+    location: Location
+    quote: str
+    value: Decimal | None = None
+
+
+class Finding(BaseModel):
+    rule: str
+    severity: Severity
+    message_fr: str
+    evidence: list[Evidence]
+    suggestion: str | None = None
+    fingerprint: str = ""
+
+
+class InputErrorInfo(BaseModel):
+    """A file that could not be read: the run goes on, and the error is reported."""
+
+    path: str
+    message: str
+    hint: str | None = None
+
+
+class DocumentSummary(BaseModel):
+    path: str
+    id: str
+    format: str
+    encoding: str | None = None
+    title: str | None = None
+    date: dt.date | None = None
+    sha256: str
+    blocks: int
+    repairs: int
+    pages: int | None = None
+
+
+class Stats(BaseModel):
+    files: int = 0
+    documents: int = 0
+    errors: int = 0
+    findings: dict[str, int] = Field(default_factory=lambda: {"error": 0, "warning": 0, "info": 0})
+    seconds: float = 0.0
+
+
+class Report(BaseModel):
+    documents: list[DocumentSummary] = Field(default_factory=list)
+    findings: list[Finding] = Field(default_factory=list)
+    errors: list[InputErrorInfo] = Field(default_factory=list)
+    stats: Stats = Field(default_factory=Stats)
+
+
+def summarise(doc: Document) -> DocumentSummary:
+    return DocumentSummary(
+        path=doc.path,
+        id=doc.id,
+        format=doc.format,
+        encoding=doc.encoding,
+        title=doc.title,
+        date=doc.date,
+        sha256=doc.sha256,
+        blocks=len(doc.blocks),
+        repairs=len(doc.repairs),
+        pages=doc.pages,
+    )

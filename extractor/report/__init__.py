@@ -1,0 +1,1 @@
+"""Renderers: they present a Report; they decide nothing about what is wrong."""

@@ -1,0 +1,162 @@
+"""Building blocks: every reader turns its format's structure into `Block`s through this builder,
+so that heading paths, list parents, table headers and locations are computed one way."""
+
+from __future__ import annotations
+
+import re
+
+from extractor.models import Block, BlockKind, Document, Span
+
+_WS = re.compile(r"[ \t\r\n\f\v]+")
+_HAS_CONTENT = re.compile(r"\w")
+
+
+def normalize_ws(text: str) -> str:
+    """Collapses runs of ordinary white space; keeps U+00A0 and U+202F, which are thousands
+    separators in French numbers."""
+    return _WS.sub(" ", text).strip()
+
+
+class BlockBuilder:
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self._headings: list[tuple[int, str]] = []
+        self._tables = 0
+
+    def new_table(self) -> int:
+        """A document-wide table number (1-based), shared by all the readers of one document."""
+        self._tables += 1
+        return self._tables
+
+    @property
+    def current_level(self) -> int:
+        """Level of the innermost open heading (0 at the top of the document)."""
+        return self._headings[-1][0] if self._headings else 0
+
+    @property
+    def heading_path(self) -> list[str]:
+        return [text for _, text in self._headings]
+
+    def heading(self, level: int, text: str, start: int, end: int, spans: list[Span] | None = None) -> Block | None:
+        text = normalize_ws(text)
+        if not _HAS_CONTENT.search(text):
+            return None
+        while self._headings and self._headings[-1][0] >= level:
+            self._headings.pop()
+        block = self.add(BlockKind.heading, text, start, end, level=level, spans=spans)
+        self._headings.append((level, text))
+        return block
+
+    def add(
+        self,
+        kind: BlockKind,
+        text: str,
+        start: int,
+        end: int,
+        *,
+        spans: list[Span] | None = None,
+        bbox: tuple[float, float, float, float] | None = None,
+        **extra: object,
+    ) -> Block | None:
+        """Appends a block unless its text has no letter or digit. `start`/`end` are offsets of
+        the block's source in `doc.text`."""
+        clean = normalize_ws(text)
+        if not _HAS_CONTENT.search(clean):
+            return None
+        if spans and clean != text:
+            spans = _remap_spans(text, clean, spans)
+        start, end = _trim(self.doc.text, start, end)
+        block = Block(
+            id=len(self.doc.blocks),
+            kind=kind,
+            text=clean,
+            location=self.doc.locate(start, end, bbox),
+            start=start,
+            end=end,
+            heading_path=self.heading_path if kind != BlockKind.heading else self.heading_path[:],
+            spans=spans or [],
+            **extra,  # type: ignore[arg-type]
+        )
+        self.doc.blocks.append(block)
+        return block
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start] in " \t\r\n":
+        start += 1
+    while end > start and text[end - 1] in " \t\r\n":
+        end -= 1
+    return start, end
+
+
+def _remap_spans(raw: str, clean: str, spans: list[Span]) -> list[Span]:
+    """Moves span offsets from the raw text to its whitespace-normalised form."""
+    mapping: list[int] = []
+    ci = 0
+    lead = len(raw) - len(raw.lstrip(" \t\r\n\f\v"))
+    i = 0
+    while i < len(raw):
+        if i < lead:
+            mapping.append(0)
+            i += 1
+            continue
+        ch = raw[i]
+        if ch in " \t\r\n\f\v":
+            j = i
+            while j < len(raw) and raw[j] in " \t\r\n\f\v":
+                mapping.append(min(ci, len(clean)))
+                j += 1
+            ci += 1
+            i = j
+            continue
+        mapping.append(min(ci, len(clean)))
+        ci += 1
+        i += 1
+    mapping.append(len(clean))
+
+    def at(offset: int) -> int:
+        return mapping[max(0, min(offset, len(mapping) - 1))]
+
+    out = []
+    for span in spans:
+        s, e = at(span.start), at(span.end)
+        while e > s and e <= len(clean) and clean[e - 1] == " ":
+            e -= 1
+        if e > s:
+            out.append(span.model_copy(update={"start": s, "end": e}))
+    return out
+
+
+class TextBuffer:
+    """Accumulates inline text and its markup spans, as readers walk inline content."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.length = 0
+        self.spans: list[Span] = []
+        self._open: list[tuple[str, int, str | None]] = []
+
+    def write(self, text: str) -> None:
+        if text:
+            self.parts.append(text)
+            self.length += len(text)
+
+    def open(self, kind: str, href: str | None = None) -> None:
+        self._open.append((kind, self.length, href))
+
+    def close(self, kind: str) -> None:
+        for i in range(len(self._open) - 1, -1, -1):
+            if self._open[i][0] == kind:
+                _, start, href = self._open.pop(i)
+                if self.length > start:
+                    self.spans.append(Span(kind=kind, start=start, end=self.length, href=href))  # type: ignore[arg-type]
+                return
+
+    @property
+    def text(self) -> str:
+        return "".join(self.parts)
+
+    def take(self) -> tuple[str, list[Span]]:
+        text, spans = self.text, sorted(self.spans, key=lambda s: (s.start, -s.end))
+        self.parts, self.length, self.spans, self._open = [], 0, [], []
+        return text, spans
