@@ -66,6 +66,7 @@ class BlockBuilder:
         if spans and clean != text:
             spans = _remap_spans(text, clean, spans)
         start, end = _trim(self.doc.text, start, end)
+        start = _content_start(self.doc.text, start, end, clean)
         block = Block(
             id=len(self.doc.blocks),
             kind=kind,
@@ -87,6 +88,18 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     while end > start and text[end - 1] in " \t\r\n":
         end -= 1
     return start, end
+
+
+_FIRST_WORD = re.compile(r"\w[\w.,\u00a0\u202f-]{0,15}")
+
+
+def _content_start(text: str, start: int, end: int, clean: str) -> int:
+    """Moves a block's start past leading markup (list bullets, "**[", "| ") to its first word."""
+    first = _FIRST_WORD.search(clean)
+    if first is None:
+        return start
+    pos = text.find(first.group(0), start, min(end, start + 64))
+    return pos if pos != -1 and not text[start:pos].strip(" \t-*+>#|[_`>0123456789.)") else start
 
 
 def _remap_spans(raw: str, clean: str, spans: list[Span]) -> list[Span]:

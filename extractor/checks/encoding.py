@@ -22,12 +22,13 @@ def _word_around(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _repair_quote(doc: Document, repair: Repair) -> str:
+def _repair_evidence(doc: Document, repair: Repair) -> Evidence:
+    """The repaired word, quoted as it was and as it is, located in the original file."""
     start, end = _word_around(doc.text, repair.start, repair.end)
     start, end = max(start, repair.start - 30), min(end, repair.end + 30)
     fixed = doc.text[start:end]
     original = fixed[: repair.start - start] + repair.before + fixed[repair.end - start :]
-    return f"{original} → {fixed}"
+    return Evidence(location=doc.locate(start, end), quote=f"{original} → {fixed}")
 
 
 @rule(
@@ -42,7 +43,7 @@ def mojibake_repaired(doc: Document, ctx: Context) -> Iterator[Finding]:
     n = len(doc.repairs)
     lines = len({r.location.line for r in doc.repairs})
     how = f" ({doc.repair_explanation})" if doc.repair_explanation else ""
-    evidence = [Evidence(location=r.location, quote=_repair_quote(doc, r)) for r in doc.repairs[:MAX_EVIDENCE]]
+    evidence = [_repair_evidence(doc, r) for r in doc.repairs[:MAX_EVIDENCE]]
     examples = ", ".join("« " + e.quote.replace(" → ", " » → « ") + " »" for e in evidence[:3])
     yield Finding(
         rule="encoding/mojibake-repaired",

@@ -1,0 +1,138 @@
+"""Encoding detection and mojibake repair (acceptance 1)."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from extractor.cli import app
+from extractor.errors import InputError
+from extractor.repair import decode, diff_spans, repair, residual_mojibake
+from tests.conftest import A_PROPOS, BILAN_2021, BILAN_2024, PRESS_RELEASE, RAPPORT_2017
+
+runner = CliRunner()
+CLEAN = [PRESS_RELEASE, BILAN_2021, A_PROPOS, RAPPORT_2017]
+
+
+def test_repair_command_restores_bilan_2024_exactly() -> None:
+    raw = BILAN_2024.read_text(encoding="utf-8")
+    expected = raw.encode("mac_roman").decode("utf-8")
+    result = runner.invoke(app, ["repair", str(BILAN_2024)])
+    assert result.exit_code == 0
+    assert result.stdout_bytes == expected.encode("utf-8")
+    # the line with the money-bag emoji, which a line-by-line repair gets wrong
+    assert "- 💰 un co-financement et soutien de la DINUM" in result.stdout_bytes.decode("utf-8")
+    assert "üí∞" in raw
+
+
+@pytest.mark.parametrize("path", CLEAN, ids=lambda p: p.name)
+def test_repair_is_identity_on_clean_documents(path) -> None:  # noqa: ANN001
+    result = runner.invoke(app, ["repair", str(path)])
+    assert result.exit_code == 0
+    assert result.stdout_bytes == path.read_bytes()
+
+
+def test_repair_to_file_never_overwrites_the_input(tmp_path) -> None:  # noqa: ANN001
+    source = tmp_path / "page.md"
+    source.write_bytes(BILAN_2024.read_bytes())
+    result = runner.invoke(app, ["repair", str(source), "-o", str(source)])
+    assert result.exit_code == 2
+    assert "écraser" in result.stderr
+    assert source.read_bytes() == BILAN_2024.read_bytes()
+    out = tmp_path / "fixed.md"
+    assert runner.invoke(app, ["repair", str(source), "-o", str(out)]).exit_code == 0
+    assert "présentation" in out.read_text(encoding="utf-8")
+    assert source.read_bytes() == BILAN_2024.read_bytes()
+
+
+def test_repair_spans_point_at_the_original_text() -> None:
+    raw = BILAN_2024.read_text(encoding="utf-8")
+    result = repair(raw)
+    assert result.explanation == "texte UTF-8 lu comme Mac Roman"
+    assert len(result.spans) > 500
+    for span in result.spans:
+        assert raw[span.orig_start : span.orig_end] == span.before
+        assert result.text[span.start : span.end] == span.after
+    first = result.spans[0]
+    assert (first.before, first.after) == ("√©", "é")
+
+
+def test_legitimate_typography_is_kept() -> None:
+    text = "L’État « dévoile » “le bilan” : 1\u00a0200 membres, 5\u202f869\u202f442 €, lʼannée — coût 0,90 €…"
+    assert repair(text).text == text
+
+
+WORDS = [
+    "l’État", "«", "»", "“bilan”", "lʼannée", "où", "à", "déjà", "Élysée", "cœur", "œuvre", "ça", "Noël", "naïf",
+    "1\u00a0200", "5\u202f869\u202f442\u00a0€", "45,5\u00a0%", "—", "–", "…", "+47 %", "2,48 M€", "n°352",
+    "d’intérêt", "général", "Startups", "d’État", "pérennisés", "(+40)", "«\u00a0PLF\u00a0»", "😀", "🎯", "\n",
+]
+# Clean French text as editors write it: words, numbers and typography separated by spaces.
+FRENCH = st.lists(st.sampled_from(WORDS), max_size=40).map(" ".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(FRENCH)
+def test_clean_french_text_is_never_changed(text: str) -> None:
+    assert repair(text).text == text
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=120))
+def test_repair_is_idempotent(text: str) -> None:
+    once = repair(text).text
+    assert repair(once).text == once
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "La présentation qui a été faite à la communauté début 2025.",
+        "Les Startups d’État répondent aux besoins des usagers à l’échelle nationale.",
+    ],
+)
+@pytest.mark.parametrize("wrong", ["mac_roman", "cp1252", "latin-1"])
+def test_mojibake_is_repaired_with_spans(sentence: str, wrong: str) -> None:
+    broken = sentence.encode("utf-8").decode(wrong, errors="strict")
+    result = repair(broken)
+    assert result.text == sentence
+    rebuilt = list(broken)
+    for span in sorted(result.spans, key=lambda s: s.orig_start, reverse=True):
+        rebuilt[span.orig_start : span.orig_end] = list(span.after)
+    assert "".join(rebuilt) == sentence
+
+
+def test_diff_spans_on_multiline_text() -> None:
+    spans = diff_spans("a\npr√©s\nb\n√†\n", "a\nprés\nb\nà\n")
+    assert [(s.before, s.after, s.orig_start) for s in spans] == [("√©", "é", 4), ("√†", "à", 10)]
+
+
+def test_decode_detects_encodings() -> None:
+    text = "Numérique au service de l’efficacité"
+    assert decode(text.encode("utf-8"), "a.md") == (text, "utf-8")
+    assert decode(b"\xef\xbb\xbf" + text.encode("utf-8"), "a.md") == (text, "utf-8-sig")
+    assert decode(text.encode("utf-16"), "a.md") == (text, "utf-16")
+    latin = "Le développement des démarches numériques à l'échelle de l'État, année après année."
+    decoded, encoding = decode(latin.encode("cp1252"), "a.txt")
+    assert decoded == latin
+    assert encoding != "utf-8"
+
+
+@pytest.mark.parametrize(
+    ("data", "code"),
+    [(b"", "empty"), (b"  \n\n ", "empty"), (bytes(range(256)) * 20, "binary"), (b"\x00\x01\x02abc" * 100, "binary")],
+)
+def test_decode_rejects_empty_and_binary(data: bytes, code: str) -> None:
+    with pytest.raises(InputError) as err:
+        decode(data, "x.md")
+    assert err.value.code == code
+    assert err.value.path == "x.md"
+
+
+def test_residual_mojibake_is_found_only_in_broken_text() -> None:
+    assert residual_mojibake("Le bilan Ã©tait prÃªt üí∞")
+    assert residual_mojibake("un caractère perdu \ufffd ici")
+    for path in [*CLEAN, BILAN_2024]:
+        assert residual_mojibake(repair(path.read_text(encoding="utf-8")).text) == []
