@@ -90,6 +90,7 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+_LEADING_MARKUP = re.compile(r"[\s\-*+>#|\[_`\d.)]*")
 _FIRST_WORD = re.compile(r"\w[\w.,\u00a0\u202f-]{0,15}")
 
 
@@ -99,7 +100,7 @@ def _content_start(text: str, start: int, end: int, clean: str) -> int:
     if first is None:
         return start
     pos = text.find(first.group(0), start, min(end, start + 64))
-    return pos if pos != -1 and not text[start:pos].strip(" \t-*+>#|[_`>0123456789.)") else start
+    return pos if pos != -1 and _LEADING_MARKUP.fullmatch(text, start, pos) else start
 
 
 def _remap_spans(raw: str, clean: str, spans: list[Span]) -> list[Span]:

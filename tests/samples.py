@@ -26,8 +26,7 @@ def minimal_pdf(texts: list[str | None] | None = None, *, encrypted: bool = Fals
     encrypt_id = None
     if encrypted:
         objects.append(
-            b"<< /Filter /Standard /V 1 /R 2 /Length 40 /P -44 "
-            b"/O <" + b"41" * 32 + b"> /U <" + b"42" * 32 + b"> >>"
+            b"<< /Filter /Standard /V 1 /R 2 /Length 40 /P -44 /O <" + b"41" * 32 + b"> /U <" + b"42" * 32 + b"> >>"
         )
         encrypt_id = len(objects)
     out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")

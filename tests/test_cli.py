@@ -141,7 +141,10 @@ def test_ingest_command(tmp_path: Path) -> None:
 def test_module_entry_point_and_console_script() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "extractor", "check", str(BILAN_2024), "--rule", "text/", "--format", "json"],
-        capture_output=True, text=True, cwd=ROOT, check=False,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
     )
     assert result.returncode == 1
     assert {f["rule"] for f in json.loads(result.stdout)["findings"]} == {"text/placeholder", "text/duplicated-token"}

@@ -17,13 +17,13 @@ def bilan() -> Document:
     return load(BILAN_2024)
 
 
-def find(doc: Document, text: str, kind: BlockKind | None = None):  # noqa: ANN201
+def find(doc: Document, text: str, kind: BlockKind | None = None):
     blocks = [b for b in doc.blocks if b.text == text and (kind is None or b.kind == kind)]
     assert blocks, f"no block with text {text!r}"
     return blocks[0]
 
 
-def original_line(path, line: int) -> str:  # noqa: ANN001
+def original_line(path, line: int) -> str:
     return path.read_text(encoding="utf-8").splitlines()[line - 1]
 
 
@@ -86,7 +86,9 @@ def test_locations_point_at_the_original_mojibake_file(bilan: Document) -> None:
     start = block.location.column - 1
     assert line[start:].startswith("Franche Chaleur Urbaine](")
     # a block whose line was repaired: the column counts the original (longer) characters
-    block = find(bilan, "En 2024, 7 services numériques ont atteint le statut de « service numérique à impact national » :")
+    block = find(
+        bilan, "En 2024, 7 services numériques ont atteint le statut de « service numérique à impact national » :"
+    )
     line = original_line(BILAN_2024, block.location.line)
     assert line.startswith("En 2024, **7 services num√©riques")
 
@@ -106,7 +108,10 @@ def test_front_matter_fields_are_blocks_and_date_is_the_document_date() -> None:
 
 
 def test_markdown_escapes_and_footnote_calls() -> None:
-    src = "Texte **213 Startups d’État sont en activité (\\+40).**\n\n7,2 M€ investis<sup>1</sup> le 1<sup>er</sup> mars\n"
+    src = (
+        "Texte **213 Startups d’État sont en activité (\\+40).**\n\n"
+        "7,2 M€ investis<sup>1</sup> le 1<sup>er</sup> mars\n"
+    )
     doc = read_bytes(src.encode(), "a.md")
     assert [b.text for b in doc.blocks] == [
         "Texte 213 Startups d’État sont en activité (+40).",

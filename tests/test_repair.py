@@ -28,13 +28,13 @@ def test_repair_command_restores_bilan_2024_exactly() -> None:
 
 
 @pytest.mark.parametrize("path", CLEAN, ids=lambda p: p.name)
-def test_repair_is_identity_on_clean_documents(path) -> None:  # noqa: ANN001
+def test_repair_is_identity_on_clean_documents(path) -> None:
     result = runner.invoke(app, ["repair", str(path)])
     assert result.exit_code == 0
     assert result.stdout_bytes == path.read_bytes()
 
 
-def test_repair_to_file_never_overwrites_the_input(tmp_path) -> None:  # noqa: ANN001
+def test_repair_to_file_never_overwrites_the_input(tmp_path) -> None:
     source = tmp_path / "page.md"
     source.write_bytes(BILAN_2024.read_bytes())
     result = runner.invoke(app, ["repair", str(source), "-o", str(source)])
@@ -65,9 +65,39 @@ def test_legitimate_typography_is_kept() -> None:
 
 
 WORDS = [
-    "l’État", "«", "»", "“bilan”", "lʼannée", "où", "à", "déjà", "Élysée", "cœur", "œuvre", "ça", "Noël", "naïf",
-    "1\u00a0200", "5\u202f869\u202f442\u00a0€", "45,5\u00a0%", "—", "–", "…", "+47 %", "2,48 M€", "n°352",
-    "d’intérêt", "général", "Startups", "d’État", "pérennisés", "(+40)", "«\u00a0PLF\u00a0»", "😀", "🎯", "\n",
+    "l’État",
+    "«",
+    "»",
+    "“bilan”",
+    "lʼannée",
+    "où",
+    "à",
+    "déjà",
+    "Élysée",
+    "cœur",
+    "œuvre",
+    "ça",
+    "Noël",
+    "naïf",
+    "1\u00a0200",
+    "5\u202f869\u202f442\u00a0€",
+    "45,5\u00a0%",
+    "—",
+    "–",
+    "…",
+    "+47 %",
+    "2,48 M€",
+    "n°352",
+    "d’intérêt",
+    "général",
+    "Startups",
+    "d’État",
+    "pérennisés",
+    "(+40)",
+    "«\u00a0PLF\u00a0»",
+    "😀",
+    "🎯",
+    "\n",
 ]
 # Clean French text as editors write it: words, numbers and typography separated by spaces.
 FRENCH = st.lists(st.sampled_from(WORDS), max_size=40).map(" ".join)

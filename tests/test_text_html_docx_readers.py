@@ -20,8 +20,10 @@ def test_table_of_contents_page_numbers_are_not_content() -> None:
     assert not any(t.startswith("Page ") for t in texts)
     assert "SOMMAIRE" not in texts
     # the TOC's entries come back later as real content
-    assert "Chaque année, le programme beta.gouv fait son bilan, pour faire le point sur ses résultats et définir " \
+    assert (
+        "Chaque année, le programme beta.gouv fait son bilan, pour faire le point sur ses résultats et définir "
         "les priorités de l'année suivante." in texts
+    )
 
 
 def test_tab_separated_tables_become_cells_with_headers() -> None:

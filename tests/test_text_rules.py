@@ -22,7 +22,7 @@ def corpus_report() -> dict:
     return json.loads(result.stdout)
 
 
-def findings_for(report: dict, path) -> list[dict]:  # noqa: ANN001
+def findings_for(report: dict, path) -> list[dict]:
     return [f for f in report["findings"] if f["evidence"][0]["location"]["path"] == str(path)]
 
 
@@ -55,7 +55,7 @@ def test_bilan_2024_findings(corpus_report: dict) -> None:
 
 
 @pytest.mark.parametrize("path", [PRESS_RELEASE, BILAN_2021, A_PROPOS, RAPPORT_2017], ids=lambda p: p.name)
-def test_no_text_finding_on_the_clean_seeds(corpus_report: dict, path) -> None:  # noqa: ANN001
+def test_no_text_finding_on_the_clean_seeds(corpus_report: dict, path) -> None:
     assert findings_for(corpus_report, path) == []
 
 
@@ -64,7 +64,7 @@ def test_every_finding_has_a_fingerprint(corpus_report: dict) -> None:
     assert all(prints) and len(set(prints)) == len(prints)
 
 
-def run_rules(text: str, name: str = "page.md") -> list:  # noqa: ANN001
+def run_rules(text: str, name: str = "page.md") -> list:
     return checks.run(read_bytes(text.encode(), name))
 
 
@@ -135,20 +135,24 @@ def test_residual_mojibake_rule() -> None:
 
 def test_registry_discovers_rules_and_filters_by_family() -> None:
     registered = checks.rules()
-    assert {"encoding/mojibake-repaired", "encoding/residual-mojibake", "text/placeholder",
-            "text/duplicated-token"} <= set(registered)
+    assert {
+        "encoding/mojibake-repaired",
+        "encoding/residual-mojibake",
+        "text/placeholder",
+        "text/duplicated-token",
+    } <= set(registered)
     assert all(r.title_fr and r.description_fr for r in registered.values())
-    doc = read_bytes("Voir la section X, le le texte.".encode(), "a.md")
+    doc = read_bytes(b"Voir la section X, le le texte.", "a.md")
     assert {f.rule for f in checks.run(doc, only=["text/placeholder"])} == {"text/placeholder"}
     assert {f.rule for f in checks.run(doc, only=["text/"])} == {"text/placeholder", "text/duplicated-token"}
     assert checks.run(doc, only=["encoding"]) == []
 
 
-def test_a_new_rule_module_is_picked_up_without_touching_the_engine(monkeypatch) -> None:  # noqa: ANN001
+def test_a_new_rule_module_is_picked_up_without_touching_the_engine(monkeypatch) -> None:
     from extractor.models import Finding, Severity
 
     @checks.rule("test/always", Severity.info, "Test", "Règle de test.")
-    def always(doc, ctx):  # noqa: ANN001, ANN202
+    def always(doc, ctx):
         yield Finding(rule="test/always", severity=Severity.info, message_fr="ok", evidence=[])
 
     try:

@@ -488,12 +488,22 @@ def _tables(page: Any, runs: list[_Run]) -> list[_Table]:
                     continue
                 inside = [run for run in runs if _centre_in(run, bbox)]
                 text = " ".join(ln.text for ln in _lines(inside))
-                cells.append(_Cell(r, c, text, tuple(float(v) for v in bbox)))  # type: ignore[arg-type]
+                cells.append(_Cell(r, c, text, _bbox(bbox)))
             grid.append(cells)
-        table = _data_table(tuple(float(v) for v in found.bbox), grid)  # type: ignore[arg-type]
+        table = _data_table(_bbox(found.bbox), grid)
         if table is not None:
             tables.append(table)
     return tables
+
+
+def _bbox(values: Sequence[Any]) -> BBox:
+    x0, top, x1, bottom = (float(v) for v in values)
+    return x0, top, x1, bottom
+
+
+def _filled(row: list[_Cell | None], col: int) -> bool:
+    cell = row[col] if col < len(row) else None
+    return cell is not None and bool(cell.text)
 
 
 def _centre_in(run: _Run, bbox: Sequence[float]) -> bool:
@@ -509,10 +519,10 @@ def _data_table(bbox: BBox, grid: list[list[_Cell | None]]) -> _Table | None:
     total = sum(len(row) for row in grid)
     if not total or sum(cell is None for row in grid for cell in row) / total > _MAX_MERGED_CELLS:
         return None
-    rows = [row for row in grid if any(cell is not None and cell.text for cell in row)]
+    rows = [row for row in grid if any(_filled(row, c) for c in range(len(row)))]
     width = max((len(row) for row in rows), default=0)
-    cols = [c for c in range(width) if any(c < len(row) and row[c] is not None and row[c].text for row in rows)]  # type: ignore[union-attr]
-    filled = [c for c in cols if sum(1 for row in rows if c < len(row) and row[c] is not None and row[c].text) >= 2]  # type: ignore[union-attr]
+    cols = [c for c in range(width) if any(_filled(row, c) for row in rows)]
+    filled = [c for c in cols if sum(_filled(row, c) for row in rows) >= 2]
     if len(rows) < 2 or len(filled) < 2:
         return None
     kept: list[list[_Cell | None]] = []

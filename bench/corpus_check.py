@@ -1,0 +1,70 @@
+"""How long `factcheck check corpus/` takes, against baselines measured in the same run.
+
+Prints the median wall time of N runs of:
+  - python-startup: `python -c pass` (the interpreter alone);
+  - import:         `python -c "import extractor.cli"` (the package and its dependencies);
+  - check-cold:     `factcheck check corpus/` as a user runs it (new process each time);
+and, in one process, the warm time of reading the corpus (ingest + repair) and of the full check.
+Ratios are against the interpreter start-up, so they hold on a noisy machine.
+
+Usage: python bench/corpus_check.py [--runs N] [CORPUS]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def timed(cmd: list[str], runs: int) -> float:
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+        samples.append(time.perf_counter() - start)
+    return statistics.median(samples)
+
+
+def warm(func, runs: int) -> float:
+    func()
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        func()
+        samples.append(time.perf_counter() - start)
+    return statistics.median(samples)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("corpus", nargs="?", default=str(ROOT / "corpus"))
+    args = parser.parse_args()
+
+    sys.path.insert(0, str(ROOT))
+    from extractor.ingest import collect, load
+    from extractor.pipeline import check_paths
+
+    py = sys.executable
+    base = timed([py, "-c", "pass"], args.runs)
+    imp = timed([py, "-c", "import extractor.cli"], args.runs)
+    cold = timed([py, "-m", "extractor", "check", args.corpus, "--format", "json"], args.runs)
+    files, _ = collect([args.corpus])
+    read = warm(lambda: [load(f) for f in files], args.runs)
+    full = warm(lambda: check_paths([args.corpus]), args.runs)
+    print(f"corpus: {args.corpus} ({len(files)} files), median of {args.runs} runs")
+    print(f"{'python-startup':<16}{base:8.3f} s   1.00x")
+    print(f"{'import':<16}{imp:8.3f} s  {imp / base:5.2f}x")
+    print(f"{'check-cold':<16}{cold:8.3f} s  {cold / base:5.2f}x   (target: under 5 s)")
+    print(f"{'ingest-warm':<16}{read:8.3f} s")
+    print(f"{'check-warm':<16}{full:8.3f} s  {full / read:5.2f}x ingest-warm")
+
+
+if __name__ == "__main__":
+    main()

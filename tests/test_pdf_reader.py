@@ -1,0 +1,356 @@
+"""The PDF reader (extractor/ingest/pdf.py) on the Bilan 2024 deck and on generated bad inputs.
+
+The deck's facts used here are in DESIGN §9: off-page white "IRIGO" text boxes, three services
+side by side on page 12, the PLF indicators table on page 9, on-page white figures. Bad inputs
+(truncated, not a PDF, encrypted, blank page) are generated under tmp_path: no binary is
+committed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import re
+import struct
+import time
+from pathlib import Path
+
+import pdfplumber
+import pytest
+
+from extractor.errors import InputError
+from extractor.ingest.pdf import read_pdf
+from extractor.models import Block, BlockKind, Document
+from tests.conftest import SHARED
+
+SEED_001 = SHARED / "seeds" / "001_e80ca291c31f36e3.txt"
+NUMBER = re.compile(r"\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:,\d+)?|\d+(?:,\d+)?")
+SPACES = re.compile(r"[ \u00a0\u202f]")
+
+_DOCS: dict[Path, Document] = {}
+
+
+def _read(path: Path) -> Document:
+    """The deck read once for the whole module (the reader is deterministic)."""
+    if path not in _DOCS:
+        _DOCS[path] = read_pdf(path.read_bytes(), str(path))
+    return _DOCS[path]
+
+
+@pytest.fixture
+def bilan(bilan_pdf: Path) -> Document:
+    return _read(bilan_pdf)
+
+
+def _flat(text: str) -> str:
+    """Block text with U+00A0 / U+202F as plain spaces, for searching."""
+    return SPACES.sub(" ", text)
+
+
+def _numbers(text: str) -> set[str]:
+    return {SPACES.sub("", m) for m in NUMBER.findall(text)}
+
+
+def _find(doc: Document, needle: str, page: int | None = None) -> Block:
+    found = [
+        b for b in doc.blocks
+        if needle in _flat(b.text) and (page is None or b.location.page == page)
+    ]
+    assert found, f"no block contains {needle!r}"
+    return found[0]
+
+
+def _x_overlap(a: Block, b: Block) -> bool:
+    assert a.location.bbox is not None and b.location.bbox is not None
+    return a.location.bbox[0] < b.location.bbox[2] and b.location.bbox[0] < a.location.bbox[2]
+
+
+# --------------------------------------------------------------------------- the deck
+
+
+def test_document_fields(bilan: Document, bilan_pdf: Path) -> None:
+    data = bilan_pdf.read_bytes()
+    assert bilan.format == "pdf"
+    assert bilan.sha256 == hashlib.sha256(data).hexdigest()
+    assert bilan.id == bilan.sha256[:16]
+    assert bilan.pages == 38
+    assert len(bilan.page_starts) == 38
+    assert bilan.page_starts[0] == 0
+    assert bilan.page_starts == sorted(bilan.page_starts)
+    assert bilan.text.count("\f") == 37
+    assert bilan.title == "Bilan 2024 beta.gouv.fr"  # the PDF metadata Title
+    assert bilan.repairs == []
+    assert [b.id for b in bilan.blocks] == list(range(len(bilan.blocks)))
+
+
+def test_off_page_white_text_is_dropped(bilan: Document, bilan_pdf: Path) -> None:
+    with pdfplumber.open(bilan_pdf) as pdf:  # the text is there, beyond the page box
+        assert any("IRIGO" in "".join(c["text"] for c in page.chars) for page in pdf.pages)
+    assert not [b.text for b in bilan.blocks if "IRIGO" in b.text]
+    assert "IRIGO" not in bilan.text
+
+
+def test_on_page_white_text_is_kept(bilan: Document) -> None:
+    assert _find(bilan, "5 869 442 €").location.page == 23
+    assert _find(bilan, "2,48 M€").location.page == 25
+
+
+def test_page_12_columns_stay_whole(bilan: Document) -> None:
+    """Page 12 shows three services side by side: Réfugiés.info (left), Mano (middle) and
+    Accès Libre (right), each with its mission and its results."""
+    followed = _find(bilan, "Plus de 325 000 personnes suivies", page=12)
+    users = _find(bilan, "442 organisations utilisatrices", page=12)
+    print("\npage 12, Mano:", followed.text, "|", users.text)
+    assert followed.id == users.id or (abs(followed.id - users.id) == 1 and _x_overlap(followed, users))
+
+    services = {
+        "Réfugiés.info": ["110 000 visiteurs", "1 042 fiches", "80 % des personnes réfugiées", "0,90 €"],
+        "Mano": ["325 000 personnes", "442 organisations", "95,5 %", "SESAN"],
+        "Accès Libre": ["530 000 lieux", "8 428 contributeurs", "25 % des établissements", "d'accessibilité"],
+    }
+    page12 = [b for b in bilan.blocks if b.location.page == 12]
+    for block in page12:
+        owners = {name for name, marks in services.items() if any(m in _flat(block.text) for m in marks)}
+        assert len(owners) <= 1, f"block mixes {owners}: {block.text!r}"
+    # Each service's figures are in its own column: left of the next service's, and read
+    # before it (a column is read whole before the next one).
+    columns = [[_find(bilan, m, page=12) for m in marks] for marks in services.values()]
+    for left, right in itertools.pairwise(columns):
+        assert max(b.location.bbox[2] for b in left) < min(b.location.bbox[0] for b in right)  # type: ignore[index]
+        assert max(b.id for b in left) < min(b.id for b in right)
+    for name, column in zip(services, columns, strict=True):
+        print(f"  {name}: " + " | ".join(b.text for b in column))
+
+
+def test_page_12_heading_path(bilan: Document) -> None:
+    heading = [b for b in bilan.blocks if b.location.page == 12 and b.kind == BlockKind.heading]
+    assert [h.text for h in heading] == ["LES SERVICES NUMÉRIQUES À IMPACT NATIONAL EN 2024 (1/3)"]
+    others = [b for b in bilan.blocks if b.location.page == 12 and b.kind != BlockKind.heading]
+    assert others and all(b.heading_path == [heading[0].text] for b in others)
+    assert _find(bilan, "- Plus de 325 000 personnes suivies", page=12).kind == BlockKind.list_item
+
+
+def test_page_9_table_cells(bilan: Document) -> None:
+    cells = [b for b in bilan.blocks if b.location.page == 9 and b.kind == BlockKind.table_cell]
+    assert cells, "the PLF indicators table gave no table_cell"
+    fast = [c for c in cells if (c.row_header or "").startswith("Nombre de produits accompagnés par le FAST")]
+    by_header = {c.column_header: c.text for c in fast}
+    assert by_header == {"Résultats 2023": "18", "Objectifs PLF 2024": "15", "Résultats 2024": "16"}
+    assert all(c.table == fast[0].table and c.row == fast[0].row for c in fast)
+    assert sorted(c.col for c in fast) == [1, 2, 3]
+    women = next(
+        c for c in cells if c.column_header == "Résultats 2024" and c.row_header == "Part des femmes dans les EIG"
+    )
+    assert women.text == "17,4%"
+    # The table's words are not read a second time as paragraphs.
+    assert not [b for b in bilan.blocks if b.location.page == 9 and b.kind != BlockKind.table_cell
+                and "Nombre de produits" in b.text]
+    # Slides' frames and card grids are not tables: page 12's Mano frame stays text.
+    assert not [b for b in bilan.blocks if b.location.page == 12 and b.kind == BlockKind.table_cell]
+
+
+def test_page_36_table_headers(bilan: Document) -> None:
+    nps = next(b for b in bilan.blocks if b.kind == BlockKind.table_cell and b.text == "45,5")
+    assert nps.location.page == 36
+    assert nps.column_header == "Moyenne 2024"
+    assert (nps.row_header or "").startswith("Recommanderais-tu")
+    assert nps.table is not None and nps.table >= 2
+
+
+def test_number_recall_against_transcription(bilan: Document) -> None:
+    if not SEED_001.exists():
+        pytest.skip(f"{SEED_001} is absent")
+    raw = SEED_001.read_text(encoding="utf-8")
+    seed = raw.encode("mac_roman").decode("utf-8")  # the transcription is mojibake
+    expected = _numbers(seed)
+    found: set[str] = set()
+    for block in bilan.blocks:
+        found |= _numbers(block.text)
+    recall = len(expected & found) / len(expected)
+    missing = sorted(expected - found, key=lambda n: (len(n), n))
+    print(f"\nnumber recall: {recall:.3f} ({len(expected & found)}/{len(expected)}); missing: {missing}")
+    assert recall >= 0.94
+
+
+def test_locations(bilan: Document, bilan_pdf: Path) -> None:
+    with pdfplumber.open(bilan_pdf) as pdf:
+        sizes = [(float(p.width), float(p.height)) for p in pdf.pages]
+    for block in bilan.blocks:
+        loc = block.location
+        assert loc.page is not None and 1 <= loc.page <= 38
+        assert loc.bbox is not None
+        width, height = sizes[loc.page - 1]
+        x0, top, x1, bottom = loc.bbox
+        assert 0 <= x0 <= x1 <= width and 0 <= top <= bottom <= height, (block.text, loc.bbox)
+        source = bilan.text[block.start : block.end]
+        assert source.split() == block.text.split(), (source, block.text)
+        assert bilan.page_starts[loc.page - 1] <= block.start
+        assert loc.page == 38 or block.end <= bilan.page_starts[loc.page]
+        assert loc.line >= 1 and loc.column >= 1
+
+
+def test_text_normalisation(bilan: Document) -> None:
+    assert "ﬀ" not in bilan.text  # NFKC: the deck writes "diﬀuser" with a ligature
+    assert "diffuser" in _find(bilan, "Collecter et diffuser", page=12).text
+    assert "\x07" not in bilan.text
+    # U+202F (thousands separator in the PDF) survives NFKC and white-space collapsing.
+    assert "3\u202f800" in _find(bilan, "3 800 services", page=14).text
+    assert "2\u202f173\u202f979" in _find(bilan, "2 173 979", page=15).text
+
+
+def test_reading_is_fast_enough(bilan_pdf: Path) -> None:
+    data = bilan_pdf.read_bytes()
+    start = time.perf_counter()
+    read_pdf(data, str(bilan_pdf))
+    seconds = time.perf_counter() - start
+    print(f"\nread {bilan_pdf.name} (38 pages) in {seconds:.2f} s")
+    assert seconds < 10  # about 1.2 s measured; a bound against accidental quadratic costs
+
+
+def test_too_many_pages(bilan_pdf: Path) -> None:
+    with pytest.raises(InputError) as err:
+        read_pdf(bilan_pdf.read_bytes(), str(bilan_pdf), max_pages=5)
+    assert err.value.code == "too_many_pages"
+    assert "38 pages" in err.value.message and "5" in err.value.message
+
+
+def test_truncated_pdf(bilan_pdf: Path, tmp_path: Path) -> None:
+    truncated = tmp_path / "tronque.pdf"
+    truncated.write_bytes(bilan_pdf.read_bytes()[:10_240])
+    with pytest.raises(InputError) as err:
+        read_pdf(truncated.read_bytes(), str(truncated))
+    assert err.value.path == str(truncated)
+    assert err.value.code == "unreadable"
+    assert "PDF illisible" in err.value.message and "tronqué" in err.value.message
+    assert err.value.hint
+
+
+# --------------------------------------------------------------------------- generated PDFs
+
+
+def _pdf(objects: list[bytes], trailer: bytes = b"") -> bytes:
+    """A PDF file from its numbered objects (1..n), with a correct xref table."""
+    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % off for off in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R %s>>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, trailer, xref)
+    return bytes(out)
+
+
+def _stream(content: bytes) -> bytes:
+    return b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream"
+
+
+def _one_page_pdf(content: bytes | None, trailer: bytes = b"", extra: list[bytes] | None = None) -> bytes:
+    """Catalog, pages, one A4 page (with a Helvetica font) and, if given, its content stream."""
+    page = b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> >>"
+    page += b" /Contents 4 0 R >>" if content is not None else b" >>"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        page,
+        _stream(content or b""),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+    ]
+    return _pdf(objects + (extra or []), trailer)
+
+
+def _rc4(key: bytes, data: bytes) -> bytes:
+    box = list(range(256))
+    j = 0
+    for i in range(256):
+        j = (j + box[i] + key[i % len(key)]) % 256
+        box[i], box[j] = box[j], box[i]
+    out = bytearray()
+    i = j = 0
+    for byte in data:
+        i = (i + 1) % 256
+        j = (j + box[i]) % 256
+        box[i], box[j] = box[j], box[i]
+        out.append(byte ^ box[(box[i] + box[j]) % 256])
+    return bytes(out)
+
+
+def _encrypted_pdf(user_password: bytes) -> bytes:
+    """A one-page PDF protected by a user password: standard security handler, revision 2
+    (40-bit RC4), computed as in the PDF 1.4 reference (algorithms 3.1 to 3.4)."""
+    pad = bytes.fromhex("28BF4E5E4E758A4164004E56FFFA01082E2E00B6D0683E802F0CA9FE6453697A")
+    owner = _rc4(hashlib.md5((b"owner" + pad)[:32]).digest()[:5], (user_password + pad)[:32])
+    permissions = -44
+    file_id = hashlib.md5(b"factcheck test").digest()
+    key = hashlib.md5((user_password + pad)[:32] + owner + struct.pack("<i", permissions) + file_id).digest()[:5]
+    user = _rc4(key, pad)
+    object_key = hashlib.md5(key + struct.pack("<i", 4)[:3] + b"\x00\x00").digest()[:10]
+    content = _rc4(object_key, b"BT /F1 24 Tf 72 720 Td (Rapport confidentiel 1 200) Tj ET")
+    encrypt = (
+        b"<< /Filter /Standard /V 1 /R 2 /O <" + owner.hex().encode() + b"> /U <" + user.hex().encode()
+        + b"> /P %d >>" % permissions
+    )
+    trailer = b"/Encrypt 6 0 R /ID [<" + file_id.hex().encode() + b"> <" + file_id.hex().encode() + b">] "
+    return _one_page_pdf(content, trailer, extra=[encrypt])
+
+
+def test_generated_text_pdf_reads(tmp_path: Path) -> None:
+    """The hand-made PDF helpers make valid PDFs, which the reader reads."""
+    path = tmp_path / "note.pdf"
+    path.write_bytes(_one_page_pdf(b"BT /F1 24 Tf 72 720 Td (Budget : 1 200 \x80) Tj ET"))
+    doc = read_pdf(path.read_bytes(), str(path))
+    assert doc.pages == 1 and doc.page_starts == [0]
+    assert [b.text for b in doc.blocks] == ["Budget : 1 200 €"]
+    assert doc.blocks[0].location.page == 1
+    assert doc.text[doc.blocks[0].start : doc.blocks[0].end] == "Budget : 1 200 €"
+
+
+def test_not_a_pdf(tmp_path: Path) -> None:
+    path = tmp_path / "faux.pdf"
+    path.write_bytes(b"Ceci est un simple fichier texte, renomme en .pdf.\n" * 20)
+    with pytest.raises(InputError) as err:
+        read_pdf(path.read_bytes(), str(path))
+    assert err.value.path == str(path)
+    assert "n'est pas un PDF" in err.value.message
+    assert err.value.hint
+
+
+@pytest.mark.parametrize("data", [b"", b"%PDF-1.4\n", b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog", b"\x00\xff" * 500])
+def test_garbage_gives_input_error(data: bytes) -> None:
+    with pytest.raises(InputError) as err:
+        read_pdf(data, "garbage.pdf")
+    assert err.value.path == "garbage.pdf"
+    assert "PDF" in err.value.message
+
+
+def test_corrupt_page_content_gives_input_error(tmp_path: Path) -> None:
+    # A valid structure whose page content points at a missing object.
+    data = _one_page_pdf(b"BT /F1 24 Tf 72 720 Td (texte) Tj ET").replace(b"/Contents 4 0 R", b"/Contents 9 0 R")
+    data = data.replace(b"/Font << /F1 5 0 R >>", b"/Font 42")
+    try:
+        doc = read_pdf(data, "abime.pdf")
+    except InputError as exc:
+        assert exc.code in {"unreadable", "no_text"}
+    else:  # pdfminer may tolerate it; what matters is that nothing else escapes
+        assert doc.pages == 1
+
+
+def test_encrypted_pdf(tmp_path: Path) -> None:
+    path = tmp_path / "protege.pdf"
+    path.write_bytes(_encrypted_pdf(b"secret"))
+    with pdfplumber.open(path, password="secret") as pdf:  # a genuine encrypted PDF
+        assert "Rapport confidentiel" in (pdf.pages[0].extract_text() or "")
+    with pytest.raises(InputError) as err:
+        read_pdf(path.read_bytes(), str(path))
+    assert err.value.code == "encrypted"
+    assert "mot de passe" in err.value.message
+
+
+def test_blank_page_has_no_text(tmp_path: Path) -> None:
+    path = tmp_path / "scan.pdf"
+    path.write_bytes(_one_page_pdf(None))
+    with pytest.raises(InputError) as err:
+        read_pdf(path.read_bytes(), str(path))
+    assert err.value.code == "no_text"
+    assert err.value.hint is not None and "OCR" in err.value.hint
