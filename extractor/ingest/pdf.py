@@ -21,6 +21,7 @@ separated by "\\n\\f\\n" and `Document.page_starts` gives where each page begins
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import io
 import re
@@ -50,6 +51,7 @@ _LINE_GAP = 0.8  # a vertical gap larger than this many font sizes starts a new 
 _SAME_LINE_GAP = 2.5  # ... but a narrower gap between two parts of a line is a wide space
 _MIN_COLUMN_GAP = 1.0  # a vertical cut needs a white gap of at least this many font sizes
 _COLUMN_GAP_WEIGHT = 0.5  # a vertical gap weighs this much of its width against horizontal gaps
+_EQUAL_GAP = 0.5  # gaps within this many points of the widest one are cut at the same time
 _MAX_MERGED_CELLS = 0.25  # a "table" with more merged (None) cells is a layout of boxes
 
 BBox = tuple[float, float, float, float]
@@ -200,23 +202,42 @@ class _TextBlock:
         return max(ln.size for ln in self.lines)
 
     @property
+    def marker(self) -> int:
+        """Length of a list item's bullet and the space after it (not part of its text)."""
+        if self.kind != BlockKind.list_item:
+            return 0
+        first = self.lines[0].text
+        head = first.split(" ", 1)[0]
+        if head in _BULLETS:
+            return min(len(first), len(head) + 1)
+        return 1 if head[:1] in _BULLETS else 0
+
+    @property
     def text(self) -> str:
-        return " ".join(ln.text for ln in self.lines)
+        return " ".join(ln.text for ln in self.lines)[self.marker :]
 
     @property
     def source(self) -> str:
+        """The block's text as it is in the document text: one line per line."""
+        return self.source_with_marker[self.marker :]
+
+    @property
+    def source_with_marker(self) -> str:
         return "\n".join(ln.text for ln in self.lines)
 
     def strong_spans(self) -> list[Span]:
         """Bold runs as spans of `text` (which joins the lines with one space)."""
         spans: list[Span] = []
-        offset = 0
+        offset = -self.marker
         for ln in self.lines:
             for start, end in ln.strong:
-                if spans and spans[-1].end in (offset + start, offset + start - 1):
-                    spans[-1] = Span(kind="strong", start=spans[-1].start, end=offset + end)
+                start, end = max(0, offset + start), offset + end
+                if end <= start:
+                    continue
+                if spans and spans[-1].end in (start, start - 1):
+                    spans[-1] = Span(kind="strong", start=spans[-1].start, end=end)
                 else:
-                    spans.append(Span(kind="strong", start=offset + start, end=offset + end))
+                    spans.append(Span(kind="strong", start=start, end=end))
             offset += len(ln.text) + 1
         return spans
 
@@ -392,29 +413,45 @@ def _gaps(atoms: list[_Atom], axis: int) -> Iterator[tuple[float, float, float]]
 
 
 def _xy_cut(atoms: list[_Atom]) -> list[list[_Atom]]:
-    """Orders atoms by recursive XY-cut: the widest white gap spanning the whole region cuts it
-    (top part before bottom part, left column before right column), until no gap is left.
+    """Orders atoms by recursive XY-cut (iterative, so that no page can exhaust the stack): a
+    region is cut at its widest white gap, until no gap is left; the parts are read top to
+    bottom, or left to right."""
+    leaves: list[list[_Atom]] = []
+    stack = [atoms] if atoms else []
+    while stack:
+        region = stack.pop()
+        parts = _split(region)
+        if parts is None:
+            leaves.append(region)
+        else:
+            stack.extend(reversed(parts))
+    return leaves
+
+
+def _split(atoms: list[_Atom]) -> list[list[_Atom]] | None:
+    """Cuts a region at its widest white gap spanning the whole region (and at the gaps as wide
+    as it: lines evenly spaced are cut at once), or returns None if there is none.
 
     A vertical gap counts only if it is wider than the font size of the text that borders it
     (wide word spacing in a title is not a column gap), and counts for half its width against
     horizontal gaps: columns are further apart than the paragraphs in them, and a band that
     runs across the whole region (a row of cards, a row of a grid) is read before the next."""
     if len(atoms) <= 1:
-        return [atoms] if atoms else []
-    best_h = max(_gaps(atoms, 1), key=lambda g: g[1] - g[0], default=None)
-    valid_v = [g for g in _gaps(atoms, 0) if g[1] - g[0] >= _MIN_COLUMN_GAP * g[2]]
-    best_v = max(valid_v, key=lambda g: g[1] - g[0], default=None)
-    h_width = best_h[1] - best_h[0] if best_h is not None else 0.0
-    v_width = (best_v[1] - best_v[0]) * _COLUMN_GAP_WEIGHT if best_v is not None else 0.0
-    if best_v is not None and v_width > h_width:
-        cut, axis = best_v[0], 0
-    elif best_h is not None:
-        cut, axis = best_h[0], 1
+        return None
+    horizontal = list(_gaps(atoms, 1))
+    vertical = [g for g in _gaps(atoms, 0) if g[1] - g[0] >= _MIN_COLUMN_GAP * g[2]]
+    h_width = max((g[1] - g[0] for g in horizontal), default=0.0)
+    v_width = max((g[1] - g[0] for g in vertical), default=0.0)
+    if not horizontal and not vertical:
+        return None
+    if v_width * _COLUMN_GAP_WEIGHT > h_width:
+        axis, cuts = 0, [g[0] for g in vertical if g[1] - g[0] >= v_width - _EQUAL_GAP]
     else:
-        return [atoms]
-    first = [a for a in atoms if a.bbox[axis + 2] <= cut]
-    second = [a for a in atoms if a.bbox[axis + 2] > cut]
-    return _xy_cut(first) + _xy_cut(second)
+        axis, cuts = 1, [g[0] for g in horizontal if g[1] - g[0] >= h_width - _EQUAL_GAP]
+    parts: list[list[_Atom]] = [[] for _ in range(len(cuts) + 1)]
+    for atom in atoms:
+        parts[bisect.bisect_left(cuts, atom.bbox[axis + 2])].append(atom)
+    return [part for part in parts if part]
 
 
 def _blocks(regions: list[list[_Atom]]) -> list[_Item]:
@@ -479,6 +516,10 @@ def _tables(page: Any, runs: list[_Run]) -> list[_Table]:
     the runs whose centre is in the cell."""
     tables: list[_Table] = []
     for found in page.find_tables():
+        slots = [cell for row in found.rows for cell in row.cells]
+        if not slots or sum(cell is None for cell in slots) / len(slots) > _MAX_MERGED_CELLS:
+            continue  # a layout of boxes, not a grid of values
+        in_table = [run for run in runs if _centre_in(run, found.bbox)]
         grid: list[list[_Cell | None]] = []
         for r, row in enumerate(found.rows):
             cells: list[_Cell | None] = []
@@ -486,7 +527,7 @@ def _tables(page: Any, runs: list[_Run]) -> list[_Table]:
                 if bbox is None:
                     cells.append(None)
                     continue
-                inside = [run for run in runs if _centre_in(run, bbox)]
+                inside = [run for run in in_table if _centre_in(run, bbox)]
                 text = " ".join(ln.text for ln in _lines(inside))
                 cells.append(_Cell(r, c, text, _bbox(bbox)))
             grid.append(cells)
@@ -513,12 +554,9 @@ def _centre_in(run: _Run, bbox: Sequence[float]) -> bool:
 
 
 def _data_table(bbox: BBox, grid: list[list[_Cell | None]]) -> _Table | None:
-    """Keeps a grid found by pdfplumber only if it looks like a data table: few merged cells,
-    and at least two rows and two columns that each hold two or more values. Empty rows and
+    """Keeps a grid found by pdfplumber (with few merged cells) only if it looks like a data
+    table: at least two rows and two columns that each hold two or more values. Empty rows and
     columns are dropped and the rest renumbered from 0 (row 0 is the header row)."""
-    total = sum(len(row) for row in grid)
-    if not total or sum(cell is None for row in grid for cell in row) / total > _MAX_MERGED_CELLS:
-        return None
     rows = [row for row in grid if any(_filled(row, c) for c in range(len(row)))]
     width = max((len(row) for row in rows), default=0)
     cols = [c for c in range(width) if any(_filled(row, c) for row in rows)]
@@ -629,13 +667,15 @@ def _render_page(page: _Page, offset: int, tables_before: int) -> tuple[str, lis
             parts.append(BLOCK_SEPARATOR)
             pos += len(BLOCK_SEPARATOR)
         if isinstance(item, _TextBlock):
-            source = item.source
             extra: dict[str, Any] = {"spans": item.strong_spans()} if item.kind != BlockKind.heading else {}
             if item.kind == BlockKind.heading:
                 extra["level"] = 1
             elif item.kind == BlockKind.list_item:
                 extra["level"] = 0
-            pending.append(_Pending(item.kind, item.text, pos, pos + len(source), item.bbox, page, extra))
+            start = pos + item.marker
+            pending.append(_Pending(item.kind, item.text, start, pos + len(item.source) + item.marker,
+                                    item.bbox, page, extra))
+            source = item.source_with_marker
         else:
             table_no += 1
             source, cells = _render_table(item, pos, table_no, page)

@@ -95,14 +95,7 @@ def read_text(doc: Document) -> Document:
         bullet = _BULLET.match(raw)
         if bullet:
             indent = len(bullet.group(1).expandtabs(4))
-            last = i
-            while (
-                last + 1 < len(lines)
-                and lines[last + 1].strip()
-                and not _BULLET.match(lines[last + 1])
-                and "\t" not in lines[last + 1]
-            ):
-                last += 1
+            last = _last_line_of_block(lines, i)
             while items and items[-1][0] >= indent:
                 items.pop()
             parent = items[-1][1] if items else None
@@ -121,15 +114,7 @@ def read_text(doc: Document) -> Document:
             i = last + 1
             continue
         items = []
-        last = i
-        while (
-            last + 1 < len(lines)
-            and lines[last + 1].strip()
-            and not _BULLET.match(lines[last + 1])
-            and "\t" not in lines[last + 1]
-            and not _MD_HEADING.match(lines[last + 1].strip())
-        ):
-            last += 1
+        last = _last_line_of_block(lines, i)
         start, end = span(i, last)
         para = "".join(lines[i : last + 1])
         alone = last == i and (i + 1 >= len(lines) or not lines[i + 1].strip())
@@ -141,6 +126,18 @@ def read_text(doc: Document) -> Document:
     if doc.title is None:
         doc.title = next((b.text for b in doc.blocks if b.kind == BlockKind.heading), None)
     return doc
+
+
+def _last_line_of_block(lines: list[str], first: int) -> int:
+    """The last line of the paragraph or list item that starts at `first`: it runs until a blank
+    line, a new bullet, a table line or a heading."""
+    last = first
+    while last + 1 < len(lines):
+        line = lines[last + 1]
+        if not line.strip() or _BULLET.match(line) or "\t" in line or _MD_HEADING.match(line.strip()):
+            break
+        last += 1
+    return last
 
 
 def _table(builder: BlockBuilder, lines: list[str], offsets: list[int], first: int, last: int) -> None:
