@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from extractor.cli import app
 from tests.conftest import BILAN_2024, BILAN_2024_PDF, ROOT
-from tests.samples import minimal_pdf
+from tests.samples import encrypted_pdf, text_pdf
 
 runner = CliRunner()
 GOOD = "Voir la section X du rapport.\n"  # a good file, with one error-level finding
@@ -36,9 +36,9 @@ def bad_inputs(tmp_path: Path) -> dict[str, tuple[Path, str]]:
 
     make("vide.md", b"", "vide")
     make("binaire.txt", os.urandom(4096) + b"\x00" * 64, "binaire")
-    make("tronque.pdf", minimal_pdf()[:300], "PDF")
-    make("chiffre.pdf", minimal_pdf(encrypted=True), "mot de passe")
-    make("scan.pdf", minimal_pdf([None]), "OCR")
+    make("tronque.pdf", text_pdf()[:300], "PDF")
+    make("chiffre.pdf", encrypted_pdf(b"secret"), "mot de passe")
+    make("scan.pdf", text_pdf([None]), "OCR")
     make("inconnu.xyz", b"Un texte", "non prise en charge")
     make("front.md", b"---\ntitle: [oops\n---\nTexte\n", "front matter")
     files["absent.md"] = (tmp_path / "absent.md", "introuvable")

@@ -96,7 +96,7 @@ def test_fingerprint_ignores_case_accents_and_punctuation_of_quotes() -> None:
 
 
 @pytest.mark.parametrize("path", [BILAN_2024])
-def test_checking_never_writes_the_input(path) -> None:  # noqa: ANN001
+def test_checking_never_writes_the_input(path) -> None:
     before = (path.read_bytes(), path.stat().st_mtime_ns)
     from extractor.pipeline import check_paths
 

@@ -22,8 +22,10 @@ separated by "\\n\\f\\n" and `Document.page_starts` gives where each page begins
 from __future__ import annotations
 
 import bisect
+import contextlib
 import hashlib
 import io
+import logging
 import re
 import unicodedata
 from collections.abc import Iterator, Sequence
@@ -39,6 +41,7 @@ CELL_SEPARATOR = "\t"
 
 # Thousands separators that must survive both NFKC and white-space collapsing.
 _KEPT_SPACES = "\u00a0\u202f"
+_HAS_CONTENT = re.compile(r"\w")
 _WS_RUN = re.compile(r"[ \t\r\n\f\v]+")
 _KEPT_SPACE_SPLIT = re.compile(f"([{_KEPT_SPACES}])")
 _BULLETS = frozenset("-–•●▪◦‣○■►✓✔")
@@ -208,9 +211,11 @@ class _TextBlock:
             return 0
         first = self.lines[0].text
         head = first.split(" ", 1)[0]
-        if head in _BULLETS:
-            return min(len(first), len(head) + 1)
-        return 1 if head[:1] in _BULLETS else 0
+        if head not in _BULLETS:
+            return 1 if head[:1] in _BULLETS else 0  # a bullet glued to its text: "●texte"
+        if head == first:  # the bullet alone on its line: skip the line break too
+            return len(head) + 1 if len(self.lines) > 1 else 0
+        return len(head) + 1
 
     @property
     def text(self) -> str:
@@ -262,10 +267,9 @@ _Item = _TextBlock | _Table
 
 @dataclass
 class _Page:
-    number: int
-    width: float
-    height: float
-    items: list[_Item]
+    number: int  # 1-based
+    bbox: BBox  # the page's box: block bboxes are kept inside it
+    items: list[_Item]  # in reading order
     heading: _TextBlock | None
 
 
@@ -399,13 +403,15 @@ def _gaps(atoms: list[_Atom], axis: int) -> Iterator[tuple[float, float, float]]
     """White gaps across the whole region along an axis (0: x, 1: y), as (start, end, size):
     `size` is the largest font size among the runs that border the gap."""
     ordered = sorted(atoms, key=lambda a: (a.bbox[axis], a.bbox[axis + 2]))
+    size_at: dict[float, float] = {}  # largest size among the atoms starting at a coordinate
+    for atom in ordered:
+        size_at[atom.bbox[axis]] = max(size_at.get(atom.bbox[axis], 0.0), atom.size)
     end = ordered[0].bbox[axis + 2]
     left_size = ordered[0].size
     for atom in ordered[1:]:
         start = atom.bbox[axis]
         if start > end:
-            right_size = max(a.size for a in ordered if a.bbox[axis] == start)
-            yield end, start, max(left_size, right_size)
+            yield end, start, max(left_size, size_at[start])
         if atom.bbox[axis + 2] > end:
             end, left_size = atom.bbox[axis + 2], atom.size
         elif atom.bbox[axis + 2] == end:
@@ -599,18 +605,19 @@ def _read_page(page: Any, number: int) -> _Page:
     free = [r for r in runs if not any(_centre_in(r, t.bbox) for t in tables)]
     atoms = _atoms(free, tables)
     items = _blocks(_xy_cut(atoms))
-    x0, top, x1, bottom = (float(v) for v in page.bbox)
-    heading = _heading(items, runs, top + _HEADING_TOP * (bottom - top))
+    box = _bbox(page.bbox)
+    heading = _heading(items, runs, box[1] + _HEADING_TOP * (box[3] - box[1]))
     if heading is not None:
         heading.kind = BlockKind.heading
-    return _Page(number, x1 - x0, bottom - top, items, heading)
+    return _Page(number, box, items, heading)
 
 
 def _heading(items: list[_Item], runs: list[_Run], max_top: float) -> _TextBlock | None:
     """The slide's title: the block with the largest font among those with words, near the top,
     clearly larger than the rest of the page's text (weighted by characters)."""
     candidates = [
-        b for b in items
+        b
+        for b in items
         if isinstance(b, _TextBlock)
         and _letters(b.text) >= _LETTERS_MIN
         and len(b.text) <= _HEADING_MAX_CHARS
@@ -673,8 +680,8 @@ def _render_page(page: _Page, offset: int, tables_before: int) -> tuple[str, lis
             elif item.kind == BlockKind.list_item:
                 extra["level"] = 0
             start = pos + item.marker
-            pending.append(_Pending(item.kind, item.text, start, pos + len(item.source) + item.marker,
-                                    item.bbox, page, extra))
+            end = pos + len(item.source_with_marker)
+            pending.append(_Pending(item.kind, _collapse(item.text), start, end, item.bbox, page, extra))
             source = item.source_with_marker
         else:
             table_no += 1
@@ -714,12 +721,14 @@ def _render_table(table: _Table, offset: int, number: int, page: _Page) -> tuple
 
 
 def _clamp(bbox: BBox, page: _Page) -> BBox:
-    x0, top, x1, bottom = bbox
+    """The bbox, rounded to 0.01 pt and kept inside the page's box."""
+    left, top, right, bottom = page.bbox
+    x0, y0, x1, y1 = bbox
     return (
-        round(max(0.0, min(x0, page.width)), 2),
-        round(max(0.0, min(top, page.height)), 2),
-        round(max(0.0, min(x1, page.width)), 2),
-        round(max(0.0, min(bottom, page.height)), 2),
+        round(min(max(x0, left), right), 2),
+        round(min(max(y0, top), bottom), 2),
+        round(min(max(x1, left), right), 2),
+        round(min(max(y1, top), bottom), 2),
     )
 
 
@@ -759,6 +768,8 @@ def _build(data: bytes, path: str, pages: list[_Page], metadata: dict[str, Any])
         title=_title(metadata, pages),
     )
     for p in pending:
+        if not _HAS_CONTENT.search(p.text):
+            continue  # a lone bullet or an icon: left in the text, but not a block
         heading = p.page.heading
         doc.blocks.append(
             Block(
@@ -791,6 +802,12 @@ def _open(data: bytes, path: str) -> Any:
         raise _corrupt(path, cause) from exc
 
 
+def _close(pdf: Any) -> None:
+    """Closes the PDF; closing walks the page tree again, which fails on a broken one."""
+    with contextlib.suppress(Exception):  # the error that matters was raised already, if any
+        pdf.close()
+
+
 def _declared_pages(pdf: Any) -> int | None:
     """The page count the catalog declares (cheap: no page is parsed)."""
     try:
@@ -811,14 +828,21 @@ def _too_many_pages(path: str, count: int, max_pages: int) -> InputError:
     )
 
 
-def read_pdf(data: bytes, path: str, *, max_pages: int = 300) -> Document:
-    """Reads a PDF into a `Document` whose blocks carry their page and bbox.
+@contextlib.contextmanager
+def _quiet_pdfminer() -> Iterator[None]:
+    """pdfminer logs a warning for every oddity of a damaged file; the reader reports errors
+    itself, so its warnings are muted while it reads."""
+    logger = logging.getLogger("pdfminer")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
 
-    Raises `InputError` (French message, hint) when the bytes are not a PDF, the file is
-    truncated or corrupt (code "unreadable"), password-protected ("encrypted"), longer than
-    `max_pages` ("too_many_pages"), or has no text layer at all ("no_text")."""
-    if b"%PDF-" not in data[:1024]:
-        raise _not_a_pdf(path)
+
+def _read_pages(data: bytes, path: str, max_pages: int) -> tuple[list[_Page], dict[str, Any]]:
+    """Opens the PDF once, checks its page count, then lays out every page."""
     pdf = _open(data, path)
     try:
         declared = _declared_pages(pdf)
@@ -835,10 +859,24 @@ def read_pdf(data: bytes, path: str, *, max_pages: int = 300) -> Document:
         except Exception as exc:  # pdfminer fails lazily on broken page content
             raise _corrupt(path, _root_cause(exc)) from exc
     finally:
-        pdf.close()
+        _close(pdf)
+    return pages, metadata
+
+
+def read_pdf(data: bytes, path: str, *, max_pages: int = 300) -> Document:
+    """Reads a PDF into a `Document` whose blocks carry their page and bbox.
+
+    Raises `InputError` (French message, hint) when the bytes are not a PDF, the file is
+    truncated or corrupt (code "unreadable"), password-protected ("encrypted"), longer than
+    `max_pages` ("too_many_pages"), or has no text layer at all ("no_text")."""
+    if b"%PDF-" not in data[:1024]:
+        raise _not_a_pdf(path)
+    with _quiet_pdfminer():
+        pages, metadata = _read_pages(data, path, max_pages)
     if not pages:
-        raise _error(path, "PDF illisible : le document ne contient aucune page",
-                     "télécharger ou exporter à nouveau le document")
+        raise _error(
+            path, "PDF illisible : le document ne contient aucune page", "télécharger ou exporter à nouveau le document"
+        )
     if not any(page.items for page in pages):
         raise _error(
             path,

@@ -14,7 +14,7 @@ STYLES = {Severity.error: "bold red", Severity.warning: "yellow", Severity.info:
 
 
 def _plural(n: int, word: str) -> str:
-    if n == 1:
+    if n <= 1:  # French: "0 erreur", "1 erreur", "2 erreurs"
         return f"{n} {word}"
     return f"{n} {word}s" if not word.endswith(("s", "x")) else f"{n} {word}"
 
