@@ -5,7 +5,9 @@ Prints the median wall time of N runs of:
   - import:         `python -c "import extractor.cli"` (the package and its dependencies);
   - check-cold:     `factcheck check corpus/` as a user runs it (new process each time);
 and, in one process, the warm time of reading the corpus (ingest + repair) and of the full check.
-Ratios are against the interpreter start-up, so they hold on a noisy machine.
+Ratios are against the interpreter start-up, so they hold on a noisy machine. When the Bilan 2024
+PDF is in ../shared, it also prints the PDF reader's time against the floor of pdfplumber's
+plain `extract_text()` on every page.
 
 Usage: python bench/corpus_check.py [--runs N] [CORPUS]
 """
@@ -13,6 +15,7 @@ Usage: python bench/corpus_check.py [--runs N] [CORPUS]
 from __future__ import annotations
 
 import argparse
+import io
 import statistics
 import subprocess
 import sys
@@ -64,6 +67,23 @@ def main() -> None:
     print(f"{'check-cold':<16}{cold:8.3f} s  {cold / base:5.2f}x   (target: under 5 s)")
     print(f"{'ingest-warm':<16}{read:8.3f} s")
     print(f"{'check-warm':<16}{full:8.3f} s  {full / read:5.2f}x ingest-warm")
+    pdf = ROOT.parent / "shared" / "pdf" / "betagouv_bilan_2024.pdf"
+    if pdf.exists():
+        import pdfplumber
+
+        from extractor.ingest.pdf import read_pdf
+
+        data = pdf.read_bytes()
+
+        def floor() -> None:
+            with pdfplumber.open(io.BytesIO(data)) as document:
+                for page in document.pages:
+                    page.extract_text()
+
+        plain = warm(floor, max(1, args.runs // 2))
+        ours = warm(lambda: read_pdf(data, str(pdf)), max(1, args.runs // 2))
+        print(f"{'pdf-floor':<16}{plain:8.3f} s   pdfplumber extract_text, 38 pages")
+        print(f"{'pdf-reader':<16}{ours:8.3f} s  {ours / plain:5.2f}x pdf-floor")
 
 
 if __name__ == "__main__":
