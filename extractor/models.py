@@ -98,6 +98,9 @@ class Block(BaseModel):
     heading_path: list[str] = Field(default_factory=list)
     parent: int | None = Field(default=None, description="id of the enclosing list item")
     level: int | None = Field(default=None, description="heading level, or list nesting depth (0 = top)")
+    bullet: str | None = Field(
+        default=None, description="a list item's marker as written ('-', '*', '+', '1.'): '+ 38' may be a delta"
+    )
     field: str | None = Field(default=None, description="front-matter key, for front_matter blocks")
     table: int | None = Field(default=None, description="table number in the document, for table cells")
     row: int | None = None

@@ -143,3 +143,14 @@ def test_yaml_alias_bomb_is_refused() -> None:
     src = "---\n" + "\n".join(lines) + "\n---\nTexte\n"
     with pytest.raises(InputError, match="alias"):
         read_bytes(src.encode(), "bomb.md")
+
+
+def test_list_items_keep_their_marker() -> None:
+    doc = read_bytes(b"**91 membres actifs**\n\n+ 38 par rapport \xc3\xa0 2016\n\n1. un\n2. deux\n\n- tiret\n", "a.md")
+    assert [(b.text, b.bullet) for b in doc.blocks] == [
+        ("91 membres actifs", None),
+        ("38 par rapport à 2016", "+"),  # a "+" bullet in front of a figure reads as a delta
+        ("un", "1."),
+        ("deux", "2."),
+        ("tiret", "-"),
+    ]

@@ -202,7 +202,7 @@ def _walk(builder: BlockBuilder, body: str, lines: LineIndex) -> None:
         tok = tokens[i]
         kind = tok.type
         if kind == "list_item_open":
-            items.append({"block": None})
+            items.append({"block": None, "bullet": (tok.info or "") + tok.markup})
         elif kind == "list_item_close":
             items.pop()
         elif kind == "heading_open":
@@ -218,7 +218,14 @@ def _walk(builder: BlockBuilder, body: str, lines: LineIndex) -> None:
             if items and items[-1]["block"] is None:
                 parent = next((it["block"] for it in reversed(items[:-1]) if it["block"] is not None), None)
                 block = builder.add(
-                    BlockKind.list_item, text, start, end, spans=spans, parent=parent, level=len(items) - 1
+                    BlockKind.list_item,
+                    text,
+                    start,
+                    end,
+                    spans=spans,
+                    parent=parent,
+                    level=len(items) - 1,
+                    bullet=items[-1]["bullet"] or None,
                 )
                 if block is not None:
                     items[-1]["block"] = block.id
