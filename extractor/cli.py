@@ -169,6 +169,49 @@ def repair(
     _err_console().print(f"{file} : {len(result.spans)} passage(s) réparé(s){how}")
 
 
+class ExtractFormat(StrEnum):
+    table = "table"
+    json = "json"
+
+
+@app.command()
+@guarded
+def extract(
+    files: Annotated[list[str], typer.Argument(help="Documents à lire.", show_default=False)],
+    output_format: Annotated[
+        ExtractFormat, typer.Option("--format", "-f", help="Format de sortie.")
+    ] = ExtractFormat.table,
+) -> None:
+    """Liste les chiffres de chaque document : valeur, unité, ce qu'ils comptent, pour qui, quand."""
+    from extractor.claims.resolve import extract_claims
+    from extractor.ingest import load
+    from extractor.models import Extraction, summarise
+
+    results = []
+    failed = False
+    for name in files:
+        try:
+            doc = load(name)
+        except InputError as exc:
+            hint = f" ({exc.hint})" if exc.hint else ""
+            _err_console().print(f"[bold red]erreur[/] {exc.path} : {exc.message}{hint}")
+            failed = True
+            continue
+        results.append(Extraction(document=summarise(doc), claims=extract_claims(doc)))
+    if output_format == ExtractFormat.json:
+        payload = "[" + ",".join(r.model_dump_json(indent=2) for r in results) + "]\n"
+        sys.stdout.buffer.write(payload.encode())
+    else:
+        from extractor.report.claims_table import render_claims
+
+        console = Console(highlight=False)
+        if not console.is_terminal:
+            console = Console(highlight=False, width=160)
+        render_claims(results, console)
+    if failed:
+        raise typer.Exit(EXIT_ERROR)
+
+
 @app.command()
 @guarded
 def ingest(

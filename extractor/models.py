@@ -165,20 +165,29 @@ class Document(BaseModel):
 
 class Quantity(BaseModel):
     value: Decimal
-    unit: str | None = None
+    unit: str | None = Field(default=None, description="'EUR', '%', 'pt', 'fraction', '/5'; None for a count")
     qualifier: Qualifier = Qualifier.exact
     is_delta: bool = False
     raw: str
+    decimals: int = Field(default=0, description="digits written after the comma (rounding tolerance)")
+    denominator: Decimal | None = Field(default=None, description="'157 tribunaux sur 168' -> 168")
 
 
 class Claim(BaseModel):
+    """A number with what it counts (metric), for whom (scope) and when (period)."""
+
     quantity: Quantity
     metric_text: str
     metric_id: str | None = None
     scope_id: str | None = None
-    period: str | None = None
+    scope_text: str | None = None
+    period: str | None = Field(default=None, description="'2024', '2024-01', or '2023/2024' for a growth")
+    kind: Literal["result", "target"] = "result"
     location: Location
     sentence: str
+    block: int = Field(description="id of the block the number is in")
+    start: int = Field(description="offset of the number in the block's text")
+    end: int
 
 
 class EntityMention(BaseModel):
@@ -231,6 +240,13 @@ class Stats(BaseModel):
     errors: int = 0
     findings: dict[str, int] = Field(default_factory=lambda: {"error": 0, "warning": 0, "info": 0})
     seconds: float = 0.0
+
+
+class Extraction(BaseModel):
+    """What `factcheck extract` and `POST /api/extract` return for one document."""
+
+    document: DocumentSummary
+    claims: list[Claim] = Field(default_factory=list)
 
 
 class Report(BaseModel):

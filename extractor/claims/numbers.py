@@ -22,7 +22,7 @@ from typing import Literal
 
 from extractor.models import Qualifier
 
-Kind = Literal["quantity", "year", "date", "ordinal", "reference", "phone", "postal", "version", "address"]
+Kind = Literal["quantity", "year", "date", "ordinal", "reference", "phone", "postal", "version", "address", "size"]
 
 MONTHS = {
     "janvier": 1, "janv": 1, "jan": 1, "février": 2, "fevrier": 2, "févr": 2, "fev": 2, "fév": 2, "mars": 3,
@@ -231,6 +231,9 @@ def find_numbers(text: str) -> list[NumberMatch]:
         if _ADDRESS_AFTER.match(after) and not frac:
             claim(NumberMatch(start, end, value, "address", raw=text[start:end]))
             continue
+        if re.match(r"[ \u00a0]?(?:[KMGT]o|[KMGT]B|octets)\b", after):  # "PDF – 604,58 KB": a file size
+            claim(NumberMatch(start, end, value, "size", raw=text[start:end]))
+            continue
         if re.fullmatch(r"\d{5}", int_part) and re.match(r"\s+[A-ZÉ][a-zé]", after) and not frac:
             claim(NumberMatch(start, end, value, "postal", raw=text[start:end]))
             continue
@@ -247,8 +250,10 @@ def find_numbers(text: str) -> list[NumberMatch]:
             continue
         number = NumberMatch(start, end, value, raw=text[raw_start:end], decimals=len(frac or ""))
         if sign:
-            number.is_delta = True
-            if sign in "-−":
+            # "+40", "(+40)", "-12 %" are changes; "-100" alone is a negative value.
+            negative = sign in "-−"
+            number.is_delta = not negative or text[m.start() - 1 : m.start()] == "(" or after.lstrip().startswith("%")
+            if negative:
                 number.value = -number.value
         number.qualifier, number.qualifier_start = _qualifier(text, raw_start)
         if " " in int_part and len(int_part.split(" ")[0]) >= 2 and not int_part.endswith("000"):

@@ -1,0 +1,291 @@
+"""Claim resolution: each number of a document becomes a `Claim` with its metric, scope and period
+(DESIGN §2 resolve).
+
+- metric: the table row header, the label before a colon ("Budget en 2021 : 1,3 million €"), the
+  block that follows a lone number (slide exports: "23" then "investigations en cours"), or the
+  noun phrase that follows the number; mapped to a canonical id by the vocabulary.
+- scope: the product of a product-keyed table row; else the service named by the enclosing list
+  item (seed 001: "Tchap" > "En 2024" > "279 500 utilisateurs actifs"), with its registry slug
+  when the name links to /startups/SLUG.html; else the programme.
+- period: a year or month in the same clause; the table column ("Résultats 2023"; "Objectifs PLF
+  2024" is a target); an enclosing list item ("En 2024"); the nearest heading with a date; the
+  document date for a dated press release; the year in the document's title.
+"""
+
+from __future__ import annotations
+
+import re
+
+from extractor.claims import vocabulary
+from extractor.claims.numbers import MONTHS, NumberMatch, find_numbers
+from extractor.evidence import locate
+from extractor.models import Block, BlockKind, Claim, Document, Quantity
+
+PROGRAMME = "programme:beta.gouv.fr"
+_SLUG = re.compile(r"/startups/([^/#?]+?)(?:\.html)?(?:[#?].*)?$")
+_PRODUCT_HEADERS = {"produit", "produits", "service", "services", "startup", "startups", "laureat", "laureats", "nom"}
+_CLAUSE_END = re.compile(r"[.;:!?()\[\]]|,\s|\s[-–—]\s")
+_LEADING_DE = re.compile(r"^(?:de |d'|d’|des |du )", re.I)
+_YEAR = re.compile(r"\b(19[89]\d|20[0-4]\d)\b")
+_MONTH_YEAR = re.compile(
+    r"\b(janvier|f[ée]vrier|mars|avril|mai|juin|juillet|ao[uû]t|septembre|octobre|novembre|d[ée]cembre)\s+(\d{4})\b",
+    re.I,
+)
+_MAX_METRIC_WORDS = 14
+
+
+def extract_claims(doc: Document) -> list[Claim]:
+    claims: list[Claim] = []
+    for block in doc.blocks:
+        if block.kind == BlockKind.table_cell and (
+            block.col == 0 or (block.row_header is None and block.column_header is None and block.row == 0)
+        ):
+            continue  # a row or column label ("NPS entre -100 et 100", "1 élève, 1 stage") is not a claim
+        numbers = find_numbers(block.text)
+        previous: Claim | None = None
+        for number in (n for n in numbers if n.kind == "quantity"):
+            claim = _claim(doc, block, number, numbers)
+            if previous and number.is_delta and re.search(r"\(\s*[+\-−]?\s*$", block.text[: number.start]):
+                # "213 Startups d'État sont en activité (+40)": the change of the figure before it.
+                claim = claim.model_copy(
+                    update={
+                        "metric_text": previous.metric_text,
+                        "metric_id": previous.metric_id,
+                        "period": previous.period,
+                    }
+                )
+            claims.append(claim)
+            previous = claim
+    return claims
+
+
+def _claim(doc: Document, block: Block, number: NumberMatch, numbers: list[NumberMatch]) -> Claim:
+    metric_text = metric_text_for(doc, block, number)
+    scope_text, scope_id = scope_for(doc, block)
+    period, kind = period_for(doc, block, number, numbers)
+    is_delta = number.is_delta or (block.bullet == "+" and number.start == 0)
+    metric = vocabulary.match(metric_text, number.unit)
+    if is_delta and number.unit == "%" and period and "/" not in period and period[:4].isdigit():
+        year = int(period[:4])
+        period = f"{year - 1}/{year}"  # a growth rate compares a period with the one before
+    return Claim(
+        quantity=Quantity(
+            value=number.value,
+            unit=number.unit,
+            qualifier=number.qualifier,
+            is_delta=is_delta,
+            raw=number.raw,
+            decimals=number.decimals,
+            denominator=number.denominator,
+        ),
+        metric_text=metric_text,
+        metric_id=metric.id if metric else None,
+        scope_id=scope_id,
+        scope_text=scope_text,
+        period=period,
+        kind=kind,
+        location=locate(doc, block, number.start, number.end),
+        sentence=_sentence(block.text, number.start, number.end),
+        block=block.id,
+        start=number.start,
+        end=number.end,
+    )
+
+
+# --- metric ---------------------------------------------------------------------------------------
+
+
+def _product_table(doc: Document, block: Block) -> bool:
+    """A table whose rows are products: "Produit | Mission | Montant", or a header-less list of
+    "Name :<TAB>150K€" rows."""
+    if block.kind != BlockKind.table_cell or block.table is None:
+        return False
+    first = next((b for b in doc.blocks if b.table == block.table and b.col == 0 and b.row == 0), None)
+    if first and vocabulary.normalise(first.text) in _PRODUCT_HEADERS:
+        return True
+    return block.column_header is None and bool(block.row_header) and _is_name_text(block.row_header)
+
+
+def metric_text_for(doc: Document, block: Block, number: NumberMatch) -> str:
+    """What the number counts, as written: tried in order, the first that the vocabulary knows
+    wins, else the first that is not empty."""
+    text = block.text
+    if block.kind == BlockKind.table_cell and block.col:
+        if _product_table(doc, block):
+            return block.column_header or (block.heading_path[-1] if block.heading_path else "")
+        return block.row_header or block.column_header or ""
+    if _only_number(text, number):
+        context = _context_block(doc, block)
+        return context.text if context else ""
+    candidates = [_after(text, number), _colon_label(text, number), _before(text, number), _clause_text(text, number)]
+    for candidate in candidates:
+        if candidate and vocabulary.match(candidate, number.unit):
+            return candidate
+    return next((c for c in candidates if c), "")
+
+
+def _after(text: str, number: NumberMatch) -> str:
+    """The noun phrase after the number: "213 Startups d'État sont en activité"."""
+    after = text[number.end :]
+    colon = re.match(r"\s*:\s*", after)
+    if colon:  # "4,2/5 : note de satisfaction"
+        after = after[colon.end() :]
+    stop = _CLAUSE_END.search(after)
+    phrase = after[: stop.start()] if stop else after
+    phrase = _LEADING_DE.sub("", phrase.strip(" \u00a0*"))
+    if re.match(r"(?:et|ou|dont|soit)\b", phrase) or re.match(r"\d", phrase):
+        return ""  # "5 869 442 € et 25,7 ETPT": the next words belong to the next number
+    phrase = re.split(r"\s[+(]?\d", phrase)[0]  # "6 nouvelles Startups rejoignent les 18 services": stop at 18
+    return " ".join(phrase.split()[:_MAX_METRIC_WORDS])
+
+
+def _clause_text(text: str, number: NumberMatch) -> str:
+    """The whole clause around the number: "investigué 115 problèmes", "3 millions d'euros débloqués"."""
+    return " ".join(_clause(text, number.start, number.end).split())
+
+
+def _colon_label(text: str, number: NumberMatch) -> str:
+    """ "Budget en 2021 : 1,3 million €" -> "Budget en 2021"."""
+    colon = text.rfind(":", 0, number.start)
+    if colon == -1 or text[colon + 1 : number.start].strip(" *«»\u00a0+("):
+        return ""
+    label_start = max(text.rfind(p, 0, colon) for p in ".;,\n") + 1
+    return " ".join(text[label_start:colon].split()[-_MAX_METRIC_WORDS:])
+
+
+def _before(text: str, number: NumberMatch) -> str:
+    """The clause before a number that ends it: "Le total des ressources ... est de 5 869 442 €"."""
+    before = text[: number.start]
+    start = max(before.rfind(p) for p in ".;:") + 1
+    return " ".join(re.sub(r"\([^)]*\)", " ", before[start:]).split()[-2 * _MAX_METRIC_WORDS :])
+
+
+def _only_number(text: str, number: NumberMatch) -> bool:
+    return not re.sub(r"[\s*>+]", "", text[: number.start] + text[number.end :])
+
+
+def _context_block(doc: Document, block: Block) -> Block | None:
+    """What a lone number ("23", "3 370 820 €") is about: its parent list item, the paragraph
+    that introduces its list ("... (FINDPE) :"), or, in slide exports, the label block after it."""
+    if block.kind == BlockKind.list_item:
+        if block.parent is not None:
+            return doc.blocks[block.parent]
+        for candidate in reversed(doc.blocks[max(0, block.id - 12) : block.id]):
+            if candidate.kind == BlockKind.paragraph and candidate.parent is None:
+                return candidate if candidate.text.rstrip().endswith(":") else None
+            if candidate.kind == BlockKind.heading:
+                return None
+        return None
+    for candidate in doc.blocks[block.id + 1 : block.id + 3]:
+        if candidate.kind in (BlockKind.paragraph, BlockKind.list_item) and re.search(r"[^\W\d_]{3}", candidate.text):
+            return candidate
+        if candidate.kind == BlockKind.heading:
+            return None
+    return None
+
+
+# --- scope ----------------------------------------------------------------------------------------
+
+
+def _slug(block: Block) -> str | None:
+    for span in block.spans:
+        if span.kind == "link" and span.href:
+            found = _SLUG.search(span.href)
+            if found:
+                return found.group(1)
+    return None
+
+
+def _is_name(block: Block) -> bool:
+    return _is_name_text(block.text)
+
+
+def _is_name_text(text: str) -> bool:
+    words = text.split()
+    return 0 < len(words) <= 6 and not re.search(r"\d", text) and not text.endswith((":", "."))
+
+
+def scope_for(doc: Document, block: Block) -> tuple[str | None, str]:
+    if _product_table(doc, block) and block.row_header:
+        row_first = next((b for b in doc.blocks if b.table == block.table and b.row == block.row and b.col == 0), None)
+        slug = _slug(row_first) if row_first else None
+        return block.row_header, f"startup:{slug}" if slug else f"name:{vocabulary.normalise(block.row_header)}"
+    chain = [block, *doc.ancestors(block)] if block.kind == BlockKind.list_item else doc.ancestors(block)
+    for item in reversed(chain):  # the outermost list item names the service
+        if item.parent is None and item is not block and _is_name(item):
+            slug = _slug(item)
+            return item.text, f"startup:{slug}" if slug else f"name:{vocabulary.normalise(item.text)}"
+    return None, PROGRAMME
+
+
+# --- period ---------------------------------------------------------------------------------------
+
+
+def _period_in(text: str) -> str | None:
+    month = _MONTH_YEAR.search(text)
+    if month:
+        return f"{month.group(2)}-{MONTHS[vocabulary.normalise(month.group(1))]:02d}"
+    year = _YEAR.search(text)
+    return year.group(1) if year else None
+
+
+_BOUNDARIES = (";", "(", ")", ". ", "! ", "? ")
+
+
+def _clause(text: str, start: int, end: int) -> str:
+    """The part of the sentence the number belongs to: sentences, parentheses and semicolons separate."""
+    lefts = [i + len(c) for c in _BOUNDARIES if (i := text.rfind(c, 0, start)) != -1]
+    left = max(lefts, default=0)
+    rights = [i for i in (text.find(c, end) for c in _BOUNDARIES) if i != -1]
+    return text[left : min(rights) if rights else len(text)]
+
+
+def period_for(doc: Document, block: Block, number: NumberMatch, numbers: list[NumberMatch]) -> tuple[str | None, str]:
+    kind = "result"
+    clause = _clause(block.text, number.start, number.end)
+    dated = [n for n in numbers if n.kind in ("year", "date") and n.raw in clause]
+    if dated:
+        nearest = min(dated, key=lambda n: abs(n.start - number.start))
+        period = _period_in(block.text[max(0, nearest.start - 12) : nearest.end])
+        if period:
+            return period, kind
+    if block.kind == BlockKind.table_cell and block.column_header:
+        if re.search(r"objectif|cible|prévision", block.column_header, re.I):
+            kind = "target"
+        period = _period_in(block.column_header)
+        if period:
+            return period, kind
+    for ancestor in doc.ancestors(block):
+        period = _period_in(ancestor.text) if len(ancestor.text) < 40 else None
+        if period:
+            return period, kind
+    if block.kind == BlockKind.list_item and block.parent is None:
+        intro = _context_block(doc, block)  # "En 2021, ... les administrations publiques ont :"
+        period = _period_in(intro.text) if intro is not None else None
+        if period:
+            return period, kind
+    for heading in reversed(block.heading_path):
+        period = _period_in(heading)
+        if period:
+            return period, kind
+    if doc.date is not None:
+        return f"{doc.date.year}-{doc.date.month:02d}", kind
+    return document_year(doc), kind
+
+
+def document_year(doc: Document) -> str | None:
+    """The year a report covers: in its title ("Bilan 2024"), or a year standing alone near the top
+    of a slide export ("BILAN DU PROGRAMME BETA.GOUV.FR" then "2021")."""
+    if doc.title and _YEAR.search(doc.title):
+        return _YEAR.search(doc.title).group(1)  # type: ignore[union-attr]
+    for block in doc.blocks[:6]:
+        if _YEAR.fullmatch(block.text.strip()):
+            return block.text.strip()
+    return None
+
+
+def _sentence(text: str, start: int, end: int) -> str:
+    left = max(text.rfind(p, 0, start) for p in (". ", "! ", "? ", "; ")) + 2
+    left = 0 if left == 1 else left
+    rights = [i for i in (text.find(p, end) for p in (". ", "! ", "? ", "; ")) if i != -1]
+    return text[left : (min(rights) + 1) if rights else len(text)].strip()

@@ -1,0 +1,71 @@
+"""The metric vocabulary: metric text -> canonical metric id (vocabulary.yaml)."""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from importlib import resources
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel
+
+UnitClass = Literal["count", "EUR", "%", "score", "ETPT"]
+
+
+class Metric(BaseModel):
+    id: str
+    label: str
+    kind: Literal["stock", "flow"]
+    unit: UnitClass
+    patterns: list[str]
+
+
+def normalise(text: str) -> str:
+    """Lower case, no accents, apostrophes as ', white space collapsed."""
+    text = unicodedata.normalize("NFKD", text.casefold().replace("’", "'").replace("ʼ", "'"))
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return re.sub(r"\s+", " ", text).strip()
+
+
+@functools.cache
+def metrics() -> tuple[Metric, ...]:
+    data = yaml.safe_load(resources.files("extractor.claims").joinpath("vocabulary.yaml").read_text("utf-8"))
+    return tuple(Metric(**m) for m in data["metrics"])
+
+
+@functools.cache
+def _compiled() -> tuple[tuple[Metric, tuple[re.Pattern[str], ...]], ...]:
+    return tuple((m, tuple(re.compile(p) for p in m.patterns)) for m in metrics())
+
+
+def by_id(metric_id: str) -> Metric | None:
+    return next((m for m in metrics() if m.id == metric_id), None)
+
+
+def unit_class(unit: str | None) -> UnitClass:
+    if unit == "EUR":
+        return "EUR"
+    if unit == "%":
+        return "%"
+    if unit and unit.startswith("/"):
+        return "score"
+    return "count"
+
+
+def match(metric_text: str, unit: str | None = None) -> Metric | None:
+    """The first metric whose pattern matches; metrics of the number's own unit are tried first
+    ("45 %" of "nouveaux agents publics" is a share, not a count of agents)."""
+    text = normalise(metric_text)
+    if not text:
+        return None
+    wanted = unit_class(unit)
+    compiled = _compiled()
+    for same_unit in (True, False):
+        for metric, patterns in compiled:
+            if (metric.unit == wanted) != same_unit:
+                continue
+            if any(p.search(text) for p in patterns):
+                return metric
+    return None
