@@ -212,6 +212,49 @@ def extract(
         raise typer.Exit(EXIT_ERROR)
 
 
+@app.command(name="eval")
+@guarded
+def evaluate(
+    corpus: Annotated[Path, typer.Option(help="Dossier des documents.")] = Path("corpus"),
+    expected: Annotated[Path, typer.Option(help="Dossier du jeu de référence (*.claims.json).")] = Path("expected"),
+    min_numbers_f1: Annotated[float, typer.Option(help="Seuil de F1 des nombres (code 1 en dessous).")] = 0.0,
+    min_claims_f1: Annotated[float, typer.Option(help="Seuil de F1 des affirmations complètes.")] = 0.0,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Lister les écarts.")] = False,
+) -> None:
+    """Mesure l'extraction (précision, rappel, F1) contre le jeu de référence vérifié à la main."""
+    from rich.table import Table
+
+    from extractor.eval import Score, evaluate
+
+    results = evaluate(corpus, expected)
+    table = Table(title="Extraction contre expected/", title_justify="left")
+    for column in ("document", "nombres P", "R", "F1", "affirmations P", "R", "F1"):
+        table.add_column(column, justify="right" if column != "document" else "left")
+    numbers, claims = Score(), Score()
+
+    def row(name: str, n: Score, c: Score) -> None:
+        table.add_row(name, *(f"{x:.3f}" for x in (n.precision, n.recall, n.f1, c.precision, c.recall, c.f1)))
+
+    for result in results:
+        numbers.add(result.numbers)
+        claims.add(result.claims)
+        row(result.document, result.numbers, result.claims)
+    row("ensemble", numbers, claims)
+    console = Console(highlight=False, width=120)
+    console.print(table)
+    if verbose:
+        for result in results:
+            for miss in result.misses:
+                console.print(f"  {result.document}  {miss}", markup=False)
+    console.print(f"numbers F1 {numbers.f1:.3f} (gold {numbers.tp + numbers.fn}), claims F1 {claims.f1:.3f}")
+    if numbers.f1 < min_numbers_f1 or claims.f1 < min_claims_f1:
+        _err_console().print(
+            f"[bold red]sous le seuil[/] : nombres {numbers.f1:.3f} (min {min_numbers_f1}), "
+            f"affirmations {claims.f1:.3f} (min {min_claims_f1})"
+        )
+        raise typer.Exit(EXIT_FINDINGS)
+
+
 @app.command()
 @guarded
 def ingest(
