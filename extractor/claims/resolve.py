@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import re
+from typing import Protocol
 
 from extractor.claims import vocabulary
 from extractor.claims.numbers import MONTHS, NumberMatch, find_numbers
@@ -34,7 +35,15 @@ _MONTH_YEAR = re.compile(
 _MAX_METRIC_WORDS = 14
 
 
-def extract_claims(doc: Document) -> list[Claim]:
+class NameIndex(Protocol):
+    """Finds the registry slug of a service named in the text (the reference registry)."""
+
+    def slug_for(self, name: str) -> str | None: ...
+
+
+def extract_claims(doc: Document, names: NameIndex | None = None) -> list[Claim]:
+    """Every quantity of the document as a claim. `names` links service names without a link to
+    their registry slug (scope "startup:<slug>"); without it they stay "name:<name>"."""
     claims: list[Claim] = []
     for block in doc.blocks:
         if block.kind == BlockKind.table_cell and (
@@ -44,7 +53,7 @@ def extract_claims(doc: Document) -> list[Claim]:
         numbers = find_numbers(block.text)
         previous: Claim | None = None
         for number in (n for n in numbers if n.kind == "quantity"):
-            claim = _claim(doc, block, number, numbers)
+            claim = _claim(doc, block, number, numbers, names)
             if previous and number.is_delta and re.search(r"\(\s*[+\-−]?\s*$", block.text[: number.start]):
                 # "213 Startups d'État sont en activité (+40)": the change of the figure before it.
                 claim = claim.model_copy(
@@ -59,9 +68,16 @@ def extract_claims(doc: Document) -> list[Claim]:
     return claims
 
 
-def _claim(doc: Document, block: Block, number: NumberMatch, numbers: list[NumberMatch]) -> Claim:
-    metric_text = metric_text_for(doc, block, number)
-    scope_text, scope_id = scope_for(doc, block)
+def _claim(
+    doc: Document, block: Block, number: NumberMatch, numbers: list[NumberMatch], names: NameIndex | None
+) -> Claim:
+    card = _card_name(doc, block, number)
+    if card is not None:  # a slide card: NAME / mission / "121 000 €"
+        metric_text = block.heading_path[-1] if block.heading_path else ""
+        scope_text, scope_id = card.text, _scope_id(card.text, _slug(card), names)
+    else:
+        metric_text = metric_text_for(doc, block, number)
+        scope_text, scope_id = scope_for(doc, block, names)
     period, kind = period_for(doc, block, number, numbers)
     is_delta = number.is_delta or (block.bullet == "+" and number.start == 0)
     metric = vocabulary.match(metric_text, number.unit)
@@ -205,17 +221,35 @@ def _is_name_text(text: str) -> bool:
     return 0 < len(words) <= 6 and not re.search(r"\d", text) and not text.endswith((":", "."))
 
 
-def scope_for(doc: Document, block: Block) -> tuple[str | None, str]:
+def _scope_id(name: str, slug: str | None, names: NameIndex | None) -> str:
+    """The link's slug wins (even under a misspelled name); else the registry; else the name."""
+    if slug is None and names is not None:
+        slug = names.slug_for(name)
+    return f"startup:{slug}" if slug else f"name:{vocabulary.normalise(name)}"
+
+
+def scope_for(doc: Document, block: Block, names: NameIndex | None = None) -> tuple[str | None, str]:
     if _product_table(doc, block) and block.row_header:
         row_first = next((b for b in doc.blocks if b.table == block.table and b.row == block.row and b.col == 0), None)
         slug = _slug(row_first) if row_first else None
-        return block.row_header, f"startup:{slug}" if slug else f"name:{vocabulary.normalise(block.row_header)}"
+        return block.row_header, _scope_id(block.row_header, slug, names)
     chain = [block, *doc.ancestors(block)] if block.kind == BlockKind.list_item else doc.ancestors(block)
     for item in reversed(chain):  # the outermost list item names the service
         if item.parent is None and item is not block and _is_name(item):
-            slug = _slug(item)
-            return item.text, f"startup:{slug}" if slug else f"name:{vocabulary.normalise(item.text)}"
+            return item.text, _scope_id(item.text, _slug(item), names)
     return None, PROGRAMME
+
+
+def _card_name(doc: Document, block: Block, number: NumberMatch) -> Block | None:
+    """In slide decks, a product card is its NAME, a mission sentence, then a lone amount."""
+    if block.kind != BlockKind.paragraph or number.unit != "EUR" or not _only_number(block.text, number):
+        return None
+    for candidate in reversed(doc.blocks[max(0, block.id - 2) : block.id]):
+        if candidate.kind == BlockKind.heading or candidate.location.page != block.location.page:
+            return None
+        if _is_name(candidate) and sum(c.isupper() for c in candidate.text) >= 2:
+            return candidate
+    return None
 
 
 # --- period ---------------------------------------------------------------------------------------
