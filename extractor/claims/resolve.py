@@ -53,6 +53,8 @@ def extract_claims(doc: Document, names: NameIndex | None = None) -> list[Claim]
         numbers = find_numbers(block.text)
         previous: Claim | None = None
         for number in (n for n in numbers if n.kind == "quantity"):
+            if _decorative(doc, block, number):
+                continue
             claim = _claim(doc, block, number, numbers, names)
             if previous and number.is_delta and re.search(r"\(\s*[+\-−]?\s*$", block.text[: number.start]):
                 # "213 Startups d'État sont en activité (+40)": the change of the figure before it.
@@ -66,6 +68,28 @@ def extract_claims(doc: Document, names: NameIndex | None = None) -> list[Claim]
             claims.append(claim)
             previous = claim
     return claims
+
+
+def _decorative(doc: Document, block: Block, number: NumberMatch) -> bool:
+    """Numbers that label rather than count: a slide's step number ("1" above "INVESTIGATION"),
+    or a number in a heading that is part of a name ("Innolab 62")."""
+    lone = block.kind == BlockKind.paragraph and _only_number(block.text, number)
+    if lone and number.unit is None and 1 <= number.value <= 9:
+        following = doc.blocks[block.id + 1] if block.id + 1 < len(doc.blocks) else None
+        if following is not None and (
+            following.kind == BlockKind.heading
+            or (
+                len(following.text.split()) <= 6
+                and following.text[:1].isupper()
+                and not re.search(r"\d", following.text)
+            )
+        ):
+            return True
+    if block.kind == BlockKind.heading and number.start > 0 and not number.is_delta:
+        word = re.search(r"([^\W\d_][\w-]*)\s+$", block.text[: number.start])
+        if word and word.group(1)[:1].isupper() and word.group(1).lower() not in ("en", "au", "de", "les", "des"):
+            return True
+    return False
 
 
 def _claim(
