@@ -3,20 +3,20 @@ above --fail-on, 2 usage or input error. No traceback reaches the user unless --
 
 from __future__ import annotations
 
-import functools
 import os
 import sys
 import tempfile
 import traceback
-from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, ParamSpec
+from typing import Annotated
 
 import typer
 from rich.console import Console
 
+from extractor.cliutil import EXIT_ERROR, EXIT_FINDINGS, err_console, fail, guarded
 from extractor.errors import FactcheckError, InputError
+from extractor.reference.cli import reference_app
 
 app = typer.Typer(
     name="factcheck",
@@ -25,9 +25,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-
-EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-P = ParamSpec("P")
+app.add_typer(reference_app, name="reference")
 
 
 class OutputFormat(StrEnum):
@@ -40,34 +38,6 @@ class FailOn(StrEnum):
     warning = "warning"
     info = "info"
     never = "never"
-
-
-def _err_console() -> Console:
-    return Console(stderr=True, highlight=False, soft_wrap=True)
-
-
-def _fail(message: str) -> typer.Exit:
-    _err_console().print(f"[bold red]erreur[/] {message}", markup=True)
-    return typer.Exit(EXIT_ERROR)
-
-
-def guarded(func: Callable[P, None]) -> Callable[P, None]:
-    """Turns the errors a user can cause into one clear line on stderr and exit code 2."""
-
-    @functools.wraps(func)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> None:
-        debug = "--debug" in sys.argv
-        try:
-            func(*args, **kwargs)
-        except FactcheckError as exc:
-            if debug:
-                traceback.print_exc()
-            if isinstance(exc, InputError):
-                hint = f" ({exc.hint})" if exc.hint else ""
-                raise _fail(f"{exc.path} : {exc.message}{hint}") from None
-            raise _fail(str(exc)) from None
-
-    return wrapper
 
 
 def write_atomic(path: Path, data: bytes, inputs: list[str] | None = None) -> None:
@@ -111,7 +81,7 @@ def check(
         known = checks.rules()
         unknown = [r for r in rules if not any(k == r or k.startswith(r.rstrip("/") + "/") for k in known)]
         if unknown:
-            raise _fail(f"règle inconnue : {', '.join(unknown)} (règles : {', '.join(known)})")
+            raise fail(f"règle inconnue : {', '.join(unknown)} (règles : {', '.join(known)})")
     report = check_paths(paths, rules, debug=debug)
     if output_format == OutputFormat.json:
         data = report.model_dump_json(indent=2).encode() + b"\n"
@@ -133,7 +103,7 @@ def check(
         for error in report.errors:
             hint = f" ({error.hint})" if error.hint else ""
             if output_format == OutputFormat.json or output:
-                _err_console().print(f"[bold red]erreur[/] {error.path} : {error.message}{hint}")
+                err_console().print(f"[bold red]erreur[/] {error.path} : {error.message}{hint}")
         raise typer.Exit(EXIT_ERROR)
     if fail_on != FailOn.never:
         threshold = {"error": 3, "warning": 2, "info": 1}[fail_on.value]
@@ -156,7 +126,7 @@ def repair(
 
     fmt = detect_format(file)
     if fmt in ("pdf", "docx"):
-        raise _fail(f"{file} : « repair » lit les fichiers texte (.md, .txt, .html), pas les fichiers .{fmt}")
+        raise fail(f"{file} : « repair » lit les fichiers texte (.md, .txt, .html), pas les fichiers .{fmt}")
     text, _ = decode(read_file(file), file)
     result = fix(text)
     payload = result.text.encode("utf-8")
@@ -166,7 +136,7 @@ def repair(
         sys.stdout.buffer.write(payload)
         sys.stdout.flush()
     how = f" ({result.explanation})" if result.explanation else ""
-    _err_console().print(f"{file} : {len(result.spans)} passage(s) réparé(s){how}")
+    err_console().print(f"{file} : {len(result.spans)} passage(s) réparé(s){how}")
 
 
 class ExtractFormat(StrEnum):
@@ -194,7 +164,7 @@ def extract(
             doc = load(name)
         except InputError as exc:
             hint = f" ({exc.hint})" if exc.hint else ""
-            _err_console().print(f"[bold red]erreur[/] {exc.path} : {exc.message}{hint}")
+            err_console().print(f"[bold red]erreur[/] {exc.path} : {exc.message}{hint}")
             failed = True
             continue
         results.append(Extraction(document=summarise(doc), claims=extract_claims(doc)))
@@ -248,7 +218,7 @@ def evaluate(
                 console.print(f"  {result.document}  {miss}", markup=False)
     console.print(f"numbers F1 {numbers.f1:.3f} (gold {numbers.tp + numbers.fn}), claims F1 {claims.f1:.3f}")
     if numbers.f1 < min_numbers_f1 or claims.f1 < min_claims_f1:
-        _err_console().print(
+        err_console().print(
             f"[bold red]sous le seuil[/] : nombres {numbers.f1:.3f} (min {min_numbers_f1}), "
             f"affirmations {claims.f1:.3f} (min {min_claims_f1})"
         )
@@ -304,7 +274,7 @@ def main() -> None:
     except Exception as exc:
         if debug:
             traceback.print_exc()
-        _err_console().print(
+        err_console().print(
             f"[bold red]erreur interne[/] {type(exc).__name__}: {exc} (relancer avec --debug et signaler le problème)"
         )
         sys.exit(EXIT_ERROR)

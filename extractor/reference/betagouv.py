@@ -1,0 +1,581 @@
+"""Reads the beta.gouv.fr registry layout (DESIGN §5): `_startups/*.md`, `_incubators/*.md` and
+`_organisations/*` (some organisation files have no `.md` extension), each a YAML front matter
+followed by a Markdown body that is not read.
+
+Nothing in the registry is fatal: an entry that cannot be read (no front matter, YAML error, front
+matter that is not a mapping, no title...) is skipped with its reason; a field that cannot be read
+(a bad date, an unreadable FAST amount, a redirect to an unknown section...) is dropped with a
+warning and the entry is imported without it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import os
+import re
+import time
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+import yaml
+
+from extractor.errors import InputError
+from extractor.reference.models import (
+    SECTION_OF_KIND,
+    Alias,
+    Entity,
+    EntityKind,
+    FastAward,
+    ImportProblem,
+    ImportReport,
+    Phase,
+    Section,
+    SlugRef,
+    entity_id,
+)
+from extractor.reference.names import clean_text, normalise_name
+
+FOLDERS: dict[EntityKind, str] = {"organisation": "_organisations", "incubator": "_incubators", "startup": "_startups"}
+MAX_FILE_BYTES = 1 << 20  # registry files are a few kB; anything this big is not a registry entry
+# Files that are never entries. Any other file is read (some organisation files have no extension,
+# others have dots in their name), and its front matter decides.
+_NOT_ENTRIES = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".ico", ".pdf", ".json", ".csv", ".zip"}
+
+_SECTIONS: dict[str, Section] = {
+    "startups": "startups",
+    "startup": "startups",
+    "incubateurs": "incubateurs",
+    "incubateur": "incubateurs",
+    "incubators": "incubateurs",
+    "organisations": "organisations",
+    "organisation": "organisations",
+}
+
+# --- front matter -------------------------------------------------------------------------------
+
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)^(?:---|\.\.\.)[ \t]*\r?$", re.S | re.M)
+_BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
+    """Safe loader (C parser when available) that keeps an impossible date ("2024-02-30") as a
+    string instead of failing the whole file: the field is then reported, not the entry."""
+
+
+def _lenient_timestamp(loader: Any, node: yaml.Node) -> object:
+    try:
+        return loader.construct_yaml_timestamp(node)
+    except (ValueError, OverflowError):
+        return loader.construct_scalar(node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _lenient_timestamp)
+
+
+class EntryError(Exception):
+    """An entry that cannot be imported; the message is the French reason shown to the user."""
+
+
+def parse_front_matter(text: str) -> dict[str, Any]:
+    """The front matter of a registry file as a mapping; raises EntryError with a French reason."""
+    match = _FRONT_MATTER.match(text.removeprefix("\ufeff"))
+    if not match:
+        if text.lstrip().startswith("---"):
+            raise EntryError("front matter non terminé (ligne « --- » de fin absente)")
+        raise EntryError("pas de front matter YAML (le fichier doit commencer par « --- »)")
+    try:
+        data = yaml.load(match.group(1), Loader=_Loader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" (ligne {mark.line + 2})" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or type(exc).__name__
+        raise EntryError(f"front matter YAML invalide{where} : {problem}") from None
+    except (ValueError, TypeError, RecursionError, OverflowError) as exc:
+        raise EntryError(f"front matter YAML invalide : {exc}") from None
+    if data is None:
+        raise EntryError("front matter vide")
+    if not isinstance(data, dict):
+        raise EntryError(f"front matter invalide : un dictionnaire de champs est attendu, pas {_type_fr(data)}")
+    return data
+
+
+def _type_fr(value: object) -> str:
+    if isinstance(value, list):
+        return "une liste"
+    if isinstance(value, str):
+        return "un texte"
+    if isinstance(value, bool):
+        return "un booléen"
+    if isinstance(value, int | float):
+        return "un nombre"
+    if isinstance(value, dict):
+        return "un dictionnaire"
+    return type(value).__name__
+
+
+# --- values ---------------------------------------------------------------------------------------
+
+_NUMBER = r"(?<![\d,.])(\d{1,3}(?:[ \u00a0\u202f.]\d{3})+|\d+)(?:[,.](\d+))?"
+_SCALE = r"(k|K|M|Md|millions?|milliards?|mille)?"
+_AMOUNT_WITH_UNIT = re.compile(_NUMBER + r"\s*" + _SCALE + r"\s*(?:d['’]\s*)?(?:€|euros?\b|EUR\b)", re.I)
+_AMOUNT_AFTER_MONTANT = re.compile(r"\bmontant\s*(?:de|:)?\s*" + _NUMBER + r"\s*" + _SCALE + r"(?![\w])", re.I)
+_BARE_AMOUNT = re.compile(r"\s*" + _NUMBER + r"\s*" + _SCALE + r"\s*", re.I)
+_PROMOTION = re.compile(r"\bpromo(?:tion)?\s*(?:n\s*[°º]\s*)?(\d{1,3})\b|\bFAST\s*#?\s*(\d{1,3})\b", re.I)
+_SCALES = {"k": 1_000, "mille": 1_000, "m": 1_000_000, "million": 1_000_000, "millions": 1_000_000}
+_SCALES |= {"md": 1_000_000_000, "milliard": 1_000_000_000, "milliards": 1_000_000_000}
+
+
+def _amount_from_match(match: re.Match[str]) -> int | None:
+    whole, decimals, scale = match.group(1), match.group(2), match.group(3)
+    digits = re.sub(r"[ \u00a0\u202f.]", "", whole)
+    try:
+        value = Decimal(digits + (f".{decimals}" if decimals else ""))
+    except InvalidOperation:
+        return None
+    value *= _SCALES.get((scale or "").casefold(), 1)
+    return int(value.to_integral_value())
+
+
+def parse_amount(value: object, *, require_unit: bool = False) -> int | None:
+    """An amount in euros from a YAML value or a French text: 300000, "300 000 €", "150k€",
+    "Montant de 150000€ pour la promotion 14", "2,48 millions d'euros". None when there is none.
+    With `require_unit`, a bare number in a text is not an amount ("promotion 14" is not)."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int):
+        return value if value >= 0 else None
+    if isinstance(value, float):
+        return round(value) if math.isfinite(value) and value >= 0 else None
+    if not isinstance(value, str):
+        return None
+    text = unicodedata.normalize("NFC", value)
+    match = _AMOUNT_WITH_UNIT.search(text) or _AMOUNT_AFTER_MONTANT.search(text)
+    if match is None and not require_unit:
+        match = _BARE_AMOUNT.fullmatch(text)
+    return _amount_from_match(match) if match else None
+
+
+def parse_promotion(value: object) -> int | None:
+    """A FAST promotion number: 14, "14", "promotion 14", "FAST 14"."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int):
+        return value if value >= 0 else None
+    if isinstance(value, float):
+        return int(value) if value.is_integer() and value >= 0 else None
+    if not isinstance(value, str):
+        return None
+    match = _PROMOTION.search(value)
+    if match:
+        return int(match.group(1) or match.group(2))
+    bare = re.fullmatch(r"\s*(\d{1,3})\s*", value)
+    return int(bare.group(1)) if bare else None
+
+
+_BAD_DATE = object()
+
+
+def parse_date(value: object) -> dt.date | object | None:
+    """A date from YAML (a date, a datetime, "2024-01-31", "31/01/2024"); None when absent;
+    `_BAD_DATE` when present but unreadable."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        text = value.strip()
+        for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%Y/%m/%d"):
+            try:
+                return dt.datetime.strptime(text, fmt).date()
+            except ValueError:
+                continue
+    return _BAD_DATE
+
+
+# --- names ----------------------------------------------------------------------------------------
+
+_FORMER_NAME = re.compile(
+    r"\s*[(\[]?\s*(?:\bex\b|\banc\b\.?|\banciennement\b|\bpr[ée]c[ée]demment\b)\s*[:.\-]?\s*"
+    r"(?P<former>[^()\[\]]+?)\s*[)\]]?\s*$",
+    re.I,
+)
+_TRAILING_PARENTHESIS = re.compile(r"^(?P<short>.+?)\s*\((?P<inner>[^()]+)\)\s*$")
+_STOPWORDS = {"de", "du", "des", "la", "le", "les", "l", "d", "et", "à", "a", "en", "pour", "au", "aux"}
+
+
+def _initials(text: str) -> str:
+    words = [w for w in re.split(r"[\s\-'’]+", text) if w and w.casefold() not in _STOPWORDS]
+    return "".join(w[0] for w in words).upper()
+
+
+def derive_aliases(title: str) -> list[Alias]:
+    """Names written inside a title: 'Signal Logement (ex:Histologe)' -> short 'Signal Logement' and
+    former 'Histologe'; 'Mes remboursements simplifiés (MRS)' -> short name and acronym 'MRS'."""
+    aliases: list[Alias] = []
+    rest = title
+    former = _FORMER_NAME.search(rest)
+    if former and former.start() > 0:
+        aliases.append(Alias(name=clean_text(former.group("former")), kind="former"))
+        rest = rest[: former.start()]
+    parenthesis = _TRAILING_PARENTHESIS.match(rest)
+    if parenthesis:
+        rest = parenthesis.group("short")
+        inner = parenthesis.group("inner").strip()
+        compact = inner.replace(".", "")
+        if re.fullmatch(r"[A-Z0-9]{2,8}", compact) and compact == _initials(rest):
+            aliases.append(Alias(name=inner, kind="acronym"))
+    short = clean_text(rest)
+    if short != title:
+        aliases.insert(0, Alias(name=short, kind="short"))
+    return aliases
+
+
+def _add_alias(entity_name: str, aliases: list[Alias], alias: Alias) -> None:
+    key = normalise_name(alias.name)
+    if not key or key == normalise_name(entity_name) or any(normalise_name(a.name) == key for a in aliases):
+        return
+    aliases.append(alias)
+
+
+# --- entries --------------------------------------------------------------------------------------
+
+
+@dataclass
+class ReadResult:
+    """What was read from a registry folder: the entities, the skipped files and the dropped fields."""
+
+    entities: list[Entity] = field(default_factory=list)
+    skipped: list[ImportProblem] = field(default_factory=list)
+    warnings: list[ImportProblem] = field(default_factory=list)
+
+    def count(self, kind: EntityKind) -> int:
+        return sum(1 for e in self.entities if e.kind == kind)
+
+
+Warn = Callable[[str], None]
+
+
+def _slug_of(name: str) -> str:
+    return unicodedata.normalize("NFC", name.removesuffix(".md").removesuffix(".markdown"))
+
+
+def _ref_slug(value: object, prefix: str) -> str | None:
+    """'/organisations/anct' or 'anct' -> 'anct'."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    text = unicodedata.normalize("NFC", unquote(value.strip())).strip("/")
+    text = text.removeprefix(prefix.strip("/") + "/")
+    return text.removesuffix(".html").removesuffix(".md") or None
+
+
+def _redirect(value: object, own: Section) -> SlugRef | None:
+    if not isinstance(value, str) or not value.strip():
+        return None
+    path = unicodedata.normalize("NFC", unquote(urlsplit(value.strip()).path)).strip("/")
+    parts = [p for p in path.split("/") if p]
+    if not parts:
+        return None
+    slug = parts[-1].removesuffix(".html")
+    if len(parts) == 1:
+        return SlugRef(section=own, slug=slug, current=False)
+    section = _SECTIONS.get(parts[-2].casefold())
+    if section is None or len(parts) > 2:
+        return None
+    return SlugRef(section=section, slug=slug, current=False)
+
+
+def _as_list(value: object, what: str, warn: Warn) -> list[Any]:
+    if value is None:
+        return []
+    if isinstance(value, list):
+        return value
+    if isinstance(value, str | dict):
+        return [value]
+    warn(f"champ « {what} » ignoré : une liste est attendue, pas {_type_fr(value)}")
+    return []
+
+
+def _date_field(value: object, what: str, warn: Warn) -> dt.date | None:
+    parsed = parse_date(value)
+    if parsed is _BAD_DATE:
+        warn(f"{what} : date illisible {value!r} ignorée")
+        return None
+    assert parsed is None or isinstance(parsed, dt.date)
+    return parsed
+
+
+def _phases(data: dict[str, Any], warn: Warn) -> list[Phase]:
+    phases: list[Phase] = []
+    for i, item in enumerate(_as_list(data.get("phases"), "phases", warn), 1):
+        if not isinstance(item, dict) or not isinstance(item.get("name"), str) or not item["name"].strip():
+            warn(f"phase n°{i} ignorée : un nom de phase est attendu")
+            continue
+        name = item["name"].strip()
+        start = _date_field(item.get("start"), f"phase « {name} », début", warn)
+        end = _date_field(item.get("end"), f"phase « {name} », fin", warn)
+        phases.append(Phase(name=name, start=start, end=end))
+    return phases
+
+
+def _fast_field(value: object, warn: Warn) -> FastAward | None:
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        warn(f"champ « fast » ignoré : un dictionnaire {{promotion, montant}} est attendu, pas {_type_fr(value)}")
+        return None
+    raw_promotion, raw_amount = value.get("promotion"), value.get("montant", value.get("amount"))
+    promotion, amount = parse_promotion(raw_promotion), parse_amount(raw_amount)
+    if raw_promotion is not None and promotion is None:
+        warn(f"champ « fast » : promotion illisible {raw_promotion!r}")
+    if raw_amount is not None and amount is None:
+        warn(f"champ « fast » : montant illisible {raw_amount!r}")
+    if promotion is None and amount is None:
+        return None
+    return FastAward(promotion=promotion, amount=amount, source="fast")
+
+
+def _events(data: dict[str, Any], warn: Warn) -> tuple[list[FastAward], list[dt.date]]:
+    awards: list[FastAward] = []
+    national: list[dt.date] = []
+    for i, item in enumerate(_as_list(data.get("events"), "events", warn), 1):
+        if not isinstance(item, dict):
+            warn(f"événement n°{i} ignoré : un dictionnaire {{name, date, comment}} est attendu")
+            continue
+        name = str(item.get("name") or "").strip().casefold()
+        if name not in ("fast", "national_impact"):
+            continue
+        date = _date_field(item.get("date"), f"événement « {name} »", warn)
+        comment = item.get("comment")
+        comment = " ".join(str(comment).split()) if comment is not None and str(comment).strip() else None
+        if name == "fast":
+            awards.append(
+                FastAward(
+                    promotion=parse_promotion(comment) if comment else None,
+                    amount=parse_amount(comment, require_unit=True) if comment else None,
+                    source="event",
+                    date=date,
+                    comment=comment,
+                )
+            )
+        elif date is not None:
+            national.append(date)
+        else:
+            warn("événement « national_impact » ignoré : date absente")
+    return awards, sorted(set(national))
+
+
+def _entity(kind: EntityKind, slug: str, rel_path: str, data: dict[str, Any], warn: Warn) -> Entity:
+    title = data.get("name", data.get("title")) if kind == "organisation" else data.get("title")
+    if isinstance(title, int | float) and not isinstance(title, bool):
+        title = str(title)
+    if not isinstance(title, str) or not clean_text(title):
+        what = "nom (« name »)" if kind == "organisation" else "titre (« title »)"
+        empty = title is None or isinstance(title, str)
+        raise EntryError(f"{what} absent ou vide" if empty else f"{what} invalide : {_type_fr(title)}")
+    name = " ".join(title.split())
+    own: Section = SECTION_OF_KIND[kind]
+    aliases: list[Alias] = []
+    for alias in derive_aliases(name):
+        _add_alias(name, aliases, alias)
+    if kind == "organisation" and isinstance(data.get("acronym"), str | int) and str(data["acronym"]).strip():
+        _add_alias(name, aliases, Alias(name=" ".join(str(data["acronym"]).split()), kind="acronym"))
+    slugs = [SlugRef(section=own, slug=slug, current=True)]
+    for value in _as_list(data.get("redirect_from"), "redirect_from", warn):
+        ref = _redirect(value, own)
+        if ref is None:
+            warn(f"redirect_from : chemin non reconnu {value!r} ignoré")
+        elif all((ref.section, ref.slug) != (s.section, s.slug) for s in slugs):
+            slugs.append(ref)
+            _add_alias(name, aliases, Alias(name=ref.slug, kind="former_slug"))
+
+    incubator: str | None = None
+    sponsors: list[str] = []
+    phases: list[Phase] = []
+    fast: list[FastAward] = []
+    national: list[dt.date] = []
+    link = data.get("link") if kind == "startup" else data.get("website")
+    if kind == "startup":
+        raw_incubator = data.get("incubator")
+        if raw_incubator is None and isinstance(data.get("incubators"), list) and data["incubators"]:
+            raw_incubator = data["incubators"][0]
+        incubator_slug = _ref_slug(raw_incubator, "/incubateurs")
+        if raw_incubator is not None and incubator_slug is None:
+            warn(f"champ « incubator » illisible : {raw_incubator!r}")
+        incubator = entity_id("incubator", incubator_slug) if incubator_slug else None
+        for value in _as_list(data.get("sponsors"), "sponsors", warn):
+            sponsor = _ref_slug(value, "/organisations")
+            if sponsor is None:
+                warn(f"sponsors : valeur illisible {value!r} ignorée")
+            elif entity_id("organisation", sponsor) not in sponsors:
+                sponsors.append(entity_id("organisation", sponsor))
+        phases = _phases(data, warn)
+        award = _fast_field(data.get("fast"), warn)
+        event_awards, national = _events(data, warn)
+        fast = ([award] if award else []) + event_awards
+    elif kind == "incubator":
+        owner = _ref_slug(data.get("owner"), "/organisations")
+        if owner:
+            sponsors.append(entity_id("organisation", owner))
+    return Entity(
+        id=entity_id(kind, slug),
+        kind=kind,
+        slug=slug,
+        name=name,
+        aliases=aliases,
+        slugs=slugs,
+        incubator=incubator,
+        sponsors=sponsors,
+        phases=phases,
+        fast=fast,
+        national_impact=national,
+        link=link.strip() if isinstance(link, str) and link.strip() else None,
+        source_path=rel_path,
+    )
+
+
+def read_entry(path: Path, kind: EntityKind, rel_path: str, warn: Warn) -> Entity:
+    """One registry file as an entity; raises EntryError (with a French reason) to skip it."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise EntryError(f"fichier trop gros ({size // 1024} ko) pour une fiche du registre")
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise EntryError(f"fichier illisible ({exc.strerror or exc})") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise EntryError(f"encodage illisible : UTF-8 attendu (octet invalide à la position {exc.start})") from None
+    if not text.strip():
+        raise EntryError("fichier vide")
+    return _entity(kind, _slug_of(path.name), rel_path, parse_front_matter(text), warn)
+
+
+def _entries(folder: Path) -> list[os.DirEntry[str]]:
+    try:
+        with os.scandir(folder) as it:
+            return sorted((e for e in it if not e.name.startswith(".")), key=lambda e: e.name)
+    except OSError:
+        return []
+
+
+def read_betagouv(root: str | Path) -> ReadResult:
+    """Reads a beta.gouv.fr registry folder (the one holding `_startups/`). Raises InputError when the
+    folder does not exist or has no `_startups` folder; every problem inside is reported, not raised."""
+    base = Path(root)
+    if not base.exists():
+        raise InputError(
+            str(root), "dossier introuvable", hint="donner le dossier du registre beta.gouv.fr", code="missing"
+        )
+    if not base.is_dir():
+        raise InputError(str(root), "ce n'est pas un dossier", hint="donner le dossier qui contient _startups/")
+    if not (base / "_startups").is_dir():
+        raise InputError(
+            str(root),
+            "pas de dossier _startups : ce n'est pas un registre beta.gouv.fr",
+            hint="donner le dossier qui contient _startups/, _incubators/ et _organisations/",
+            code="not-a-registry",
+        )
+    result = ReadResult()
+    seen: dict[tuple[Section, str], str] = {}
+    for kind, folder_name in FOLDERS.items():
+        folder = base / folder_name
+        if not folder.is_dir():
+            if kind != "startup":
+                result.warnings.append(ImportProblem(path=folder_name, reason_fr="dossier absent : rien importé"))
+            continue
+        for item in _entries(folder):
+            rel = f"{folder_name}/{item.name}"
+            if item.is_dir():
+                continue
+            if Path(item.name).suffix.casefold() in _NOT_ENTRIES:
+                continue  # an image or a document next to the entries, not an entry
+
+            def warn(reason: str, rel: str = rel) -> None:
+                result.warnings.append(ImportProblem(path=rel, reason_fr=reason))
+
+            try:
+                entity = read_entry(Path(item.path), kind, rel, warn)
+            except EntryError as exc:
+                result.skipped.append(ImportProblem(path=rel, reason_fr=str(exc)))
+                continue
+            key = (SECTION_OF_KIND[kind], entity.slug)
+            if key in seen:
+                result.skipped.append(ImportProblem(path=rel, reason_fr=f"identifiant en double avec {seen[key]}"))
+                continue
+            seen[key] = rel
+            result.entities.append(entity)
+    _check_references(result, seen)
+    return result
+
+
+def _check_references(result: ReadResult, own: dict[tuple[Section, str], str]) -> None:
+    """Cross-entry checks: unknown incubators and sponsors, redirects that collide with a page."""
+    ids = {e.id for e in result.entities}
+    taken: dict[tuple[Section, str], str] = {}
+    for entity in result.entities:
+
+        def warn(reason: str, entity: Entity = entity) -> None:
+            result.warnings.append(ImportProblem(path=entity.source_path, reason_fr=reason))
+
+        if entity.incubator and entity.incubator not in ids:
+            warn(f"incubateur inconnu « {entity.incubator.split(':', 1)[1]} »")
+        for sponsor in entity.sponsors:
+            if sponsor not in ids:
+                warn(f"organisation inconnue « {sponsor.split(':', 1)[1]} »")
+        kept: list[SlugRef] = []
+        for ref in entity.slugs:
+            key = (ref.section, ref.slug)
+            if not ref.current and key in own:
+                warn(f"redirect_from /{ref.section}/{ref.slug} ignoré : c'est la page de {own[key]}")
+                continue
+            if not ref.current and key in taken:
+                warn(f"redirect_from /{ref.section}/{ref.slug} ignoré : déjà redirigé vers {taken[key]}")
+                continue
+            taken[key] = entity.source_path
+            kept.append(ref)
+        if len(kept) != len(entity.slugs):
+            dropped = {r.slug for r in entity.slugs if r not in kept}
+            entity.slugs = kept
+            entity.aliases = [a for a in entity.aliases if not (a.kind == "former_slug" and a.name in dropped)]
+
+
+# --- import ---------------------------------------------------------------------------------------
+
+
+def import_betagouv(root: str | Path, db_path: str | Path) -> ImportReport:
+    """Reads the registry folder `root` and replaces the store at `db_path` with it (atomically).
+    Raises InputError when `root` is not a registry folder or `db_path` is not a reference store."""
+    from extractor.reference.store import check_writable_store, import_into
+
+    start = time.perf_counter()
+    check_writable_store(db_path)
+    result = read_betagouv(root)
+    counts = {kind: result.count(kind) for kind in FOLDERS}
+    import_into(
+        db_path,
+        result.entities,
+        meta={
+            "source": str(Path(root).resolve()),
+            "skipped": str(len(result.skipped)),
+            **{f"count_{kind}": str(n) for kind, n in counts.items()},
+        },
+    )
+    return ImportReport(
+        source=str(root),
+        database=str(db_path),
+        startups=counts["startup"],
+        incubators=counts["incubator"],
+        organisations=counts["organisation"],
+        skipped=result.skipped,
+        warnings=result.warnings,
+        seconds=time.perf_counter() - start,
+    )

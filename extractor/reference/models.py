@@ -1,0 +1,125 @@
+"""The reference registry's data model (DESIGN §5): what the beta.gouv.fr registry says about
+startups, incubators and organisations, as the reference rules need it.
+
+Ids are kind-prefixed ("startup:tchap", "incubator:dinum", "organisation:anct"), like the scope ids
+of claims ("startup:<slug>"). The registry's FAST data is kept as rows, one per source: the `fast`
+field (the latest award only) and every `fast` event (the history), so that an entry that
+contradicts itself stays visible instead of being silently merged.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+EntityKind = Literal["startup", "incubator", "organisation"]
+Section = Literal["startups", "incubateurs", "organisations"]
+AliasKind = Literal["short", "former", "acronym", "former_slug"]
+
+SECTION_OF_KIND: dict[str, Section] = {
+    "startup": "startups",
+    "incubator": "incubateurs",
+    "organisation": "organisations",
+}
+
+
+def entity_id(kind: EntityKind, slug: str) -> str:
+    """'startup', 'tchap' -> 'startup:tchap'."""
+    return f"{kind}:{slug}"
+
+
+class Alias(BaseModel):
+    """Another name of an entity.
+
+    - `short`: the title without its parenthesis or "ex ..." part
+      ("Signal Logement (ex:Histologe)" -> "Signal Logement");
+    - `former`: a former name written in the title ("Histologe", "Place d'Asile");
+    - `acronym`: an organisation's acronym, or an acronym in parentheses that matches the initials ("MRS");
+    - `former_slug`: a slug from `redirect_from` ("lapins", "rdv-services-publics"): a former name, but
+      often a common word ("apprentissage"), so gazetteers and typo rules may leave it out.
+    """
+
+    name: str
+    kind: AliasKind
+
+
+class SlugRef(BaseModel):
+    """A URL path of the site that leads to the entity: its own page or a `redirect_from` entry."""
+
+    section: Section
+    slug: str
+    current: bool = Field(description="True for the entity's own page, False for a redirect (a former slug)")
+
+
+class Phase(BaseModel):
+    name: str
+    start: dt.date | None = None
+    end: dt.date | None = None
+
+
+class FastAward(BaseModel):
+    """One statement of the registry about a FAST award. `source` is "fast" for the `fast:` field (the
+    latest award only), "event" for an `events` entry named `fast` (the history; amount and promotion
+    are parsed from its comment and may be missing)."""
+
+    promotion: int | None = None
+    amount: int | None = Field(default=None, description="euros")
+    source: Literal["fast", "event"]
+    date: dt.date | None = None
+    comment: str | None = None
+
+
+class Entity(BaseModel):
+    id: str = Field(description="kind-prefixed id: 'startup:tchap'")
+    kind: EntityKind
+    slug: str = Field(description="the file name without .md: the slug of the entity's page")
+    name: str = Field(description="the registry title (startups, incubators) or name (organisations)")
+    aliases: list[Alias] = Field(default_factory=list)
+    slugs: list[SlugRef] = Field(default_factory=list, description="own page first, then redirect_from")
+    incubator: str | None = Field(default=None, description="entity id of the startup's incubator")
+    sponsors: list[str] = Field(
+        default_factory=list, description="entity ids of the sponsoring (startup) or owning (incubator) organisations"
+    )
+    phases: list[Phase] = Field(default_factory=list)
+    fast: list[FastAward] = Field(default_factory=list)
+    national_impact: list[dt.date] = Field(default_factory=list, description="dates of `national_impact` events")
+    link: str | None = None
+    source_path: str = Field(description="the registry file, relative to the imported folder")
+
+    @property
+    def names(self) -> list[str]:
+        """The title then every alias."""
+        return [self.name, *(a.name for a in self.aliases)]
+
+    @property
+    def current_phase(self) -> Phase | None:
+        """The phase that started last (the registry does not keep phases in order)."""
+        dated = [p for p in self.phases if p.start is not None]
+        if not dated:
+            return self.phases[-1] if self.phases else None
+        return max(dated, key=lambda p: p.start or dt.date.min)
+
+
+class ImportProblem(BaseModel):
+    """A registry file that was skipped, or a field of an imported entry that was ignored."""
+
+    path: str
+    reason_fr: str
+
+
+Skipped = ImportProblem
+
+
+class ImportReport(BaseModel):
+    source: str
+    database: str
+    startups: int = 0
+    incubators: int = 0
+    organisations: int = 0
+    skipped: list[ImportProblem] = Field(default_factory=list, description="entries not imported, with the reason")
+    warnings: list[ImportProblem] = Field(
+        default_factory=list, description="entries imported without one of their fields, with the reason"
+    )
+    seconds: float = 0.0

@@ -1,0 +1,396 @@
+"""The reference store: the imported registry in SQLite (default `.factcheck/reference.sqlite`),
+and the in-memory `Registry` the rules query.
+
+The store is always replaced whole: `import_into` builds a new database in a temporary file next to
+the target and renames it over the old one, so a reader sees the old registry or the new one, never
+half of each. `load_registry` returns None when nothing was imported: registry-based rules are then
+skipped (and say so once, with `NO_REGISTRY_FR`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sqlite3
+import tempfile
+import unicodedata
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote
+
+from extractor.errors import InputError
+from extractor.reference.models import (
+    Alias,
+    Entity,
+    EntityKind,
+    FastAward,
+    Phase,
+    Section,
+    SlugRef,
+)
+from extractor.reference.names import normalise_name
+
+DEFAULT_REFERENCE_PATH = Path(".factcheck") / "reference.sqlite"
+SCHEMA_VERSION = 1
+# The names that are names (former slugs such as "lapins" or "apprentissage" are often common words).
+NAME_KINDS = ("title", "short", "former", "acronym")
+NO_REGISTRY_FR = (
+    "aucun registre de référence importé : règles reference/* ignorées "
+    "(lancer « factcheck reference import-betagouv DOSSIER »)"
+)
+
+SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE entities (
+    id TEXT PRIMARY KEY,            -- 'startup:tchap', 'incubator:dinum', 'organisation:anct'
+    kind TEXT NOT NULL,             -- startup | incubator | organisation
+    slug TEXT NOT NULL,
+    name TEXT NOT NULL,             -- registry title (or organisation name)
+    incubator TEXT,                 -- entity id of the incubator (startups)
+    link TEXT,
+    source_path TEXT NOT NULL
+);
+CREATE TABLE names (                -- the title and every alias, for exact and fuzzy name lookups
+    entity_id TEXT NOT NULL REFERENCES entities(id),
+    position INTEGER NOT NULL,      -- 0 = title
+    name TEXT NOT NULL,
+    normalised TEXT NOT NULL,       -- normalise_name(name): casefolded, no accents, spaces or punctuation
+    kind TEXT NOT NULL,             -- title | short | former | acronym | former_slug
+    PRIMARY KEY (entity_id, position)
+);
+CREATE INDEX names_normalised ON names(normalised);
+CREATE TABLE slugs (                -- /SECTION/SLUG paths of the site: own page and redirect_from
+    section TEXT NOT NULL,          -- startups | incubateurs | organisations
+    slug TEXT NOT NULL,
+    entity_id TEXT NOT NULL REFERENCES entities(id),
+    position INTEGER NOT NULL,
+    current INTEGER NOT NULL,       -- 1 own page, 0 former slug (redirect)
+    PRIMARY KEY (section, slug)
+);
+CREATE INDEX slugs_slug ON slugs(slug);
+CREATE INDEX slugs_entity ON slugs(entity_id);
+CREATE TABLE sponsors (
+    entity_id TEXT NOT NULL REFERENCES entities(id),
+    position INTEGER NOT NULL,
+    sponsor_id TEXT NOT NULL,
+    PRIMARY KEY (entity_id, position)
+);
+CREATE TABLE phases (
+    entity_id TEXT NOT NULL REFERENCES entities(id),
+    position INTEGER NOT NULL,
+    name TEXT NOT NULL,
+    start TEXT,                     -- ISO dates
+    "end" TEXT,
+    PRIMARY KEY (entity_id, position)
+);
+CREATE TABLE fast_awards (          -- one row per statement: the fast field and each fast event
+    entity_id TEXT NOT NULL REFERENCES entities(id),
+    position INTEGER NOT NULL,
+    source TEXT NOT NULL,           -- fast | event
+    promotion INTEGER,
+    amount INTEGER,                 -- euros
+    date TEXT,
+    comment TEXT,
+    PRIMARY KEY (entity_id, position)
+);
+CREATE INDEX fast_awards_promotion ON fast_awards(promotion);
+CREATE TABLE national_impact (
+    entity_id TEXT NOT NULL REFERENCES entities(id),
+    date TEXT NOT NULL,
+    PRIMARY KEY (entity_id, date)
+);
+"""
+
+
+def _iso(value: dt.date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _date(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
+
+
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def check_writable_store(db_path: str | Path) -> None:
+    """Refuses to replace anything but a reference store (a mistyped --reference must not destroy a file)."""
+    path = Path(db_path)
+    if path.is_dir():
+        raise InputError(str(path), "c'est un dossier : --reference attend un fichier .sqlite", code="reference")
+    if path.exists():
+        try:
+            with open(path, "rb") as handle:
+                header = handle.read(len(_SQLITE_MAGIC))
+        except OSError as exc:
+            raise InputError(str(path), f"fichier illisible ({exc.strerror or exc})", code="reference") from None
+        if header and header != _SQLITE_MAGIC:
+            raise InputError(
+                str(path),
+                "ce fichier n'est pas une base de référence : refus de l'écraser",
+                hint="choisir un autre fichier avec --reference",
+                code="reference",
+            )
+
+
+def import_into(db_path: str | Path, entities: Iterable[Entity], meta: dict[str, str] | None = None) -> None:
+    """Replaces the store at `db_path` with these entities, atomically (temporary file + rename)."""
+    target = Path(db_path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        con = sqlite3.connect(tmp)
+        try:
+            con.execute("PRAGMA journal_mode = OFF")  # a failed build is thrown away whole
+            con.execute("PRAGMA synchronous = OFF")
+            con.executescript(SCHEMA)
+            _write(con, list(entities), meta or {})
+            con.commit()
+        finally:
+            con.close()
+        with open(tmp, "rb") as handle:
+            os.fsync(handle.fileno())
+        os.chmod(tmp, 0o644)  # mkstemp makes it private; the store is shared like any output
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def _write(con: sqlite3.Connection, entities: list[Entity], meta: dict[str, str]) -> None:
+    info = {
+        "schema_version": str(SCHEMA_VERSION),
+        "imported_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        **meta,
+    }
+    con.executemany("INSERT INTO meta VALUES (?, ?)", info.items())
+    con.executemany(
+        "INSERT INTO entities VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [(e.id, e.kind, e.slug, e.name, e.incubator, e.link, e.source_path) for e in entities],
+    )
+    con.executemany(
+        "INSERT INTO names VALUES (?, ?, ?, ?, ?)",
+        [
+            (e.id, i, name, normalise_name(name), kind)
+            for e in entities
+            for i, (name, kind) in enumerate([(e.name, "title"), *((a.name, a.kind) for a in e.aliases)])
+        ],
+    )
+    con.executemany(
+        "INSERT INTO slugs VALUES (?, ?, ?, ?, ?)",
+        [(s.section, s.slug, e.id, i, int(s.current)) for e in entities for i, s in enumerate(e.slugs)],
+    )
+    con.executemany(
+        "INSERT INTO sponsors VALUES (?, ?, ?)", [(e.id, i, s) for e in entities for i, s in enumerate(e.sponsors)]
+    )
+    con.executemany(
+        "INSERT INTO phases VALUES (?, ?, ?, ?, ?)",
+        [(e.id, i, p.name, _iso(p.start), _iso(p.end)) for e in entities for i, p in enumerate(e.phases)],
+    )
+    con.executemany(
+        "INSERT INTO fast_awards VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [
+            (e.id, i, f.source, f.promotion, f.amount, _iso(f.date), f.comment)
+            for e in entities
+            for i, f in enumerate(e.fast)
+        ],
+    )
+    con.executemany(
+        "INSERT OR IGNORE INTO national_impact VALUES (?, ?)",
+        [(e.id, d.isoformat()) for e in entities for d in e.national_impact],
+    )
+
+
+# --- reading --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NameEntry:
+    """One name of an entity, for exact lookups, fuzzy matching and gazetteers."""
+
+    name: str
+    normalised: str
+    entity_id: str
+    kind: str  # "title" or an AliasKind
+
+
+class Registry:
+    """The imported registry in memory, with the lookups the rules need. Build one from entities
+    (`Registry(read_betagouv(path).entities)`) or from the store (`load_registry`)."""
+
+    def __init__(self, entities: Iterable[Entity], meta: dict[str, str] | None = None) -> None:
+        self.meta: dict[str, str] = dict(meta or {})
+        self.entities: dict[str, Entity] = {e.id: e for e in entities}
+        self._slugs: dict[tuple[str, str], tuple[str, bool]] = {}
+        self._by_name: dict[str, list[NameEntry]] = {}
+        self._names: list[NameEntry] = []
+        for entity in self.entities.values():
+            for ref in entity.slugs:
+                self._slugs.setdefault((ref.section, ref.slug), (entity.id, ref.current))
+            pairs: list[tuple[str, str]] = [(entity.name, "title"), *((a.name, a.kind) for a in entity.aliases)]
+            for name, kind in pairs:
+                key = normalise_name(name)
+                if key:
+                    entry = NameEntry(name, key, entity.id, kind)
+                    self._names.append(entry)
+                    self._by_name.setdefault(key, []).append(entry)
+
+    def __len__(self) -> int:
+        return len(self.entities)
+
+    def __repr__(self) -> str:
+        return f"Registry({len(self.entities)} entités)"
+
+    def get(self, entity_id: str) -> Entity | None:
+        return self.entities.get(entity_id)
+
+    def of_kind(self, kind: EntityKind) -> list[Entity]:
+        return [e for e in self.entities.values() if e.kind == kind]
+
+    def by_slug(self, slug: str, section: Section = "startups") -> Entity | None:
+        """The entity whose page (or a former page: `redirect_from`) is /SECTION/SLUG; accepts
+        'lapins', 'lapins.html', '/startups/lapins.html' and percent-encoded slugs."""
+        found = self._slugs.get((section, clean_slug(slug)))
+        return self.entities[found[0]] if found else None
+
+    def slugs(self, section: Section = "startups", *, current_only: bool = False) -> list[str]:
+        """Every slug of a section, former ones included unless `current_only` (to suggest the
+        closest to an unknown slug)."""
+        return sorted(
+            slug
+            for (sec, slug), (_, current) in self._slugs.items()
+            if sec == section and (current or not current_only)
+        )
+
+    def by_name(self, name: str, kinds: Collection[str] | None = None) -> list[Entity]:
+        """Entities with this exact name once normalised ('Accès Libre' finds Acceslibre); `kinds`
+        restricts to some name kinds ('title', 'short', 'former', 'acronym', 'former_slug')."""
+        ids: list[str] = []
+        for entry in self._by_name.get(normalise_name(name), []):
+            if (kinds is None or entry.kind in kinds) and entry.entity_id not in ids:
+                ids.append(entry.entity_id)
+        return [self.entities[i] for i in ids]
+
+    def names(
+        self, kinds: Collection[str] | None = None, entity_kinds: Collection[str] | None = None
+    ) -> list[NameEntry]:
+        """All the names (titles and aliases), for fuzzy matching and gazetteers."""
+        return [
+            n
+            for n in self._names
+            if (kinds is None or n.kind in kinds)
+            and (entity_kinds is None or self.entities[n.entity_id].kind in entity_kinds)
+        ]
+
+    def slug_for(self, name: str) -> str | None:
+        """The slug of the startup with this name, when exactly one has it (claims.resolve.NameIndex)."""
+        found = [e for e in self.by_name(name, kinds=NAME_KINDS) if e.kind == "startup"]
+        return found[0].slug if len(found) == 1 else None
+
+    def fast_awards(self, promotion: int | None = None) -> list[tuple[Entity, FastAward]]:
+        """Every FAST statement of the registry (fast field and fast events), optionally for one promotion."""
+        return [
+            (e, award)
+            for e in self.entities.values()
+            for award in e.fast
+            if promotion is None or award.promotion == promotion
+        ]
+
+
+def clean_slug(slug: str) -> str:
+    """'/startups/lapins.html#x' -> 'lapins' (percent-decoded, NFC)."""
+    text = unquote(slug.strip()).split("#")[0].split("?")[0].rstrip("/")
+    text = text.rsplit("/", 1)[-1].removesuffix(".html")
+    return unicodedata.normalize("NFC", text)
+
+
+_cache: dict[Path, tuple[tuple[int, int, int], Registry]] = {}
+
+
+def load_registry(db_path: str | Path = DEFAULT_REFERENCE_PATH) -> Registry | None:
+    """The imported registry, or None when none was imported (no file at `db_path`). Raises
+    InputError when the file exists but is not a readable reference store. Cached until the file
+    changes."""
+    path = Path(db_path)
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise InputError(str(path), f"base de référence illisible ({exc.strerror or exc})", code="reference") from None
+    key = path.resolve()
+    stamp = (stat.st_ino, stat.st_mtime_ns, stat.st_size)
+    cached = _cache.get(key)
+    if cached and cached[0] == stamp:
+        return cached[1]
+    registry = _read(path)
+    _cache[key] = (stamp, registry)
+    return registry
+
+
+def _read(path: Path) -> Registry:
+    hint = "relancer « factcheck reference import-betagouv DOSSIER »"
+    try:
+        con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error as exc:
+        raise InputError(str(path), f"base de référence illisible ({exc})", hint=hint, code="reference") from None
+    try:
+        meta = dict(con.execute("SELECT key, value FROM meta").fetchall())
+        if meta.get("schema_version") != str(SCHEMA_VERSION):
+            raise InputError(
+                str(path),
+                f"base de référence d'une autre version de factcheck (schéma {meta.get('schema_version')}, "
+                f"attendu {SCHEMA_VERSION})",
+                hint=hint,
+                code="reference",
+            )
+        return Registry(_entities(con), meta)
+    except sqlite3.Error as exc:
+        raise InputError(str(path), f"base de référence illisible ({exc})", hint=hint, code="reference") from None
+    finally:
+        con.close()
+
+
+def _entities(con: sqlite3.Connection) -> list[Entity]:
+    def grouped(sql: str) -> dict[str, list[tuple]]:
+        rows: dict[str, list[tuple]] = {}
+        for row in con.execute(sql):
+            rows.setdefault(row[0], []).append(row[1:])
+        return rows
+
+    aliases = grouped("SELECT entity_id, name, kind FROM names WHERE position > 0 ORDER BY entity_id, position")
+    slugs = grouped("SELECT entity_id, section, slug, current FROM slugs ORDER BY entity_id, position")
+    sponsors = grouped("SELECT entity_id, sponsor_id FROM sponsors ORDER BY entity_id, position")
+    phases = grouped('SELECT entity_id, name, start, "end" FROM phases ORDER BY entity_id, position')
+    fast = grouped(
+        "SELECT entity_id, source, promotion, amount, date, comment FROM fast_awards ORDER BY entity_id, position"
+    )
+    national = grouped("SELECT entity_id, date FROM national_impact ORDER BY entity_id, date")
+    entities: list[Entity] = []
+    for eid, kind, slug, name, incubator, link, source_path in con.execute(
+        "SELECT id, kind, slug, name, incubator, link, source_path FROM entities ORDER BY rowid"
+    ):
+        entities.append(
+            Entity(
+                id=eid,
+                kind=kind,
+                slug=slug,
+                name=name,
+                aliases=[Alias(name=n, kind=k) for n, k in aliases.get(eid, [])],
+                slugs=[SlugRef(section=s, slug=g, current=bool(c)) for s, g, c in slugs.get(eid, [])],
+                incubator=incubator,
+                sponsors=[s for (s,) in sponsors.get(eid, [])],
+                phases=[Phase(name=n, start=_date(s), end=_date(e)) for n, s, e in phases.get(eid, [])],
+                fast=[
+                    FastAward(source=s, promotion=p, amount=a, date=_date(d), comment=c)
+                    for s, p, a, d, c in fast.get(eid, [])
+                ],
+                national_impact=[dt.date.fromisoformat(d) for (d,) in national.get(eid, [])],
+                link=link,
+                source_path=source_path,
+            )
+        )
+    return entities
