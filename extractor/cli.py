@@ -151,11 +151,19 @@ def extract(
     output_format: Annotated[
         ExtractFormat, typer.Option("--format", "-f", help="Format de sortie.")
     ] = ExtractFormat.table,
+    reference: Annotated[Path, typer.Option(help="Registre importé (factcheck reference import-betagouv).")] = Path(
+        ".factcheck/reference.sqlite"
+    ),
 ) -> None:
     """Liste les chiffres de chaque document : valeur, unité, ce qu'ils comptent, pour qui, quand."""
     from extractor.claims.resolve import extract_claims
     from extractor.ingest import load
     from extractor.models import Extraction, summarise
+    from extractor.reference.store import NO_REGISTRY_FR, load_registry
+
+    registry = load_registry(reference)
+    if registry is None:
+        err_console().print(NO_REGISTRY_FR)
 
     results = []
     failed = False
@@ -167,7 +175,7 @@ def extract(
             err_console().print(f"[bold red]erreur[/] {exc.path} : {exc.message}{hint}")
             failed = True
             continue
-        results.append(Extraction(document=summarise(doc), claims=extract_claims(doc)))
+        results.append(Extraction(document=summarise(doc), claims=extract_claims(doc, registry)))
     if output_format == ExtractFormat.json:
         payload = "[" + ",".join(r.model_dump_json(indent=2) for r in results) + "]\n"
         sys.stdout.buffer.write(payload.encode())
@@ -190,13 +198,20 @@ def evaluate(
     min_numbers_f1: Annotated[float, typer.Option(help="Seuil de F1 des nombres (code 1 en dessous).")] = 0.0,
     min_claims_f1: Annotated[float, typer.Option(help="Seuil de F1 des affirmations complètes.")] = 0.0,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Lister les écarts.")] = False,
+    reference: Annotated[Path, typer.Option(help="Registre importé (factcheck reference import-betagouv).")] = Path(
+        ".factcheck/reference.sqlite"
+    ),
 ) -> None:
     """Mesure l'extraction (précision, rappel, F1) contre le jeu de référence vérifié à la main."""
     from rich.table import Table
 
     from extractor.eval import Score, evaluate
+    from extractor.reference.store import NO_REGISTRY_FR, load_registry
 
-    results = evaluate(corpus, expected)
+    registry = load_registry(reference)
+    if registry is None:
+        err_console().print(NO_REGISTRY_FR)
+    results = evaluate(corpus, expected, registry)
     table = Table(title="Extraction contre expected/", title_justify="left")
     for column in ("document", "nombres P", "R", "F1", "affirmations P", "R", "F1"):
         table.add_column(column, justify="right" if column != "document" else "left")

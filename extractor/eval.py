@@ -21,7 +21,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field
 
-from extractor.claims.resolve import extract_claims
+from extractor.claims.resolve import NameIndex, extract_claims
 from extractor.errors import FactcheckError
 from extractor.ingest import load
 from extractor.models import Claim, Qualifier
@@ -115,8 +115,8 @@ def _match(gold: Iterable[GoldClaim], predicted: Iterable[Claim], key: Key) -> t
     return score, extra, missing
 
 
-def score_document(path: Path, gold: GoldFile) -> DocumentScore:
-    predicted = extract_claims(load(path))
+def score_document(path: Path, gold: GoldFile, names: NameIndex | None = None) -> DocumentScore:
+    predicted = extract_claims(load(path), names)
     numbers, extra_n, missing_n = _match(gold.claims, predicted, _number_key)
     claims, extra_c, _ = _match(gold.claims, predicted, _claim_key)
     misses = [f"en trop    l.{c.location.line} {c.quantity.raw!r}" for c in extra_n]
@@ -145,11 +145,11 @@ def load_gold(expected: Path) -> list[tuple[Path, GoldFile]]:
     return out
 
 
-def evaluate(corpus: Path, expected: Path) -> list[DocumentScore]:
+def evaluate(corpus: Path, expected: Path, names: NameIndex | None = None) -> list[DocumentScore]:
     results = []
     for file, gold in load_gold(expected):
         document = corpus / gold.document
         if not document.exists():
             raise FactcheckError(f"{file}: le document {document} n'existe pas")
-        results.append(score_document(document, gold))
+        results.append(score_document(document, gold, names))
     return results

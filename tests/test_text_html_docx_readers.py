@@ -156,3 +156,8 @@ def test_docx_paragraphs_headings_lists_tables() -> None:
 def test_corrupt_docx_is_a_clear_error(data: bytes) -> None:
     with pytest.raises(InputError, match="DOCX illisible"):
         read_bytes(data, "cassé.docx")
+
+
+def test_html_the_standard_parser_rejects_keeps_its_text() -> None:
+    doc = read_bytes(b"<p>Un</p><![0 texte 12 services", "cassé.html")
+    assert [b.text for b in doc.blocks] == ["Un", "texte 12 services"]

@@ -33,6 +33,7 @@ _MONTH_YEAR = re.compile(
     re.I,
 )
 _MAX_METRIC_WORDS = 14
+_NAME_LOOKBACK = 8  # blocks between a service's name and its last figure, in slide exports
 
 
 class NameIndex(Protocol):
@@ -261,6 +262,20 @@ def scope_for(doc: Document, block: Block, names: NameIndex | None = None) -> tu
     for item in reversed(chain):  # the outermost list item names the service
         if item.parent is None and item is not block and _is_name(item):
             return item.text, _scope_id(item.text, _slug(item), names)
+    if names is not None:
+        # A service named by a heading ("## Pass Culture"), or, in slide exports, by a short
+        # paragraph before its figures ("Pass Culture" / description / "Impact" / figures).
+        for heading in reversed(block.heading_path):
+            slug = names.slug_for(heading)
+            if slug:
+                return heading, f"startup:{slug}"
+        for candidate in reversed(doc.blocks[max(0, block.id - _NAME_LOOKBACK) : block.id]):
+            if candidate.kind == BlockKind.heading:
+                break
+            if candidate.kind == BlockKind.paragraph and _is_name(candidate):
+                slug = names.slug_for(candidate.text)
+                if slug:
+                    return candidate.text, f"startup:{slug}"
     return None, PROGRAMME
 
 

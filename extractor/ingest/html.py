@@ -90,6 +90,7 @@ BLOCK_TAGS = {
 INLINE_SPANS = {"a": "link", "strong": "strong", "b": "strong", "em": "em", "i": "em", "code": "code"}
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _FOOTNOTE_MARK = re.compile(r"^\s*\d{1,2}\s*$")
+_TAG = re.compile(r"<[^<>]*>|<[!/?\[]*\w*")
 MAX_DEPTH = 512  # deeper nesting is flattened: the text is kept, the structure above it is not
 
 
@@ -304,8 +305,15 @@ def extract_html(builder: BlockBuilder, source: str, base: int = 0, heading_offs
     `heading_offset` nests the fragment's headings under the enclosing document's (an <h1>
     inside a Markdown "###" section is a level-4 heading). Returns the page's <title>, if any."""
     parser = _Extractor(builder, source, base, heading_offset)
-    parser.feed(source)
-    parser.close()
+    try:
+        parser.feed(source)
+        parser.close()
+    except (AssertionError, ValueError, IndexError):
+        # The standard parser gives up on some malformed markup ("<![0"): keep the text that
+        # follows the last block it built, with the tags removed, rather than lose it.
+        done = builder.doc.blocks[-1].end if builder.doc.blocks and builder.doc.blocks[-1].end > base else base
+        rest = builder.doc.text[done : base + len(source)]
+        builder.add(BlockKind.paragraph, _TAG.sub(" ", rest), done, base + len(source))
     return parser.title
 
 
