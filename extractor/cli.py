@@ -157,6 +157,7 @@ def extract(
 ) -> None:
     """Liste les chiffres de chaque document : valeur, unité, ce qu'ils comptent, pour qui, quand."""
     from extractor.claims.resolve import extract_claims
+    from extractor.entities.extract import extract_entities
     from extractor.ingest import load
     from extractor.models import Extraction, summarise
     from extractor.reference.store import NO_REGISTRY_FR, load_registry
@@ -175,7 +176,13 @@ def extract(
             err_console().print(f"[bold red]erreur[/] {exc.path} : {exc.message}{hint}")
             failed = True
             continue
-        results.append(Extraction(document=summarise(doc), claims=extract_claims(doc, registry)))
+        results.append(
+            Extraction(
+                document=summarise(doc),
+                claims=extract_claims(doc, registry),
+                entities=extract_entities(doc, registry),
+            )
+        )
     if output_format == ExtractFormat.json:
         payload = "[" + ",".join(r.model_dump_json(indent=2) for r in results) + "]\n"
         sys.stdout.buffer.write(payload.encode())

@@ -191,11 +191,20 @@ class Claim(BaseModel):
 
 
 class EntityMention(BaseModel):
+    """A name in the text, linked to the registry (`entity_id`, e.g. "startup:tchap") when known."""
+
     text: str
-    label: str
+    label: str = Field(description="STARTUP, INCUBATEUR, ORGANISATION, or spaCy's ORG / PER / LOC / MISC")
     entity_id: str | None = None
     score: float = 1.0
     location: Location
+    block: int | None = None
+    start: int | None = Field(default=None, description="offset in the block's text")
+    end: int | None = None
+    source: Literal["slug", "site", "name", "gazetteer", "ner"] | None = Field(
+        default=None, description="how it was found and linked"
+    )
+    href: str | None = Field(default=None, description="the link target, for link mentions")
 
 
 class Evidence(BaseModel):
@@ -247,6 +256,7 @@ class Extraction(BaseModel):
 
     document: DocumentSummary
     claims: list[Claim] = Field(default_factory=list)
+    entities: list[EntityMention] = Field(default_factory=list)
 
 
 class Report(BaseModel):

@@ -31,3 +31,14 @@ def need(path: Path) -> Path:
 @pytest.fixture
 def bilan_pdf() -> Path:
     return need(BILAN_2024_PDF)
+
+
+@pytest.fixture(scope="session")
+def registry(tmp_path_factory: pytest.TempPathFactory):
+    """The real beta.gouv.fr registry, imported once per test session (skips without ../shared)."""
+    from extractor.reference.betagouv import import_betagouv
+    from extractor.reference.store import load_registry
+
+    db = tmp_path_factory.mktemp("registry") / "reference.sqlite"
+    import_betagouv(need(REFERENCE), db)
+    return load_registry(db)

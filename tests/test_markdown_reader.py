@@ -154,3 +154,14 @@ def test_list_items_keep_their_marker() -> None:
         ("deux", "2."),
         ("tiret", "-"),
     ]
+
+
+def test_crlf_and_cr_line_endings_keep_lines_and_columns() -> None:
+    for newline in ("\r\n", "\r"):
+        src = newline.join(["# Titre", "", "- 12 services", "", "<div>", "<p>Plus de 5 incubateurs</p>", "</div>", ""])
+        doc = read_bytes(src.encode(), "a.md")
+        assert [(b.text, b.location.line, b.location.column) for b in doc.blocks] == [
+            ("Titre", 1, 3),
+            ("12 services", 3, 3),
+            ("Plus de 5 incubateurs", 6, 4),
+        ]

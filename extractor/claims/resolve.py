@@ -243,7 +243,8 @@ def _is_name(block: Block) -> bool:
 
 def _is_name_text(text: str) -> bool:
     words = text.split()
-    return 0 < len(words) <= 6 and not re.search(r"\d", text) and not text.endswith((":", "."))
+    # "1Elève1Stage" is a name; "12 services" is not.
+    return 0 < len(words) <= 6 and not re.search(r"(?<!\w)\d+(?!\w)", text) and not text.endswith((":", "."))
 
 
 def _scope_id(name: str, slug: str | None, names: NameIndex | None) -> str:

@@ -71,6 +71,9 @@ def read_bytes(data: bytes, path: str, fmt: str | None = None, *, max_pages: int
         doc = Document(id=digest[:16], path=path, format="docx", sha256=digest, text="")
         return read_docx(data, doc)
     raw, encoding = decode(data, path)
+    # One line break, "\n": CRLF and CR files keep their line numbers and columns, and every reader
+    # (markdown-it normalises them too) counts lines the same way.
+    raw = raw.replace("\r\n", "\n").replace("\r", "\n")
     doc = _repaired_document(raw, path, fmt, digest, encoding)
     if fmt == "markdown":
         from extractor.ingest.markdown import read_markdown

@@ -236,7 +236,9 @@ def _walk(builder: BlockBuilder, body: str, lines: LineIndex) -> None:
         elif kind == "html_block":
             start, _ = _span(lines, tok.map)
             base = lines.line_start(tok.map[0] + 1) if tok.map else start
-            extract_html(builder, tok.content, base, heading_offset=builder.current_level)
+            _, stop = _span(lines, tok.map)
+            # The original lines, not markdown-it's copy, so that offsets stay those of doc.text.
+            extract_html(builder, doc_text[base:stop], base, heading_offset=builder.current_level)
         elif kind == "table_open":
             table = {"index": builder.new_table(), "headers": [], "row": -1, "in_head": False}
         elif kind == "table_close":

@@ -1,0 +1,53 @@
+"""The registry as a spaCy PhraseMatcher (the gazetteer of DESIGN §2), built once per registry.
+
+Multi-word names match case-insensitively (LOWER) and also without accents; one-word names
+("Tchap", "eva", "Docs") match only as written in the registry or in capitals, so that common
+words in running text are not taken for services. Former slugs are left out (often common words).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+import weakref
+from typing import TYPE_CHECKING
+
+from extractor.reference.store import NAME_KINDS, Registry
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.matcher import PhraseMatcher
+
+MIN_NAME_CHARS = 3
+_cache: weakref.WeakKeyDictionary[Registry, tuple[PhraseMatcher, PhraseMatcher]] = weakref.WeakKeyDictionary()
+
+
+def _strip_accents(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
+def matcher_for(nlp: Language, registry: Registry) -> _Combined:
+    if registry not in _cache:
+        from spacy.matcher import PhraseMatcher
+
+        lower = PhraseMatcher(nlp.vocab, attr="LOWER")
+        exact = PhraseMatcher(nlp.vocab, attr="ORTH")
+        for entry in registry.names(kinds=NAME_KINDS):
+            name, entity_id = entry.name, entry.entity_id
+            if len(name) < MIN_NAME_CHARS:
+                continue
+            if len(name.split()) > 1:
+                variants = {name, _strip_accents(name)}
+                lower.add(entity_id, [nlp.make_doc(v) for v in variants])
+            else:
+                variants = {name, name.upper(), _strip_accents(name)}
+                exact.add(entity_id, [nlp.make_doc(v) for v in variants])
+        _cache[registry] = (lower, exact)
+    return _Combined(*_cache[registry])
+
+
+class _Combined:
+    def __init__(self, lower: PhraseMatcher, exact: PhraseMatcher) -> None:
+        self.lower, self.exact = lower, exact
+
+    def __call__(self, doc):
+        return [*self.lower(doc), *self.exact(doc)]

@@ -1,0 +1,96 @@
+"""Entity mentions linked to the registry (issue 3, acceptance 3) and PDF/Markdown agreement (5)."""
+
+from __future__ import annotations
+
+import pytest
+
+from extractor.claims.resolve import extract_claims
+from extractor.entities.extract import extract_entities
+from extractor.ingest import load, read_bytes
+from extractor.models import EntityMention
+from tests.conftest import BILAN_2024, PRESS_RELEASE
+
+PRESS_NAMES = {
+    "JeVeuxAider": "startup:jeveuxaider",
+    "Registre de preuve de covoiturage": "startup:preuve-de-covoiturage",
+    "Tchap": "startup:tchap",
+    "Immersion Facilitée": "startup:l-immersion-facile",
+    "DomiFa": "startup:domifa",
+    "eva": "startup:eva",
+    "Oz Ensemble": "startup:ozensemble",
+    "France Chaleur Urbaine": "startup:chauffage-urbain",
+    "Tableau de bord de l’apprentissage": "startup:tdb-apprentissage",
+    "Territoires en Transitions": "startup:territoires-en-transitions",
+    "Mes Événements emploi": "startup:mes-evenements-emploi",
+    "Marché de l’inclusion": "startup:place-de-marche-inclusion",
+    "MonServiceSécurisé": "startup:homologation",
+}
+BILAN_NAMES = {
+    "Mano": "startup:mano",
+    "Accès Libre": "startup:acceslibre",
+    "Réfugiés.info": "startup:refugies.info",  # the link's slug (refugies.infos) is unknown: the name decides
+    "Franche Chaleur Urbaine": "startup:chauffage-urbain",  # misspelled: the link slug wins
+    "Franche VAE": "startup:reva",
+    "A-Just": "startup:a-just",
+    "Tchap": "startup:tchap",
+    "Mes événements emploi Simplifiées": "startup:mes-evenements-emploi",
+    "seLEXpert": "startup:experts",
+    "1 élève, 1 stage": "startup:1-eleve-1-stage",
+}
+
+
+@pytest.fixture(scope="module")
+def press(registry) -> list[EntityMention]:
+    return extract_entities(load(PRESS_RELEASE), registry)
+
+
+@pytest.fixture(scope="module")
+def bilan(registry) -> list[EntityMention]:
+    return extract_entities(load(BILAN_2024), registry)
+
+
+@pytest.mark.parametrize(("name", "entity_id"), PRESS_NAMES.items())
+def test_press_release_services_are_linked(press: list[EntityMention], name: str, entity_id: str) -> None:
+    linked = {m.entity_id for m in press if m.text == name}
+    assert linked == {entity_id}
+
+
+@pytest.mark.parametrize(("name", "entity_id"), BILAN_NAMES.items())
+def test_bilan_services_are_linked(bilan: list[EntityMention], name: str, entity_id: str) -> None:
+    assert entity_id in {m.entity_id for m in bilan if m.text == name}
+
+
+def test_unknown_slug_keeps_its_href(bilan: list[EntityMention]) -> None:
+    mention = next(m for m in bilan if m.text == "Réfugiés.info")
+    assert mention.href == "/startups/refugies.infos.html" and mention.source == "slug"
+    lines = BILAN_2024.read_text(encoding="utf-8").splitlines()
+    assert lines[mention.location.line - 1][mention.location.column - 1 :].startswith("R√©fugi√©s.info")
+
+
+def test_common_words_are_not_services(registry) -> None:
+    doc = read_bytes(
+        "Des personnes expertes des métiers du numérique prennent des docs et plantent une haie.\n".encode(), "a.md"
+    )
+    assert [m for m in extract_entities(doc, registry) if m.label == "STARTUP"] == []
+
+
+def test_without_registry_slugs_still_name_startups() -> None:
+    doc = read_bytes(b"- [Tchap](/startups/tchap.html) : 279 500 utilisateurs\n", "a.md")
+    mentions = extract_entities(doc, None, use_ner=False)
+    assert [(m.text, m.entity_id, m.source) for m in mentions] == [("Tchap", "startup:tchap", "slug")]
+
+
+def test_pdf_and_markdown_give_the_same_plf_and_fast_claims(registry, bilan_pdf) -> None:
+    md = extract_claims(load(BILAN_2024), registry)
+    pdf = extract_claims(load(bilan_pdf), registry)
+
+    def key(claim) -> tuple:
+        return (claim.quantity.value, claim.quantity.unit, claim.metric_id, claim.scope_id, claim.period, claim.kind)
+
+    plf_md = sorted(key(c) for c in md if c.location.line in range(48, 55))
+    plf_pdf = sorted(key(c) for c in pdf if c.location.page == 9)
+    assert len(plf_md) == 20 and plf_md == plf_pdf
+    fast_md = sorted(key(c) for c in md if c.metric_id == "fast_amount" and c.scope_id.startswith("startup:"))
+    fast_pdf = sorted(key(c) for c in pdf if c.metric_id == "fast_amount" and c.scope_id.startswith("startup:"))
+    assert len(fast_md) == 16
+    assert fast_md == fast_pdf
