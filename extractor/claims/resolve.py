@@ -32,6 +32,10 @@ _MONTH_YEAR = re.compile(
     r"\b(janvier|f[ée]vrier|mars|avril|mai|juin|juillet|ao[uû]t|septembre|octobre|novembre|d[ée]cembre)\s+(\d{4})\b",
     re.I,
 )
+_REPORT_TITLE = re.compile(r"\b(?:bilan|rapport)\b[^.]{0,40}?\b(19[89]\d|20[0-4]\d)\b", re.I)
+_COMPARED_TO = re.compile(r"par rapport (?:à|a) (?:fin |début )?(19[89]\d|20[0-4]\d)", re.I)
+_NUMERIC_DATE = re.compile(r"\b(\d{1,2})/(\d{1,2})/((?:19|20)\d\d)\b")
+_CONNECTOR = re.compile(r"^(?:dont|et|soit|ou|sur|pour|avec)$", re.I)
 _MAX_METRIC_WORDS = 14
 _NAME_LOOKBACK = 8  # blocks between a service's name and its last figure, in slide exports
 
@@ -66,9 +70,37 @@ def extract_claims(doc: Document, names: NameIndex | None = None) -> list[Claim]
                         "period": previous.period,
                     }
                 )
+            elif number.is_delta or (block.bullet == "+" and number.start == 0):
+                claim = _delta_of(claims, claim, block)
+            elif claim.metric_id is None and re.search(r"\(\s*$", block.text[: number.start]):
+                claim = _same_as_before(claims, claim, block)
             claims.append(claim)
             previous = claim
     return claims
+
+
+def _same_as_before(claims: list[Claim], claim: Claim, block: Block) -> Claim:
+    """A bracketed figure of another period ("5 869 442 €" ... "(5,6M€ en 2023)") measures what
+    the figure before it measures."""
+    base = next((c for c in reversed(claims[-4:]) if c.block >= block.id - 3 and c.metric_id), None)
+    if base is None or base.quantity.unit != claim.quantity.unit:
+        return claim
+    return claim.model_copy(update={"metric_text": base.metric_text, "metric_id": base.metric_id})
+
+
+def _delta_of(claims: list[Claim], claim: Claim, block: Block) -> Claim:
+    """A change written apart from its figure ("5 incubateurs" / "+3 par rapport à 2016") takes that
+    figure's metric and scope; "par rapport à 2016" dates it from 2016 to the figure's period."""
+    update: dict[str, object] = {}
+    base = next((c for c in reversed(claims[-4:]) if not c.quantity.is_delta and c.block >= block.id - 3), None)
+    if base is not None and (claim.metric_id is None or claim.metric_id == base.metric_id):
+        update = {"metric_text": base.metric_text, "metric_id": base.metric_id, "scope_id": base.scope_id,
+                  "scope_text": base.scope_text}  # fmt: skip
+    compared = _COMPARED_TO.search(block.text)
+    period = (base.period if base is not None and update else None) or claim.period
+    if compared and period and "/" not in period:
+        update["period"] = f"{compared.group(1)}/{period[:4]}"
+    return claim.model_copy(update=update) if update else claim
 
 
 def _decorative(doc: Document, block: Block, number: NumberMatch) -> bool:
@@ -217,7 +249,9 @@ def _context_block(doc: Document, block: Block) -> Block | None:
             if candidate.kind == BlockKind.heading:
                 return None
         return None
-    for candidate in doc.blocks[block.id + 1 : block.id + 3]:
+    for candidate in doc.blocks[block.id + 1 : block.id + 4]:
+        if _CONNECTOR.match(candidate.text.strip()):
+            continue  # "6 821 046 €" / "dont" / "Total du financement ...": the label is after "dont"
         if candidate.kind in (BlockKind.paragraph, BlockKind.list_item) and re.search(r"[^\W\d_]{3}", candidate.text):
             return candidate
         if candidate.kind == BlockKind.heading:
@@ -264,6 +298,9 @@ def scope_for(doc: Document, block: Block, names: NameIndex | None = None) -> tu
         if item.parent is None and item is not block and _is_name(item):
             return item.text, _scope_id(item.text, _slug(item), names)
     if names is not None:
+        named = _named_nearby(doc, block, names)
+        if named is not None:
+            return named
         # A service named by a heading ("## Pass Culture"), or, in slide exports, by a short
         # paragraph before its figures ("Pass Culture" / description / "Impact" / figures).
         for heading in reversed(block.heading_path):
@@ -278,6 +315,29 @@ def scope_for(doc: Document, block: Block, names: NameIndex | None = None) -> tu
                 if slug:
                     return candidate.text, f"startup:{slug}"
     return None, PROGRAMME
+
+
+def _named_nearby(doc: Document, block: Block, names: NameIndex) -> tuple[str, str] | None:
+    """A service named in the figure's own paragraph ("... de 50 % : [demarches-simplifiees.fr]"), or
+    in the lines that complete it ("20 millions" / "d'informations" / "grâce à [API Entreprise]")."""
+    if block.kind not in (BlockKind.paragraph, BlockKind.list_item):
+        return None
+    for candidate in doc.blocks[block.id : block.id + 4]:
+        if candidate is not block and (
+            candidate.kind == BlockKind.heading or any(n.is_count for n in find_numbers(candidate.text))
+        ):
+            break  # the next figure, or the next section
+        found = {
+            (candidate.text[s.start : s.end], slug)
+            for s in candidate.spans
+            if s.kind in ("link", "strong") and (slug := names.slug_for(candidate.text[s.start : s.end]))
+        }
+        if len({slug for _, slug in found}) == 1:
+            name, slug = found.pop()
+            return name, f"startup:{slug}"
+        if found:
+            return None  # several services: no single scope
+    return None
 
 
 def _card_name(doc: Document, block: Block, number: NumberMatch) -> Block | None:
@@ -299,6 +359,9 @@ def _period_in(text: str) -> str | None:
     month = _MONTH_YEAR.search(text)
     if month:
         return f"{month.group(2)}-{MONTHS[vocabulary.normalise(month.group(1))]:02d}"
+    numeric = _NUMERIC_DATE.search(text)  # "AU 01/01/2022"
+    if numeric and 1 <= int(numeric.group(2)) <= 12:
+        return f"{numeric.group(3)}-{int(numeric.group(2)):02d}"
     year = _YEAR.search(text)
     return year.group(1) if year else None
 
@@ -352,9 +415,12 @@ def document_year(doc: Document) -> str | None:
     of a slide export ("BILAN DU PROGRAMME BETA.GOUV.FR" then "2021")."""
     if doc.title and _YEAR.search(doc.title):
         return _YEAR.search(doc.title).group(1)  # type: ignore[union-attr]
-    for block in doc.blocks[:6]:
+    for block in doc.blocks[:10]:
         if _YEAR.fullmatch(block.text.strip()):
             return block.text.strip()
+        titled = _REPORT_TITLE.search(block.text)
+        if titled:  # "Rapport d'activité 2017"
+            return titled.group(1)
     return None
 
 

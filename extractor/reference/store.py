@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import sqlite3
 import tempfile
 import unicodedata
@@ -227,6 +228,7 @@ class Registry:
         self._slugs: dict[tuple[str, str], tuple[str, bool]] = {}
         self._by_name: dict[str, list[NameEntry]] = {}
         self._names: list[NameEntry] = []
+        self._slug_index: dict[str, set[str]] | None = None
         for entity in self.entities.values():
             for ref in entity.slugs:
                 self._slugs.setdefault((ref.section, ref.slug), (entity.id, ref.current))
@@ -286,9 +288,25 @@ class Registry:
         ]
 
     def slug_for(self, name: str) -> str | None:
-        """The slug of the startup with this name, when exactly one has it (claims.resolve.NameIndex)."""
-        found = [e for e in self.by_name(name, kinds=NAME_KINDS) if e.kind == "startup"]
-        return found[0].slug if len(found) == 1 else None
+        """The slug of the startup with this name, when exactly one has it (claims.resolve.NameIndex).
+        Tried in turn: the name, then without a leading article ("Les emplois de l'inclusion" is
+        "Emplois de l'inclusion"), each as a title or alias, then as a page slug, current or former
+        ("Chauffage Urbain" -> chauffage-urbain, "Wikicarbone" -> ecobalyse)."""
+        for candidate in dict.fromkeys((name, _ARTICLE.sub("", name.strip()))):
+            found = {e.id for e in self.by_name(candidate, kinds=NAME_KINDS) if e.kind == "startup"}
+            found = found or self._slug_keys().get(normalise_name(candidate), set())
+            if len(found) == 1:
+                return self.entities[next(iter(found))].slug
+        return None
+
+    def _slug_keys(self) -> dict[str, set[str]]:
+        if self._slug_index is None:
+            index: dict[str, set[str]] = {}
+            for (section, slug), (entity_id, _) in self._slugs.items():
+                if section == "startups":
+                    index.setdefault(normalise_name(slug), set()).add(entity_id)
+            self._slug_index = index
+        return self._slug_index
 
     def fast_awards(self, promotion: int | None = None) -> list[tuple[Entity, FastAward]]:
         """Every FAST statement of the registry (fast field and fast events), optionally for one promotion."""
@@ -298,6 +316,9 @@ class Registry:
             for award in e.fast
             if promotion is None or award.promotion == promotion
         ]
+
+
+_ARTICLE = re.compile(r"^(?:les|le|la|l['’ʼ])\s*", re.IGNORECASE)
 
 
 def clean_slug(slug: str) -> str:
