@@ -35,6 +35,11 @@ _MONTH_YEAR = re.compile(
 _REPORT_TITLE = re.compile(r"\b(?:bilan|rapport)\b[^.]{0,40}?\b(19[89]\d|20[0-4]\d)\b", re.I)
 _COMPARED_TO = re.compile(r"par rapport (?:à|a) (?:fin |début )?(19[89]\d|20[0-4]\d)", re.I)
 _NUMERIC_DATE = re.compile(r"\b(\d{1,2})/(\d{1,2})/((?:19|20)\d\d)\b")
+_TEMPORAL = re.compile(
+    r"\b(?:en|fin|début|depuis|au|à|au cours de)\s+(?:\d{1,2}(?:er)?\s+)?(?:[^\W\d_]+\s+)?(?:19[89]\d|20[0-4]\d)\b",
+    re.I,
+)
+_CAPS_NAME = re.compile(r"\b(?:[A-ZÉÈ]{2,}[A-Z0-9É]*|[A-Z][a-zé]+(?:[A-Z][a-zé]+)+)\b")
 _CONNECTOR = re.compile(r"^(?:dont|et|soit|ou|sur|pour|avec)$", re.I)
 _MAX_METRIC_WORDS = 14
 _NAME_LOOKBACK = 8  # blocks between a service's name and its last figure, in slide exports
@@ -76,7 +81,21 @@ def extract_claims(doc: Document, names: NameIndex | None = None) -> list[Claim]
                 claim = _same_as_before(claims, claim, block)
             claims.append(claim)
             previous = claim
+        _bracketed_before_their_figure(claims, block)
     return claims
+
+
+def _bracketed_before_their_figure(claims: list[Claim], block: Block) -> None:
+    """ "(5,6M€ en 2023) est de 5 869 442 €": the aside measures what the main figure measures."""
+    in_block = [i for i, c in enumerate(claims) if c.block == block.id]
+    for i in in_block:
+        claim = claims[i]
+        if claim.metric_id is None and re.search(r"\(\s*$", block.text[: claim.start]):
+            after = next(
+                (claims[j] for j in in_block if j > i and claims[j].quantity.unit == claim.quantity.unit), None
+            )
+            if after is not None and after.metric_id:
+                claims[i] = claim.model_copy(update={"metric_text": after.metric_text, "metric_id": after.metric_id})
 
 
 def _same_as_before(claims: list[Claim], claim: Claim, block: Block) -> Claim:
@@ -190,7 +209,9 @@ def metric_text_for(doc: Document, block: Block, number: NumberMatch) -> str:
     if _only_number(text, number):
         context = _context_block(doc, block)
         return context.text if context else ""
-    candidates = [_after(text, number), _colon_label(text, number), _before(text, number), _clause_text(text, number)]
+    candidates = [_after(text, number), _colon_label(text, number)]
+    if number.unit != "%":  # a share is of the population named after it, or of nothing we know
+        candidates += [_before(text, number), _clause_text(text, number)]
     for candidate in candidates:
         if candidate and vocabulary.match(candidate, number.unit):
             return candidate
@@ -228,9 +249,9 @@ def _colon_label(text: str, number: NumberMatch) -> str:
 
 def _before(text: str, number: NumberMatch) -> str:
     """The clause before a number that ends it: "Le total des ressources ... est de 5 869 442 €"."""
-    before = text[: number.start]
-    start = max(before.rfind(p) for p in ".;:") + 1
-    return " ".join(re.sub(r"\([^)]*\)", " ", before[start:]).split()[-2 * _MAX_METRIC_WORDS :])
+    before = re.sub(r"\([^)]*\)", " ", text[: number.start])  # "(5,6M€ en 2023)" is an aside
+    start = max((before.rfind(p) + len(p) for p in (". ", "; ", ": ", "\n") if before.rfind(p) != -1), default=0)
+    return " ".join(before[start:].split()[-2 * _MAX_METRIC_WORDS :])
 
 
 def _only_number(text: str, number: NumberMatch) -> bool:
@@ -327,11 +348,9 @@ def _named_nearby(doc: Document, block: Block, names: NameIndex) -> tuple[str, s
             candidate.kind == BlockKind.heading or any(n.is_count for n in find_numbers(candidate.text))
         ):
             break  # the next figure, or the next section
-        found = {
-            (candidate.text[s.start : s.end], slug)
-            for s in candidate.spans
-            if s.kind in ("link", "strong") and (slug := names.slug_for(candidate.text[s.start : s.end]))
-        }
+        written = [candidate.text[s.start : s.end] for s in candidate.spans if s.kind in ("link", "strong")]
+        written += _CAPS_NAME.findall(candidate.text)  # "sur PIX", "via FranceConnect"
+        found = {(name, slug) for name in written if (slug := names.slug_for(name))}
         if len({slug for _, slug in found}) == 1:
             name, slug = found.pop()
             return name, f"startup:{slug}"
@@ -398,7 +417,8 @@ def period_for(doc: Document, block: Block, number: NumberMatch, numbers: list[N
             return period, kind
     if block.kind == BlockKind.list_item and block.parent is None:
         intro = _context_block(doc, block)  # "En 2021, ... les administrations publiques ont :"
-        period = _period_in(intro.text) if intro is not None else None
+        temporal = _TEMPORAL.search(intro.text) if intro is not None else None
+        period = _period_in(temporal.group(0)) if temporal else None  # not "la Loi ... de 2016"
         if period:
             return period, kind
     for heading in reversed(block.heading_path):

@@ -292,7 +292,8 @@ class Registry:
         Tried in turn: the name, then without a leading article ("Les emplois de l'inclusion" is
         "Emplois de l'inclusion"), each as a title or alias, then as a page slug, current or former
         ("Chauffage Urbain" -> chauffage-urbain, "Wikicarbone" -> ecobalyse)."""
-        for candidate in dict.fromkeys((name, _ARTICLE.sub("", name.strip()))):
+        bare = _ARTICLE.sub("", name.strip())
+        for candidate in dict.fromkeys((name, bare, _DOMAIN.sub("", bare))):
             found = {e.id for e in self.by_name(candidate, kinds=NAME_KINDS) if e.kind == "startup"}
             found = found or self._slug_keys().get(normalise_name(candidate), set())
             if len(found) == 1:
@@ -318,6 +319,7 @@ class Registry:
         ]
 
 
+_DOMAIN = re.compile(r"(?:\.beta)?(?:\.gouv)?\.fr$", re.IGNORECASE)  # "mes-aides.gouv.fr" is mes-aides
 _ARTICLE = re.compile(r"^(?:les|le|la|l['’ʼ])\s*", re.IGNORECASE)
 
 
