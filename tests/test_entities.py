@@ -94,3 +94,31 @@ def test_pdf_and_markdown_give_the_same_plf_and_fast_claims(registry, bilan_pdf)
     fast_pdf = sorted(key(c) for c in pdf if c.metric_id == "fast_amount" and c.scope_id.startswith("startup:"))
     assert len(fast_md) == 16
     assert fast_md == fast_pdf
+
+
+@pytest.mark.parametrize(
+    ("label", "incubator"),
+    [
+        ("la DINUM", "incubator:dinum"),  # its own name wins over the other incubators DINUM owns
+        ("l'écologie", "incubator:mtes"),  # not the ADEME's "Transition Écologique"
+        ("l'IGN", "incubator:fab-geocommuns"),  # through its owning organisation
+        ("Cerema", "incubator:accelerema"),
+        ("Affaires étrangères", "incubator:latelier.numerique.du.ministere.de.leurope.et.des.affaires.etrangeres"),
+        ("l'Engagement Civique", None),
+    ],
+)
+def test_incubator_labels(registry, label: str, incubator: str | None) -> None:
+    assert registry.incubator_for(label) == incubator
+
+
+def test_slug_for_variants(registry) -> None:
+    assert registry.slug_for("Les emplois de l'inclusion") == "les-emplois"  # title without its article
+    assert registry.slug_for("mes-aides.gouv.fr") == "mes-aides"  # a site name
+    assert registry.slug_for("Wikicarbone") == "ecobalyse"  # a former slug
+    assert registry.slug_for("Franche Chaleur Urbaine") is None  # typos are the name-typo rule's job
+
+
+def test_chart_items_are_scoped_to_their_incubator(registry) -> None:
+    claims = extract_claims(load(BILAN_2024), registry)
+    chart = {c.quantity.raw: c.scope_id for c in claims if c.metric_id == "services_per_incubator"}
+    assert chart["59"] == "incubator:dinum" and chart["43"] == "incubator:mtes"

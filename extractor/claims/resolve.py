@@ -40,6 +40,7 @@ _TEMPORAL = re.compile(
     re.I,
 )
 _CAPS_NAME = re.compile(r"\b(?:[A-ZÉÈ]{2,}[A-Z0-9É]*|[A-Z][a-zé]+(?:[A-Z][a-zé]+)+)\b")
+_ARTICLE = re.compile(r"^(?:les|le|la|l['’ʼ])\s*", re.I)
 _CONNECTOR = re.compile(r"^(?:dont|et|soit|ou|sur|pour|avec)$", re.I)
 _MAX_METRIC_WORDS = 14
 _NAME_LOOKBACK = 8  # blocks between a service's name and its last figure, in slide exports
@@ -157,6 +158,10 @@ def _claim(
     period, kind = period_for(doc, block, number, numbers)
     is_delta = number.is_delta or (block.bullet == "+" and number.start == 0)
     metric = vocabulary.match(metric_text, number.unit)
+    if metric is not None and metric.id == "services_per_incubator" and names is not None:
+        incubator = _incubator_scope(block.text[number.end :], names)
+        if incubator is not None:
+            scope_text, scope_id = incubator
     if is_delta and number.unit == "%" and period and "/" not in period and period[:4].isdigit():
         year = int(period[:4])
         period = f"{year - 1}/{year}"  # a growth rate compares a period with the one before
@@ -336,6 +341,17 @@ def scope_for(doc: Document, block: Block, names: NameIndex | None = None) -> tu
                 if slug:
                     return candidate.text, f"startup:{slug}"
     return None, PROGRAMME
+
+
+def _incubator_scope(after: str, names: NameIndex) -> tuple[str, str] | None:
+    """'59 produits à la DINUM', '43 à l'écologie': the incubator the label names."""
+    label = re.match(r"\s*(?:produits?\s+|services?\s+)?(?:à|au|aux)\s+(.+)$", after)
+    finder = getattr(names, "incubator_for", None)
+    if label is None or finder is None:
+        return None
+    name = label.group(1).strip(" .")
+    found = finder(name)
+    return (name, found) if found else (name, f"name:{vocabulary.normalise(_ARTICLE.sub('', name))}")
 
 
 def _named_nearby(doc: Document, block: Block, names: NameIndex) -> tuple[str, str] | None:

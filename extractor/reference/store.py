@@ -300,6 +300,30 @@ class Registry:
                 return self.entities[next(iter(found))].slug
         return None
 
+    def incubator_for(self, label: str) -> str | None:
+        """The incubator a short label means ("à l'écologie", "aux Armées", "à la DINUM"): the only
+        incubator whose name holds every word of the label, else the only one whose name or owning
+        organisation's names do."""
+        words = _stems(label)
+        if not words:
+            return None
+        incubators = self.of_kind("incubator")
+        for with_owner in (False, True):
+            found = []
+            for incubator in incubators:
+                names = list(incubator.names)
+                if with_owner:
+                    for owner in incubator.sponsors:
+                        if owner in self.entities:
+                            names += self.entities[owner].names
+                if words <= set().union(*(_stems(n) for n in names)):
+                    found.append(incubator.id)
+            if len(found) == 1:
+                return found[0]
+            if found:
+                return None
+        return None
+
     def _slug_keys(self) -> dict[str, set[str]]:
         if self._slug_index is None:
             index: dict[str, set[str]] = {}
@@ -317,6 +341,19 @@ class Registry:
             for award in e.fast
             if promotion is None or award.promotion == promotion
         ]
+
+
+_GENERIC_WORDS = frozenset(
+    {"le", "la", "les", "l", "de", "des", "du", "d", "et", "a", "au", "aux", "en", "ministere", "ministeres"}
+    | {"incubateur", "fabrique", "numerique", "produits"}
+)
+
+
+def _stems(text: str) -> set[str]:
+    """Words of a name reduced for comparison: no accents, no generic words, eight letters at most
+    ("solidarités" and "solidarité" agree, "écologie" and "écologique" do not)."""
+    words = re.findall(r"[a-z0-9]+", unicodedata.normalize("NFKD", text.casefold()).encode("ascii", "ignore").decode())
+    return {w[:8] for w in words if w not in _GENERIC_WORDS}
 
 
 _DOMAIN = re.compile(r"(?:\.beta)?(?:\.gouv)?\.fr$", re.IGNORECASE)  # "mes-aides.gouv.fr" is mes-aides
