@@ -144,6 +144,20 @@ class ExtractFormat(StrEnum):
     json = "json"
 
 
+ReferenceOption = Annotated[Path, typer.Option(help="Registre importé (factcheck reference import-betagouv).")]
+DEFAULT_REFERENCE = Path(".factcheck/reference.sqlite")
+
+
+def _registry(path: Path):
+    """The imported registry, or None with one notice that registry-based resolution is off."""
+    from extractor.reference.store import NO_REGISTRY_FR, load_registry
+
+    registry = load_registry(path)
+    if registry is None:
+        err_console().print(NO_REGISTRY_FR)
+    return registry
+
+
 @app.command()
 @guarded
 def extract(
@@ -151,21 +165,15 @@ def extract(
     output_format: Annotated[
         ExtractFormat, typer.Option("--format", "-f", help="Format de sortie.")
     ] = ExtractFormat.table,
-    reference: Annotated[Path, typer.Option(help="Registre importé (factcheck reference import-betagouv).")] = Path(
-        ".factcheck/reference.sqlite"
-    ),
+    reference: ReferenceOption = DEFAULT_REFERENCE,
 ) -> None:
     """Liste les chiffres de chaque document : valeur, unité, ce qu'ils comptent, pour qui, quand."""
     from extractor.claims.resolve import extract_claims
     from extractor.entities.extract import extract_entities
     from extractor.ingest import load
     from extractor.models import Extraction, summarise
-    from extractor.reference.store import NO_REGISTRY_FR, load_registry
 
-    registry = load_registry(reference)
-    if registry is None:
-        err_console().print(NO_REGISTRY_FR)
-
+    registry = _registry(reference)
     results = []
     failed = False
     for name in files:
@@ -205,19 +213,14 @@ def evaluate(
     min_numbers_f1: Annotated[float, typer.Option(help="Seuil de F1 des nombres (code 1 en dessous).")] = 0.0,
     min_claims_f1: Annotated[float, typer.Option(help="Seuil de F1 des affirmations complètes.")] = 0.0,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Lister les écarts.")] = False,
-    reference: Annotated[Path, typer.Option(help="Registre importé (factcheck reference import-betagouv).")] = Path(
-        ".factcheck/reference.sqlite"
-    ),
+    reference: ReferenceOption = DEFAULT_REFERENCE,
 ) -> None:
     """Mesure l'extraction (précision, rappel, F1) contre le jeu de référence vérifié à la main."""
     from rich.table import Table
 
     from extractor.eval import Score, evaluate
-    from extractor.reference.store import NO_REGISTRY_FR, load_registry
 
-    registry = load_registry(reference)
-    if registry is None:
-        err_console().print(NO_REGISTRY_FR)
+    registry = _registry(reference)
     results = evaluate(corpus, expected, registry)
     table = Table(title="Extraction contre expected/", title_justify="left")
     for column in ("document", "nombres P", "R", "F1", "affirmations P", "R", "F1"):
