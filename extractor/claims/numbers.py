@@ -252,7 +252,11 @@ def find_numbers(text: str) -> list[NumberMatch]:
         if sign:
             # "+40", "(+40)", "-12 %" are changes; "-100" alone is a negative value.
             negative = sign in "-−"
-            number.is_delta = not negative or text[m.start() - 1 : m.start()] == "(" or after.lstrip().startswith("%")
+            # "Tous à bord + 29 phases": a "+" after a word adds to a list, it is not a change.
+            additive = not negative and re.search(r"\w\s*$", text[: m.start()]) is not None
+            number.is_delta = not additive and (
+                not negative or text[m.start() - 1 : m.start()] == "(" or after.lstrip().startswith("%")
+            )
             if negative:
                 number.value = -number.value
         number.qualifier, number.qualifier_start = _qualifier(text, raw_start)

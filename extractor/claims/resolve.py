@@ -41,6 +41,7 @@ _TEMPORAL = re.compile(
 )
 _CAPS_NAME = re.compile(r"\b(?:[A-ZÉÈ]{2,}[A-Z0-9É]*|[A-Z][a-zé]+(?:[A-Z][a-zé]+)+)\b")
 _ARTICLE = re.compile(r"^(?:les|le|la|l['’ʼ])\s*", re.I)
+_DURATION = re.compile(r"\s*(?:ans?|années?|mois|semaines?|jours?|heures?)\b", re.I)
 _CONNECTOR = re.compile(r"^(?:dont|et|soit|ou|sur|pour|avec)$", re.I)
 _MAX_METRIC_WORDS = 14
 _NAME_LOOKBACK = 8  # blocks between a service's name and its last figure, in slide exports
@@ -215,8 +216,17 @@ def metric_text_for(doc: Document, block: Block, number: NumberMatch) -> str:
         context = _context_block(doc, block)
         return context.text if context else ""
     candidates = [_after(text, number), _colon_label(text, number)]
-    if number.unit != "%":  # a share is of the population named after it, or of nothing we know
+    duration = _DURATION.match(text, number.end)
+    if number.unit != "%" and not duration:
+        # A share is of the population named after it; a duration ("5 ans") counts time: neither
+        # takes its meaning from the rest of the sentence.
         candidates += [_before(text, number), _clause_text(text, number)]
+    if block.kind == BlockKind.list_item and re.fullmatch(
+        r"\s*(?:\w+\s+)?(?:à|au|aux)\s+\S+(?:\s+\S+){0,3}", text[number.end :]
+    ):
+        intro = _context_block(doc, block)  # "Graphique ... le nombre de produit par incubateur :"
+        if intro is not None:
+            candidates.append(intro.text)
     for candidate in candidates:
         if candidate and vocabulary.match(candidate, number.unit):
             return candidate
@@ -239,8 +249,13 @@ def _after(text: str, number: NumberMatch) -> str:
 
 
 def _clause_text(text: str, number: NumberMatch) -> str:
-    """The whole clause around the number: "investigué 115 problèmes", "3 millions d'euros débloqués"."""
-    return " ".join(_clause(text, number.start, number.end).split())
+    """The whole clause around the number: "investigué 115 problèmes", "3 millions d'euros débloqués".
+    Asides in parentheses are left out, so that the clause runs on past them ("20 intrapreneurs en
+    2021 (+ 20 en 2020) ont reçu une certification")."""
+    if re.search(r"\(\s*[^()]*$", text[: number.start]):  # the number is itself in an aside
+        return " ".join(_clause(text, number.start, number.end).split())
+    spaced = re.sub(r"\([^()]*\)", lambda m: " " * len(m.group(0)), text)
+    return " ".join(_clause(spaced, number.start, number.end).split())
 
 
 def _colon_label(text: str, number: NumberMatch) -> str:
@@ -269,11 +284,12 @@ def _context_block(doc: Document, block: Block) -> Block | None:
     if block.kind == BlockKind.list_item:
         if block.parent is not None:
             return doc.blocks[block.parent]
-        for candidate in reversed(doc.blocks[max(0, block.id - 12) : block.id]):
+        for candidate in reversed(doc.blocks[: block.id]):
+            if candidate.kind == BlockKind.list_item:
+                continue  # the list's other items, however long the list
             if candidate.kind == BlockKind.paragraph and candidate.parent is None:
                 return candidate if candidate.text.rstrip().endswith(":") else None
-            if candidate.kind == BlockKind.heading:
-                return None
+            return None
         return None
     for candidate in doc.blocks[block.id + 1 : block.id + 4]:
         if _CONNECTOR.match(candidate.text.strip()):
