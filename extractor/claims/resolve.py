@@ -42,6 +42,12 @@ _TEMPORAL = re.compile(
 _CAPS_NAME = re.compile(r"\b(?:[A-ZÉÈ]{2,}[A-Z0-9É]*|[A-Z][a-zé]+(?:[A-Z][a-zé]+)+)\b")
 _ARTICLE = re.compile(r"^(?:les|le|la|l['’ʼ])\s*", re.I)
 _DURATION = re.compile(r"\s*(?:ans?|années?|mois|semaines?|jours?|heures?)\b", re.I)
+_SINCE = re.compile(r"\bdepuis\s+(?:le\s+|la\s+)?(?:\d{1,2}(?:er)?\s+)?(?:[^\W\d_]+\.?\s+)?$", re.I)
+_NOT_A_NOUN = re.compile(
+    r"(?:sont|ont|a|est|été|ont été|sera|seront|de|d'|en|au|aux|à|pour|par|sur|dans|avec|attribués?|accordés?"
+    r"|investis?|débloqués?|dépensés?|consacrés?|répartis?)\b",
+    re.I,
+)
 _CONNECTOR = re.compile(r"^(?:dont|et|soit|ou|sur|pour|avec)$", re.I)
 _MAX_METRIC_WORDS = 14
 _NAME_LOOKBACK = 8  # blocks between a service's name and its last figure, in slide exports
@@ -70,11 +76,14 @@ def extract_claims(doc: Document, names: NameIndex | None = None) -> list[Claim]
             claim = _claim(doc, block, number, numbers, names)
             if previous and number.is_delta and re.search(r"\(\s*[+\-−]?\s*$", block.text[: number.start]):
                 # "213 Startups d'État sont en activité (+40)": the change of the figure before it.
+                close = block.text.find(")", number.start)
+                aside = block.text[number.start : close if close != -1 else len(block.text)]
+                dated = _YEAR.search(aside) is not None  # "(+ 20 en 2020)" has its own period
                 claim = claim.model_copy(
                     update={
                         "metric_text": previous.metric_text,
                         "metric_id": previous.metric_id,
-                        "period": previous.period,
+                        "period": claim.period if dated else previous.period,
                     }
                 )
             elif number.is_delta or (block.bullet == "+" and number.start == 0):
@@ -113,7 +122,9 @@ def _delta_of(claims: list[Claim], claim: Claim, block: Block) -> Claim:
     """A change written apart from its figure ("5 incubateurs" / "+3 par rapport à 2016") takes that
     figure's metric and scope; "par rapport à 2016" dates it from 2016 to the figure's period."""
     update: dict[str, object] = {}
-    base = next((c for c in reversed(claims[-4:]) if not c.quantity.is_delta and c.block >= block.id - 3), None)
+    recent = [c for c in claims[-4:] if not c.quantity.is_delta and c.block >= block.id - 3]
+    same = [c for c in recent if claim.metric_id is not None and c.metric_id == claim.metric_id]
+    base = (same or recent or [None])[-1]
     if base is not None and (claim.metric_id is None or claim.metric_id == base.metric_id):
         update = {"metric_text": base.metric_text, "metric_id": base.metric_id, "scope_id": base.scope_id,
                   "scope_text": base.scope_text}  # fmt: skip
@@ -215,12 +226,22 @@ def metric_text_for(doc: Document, block: Block, number: NumberMatch) -> str:
     if _only_number(text, number):
         context = _context_block(doc, block)
         return context.text if context else ""
-    candidates = [_after(text, number), _colon_label(text, number)]
+    after = _after(text, number)
+    candidates = [after, _colon_label(text, number)]
     duration = _DURATION.match(text, number.end)
+    # A noun after the number says what it counts ("23 personnes"): the rest of the sentence
+    # ("... compte plus de 50 000 utilisateurs") is about other figures.
+    counted = bool(after) and not _NOT_A_NOUN.match(after)
     if number.unit != "%" and not duration:
         # A share is of the population named after it; a duration ("5 ans") counts time: neither
-        # takes its meaning from the rest of the sentence.
-        candidates += [_before(text, number), _clause_text(text, number)]
+        # takes its meaning from the rest of the sentence. A counted noun does, when the clause has
+        # no other figure ("investigué 115 problèmes", "20 intrapreneurs ... ont reçu une certification").
+        clause = _clause_text(text, number)
+        alone = sum(n.is_count for n in find_numbers(clause)) <= 1
+        if not counted:
+            candidates += [_before(text, number), clause]
+        elif alone:
+            candidates.append(clause)
     if block.kind == BlockKind.list_item and re.fullmatch(
         r"\s*(?:\w+\s+)?(?:à|au|aux)\s+\S+(?:\s+\S+){0,3}", text[number.end :]
     ):
@@ -324,7 +345,14 @@ def _is_name_text(text: str) -> bool:
 
 
 def _scope_id(name: str, slug: str | None, names: NameIndex | None) -> str:
-    """The link's slug wins (even under a misspelled name); else the registry; else the name."""
+    """The link's slug wins (even under a misspelled name); else the registry; else the name.
+    "Incubateur DGFIP" (a FAST laureate can be an incubator) is looked up among incubators."""
+    incubator = re.match(r"(?i)incubateur\s+(?:de\s+|du\s+|des\s+)?(.+)", name)
+    finder = getattr(names, "incubator_for", None)
+    if slug is None and incubator and finder is not None:
+        found = finder(incubator.group(1))
+        if found:
+            return found
     if slug is None and names is not None:
         slug = names.slug_for(name)
     return f"startup:{slug}" if slug else f"name:{vocabulary.normalise(name)}"
@@ -377,9 +405,9 @@ def _named_nearby(doc: Document, block: Block, names: NameIndex) -> tuple[str, s
         return None
     for candidate in doc.blocks[block.id : block.id + 4]:
         if candidate is not block and (
-            candidate.kind == BlockKind.heading or any(n.is_count for n in find_numbers(candidate.text))
+            candidate.kind == BlockKind.heading or not re.match(r"[^\w]*[a-zà-ÿ]", candidate.text)
         ):
-            break  # the next figure, or the next section
+            break  # a new section or a new name: only lines that continue the figure's sentence count
         written = [candidate.text[s.start : s.end] for s in candidate.spans if s.kind in ("link", "strong")]
         written += _CAPS_NAME.findall(candidate.text)  # "sur PIX", "via FranceConnect"
         found = {(name, slug) for name in written if (slug := names.slug_for(name))}
@@ -388,6 +416,8 @@ def _named_nearby(doc: Document, block: Block, names: NameIndex) -> tuple[str, s
             return name, f"startup:{slug}"
         if found:
             return None  # several services: no single scope
+        if candidate is not block and any(n.is_count for n in find_numbers(candidate.text)):
+            break  # the next figure starts here
     return None
 
 
@@ -431,7 +461,13 @@ def _clause(text: str, start: int, end: int) -> str:
 def period_for(doc: Document, block: Block, number: NumberMatch, numbers: list[NumberMatch]) -> tuple[str | None, str]:
     kind = "result"
     clause = _clause(block.text, number.start, number.end)
-    dated = [n for n in numbers if n.kind in ("year", "date") and n.raw in clause]
+    dated = [
+        n
+        for n in numbers
+        if n.kind in ("year", "date")
+        and n.raw in clause
+        and not _SINCE.search(block.text[max(0, n.start - 25) : n.start])
+    ]
     if dated:
         nearest = min(dated, key=lambda n: abs(n.start - number.start))
         period = _period_in(block.text[max(0, nearest.start - 12) : nearest.end])
