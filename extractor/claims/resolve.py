@@ -48,6 +48,8 @@ _NOT_A_NOUN = re.compile(
     r"|investis?|débloqués?|dépensés?|consacrés?|répartis?)\b",
     re.I,
 )
+_NOW = re.compile(r"aujourd['’]hui|à la date d['’]écriture|à ce jour|actuellement", re.I)
+_PUBLISHED = re.compile(r"(?:date de )?publication\s*:?\s*((?:[^\W\d_]+\s+)?(?:19|20)\d\d)", re.I)
 _CONNECTOR = re.compile(r"^(?:dont|et|soit|ou|sur|pour|avec)$", re.I)
 _MAX_METRIC_WORDS = 14
 _NAME_LOOKBACK = 8  # blocks between a service's name and its last figure, in slide exports
@@ -74,6 +76,9 @@ def extract_claims(doc: Document, names: NameIndex | None = None) -> list[Claim]
             if _decorative(doc, block, number):
                 continue
             claim = _claim(doc, block, number, numbers, names)
+            if previous is not None and previous.quantity.denominator == number.value and previous.block == block.id:
+                # "157 tribunaux sur 168", "sur un potentiel de 900": the whole, not another count
+                claim = claim.model_copy(update={"metric_id": None, "metric_text": ""})
             if previous and number.is_delta and re.search(r"\(\s*[+\-−]?\s*$", block.text[: number.start]):
                 # "213 Startups d'État sont en activité (+40)": the change of the figure before it.
                 close = block.text.find(")", number.start)
@@ -425,12 +430,15 @@ def _card_name(doc: Document, block: Block, number: NumberMatch) -> Block | None
     """In slide decks, a product card is its NAME, a mission sentence, then a lone amount."""
     if block.kind != BlockKind.paragraph or number.unit != "EUR" or not _only_number(block.text, number):
         return None
-    for candidate in reversed(doc.blocks[max(0, block.id - 2) : block.id]):
-        if candidate.kind == BlockKind.heading or candidate.location.page != block.location.page:
-            return None
-        if _is_name(candidate) and sum(c.isupper() for c in candidate.text) >= 2:
-            return candidate
-    return None
+    before = doc.blocks[max(0, block.id - 2) : block.id]
+    if len(before) < 2 or any(b.kind == BlockKind.heading or b.location.page != block.location.page for b in before):
+        return None
+    name, mission = before
+    if _is_name(mission) and sum(c.isupper() for c in mission.text) >= 2:
+        return mission  # NAME / amount, no mission line
+    if mission.text.startswith("(") or len(mission.text.split()) < 3:
+        return None  # "Cofinancement de Startups d'État" / "(FAST, Gamma, ...)" / amount: a label, not a card
+    return name if _is_name(name) and sum(c.isupper() for c in name.text) >= 2 else None
 
 
 # --- period ---------------------------------------------------------------------------------------
@@ -461,6 +469,10 @@ def _clause(text: str, start: int, end: int) -> str:
 def period_for(doc: Document, block: Block, number: NumberMatch, numbers: list[NumberMatch]) -> tuple[str | None, str]:
     kind = "result"
     clause = _clause(block.text, number.start, number.end)
+    if _NOW.search(block.text[number.end : number.end + 40]):  # "136 à la date d'écriture du rapport"
+        published = publication_month(doc)
+        if published:
+            return published, kind
     dated = [
         n
         for n in numbers
@@ -496,6 +508,17 @@ def period_for(doc: Document, block: Block, number: NumberMatch, numbers: list[N
     if doc.date is not None:
         return f"{doc.date.year}-{doc.date.month:02d}", kind
     return document_year(doc), kind
+
+
+def publication_month(doc: Document) -> str | None:
+    """When the document was published: its date, or a "Date de publication : Juin 2018" line."""
+    if doc.date is not None:
+        return f"{doc.date.year}-{doc.date.month:02d}"
+    for block in doc.blocks:
+        found = _PUBLISHED.search(block.text)
+        if found:
+            return _period_in(found.group(1))
+    return None
 
 
 def document_year(doc: Document) -> str | None:
