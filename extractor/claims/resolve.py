@@ -50,6 +50,8 @@ _NOT_A_NOUN = re.compile(
 )
 _NOW = re.compile(r"aujourd['’]hui|à la date d['’]écriture|à ce jour|actuellement", re.I)
 _PUBLISHED = re.compile(r"(?:date de )?publication\s*:?\s*((?:[^\W\d_]+\s+)?(?:19|20)\d\d)", re.I)
+_TITLE_NAME = re.compile(r"\b[A-ZÉÈ][\w’'-]+(?:\s+(?:de\s+|du\s+|des\s+|la\s+|l['’])?[A-ZÉÈ][\w’'-]+)+")
+_PHRASE_END = re.compile(r"\s(?:qui|que|afin|grâce|dont|en\s+[^\W\d_]+ant)\b", re.I)
 _CONNECTOR = re.compile(r"^(?:dont|et|soit|ou|sur|pour|avec)$", re.I)
 _MAX_METRIC_WORDS = 14
 _NAME_LOOKBACK = 8  # blocks between a service's name and its last figure, in slide exports
@@ -248,7 +250,7 @@ def metric_text_for(doc: Document, block: Block, number: NumberMatch) -> str:
         elif alone:
             candidates.append(clause)
     if block.kind == BlockKind.list_item and re.fullmatch(
-        r"\s*(?:\w+\s+)?(?:à|au|aux)\s+\S+(?:\s+\S+){0,3}", text[number.end :]
+        r"\s*(?:(?:produits?|services?|startups?)\s+)?(?:à|au|aux)\s+\S+(?:\s+\S+){0,3}", text[number.end :]
     ):
         intro = _context_block(doc, block)  # "Graphique ... le nombre de produit par incubateur :"
         if intro is not None:
@@ -271,6 +273,8 @@ def _after(text: str, number: NumberMatch) -> str:
     if re.match(r"(?:et|ou|dont|soit)\b", phrase) or re.match(r"\d", phrase):
         return ""  # "5 869 442 € et 25,7 ETPT": the next words belong to the next number
     phrase = re.split(r"\s[+(]?\d", phrase)[0]  # "6 nouvelles Startups rejoignent les 18 services": stop at 18
+    # The counted noun phrase ends where a new clause starts ("organismes publics en diminuant ...")
+    phrase = _PHRASE_END.split(phrase, maxsplit=1)[0]
     return " ".join(phrase.split()[:_MAX_METRIC_WORDS])
 
 
@@ -359,8 +363,13 @@ def _scope_id(name: str, slug: str | None, names: NameIndex | None) -> str:
         if found:
             return found
     if slug is None and names is not None:
-        slug = names.slug_for(name)
+        slug = names.slug_for(name) or _closest(names, name)
     return f"startup:{slug}" if slug else f"name:{vocabulary.normalise(name)}"
+
+
+def _closest(names: NameIndex, name: str) -> str | None:
+    finder = getattr(names, "closest_startup", None)
+    return finder(name) if finder is not None else None
 
 
 def scope_for(doc: Document, block: Block, names: NameIndex | None = None) -> tuple[str | None, str]:
@@ -413,9 +422,14 @@ def _named_nearby(doc: Document, block: Block, names: NameIndex) -> tuple[str, s
             candidate.kind == BlockKind.heading or not re.match(r"[^\w]*[a-zà-ÿ]", candidate.text)
         ):
             break  # a new section or a new name: only lines that continue the figure's sentence count
-        written = [candidate.text[s.start : s.end] for s in candidate.spans if s.kind in ("link", "strong")]
+        links = [candidate.text[s.start : s.end] for s in candidate.spans if s.kind == "link"]
+        written = [candidate.text[s.start : s.end] for s in candidate.spans if s.kind == "strong"]
         written += _CAPS_NAME.findall(candidate.text)  # "sur PIX", "via FranceConnect"
-        found = {(name, slug) for name in written if (slug := names.slug_for(name))}
+        written += _TITLE_NAME.findall(candidate.text)  # "qui utilisent La Bonne Boîte"
+        found = {(name, slug) for name in links if (slug := names.slug_for(name) or _closest(names, name))}
+        found |= {(name, slug) for name in written if (slug := names.slug_for(name))}
+        if not found and candidate is block and any(not re.match(r"https?://|#", n) for n in links):
+            return None  # the figure's own sentence links something the registry does not know
         if len({slug for _, slug in found}) == 1:
             name, slug = found.pop()
             return name, f"startup:{slug}"

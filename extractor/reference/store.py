@@ -229,6 +229,7 @@ class Registry:
         self._by_name: dict[str, list[NameEntry]] = {}
         self._names: list[NameEntry] = []
         self._slug_index: dict[str, set[str]] | None = None
+        self._fuzzy: tuple[list[str], list[str]] | None = None
         for entity in self.entities.values():
             for ref in entity.slugs:
                 self._slugs.setdefault((ref.section, ref.slug), (entity.id, ref.current))
@@ -299,6 +300,23 @@ class Registry:
             if len(found) == 1:
                 return self.entities[next(iter(found))].slug
         return None
+
+    def closest_startup(self, name: str, min_score: float = 90.0) -> str | None:
+        """The slug of the startup whose name is nearest to `name` (rapidfuzz ratio on the compact
+        keys, at least `min_score`), for names written with a small variation ("Marché Public
+        Simplifié" for "Marchés Publics Simplifiés"); None when two startups are as near."""
+        from rapidfuzz import fuzz, process
+
+        key = normalise_name(name)
+        if len(key) < 6:
+            return None  # short names are too easily near another one
+        if self._fuzzy is None:
+            entries = [n for n in self.names(kinds=NAME_KINDS, entity_kinds=("startup",)) if len(n.normalised) >= 6]
+            self._fuzzy = ([n.normalised for n in entries], [n.entity_id for n in entries])
+        keys, ids = self._fuzzy
+        found = process.extract(key, keys, scorer=fuzz.ratio, score_cutoff=min_score, limit=3)
+        best = {ids[i] for _, score, i in found if score == found[0][1]} if found else set()
+        return self.entities[best.pop()].slug if len(best) == 1 else None
 
     def incubator_for(self, label: str) -> str | None:
         """The incubator a short label means ("à l'écologie", "aux Armées", "à la DINUM"): the only
