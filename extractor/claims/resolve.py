@@ -167,6 +167,7 @@ def _decorative(doc: Document, block: Block, number: NumberMatch) -> bool:
 def _claim(
     doc: Document, block: Block, number: NumberMatch, numbers: list[NumberMatch], names: NameIndex | None
 ) -> Claim:
+    is_delta = number.is_delta or (block.bullet == "+" and number.start == 0)
     card = _card_name(doc, block, number)
     if card is not None:  # a slide card: NAME / mission / "121 000 €"
         metric_text = block.heading_path[-1] if block.heading_path else ""
@@ -175,8 +176,8 @@ def _claim(
         metric_text = metric_text_for(doc, block, number)
         scope_text, scope_id = scope_for(doc, block, names)
     period, kind = period_for(doc, block, number, numbers)
-    is_delta = number.is_delta or (block.bullet == "+" and number.start == 0)
-    metric = vocabulary.match(metric_text, number.unit)
+    share = number.unit == "%" and not is_delta  # a share is of a %-metric; a growth is of any
+    metric = vocabulary.match(metric_text, number.unit, same_unit_only=share)
     if metric is not None and metric.id == "services_per_incubator" and names is not None:
         incubator = _incubator_scope(block.text[number.end :], names)
         if incubator is not None:
@@ -255,8 +256,9 @@ def metric_text_for(doc: Document, block: Block, number: NumberMatch) -> str:
         intro = _context_block(doc, block)  # "Graphique ... le nombre de produit par incubateur :"
         if intro is not None:
             candidates.append(intro.text)
+    share = number.unit == "%" and not number.is_delta
     for candidate in candidates:
-        if candidate and vocabulary.match(candidate, number.unit):
+        if candidate and vocabulary.match(candidate, number.unit, same_unit_only=share):
             return candidate
     return next((c for c in candidates if c), "")
 

@@ -54,15 +54,16 @@ def unit_class(unit: str | None) -> UnitClass:
     return "count"
 
 
-def match(metric_text: str, unit: str | None = None) -> Metric | None:
+def match(metric_text: str, unit: str | None = None, *, same_unit_only: bool = False) -> Metric | None:
     """The first metric whose pattern matches; metrics of the number's own unit are tried first
-    ("45 %" of "nouveaux agents publics" is a share, not a count of agents)."""
+    ("45 %" of "nouveaux agents publics" is a share, not a count of agents). With `same_unit_only`,
+    only those: "72 % des signalements lus" is a share, not a number of reports."""
     text = normalise(metric_text)
     if not text:
         return None
     wanted = unit_class(unit)
     compiled = _compiled()
-    for same_unit in (True, False):
+    for same_unit in (True,) if same_unit_only else (True, False):
         for metric, patterns in compiled:
             if (metric.unit == wanted) != same_unit:
                 continue
