@@ -144,3 +144,16 @@ def test_extract_command_json_and_table(tmp_path) -> None:
     missing = runner.invoke(app, ["extract", str(tmp_path / "absent.md"), str(PRESS_RELEASE), "-f", "json"])
     assert missing.exit_code == 2 and "introuvable" in missing.stderr
     assert json.loads(missing.stdout)[0]["document"]["path"] == str(PRESS_RELEASE)
+
+
+def test_ambiguous_plain_space_grouping_is_resolved_by_context() -> None:
+    doc = read_bytes(
+        "Les 18 services à impact national et 154 agents publics.\n\n"
+        "Bilan : les 18 154 agents et 99 278 bénévoles inscrits.\n".encode(),
+        "a.md",
+    )
+    values = [(c.location.line, c.quantity.value) for c in extract_claims(doc)]
+    # "18" and "154" are stated on their own elsewhere: two numbers; "99 278" is not: one number
+    assert values == [(1, 18), (1, 154), (3, 18), (3, 154), (3, 99278)]
+    alone = read_bytes(b"Bilan : les 18 154 agents.\n", "b.md")
+    assert [c.quantity.value for c in extract_claims(alone)] == [18154]

@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Protocol
 
 from extractor.claims import vocabulary
@@ -67,12 +68,14 @@ def extract_claims(doc: Document, names: NameIndex | None = None) -> list[Claim]
     """Every quantity of the document as a claim. `names` links service names without a link to
     their registry slug (scope "startup:<slug>"); without it they stay "name:<name>"."""
     claims: list[Claim] = []
+    found = {block.id: find_numbers(block.text) for block in doc.blocks}
+    known = {n.value for numbers in found.values() for n in numbers if n.is_count and not n.ambiguous}
     for block in doc.blocks:
         if block.kind == BlockKind.table_cell and (
             block.col == 0 or (block.row_header is None and block.column_header is None and block.row == 0)
         ):
             continue  # a row or column label ("NPS entre -100 et 100", "1 élève, 1 stage") is not a claim
-        numbers = find_numbers(block.text)
+        numbers = _split_ambiguous(block.text, found[block.id], known)
         previous: Claim | None = None
         for number in (n for n in numbers if n.kind == "quantity"):
             if _decorative(doc, block, number):
@@ -140,6 +143,24 @@ def _delta_of(claims: list[Claim], claim: Claim, block: Block) -> Claim:
     if compared and period and "/" not in period:
         update["period"] = f"{compared.group(1)}/{period[:4]}"
     return claim.model_copy(update=update) if update else claim
+
+
+def _split_ambiguous(text: str, numbers: list[NumberMatch], known: set) -> list[NumberMatch]:
+    """A plain-space grouping that could be two numbers ("les 18 154 agents") is read as two when
+    the document states each part on its own elsewhere ("les 18 services", "154 agents publics");
+    otherwise as one ("99 278 bénévoles")."""
+    out: list[NumberMatch] = []
+    for number in numbers:
+        if not (number.ambiguous and number.unit is None and all(v in known for v in number.alternatives)):
+            out.append(number)
+            continue
+        position = number.start
+        for value in number.alternatives:
+            start = text.index(str(value), position)
+            out.append(replace(number, start=start, end=start + len(str(value)), value=value, raw=str(value),
+                               ambiguous=False, alternatives=[]))  # fmt: skip
+            position = start + len(str(value))
+    return out
 
 
 def _decorative(doc: Document, block: Block, number: NumberMatch) -> bool:
