@@ -57,6 +57,10 @@ def write_atomic(path: Path, data: bytes, inputs: list[str] | None = None) -> No
         raise
 
 
+ReferenceOption = Annotated[Path, typer.Option(help="Registre importé (factcheck reference import-betagouv).")]
+DEFAULT_REFERENCE = Path(".factcheck/reference.sqlite")
+
+
 @app.command()
 @guarded
 def check(
@@ -72,6 +76,7 @@ def check(
     ] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Écrire le rapport dans ce fichier.")] = None,
     debug: Annotated[bool, typer.Option(help="Afficher les traces Python des erreurs internes.")] = False,
+    reference: ReferenceOption = DEFAULT_REFERENCE,
 ) -> None:
     """Vérifie des documents et liste les incohérences trouvées."""
     from extractor import checks
@@ -82,7 +87,12 @@ def check(
         unknown = [r for r in rules if not any(k == r or k.startswith(r.rstrip("/") + "/") for k in known)]
         if unknown:
             raise fail(f"règle inconnue : {', '.join(unknown)} (règles : {', '.join(known)})")
-    report = check_paths(paths, rules, debug=debug)
+    from extractor.reference.store import NO_REGISTRY_FR, load_registry
+
+    ctx = checks.Context(registry=load_registry(reference))
+    report = check_paths(paths, rules, debug=debug, ctx=ctx)
+    if ctx.skipped:
+        err_console().print(NO_REGISTRY_FR)
     if output_format == OutputFormat.json:
         data = report.model_dump_json(indent=2).encode() + b"\n"
         if output:
@@ -142,10 +152,6 @@ def repair(
 class ExtractFormat(StrEnum):
     table = "table"
     json = "json"
-
-
-ReferenceOption = Annotated[Path, typer.Option(help="Registre importé (factcheck reference import-betagouv).")]
-DEFAULT_REFERENCE = Path(".factcheck/reference.sqlite")
 
 
 def _registry(path: Path):

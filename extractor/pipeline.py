@@ -33,9 +33,11 @@ def check_paths(
     *,
     debug: bool = False,
     on_file: Callable[[str], None] | None = None,
+    ctx: checks.Context | None = None,
 ) -> Report:
     """Checks files and folders. Never raises for a bad input file: it is reported in `errors`."""
     started = time.perf_counter()
+    ctx = ctx or checks.Context()
     report = Report()
     files, errors = collect(list(paths))
     report.errors.extend(_error_info(e) for e in errors)
@@ -60,7 +62,7 @@ def check_paths(
             )
             continue
         report.documents.append(summarise(doc))
-        report.findings.extend(check_document(doc, selected))
+        report.findings.extend(check_document(doc, selected, ctx))
     report.stats.files = len(files) + len(errors)
     report.stats.documents = len(report.documents)
     report.stats.errors = len(report.errors)

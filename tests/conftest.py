@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,6 +21,18 @@ BILAN_2024 = CORPUS / "bilan-2024.md"
 BILAN_2021 = CORPUS / "bilan-2021.txt"
 A_PROPOS = CORPUS / "a-propos.md"
 RAPPORT_2017 = CORPUS / "rapport-activite-2017.md"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _outside_the_repository(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Tests run from an empty folder, so that a `.factcheck/` store left in the working copy (a
+    registry imported by hand or by CI) never changes what they see."""
+    before = os.getcwd()
+    os.chdir(tmp_path_factory.mktemp("cwd"))
+    try:
+        yield
+    finally:
+        os.chdir(before)
 
 
 def need(path: Path) -> Path:

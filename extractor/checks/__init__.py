@@ -11,15 +11,23 @@ import importlib
 import pkgutil
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from extractor.models import Document, Finding, Severity
+
+if TYPE_CHECKING:
+    from extractor.reference.store import Registry
 
 
 @dataclass
 class Context:
-    """What a rule may use beyond the document itself (the corpus and the registry come later)."""
+    """What a rule may use beyond the document itself. A rule that needs something the run does
+    not have (no registry imported) is skipped, and `skipped` says which, so the caller can tell
+    the user once."""
 
     options: dict[str, object] = field(default_factory=dict)
+    registry: Registry | None = None
+    skipped: set[str] = field(default_factory=set)
 
 
 RuleFunc = Callable[[Document, Context], Iterable[Finding]]
@@ -32,19 +40,23 @@ class Rule:
     title_fr: str
     description_fr: str
     func: RuleFunc
+    needs: tuple[str, ...] = ()  # "registry"
 
 
 _REGISTRY: dict[str, Rule] = {}
 _loaded = False
 
 
-def rule(id: str, severity: Severity | str, title_fr: str, description_fr: str) -> Callable[[RuleFunc], RuleFunc]:
-    """Registers a rule. `id` is stable (baselines and SARIF depend on it)."""
+def rule(
+    id: str, severity: Severity | str, title_fr: str, description_fr: str, needs: tuple[str, ...] = ()
+) -> Callable[[RuleFunc], RuleFunc]:
+    """Registers a rule. `id` is stable (baselines and SARIF depend on it); `needs` names what the
+    rule cannot run without ("registry")."""
 
     def register(func: RuleFunc) -> RuleFunc:
         if id in _REGISTRY and _REGISTRY[id].func is not func:
             raise ValueError(f"rule {id} is registered twice")
-        _REGISTRY[id] = Rule(id, Severity(severity), title_fr, description_fr, func)
+        _REGISTRY[id] = Rule(id, Severity(severity), title_fr, description_fr, func, needs)
         return func
 
     return register
@@ -68,6 +80,9 @@ def run(doc: Document, ctx: Context | None = None, only: Iterable[str] | None = 
     findings: list[Finding] = []
     for rule_id, r in rules().items():
         if selected and not any(rule_id == s or rule_id.startswith(s.rstrip("/") + "/") for s in selected):
+            continue
+        if "registry" in r.needs and ctx.registry is None:
+            ctx.skipped.add(rule_id)
             continue
         for finding in r.func(doc, ctx):
             findings.append(finding.model_copy(update={"rule": rule_id}) if finding.rule != rule_id else finding)

@@ -52,7 +52,7 @@ def _mention(doc: Document, block: Block, start: int, end: int, label: str, enti
     )  # fmt: skip
 
 
-def _name_spans(doc: Document, block: Block) -> Iterable[tuple[int, int]]:
+def name_spans(doc: Document, block: Block) -> Iterable[tuple[int, int]]:
     """Where names are written: link and bold texts, the head of a list item, a first table column."""
     for span in block.spans:
         if span.kind in ("link", "strong"):
@@ -96,7 +96,7 @@ def extract_entities(doc: Document, registry: Registry | None = None, *, use_ner
                     label = LABELS[registry.get(entity_id).kind]  # type: ignore[union-attr]
                     add(_mention(doc, block, span.start, span.end, label, entity_id, 0.95, "site", span.href))
         if registry is not None:
-            for start, end in _name_spans(doc, block):
+            for start, end in name_spans(doc, block):
                 entity_id = _by_name(registry, block.text[start:end])
                 if entity_id:
                     label = LABELS[registry.get(entity_id).kind]  # type: ignore[union-attr]

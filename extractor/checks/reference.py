@@ -1,0 +1,150 @@
+"""Registry rules: names of services that near-miss the registry, and links to unknown pages."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from extractor.checks import Context, rule
+from extractor.entities.extract import name_spans
+from extractor.evidence import block_evidence
+from extractor.models import Block, Document, Finding, Severity
+from extractor.reference.names import normalise_name
+from extractor.reference.store import NAME_KINDS, Registry, clean_slug
+
+_STARTUP_LINK = re.compile(r"(?:^|beta\.gouv\.fr)/startups/([^/?#]+?)(?:\.html)?(?:[?#].*)?$")
+TYPO_SCORE = 94.0  # DESIGN §9: fuzz.ratio on compact keys, WRatio and partial scorers excluded
+LINKED_SCORE = 80.0  # a link names its page: a looser likeness is enough to call its text a typo
+SHORT_NAME = 8  # compact keys this short use an edit distance of one instead of the ratio
+
+
+def _startup_link(block: Block, start: int, end: int) -> str | None:
+    for span in block.spans:
+        if span.kind == "link" and span.href and span.start <= start and end <= span.end:
+            found = _STARTUP_LINK.search(span.href)
+            if found:
+                return clean_slug(found.group(1))
+    return None
+
+
+def _fuzzy_index(registry: Registry) -> tuple[list[str], list[str], list[str]]:
+    cached = getattr(registry, "_typo_index", None)
+    if cached is None:
+        entries = [n for n in registry.names(kinds=NAME_KINDS, entity_kinds=("startup",)) if len(n.normalised) >= 4]
+        cached = ([n.normalised for n in entries], [n.name for n in entries], [n.entity_id for n in entries])
+        registry._typo_index = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def _near_miss(registry: Registry, text: str, linked: bool) -> tuple[str, str, float] | None:
+    """(entity id, registry name, score) of the name `text` nearly writes, or None when it writes a
+    registry name exactly or none closely."""
+    from rapidfuzz import fuzz, process
+    from rapidfuzz.distance import Levenshtein
+
+    key = normalise_name(text)
+    if len(key) < 4 or registry.by_name(text, kinds=NAME_KINDS):
+        return None
+    keys, names, ids = _fuzzy_index(registry)
+    if len(key) <= SHORT_NAME:
+        if not linked:
+            return None  # a short bold word near a short service name is too often a plain word
+        close = [i for i, k in enumerate(keys) if abs(len(k) - len(key)) <= 1 and Levenshtein.distance(k, key) == 1]
+        return (ids[close[0]], names[close[0]], 0.0) if len({ids[i] for i in close}) == 1 else None
+    found = process.extractOne(key, keys, scorer=fuzz.ratio, score_cutoff=TYPO_SCORE)
+    if found:
+        return ids[found[2]], names[found[2]], found[1]
+    return None
+
+
+@rule(
+    "reference/name-typo",
+    Severity.error,
+    "Nom de service mal orthographié",
+    "Un nom de service s'écarte de peu du nom inscrit au registre beta.gouv.fr (ou du nom de la page vers "
+    "laquelle il pointe).",
+    needs=("registry",),
+)
+def name_typo(doc: Document, ctx: Context) -> Iterator[Finding]:
+    registry = ctx.registry
+    assert registry is not None
+    for block in doc.blocks:
+        for start, end in dict.fromkeys(name_spans(doc, block)):
+            text = block.text[start:end].strip(" :;,.")
+            if not text or len(text.split()) > 6 or re.search(r"(?<!\w)\d", text):
+                continue
+            slug = _startup_link(block, start, end)
+            entity = registry.by_slug(slug) if slug else None
+            if entity is not None:
+                miss = _linked_miss(text, entity.names)
+                found = (entity.id, miss, 0.0) if miss else None
+            else:
+                found = _near_miss(registry, text, linked=slug is not None)
+            if found is None:
+                continue
+            entity_id, right, _ = found
+            source = registry.get(entity_id).source_path  # type: ignore[union-attr]
+            yield Finding(
+                rule="reference/name-typo",
+                severity=Severity.error,
+                message_fr=(
+                    f"Nom mal orthographié : « {text} » ; le registre beta.gouv.fr écrit « {right} » ({source})."
+                ),
+                evidence=[block_evidence(doc, block, start, start + len(block.text[start:end].rstrip(" :;,.")))],
+                suggestion=f"Écrire « {right} ».",
+            )
+
+
+def _linked_miss(text: str, names: list[str]) -> str | None:
+    """The name a link's text means to write, when it nearly writes it: a near spelling ("Franche
+    VAE" for "France VAE") or the name with words added ("Mes événements emploi Simplifiées").
+    A shorter form of the name ("Je Veux Aider" for "JeVeuxAider.gouv.fr") is not a typo."""
+    from rapidfuzz import fuzz
+
+    key = normalise_name(text)
+    keys = [normalise_name(n) for n in names]
+    if key in keys or any(k.startswith(key) for k in keys):
+        return None
+    best = max(range(len(names)), key=lambda i: fuzz.ratio(key, keys[i]))
+    if fuzz.ratio(key, keys[best]) >= LINKED_SCORE or (len(keys[best]) >= 6 and key.startswith(keys[best])):
+        return names[best]
+    return None
+
+
+@rule(
+    "reference/unknown-slug",
+    Severity.error,
+    "Lien vers une fiche inexistante",
+    "Un lien /startups/SLUG.html ne mène à aucune fiche du registre beta.gouv.fr ; la fiche la plus proche est "
+    "proposée.",
+    needs=("registry",),
+)
+def unknown_slug(doc: Document, ctx: Context) -> Iterator[Finding]:
+    from rapidfuzz import fuzz, process
+
+    registry = ctx.registry
+    assert registry is not None
+    slugs = registry.slugs("startups")
+    for block in doc.blocks:
+        for span in block.spans:
+            found = _STARTUP_LINK.search(span.href or "") if span.kind == "link" else None
+            if not found:
+                continue
+            slug = clean_slug(found.group(1))
+            if registry.by_slug(slug) is not None:
+                continue
+            closest = process.extractOne(slug, slugs, scorer=fuzz.ratio)
+            suggestion = None
+            message = f"Le lien /startups/{slug}.html ne mène à aucune fiche du registre beta.gouv.fr."
+            if closest and closest[1] >= 80:
+                entity = registry.by_slug(closest[0])
+                name = f" ({entity.name})" if entity else ""
+                message += f" La fiche la plus proche est /startups/{closest[0]}.html{name}."
+                suggestion = f"Pointer vers /startups/{closest[0]}.html."
+            yield Finding(
+                rule="reference/unknown-slug",
+                severity=Severity.error,
+                message_fr=message,
+                evidence=[block_evidence(doc, block, span.start, span.end)],
+                suggestion=suggestion,
+            )
