@@ -115,7 +115,8 @@ def test_text_output_groups_findings_by_file_with_quotes() -> None:
     out = result.stdout
     assert out.index(str(BILAN_2024)) < out.index("text/placeholder")
     assert "« …qui répondent aux critères définis sur la section X) »" in out
-    assert "3 constats (1 erreur, 1 avertissement, 1 info) dans 1 fichier" in out
+    # text rules (placeholder, duplicate, repair) and sums (budget, FAST promotions, chart)
+    assert "6 constats (3 erreurs, 2 avertissements, 1 info) dans 1 fichier" in out
 
 
 def test_json_output_to_file_is_written_and_input_untouched(tmp_path: Path) -> None:
@@ -123,7 +124,7 @@ def test_json_output_to_file_is_written_and_input_untouched(tmp_path: Path) -> N
     out = tmp_path / "rapport.json"
     result = runner.invoke(app, ["check", str(BILAN_2024), "--format", "json", "-o", str(out)])
     assert result.exit_code == 1
-    assert json.loads(out.read_text())["stats"]["findings"] == {"error": 1, "warning": 1, "info": 1}
+    assert json.loads(out.read_text())["stats"]["findings"] == {"error": 3, "warning": 2, "info": 1}
     assert BILAN_2024.read_bytes() == before
 
 

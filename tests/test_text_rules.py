@@ -27,7 +27,7 @@ def findings_for(report: dict, path) -> list[dict]:
 
 
 def test_bilan_2024_findings(corpus_report: dict) -> None:
-    found = findings_for(corpus_report, BILAN_2024)
+    found = [f for f in findings_for(corpus_report, BILAN_2024) if f["rule"].startswith(("encoding/", "text/"))]
     rules = sorted(f["rule"] for f in found)
     assert rules == ["encoding/mojibake-repaired", "text/duplicated-token", "text/placeholder"]
     lines = BILAN_2024.read_text(encoding="utf-8").splitlines()

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from extractor.models import Document, Finding, Severity
+from extractor.models import Claim, Document, Finding, Severity
 
 if TYPE_CHECKING:
     from extractor.reference.store import Registry
@@ -28,6 +28,15 @@ class Context:
     options: dict[str, object] = field(default_factory=dict)
     registry: Registry | None = None
     skipped: set[str] = field(default_factory=set)
+    _claims: dict[str, list[Claim]] = field(default_factory=dict, repr=False)
+
+    def claims(self, doc: Document) -> list[Claim]:
+        """The document's claims, extracted once for all the rules that compare figures."""
+        if doc.sha256 not in self._claims:
+            from extractor.claims.resolve import extract_claims
+
+            self._claims[doc.sha256] = extract_claims(doc, self.registry)
+        return self._claims[doc.sha256]
 
 
 RuleFunc = Callable[[Document, Context], Iterable[Finding]]

@@ -1,0 +1,186 @@
+"""Arithmetic inside a document: stated totals against the parts listed with them.
+
+- a sentence states totals and announces their breakdown ("... est de 5 869 442 € et 25,7 ETPT,
+  dont 4,9 ETPT transverses. Ce montant et ces ETP sont répartis ainsi :"), and the list after it
+  gives one figure of each kind per item: the items must add up to the total (a "dont" part
+  stated with the total may be the difference: 20,8 + 4,9 = 25,7);
+- a total names the promotions it covers ("2,48 millions d'euros ... sur les promos 14 et 15"):
+  the amounts listed under those promotions' headings must add up to it;
+- a chart lists a count per incubator: its bars should add up to the portfolio stated elsewhere
+  in the document (a warning: the two may not be counted the same way).
+
+A total written rounded is compared within half a unit of its last written digit
+("3 millions" agrees with 3 090 000; "2,48 millions" does not agree with 2 217 000).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from decimal import Decimal
+
+from extractor.checks import Context, rule
+from extractor.models import Block, BlockKind, Claim, Document, Evidence, Finding, Severity
+
+_BREAKDOWN = re.compile(
+    r"(?:répartis?|réparties?|se répartissent|ventilés?|décompos\w+)\s+(?:ainsi|comme suit)|:\s*$", re.I
+)
+_PROMOS = re.compile(r"\bpromo(?:tion)?s?\s+(\d+)(?:\s*(?:,|et)\s*(\d+))*", re.I)
+_PROMO_NUMBERS = re.compile(r"\d+")
+_FAST_HEADING = re.compile(r"\bFAST\s+(\d+)\b", re.I)
+MULTIPLIER_WORDS = re.compile(r"millions?|milliards?|M€|K€|k€|Md€", re.I)
+
+
+def fr(value: Decimal, unit: str | None) -> str:
+    """5869441 -> '5 869 441 €'; 20.8 -> '20,8'."""
+    value = value.normalize() if value != value.to_integral_value() else value.quantize(Decimal(1))
+    whole, _, frac = f"{value:f}".partition(".")
+    sign = "-" if whole.startswith("-") else ""
+    whole = whole.lstrip("-")
+    groups = []
+    while len(whole) > 3:
+        groups.insert(0, whole[-3:])
+        whole = whole[:-3]
+    groups.insert(0, whole)
+    text = sign + "\u00a0".join(groups) + ("," + frac if frac else "")
+    return text + {"EUR": "\u00a0€", "%": "\u00a0%"}.get(unit or "", "")
+
+
+def tolerance(claim: Claim) -> Decimal:
+    """Half a unit of the last digit written: '5 869 442 €' -> 0.5; '2,48 millions' -> 5 000."""
+    q = claim.quantity
+    step = Decimal(1).scaleb(-q.decimals)
+    if MULTIPLIER_WORDS.search(q.raw):
+        raw_number = re.match(r"[+\-−]?\s*[\d\s\u00a0\u202f]+(?:,\d+)?", q.raw)
+        written = Decimal(re.sub(r"[^\d,]", "", raw_number.group(0)).replace(",", ".")) if raw_number else q.value
+        if written:
+            step = step * (q.value / written)
+    return step / 2
+
+
+def _kind(claim: Claim) -> tuple[str | None, str | None]:
+    """What can be added together: euros with euros, ETPT with ETPT."""
+    if claim.quantity.unit == "EUR":
+        return ("EUR", None)
+    return (claim.quantity.unit, claim.metric_id)
+
+
+def _evidence(doc: Document, claim: Claim) -> Evidence:
+    return Evidence(location=claim.location, quote=claim.sentence[:160], value=claim.quantity.value)
+
+
+def _mismatch(doc: Document, total: Claim, parts: list[Claim], severity: Severity, what: str,
+              included: Claim | None = None) -> Finding:  # fmt: skip
+    unit = total.quantity.unit
+    added = sum((p.quantity.value for p in parts), Decimal(0))
+    gap = abs(total.quantity.value - added)
+    listed = " + ".join(fr(p.quantity.value, unit) for p in parts)
+    message = (
+        f"Les {len(parts)} {what} totalisent {fr(added, unit)} ({listed}), le total annoncé est "
+        f"{fr(total.quantity.value, unit)} (écart : {fr(gap, unit)})."
+    )
+    if included is not None:
+        message += f" Avec « dont {fr(included.quantity.value, unit)} » en plus, l'écart demeure."
+    evidence = [_evidence(doc, total), *(_evidence(doc, p) for p in parts)]
+    return Finding(
+        rule="arithmetic/sum-mismatch", severity=severity, message_fr=message, evidence=evidence,
+        suggestion="Corriger le total ou l'une des parties.",
+    )  # fmt: skip
+
+
+def _agrees(total: Claim, added: Decimal) -> bool:
+    return abs(total.quantity.value - added) <= tolerance(total)
+
+
+def _list_after(doc: Document, block: Block) -> list[Block]:
+    """The top-level items of the list that follows a block."""
+    items: list[Block] = []
+    for candidate in doc.blocks[block.id + 1 :]:
+        if candidate.kind != BlockKind.list_item:
+            break
+        if candidate.parent is None or (block.kind == BlockKind.list_item and candidate.parent == block.id):
+            items.append(candidate)
+    return items
+
+
+def _subtree(doc: Document, item: Block) -> list[int]:
+    ids = [item.id]
+    for candidate in doc.blocks[item.id + 1 :]:
+        if candidate.kind != BlockKind.list_item or candidate.parent is None:
+            break
+        if candidate.parent in ids:
+            ids.append(candidate.id)
+    return ids
+
+
+@rule(
+    "arithmetic/sum-mismatch",
+    Severity.error,
+    "Total différent de la somme des parties",
+    "Un total annoncé ne correspond pas à la somme des montants ou effectifs détaillés avec lui.",
+)
+def sum_mismatch(doc: Document, ctx: Context) -> Iterator[Finding]:
+    claims = ctx.claims(doc)
+    by_block: dict[int, list[Claim]] = {}
+    for claim in claims:
+        by_block.setdefault(claim.block, []).append(claim)
+    yield from _breakdowns(doc, by_block)
+    yield from _promotions(doc, claims)
+    yield from _charts(doc, claims, by_block)
+
+
+def _breakdowns(doc: Document, by_block: dict[int, list[Claim]]) -> Iterator[Finding]:
+    for block in doc.blocks:
+        if block.id not in by_block or not _BREAKDOWN.search(block.text):
+            continue
+        items = _list_after(doc, block)
+        if len(items) < 2:
+            continue
+        stated = [c for c in by_block[block.id] if not re.search(r"\([^)]*$", block.text[: c.start])]
+        for kind in dict.fromkeys(_kind(c) for c in stated):
+            totals = [c for c in stated if _kind(c) == kind]
+            parts = []
+            for item in items:
+                found = [c for i in _subtree(doc, item) for c in by_block.get(i, []) if _kind(c) == kind]
+                if found:
+                    parts.append(found[0])
+            if len(parts) != len(items) or not totals:
+                continue
+            total, included = totals[0], totals[1] if len(totals) > 1 else None
+            added = sum((p.quantity.value for p in parts), Decimal(0))
+            if _agrees(total, added) or (included is not None and _agrees(total, added + included.quantity.value)):
+                continue
+            yield _mismatch(doc, total, parts, Severity.error, "postes", included)
+
+
+def _promotions(doc: Document, claims: list[Claim]) -> Iterator[Finding]:
+    for total in claims:
+        if total.quantity.unit != "EUR":
+            continue
+        named = _PROMOS.search(total.sentence)
+        if not named:
+            continue
+        promos = set(_PROMO_NUMBERS.findall(named.group(0)))
+        parts = []
+        for claim in claims:
+            block = doc.blocks[claim.block]
+            heading = next((m for h in reversed(block.heading_path) if (m := _FAST_HEADING.search(h))), None)
+            amount = claim.metric_id == "fast_amount" and claim.scope_id != total.scope_id
+            if claim is not total and amount and heading is not None and heading.group(1) in promos:
+                parts.append(claim)
+        if len(parts) < 2 or _agrees(total, sum((p.quantity.value for p in parts), Decimal(0))):
+            continue
+        yield _mismatch(doc, total, parts, Severity.error, f"montants des promotions {' et '.join(sorted(promos))}")
+
+
+def _charts(doc: Document, claims: list[Claim], by_block: dict[int, list[Claim]]) -> Iterator[Finding]:
+    bars = [c for c in claims if c.metric_id == "services_per_incubator"]
+    stocks = [c for c in claims if c.metric_id == "services_active" and c.quantity.qualifier.value == "exact"]
+    if len(bars) < 3 or not stocks:
+        return
+    added = sum((b.quantity.value for b in bars), Decimal(0))
+    for stock in stocks:
+        if not _agrees(stock, added):
+            finding = _mismatch(doc, stock, bars, Severity.warning, "barres du graphique par incubateur")
+            finding.message_fr += " Le graphique et le total ne comptent peut-être pas la même chose ou la même date."
+            yield finding
