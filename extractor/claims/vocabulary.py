@@ -20,6 +20,7 @@ class Metric(BaseModel):
     kind: Literal["stock", "flow"]
     unit: UnitClass
     patterns: list[str]
+    share_of: str | None = None
 
 
 def normalise(text: str) -> str:

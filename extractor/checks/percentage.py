@@ -1,0 +1,109 @@
+"""Percentages against the values they come from.
+
+- a growth rate ("+47 % d'utilisateurs actifs" under "En 2024") against the same metric and scope
+  in the two periods it compares (190 000 -> 279 500 is +47,1 %);
+- a share of whole people ("17,4 %" of "25" EIG recruited) that no whole number of people gives
+  (a GRIM test: 4/25 = 16 %, 5/25 = 20 %). The vocabulary says which count a share is of.
+
+A stated percentage agrees when it is within half a unit of its last digit, plus half a point
+for authors who truncate rather than round (+76 % for +76,8 %).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from decimal import Decimal
+
+from extractor.checks import Context, rule
+from extractor.checks.arithmetic import fr
+from extractor.claims import vocabulary
+from extractor.models import Claim, Document, Evidence, Finding, Qualifier, Severity
+
+TRUNCATION = Decimal("0.5")
+
+
+def _tolerance(claim: Claim, truncation: Decimal = TRUNCATION) -> Decimal:
+    return Decimal(1).scaleb(-claim.quantity.decimals) / 2 + truncation
+
+
+def _evidence(claim: Claim) -> Evidence:
+    return Evidence(location=claim.location, quote=claim.sentence[:160], value=claim.quantity.value)
+
+
+def _pct(value: Decimal) -> str:
+    return fr(value.quantize(Decimal("0.1")), "%")
+
+
+@rule(
+    "arithmetic/percentage-mismatch",
+    Severity.error,
+    "Pourcentage incohérent",
+    "Un taux d'évolution ou une part ne correspond pas aux valeurs dont il est calculé, au-delà de l'arrondi.",
+)
+def percentage_mismatch(doc: Document, ctx: Context) -> Iterator[Finding]:
+    claims = ctx.claims(doc)
+    yield from _growth(claims)
+    yield from _grim(claims)
+
+
+def _growth(claims: list[Claim]) -> Iterator[Finding]:
+    for rate in claims:
+        q = rate.quantity
+        if not (q.is_delta and q.unit == "%" and rate.metric_id and rate.period and "/" in rate.period):
+            continue
+        before, after = rate.period.split("/")
+        same = [c for c in claims if not c.quantity.is_delta and c.quantity.unit != "%"
+                and (c.metric_id, c.scope_id) == (rate.metric_id, rate.scope_id)]  # fmt: skip
+        old = [c for c in same if c.period == before]
+        new = [c for c in same if c.period == after]
+        if len(old) != 1 or len(new) != 1 or not old[0].quantity.value:
+            continue
+        if {old[0].quantity.qualifier, new[0].quantity.qualifier} != {Qualifier.exact}:
+            continue  # "Plus 400 000" -> 598 808: a bound gives no exact rate to compare with
+        computed = (new[0].quantity.value - old[0].quantity.value) / old[0].quantity.value * 100
+        if abs(computed - q.value) <= _tolerance(rate):
+            continue
+        yield Finding(
+            rule="arithmetic/percentage-mismatch",
+            severity=Severity.error,
+            message_fr=(
+                f"Évolution annoncée {_pct(q.value)}, mais de {fr(old[0].quantity.value, old[0].quantity.unit)} "
+                f"({before}) à {fr(new[0].quantity.value, new[0].quantity.unit)} ({after}) l'évolution est de "
+                f"{'+' if computed >= 0 else ''}{_pct(computed)}."
+            ),
+            evidence=[_evidence(rate), _evidence(old[0]), _evidence(new[0])],
+            suggestion=f"Écrire {'+' if computed >= 0 else ''}{_pct(computed)}, ou corriger l'une des valeurs.",
+        )
+
+
+def _grim(claims: list[Claim]) -> Iterator[Finding]:
+    for share in claims:
+        metric = vocabulary.by_id(share.metric_id) if share.metric_id else None
+        if metric is None or metric.share_of is None or share.kind != "result" or share.quantity.unit != "%":
+            continue
+        bases = [c for c in claims if c.metric_id == metric.share_of and c.kind == "result"
+                 and c.period == share.period and c.scope_id == share.scope_id and not c.quantity.is_delta]  # fmt: skip
+        if len(bases) != 1:
+            continue
+        n = bases[0].quantity.value
+        if n <= 0 or n != n.to_integral_value() or n > 10_000:
+            continue
+        p = share.quantity.value
+        half = Decimal(1).scaleb(-share.quantity.decimals) / 2  # a share is rounded, not truncated
+        low = math.floor(p * n / 100)
+        options = [Decimal(k) * 100 / n for k in (low, low + 1)]
+        if any(abs(o - p) <= half for o in options):
+            continue
+        people = int(n)
+        shown = ", ".join(f"{k}/{people} = {_pct(o)}" for k, o in zip((low, low + 1), options, strict=True))
+        yield Finding(
+            rule="arithmetic/percentage-mismatch",
+            severity=Severity.error,
+            message_fr=(
+                f"{_pct(p).replace(',0', '')} de {people} personnes est impossible : aucun nombre entier de "
+                f"personnes ne le donne ({shown})."
+            ),
+            evidence=[_evidence(share), _evidence(bases[0])],
+            suggestion="Vérifier la part ou l'effectif dont elle est calculée.",
+        )
