@@ -51,6 +51,27 @@ def test_short_names_only_when_linked(registry) -> None:
 def test_registry_rules_are_skipped_without_a_registry(tmp_path) -> None:
     ctx = checks.Context()
     assert checks.run(load(BILAN_2024), ctx, only=["reference/"]) == []
-    assert ctx.skipped == {"reference/name-typo", "reference/unknown-slug"}
+    assert ctx.skipped == {"reference/fast-mismatch", "reference/name-typo", "reference/unknown-slug"}
     result = CliRunner().invoke(app, ["check", str(BILAN_2024), "--reference", str(tmp_path / "none.sqlite")])
     assert result.stderr.count("aucun registre de référence importé") == 1
+
+
+def test_fast_amount_against_the_registry_and_its_history(registry) -> None:
+    found = run(load(BILAN_2024), registry, "reference/fast-mismatch")
+    assert [(f.severity, f.evidence[0].location.line) for f in found] == [("warning", 307), ("info", 307)]
+    warning, info = found
+    assert "Territoires en Transitions, FAST 14 : le document dit 150\u00a0000\u00a0€" in warning.message_fr
+    assert "300\u00a0000\u00a0€ (champ fast)" in warning.message_fr
+    assert info.message_fr.startswith("Le registre se contredit pour Territoires en Transitions, FAST 14")
+
+
+def test_fast_amount_that_no_registry_statement_gives(registry) -> None:
+    table = (
+        "#### FAST 14\n\n| Produit | Mission | Montant attributé |\n| :-- | :-- | --: |\n"
+        "| [Oz Ensemble](/startups/ozensemble.html) | Boire moins | 999 000 € |\n"
+        "| [Deveco](/startups/deveco.html) | Données | 150 000 € |\n"
+    )
+    found = run(read_bytes(table.encode(), "a.md"), registry, "reference/fast-mismatch")
+    # Oz Ensemble won 220 000 € in FAST 14; Deveco's registry entry says nothing of FAST 14 (it won FAST 15)
+    assert [(f.severity, f.evidence[0].value) for f in found] == [("error", 999000)]
+    assert "le registre beta.gouv.fr dit 220\u00a0000\u00a0€" in found[0].message_fr

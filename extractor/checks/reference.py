@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from decimal import Decimal
 
 from extractor.checks import Context, rule
 from extractor.entities.extract import name_spans
 from extractor.evidence import block_evidence
-from extractor.models import Block, Document, Finding, Severity
+from extractor.models import Block, Document, Evidence, Finding, Severity
 from extractor.reference.names import normalise_name
 from extractor.reference.store import NAME_KINDS, Registry, clean_slug
 
@@ -148,3 +149,62 @@ def unknown_slug(doc: Document, ctx: Context) -> Iterator[Finding]:
                 evidence=[block_evidence(doc, block, span.start, span.end)],
                 suggestion=suggestion,
             )
+
+
+_FAST_HEADING = re.compile(r"\bFAST\s+(\d+)\b", re.I)
+
+
+@rule(
+    "reference/fast-mismatch",
+    Severity.error,
+    "Montant FAST différent du registre",
+    "Un montant ou une promotion du FAST contredit le registre beta.gouv.fr (son champ fast et l'historique de "
+    "ses événements fast) ; une fiche du registre qui se contredit elle-même est signalée une fois, pour information.",
+    needs=("registry",),
+)
+def fast_mismatch(doc: Document, ctx: Context) -> Iterator[Finding]:
+    from extractor.checks.arithmetic import fr
+
+    registry = ctx.registry
+    assert registry is not None
+    reported: set[str] = set()
+    for claim in ctx.claims(doc):
+        if claim.metric_id != "fast_amount" or not (claim.scope_id or "").startswith("startup:"):
+            continue
+        block = doc.blocks[claim.block]
+        promo = next((m for h in reversed(block.heading_path) if (m := _FAST_HEADING.search(h))), None)
+        entity = registry.by_slug(claim.scope_id.split(":", 1)[1])  # type: ignore[union-attr]
+        if promo is None or entity is None:
+            continue
+        promotion = int(promo.group(1))
+        said = {a.source: Decimal(a.amount) for a in entity.fast if a.promotion == promotion and a.amount is not None}
+        if not said:
+            continue  # the registry keeps only a startup's latest FAST: silence is not a contradiction
+        amount = claim.quantity.value
+        where = f"_startups/{entity.slug}.md"
+        listed = " ; ".join(
+            f"{fr(v, 'EUR')} ({'champ fast' if s == 'fast' else 'événement fast'})" for s, v in sorted(said.items())
+        )
+        evidence = [Evidence(location=claim.location, quote=claim.sentence[:160], value=amount)]
+        if amount not in said.values():
+            yield Finding(
+                rule="reference/fast-mismatch", severity=Severity.error, evidence=evidence,
+                message_fr=(f"{entity.name}, FAST {promotion} : le document dit {fr(amount, 'EUR')}, le registre "
+                            f"beta.gouv.fr dit {listed} ({where})."),
+                suggestion="Vérifier le montant attribué auprès du registre.",
+            )  # fmt: skip
+        elif len(set(said.values())) > 1:
+            other = [v for v in said.values() if v != amount]
+            yield Finding(
+                rule="reference/fast-mismatch", severity=Severity.warning, evidence=evidence,
+                message_fr=(f"{entity.name}, FAST {promotion} : le document dit {fr(amount, 'EUR')}, comme une partie "
+                            f"du registre, mais le registre dit aussi {fr(other[0], 'EUR')} ({listed} ; {where})."),
+                suggestion="Vérifier le montant, puis corriger le registre.",
+            )  # fmt: skip
+        if len(set(said.values())) > 1 and entity.id not in reported:
+            reported.add(entity.id)
+            yield Finding(
+                rule="reference/fast-mismatch", severity=Severity.info, evidence=evidence,
+                message_fr=(f"Le registre se contredit pour {entity.name}, FAST {promotion} : {listed} ({where})."),
+                suggestion=f"Corriger {where} dans le registre beta.gouv.fr.",
+            )  # fmt: skip
