@@ -74,3 +74,26 @@ def test_rounded_totals_are_compared_within_their_last_digit() -> None:
     assert tolerance(three) == Decimal(500_000) and tolerance(two_48) == Decimal(5_000)
     assert tolerance(exact) == Decimal("0.5")
     assert fr(Decimal("20.8"), None) == "20,8" and fr(Decimal(5869441), "EUR") == "5\u00a0869\u00a0441\u00a0€"
+
+
+NPS = """| Sondage interne | Moyenne 2024 | Novembre 2024 | Avril 2024 | Moyenne 2023 |
+| :-- | :-: | :-: | :-: | :-: |
+| **Nombre de répondants** | **{respondents}** | 296 | 158 | 282 |
+| **NPS** | **{nps}** | 36 | 55 | 51 |
+"""
+
+
+def test_table_means_of_the_corpus_agree(registry) -> None:
+    # NPS "Moyenne 2024" 45,5 = mean(36, 55) and 227 respondents = mean(296, 158)
+    assert checks.run(load(BILAN_2024), checks.Context(registry=registry), only=["arithmetic/average-mismatch"]) == []
+
+
+@pytest.mark.parametrize(
+    ("respondents", "nps", "flagged"), [(227, "45,5", []), (230, "45,5", [230]), (227, "47", [47])]
+)
+def test_table_mean_against_the_same_year(respondents: int, nps: str, flagged: list) -> None:
+    doc = read_bytes(NPS.format(respondents=respondents, nps=nps).encode(), "a.md")
+    found = checks.run(doc, checks.Context(), only=["arithmetic/average-mismatch"])
+    assert [f.evidence[0].value for f in found] == flagged
+    if found:
+        assert "Novembre 2024" in found[0].message_fr and "Moyenne 2023" not in found[0].message_fr

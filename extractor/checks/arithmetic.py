@@ -184,3 +184,50 @@ def _charts(doc: Document, claims: list[Claim], by_block: dict[int, list[Claim]]
             finding = _mismatch(doc, stock, bars, Severity.warning, "barres du graphique par incubateur")
             finding.message_fr += " Le graphique et le total ne comptent peut-être pas la même chose ou la même date."
             yield finding
+
+
+_MEAN_HEADER = re.compile(r"\bmoyenne\b", re.I)
+_YEAR_IN = re.compile(r"\b(19[89]\d|20[0-4]\d)\b")
+
+
+@rule(
+    "arithmetic/average-mismatch",
+    Severity.error,
+    "Moyenne incohérente",
+    "Une moyenne annoncée dans un tableau ne correspond pas aux valeurs de la même ligne pour la même année.",
+)
+def average_mismatch(doc: Document, ctx: Context) -> Iterator[Finding]:
+    cells = {}
+    for claim in ctx.claims(doc):
+        block = doc.blocks[claim.block]
+        if block.kind == BlockKind.table_cell and block.column_header and not claim.quantity.is_delta:
+            cells[(block.table, block.row, block.col)] = (block, claim)
+    for (table, row, _), (block, mean) in cells.items():
+        year = _YEAR_IN.search(block.column_header or "")
+        if not _MEAN_HEADER.search(block.column_header or "") or year is None:
+            continue
+        values = [
+            claim
+            for (t, r, _), (other, claim) in cells.items()
+            if (t, r) == (table, row)
+            and other is not block
+            and not _MEAN_HEADER.search(other.column_header or "")
+            and year.group(1) in (other.column_header or "")
+        ]
+        if len(values) < 2:
+            continue
+        computed = sum((c.quantity.value for c in values), Decimal(0)) / len(values)
+        if abs(computed - mean.quantity.value) <= tolerance(mean):
+            continue
+        unit = mean.quantity.unit
+        listed = ", ".join(f"{fr(c.quantity.value, unit)} ({doc.blocks[c.block].column_header})" for c in values)
+        yield Finding(
+            rule="arithmetic/average-mismatch",
+            severity=Severity.error,
+            message_fr=(
+                f"« {block.column_header} » annonce {fr(mean.quantity.value, unit)}, mais la moyenne de {listed} est "
+                f"{fr(computed.quantize(Decimal('0.01')), unit)}."
+            ),
+            evidence=[_evidence(doc, mean), *(_evidence(doc, c) for c in values)],
+            suggestion="Corriger la moyenne ou les valeurs.",
+        )
