@@ -97,3 +97,44 @@ def test_table_mean_against_the_same_year(respondents: int, nps: str, flagged: l
     assert [f.evidence[0].value for f in found] == flagged
     if found:
         assert "Novembre 2024" in found[0].message_fr and "Moyenne 2023" not in found[0].message_fr
+
+
+def count_findings(text: str) -> list:
+    return checks.run(read_bytes(text.encode(), "a.md"), checks.Context(), only=["arithmetic/count-vs-list"])
+
+
+def test_announced_counts_of_the_corpus_match_their_lists(registry) -> None:
+    # "8 ... lauréates ... : [Oz Ensemble] ; ... ; [MonServiceSécurisé]", "6 nouvelles ... : [JeVeuxAider], ..."
+    # and "dont 3 incubateurs créés en 2024 :" with its 3 items
+    for path in (PRESS_RELEASE, BILAN_2024, BILAN_2021, RAPPORT_2017, A_PROPOS):
+        assert checks.run(load(path), checks.Context(registry=registry), only=["arithmetic/count-vs-list"]) == []
+
+
+def test_the_press_release_lists_are_really_counted() -> None:
+    text = PRESS_RELEASE.read_text(encoding="utf-8")
+    changed = text.replace("Aujourd’hui, 8 Startups d’État", "Aujourd’hui, 9 Startups d’État")
+    (finding,) = count_findings(changed)
+    assert finding.message_fr.startswith("« 9 » annoncé, mais 8 éléments énumérés : Oz Ensemble, France Chaleur")
+    # "7 nouvelles Startups rejoignent les 18 services : [six names]": two counts, the list could be
+    # either's; the rule does not guess
+    assert count_findings(text.replace("En 2023, 6 nouvelles", "En 2023, 7 nouvelles")) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "flagged"),
+    [
+        ("Les 3 lauréats sont :\n\n- Tchap\n- Mano\n", True),
+        ("Les 2 lauréats sont :\n\n- Tchap\n- Mano\n", False),
+        (
+            "En 2024, 7 services ont atteint le statut :\n\n- Critère 1 : "
+            + "un long critère " * 6
+            + "\n- Critère 2 : "
+            + "un autre long critère " * 5
+            + "\n",
+            False,
+        ),  # the list is not of services: its items are sentences
+        ("Ce montant de 25,7 ETPT est réparti ainsi :\n\n- 2 ETP\n- 3,7 ETPT\n", False),
+    ],
+)
+def test_count_vs_list_cases(text: str, flagged: bool) -> None:
+    assert bool(count_findings(text)) == flagged

@@ -15,6 +15,7 @@ A total written rounded is compared within half a unit of its last written digit
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator
 from decimal import Decimal
@@ -230,4 +231,67 @@ def average_mismatch(doc: Document, ctx: Context) -> Iterator[Finding]:
             ),
             evidence=[_evidence(doc, mean), *(_evidence(doc, c) for c in values)],
             suggestion="Corriger la moyenne ou les valeurs.",
+        )
+
+
+_ITEM_SEPARATORS = re.compile(r"^[\s,;.]*(?:et|ainsi que|&)?[\s,;.]*(?:le|la|les|l['’])?\s*$", re.I)
+
+
+def _name_like(text: str) -> bool:
+    """A list item that names something ("La ruche numérique (Ministère de l'Agriculture)"), not a
+    sentence: at most ten words once its parenthesis is set aside."""
+    return 0 < len(re.sub(r"\([^)]*\)?", " ", text).split()) <= 10
+
+
+def _announced(block: Block, claims: list[Claim]) -> Claim | None:
+    """The count a block announces just before its colon ("dont 3 incubateurs créés en 2024 :")."""
+    colon = block.text.rfind(":")
+    if colon == -1:
+        return None
+    sentence_start = max(block.text.rfind(p, 0, colon) for p in (". ", "; ", "! ", "? ")) + 1
+    counts = [c for c in claims if sentence_start <= c.start < colon and c.quantity.unit is None
+              and not c.quantity.is_delta and c.quantity.value == c.quantity.value.to_integral_value()
+              and c.quantity.value >= 2]  # fmt: skip
+    return counts[-1] if len(counts) == 1 else None
+
+
+@rule(
+    "arithmetic/count-vs-list",
+    Severity.error,
+    "Nombre annoncé différent de la liste",
+    "Un nombre annoncé (« 8 lauréates : ») ne correspond pas au nombre d'éléments énumérés avec lui.",
+)
+def count_vs_list(doc: Document, ctx: Context) -> Iterator[Finding]:
+    by_block: dict[int, list[Claim]] = {}
+    for claim in ctx.claims(doc):
+        by_block.setdefault(claim.block, []).append(claim)
+    for block in doc.blocks:
+        claims = by_block.get(block.id, [])
+        if not claims:
+            continue
+        if block.text.rstrip().endswith(":"):  # "dont 3 incubateurs créés en 2024 :" then a list
+            count = _announced(block, claims)
+            items = [i.text for i in _list_after(doc, block)]
+            if count is None or len(items) < 2 or sum(map(_name_like, items)) < 0.6 * len(items):
+                continue
+        else:  # "8 Startups d'État ... lauréates : [Oz Ensemble] ; [France Chaleur Urbaine] ; ..."
+            links = [s for s in block.spans if s.kind == "link"]
+            colon = block.text.rfind(":", 0, links[0].start) if links else -1
+            count = _announced(block, [c for c in claims if c.start < colon]) if colon != -1 else None
+            after = [s for s in links if s.start > colon]
+            gaps = [block.text[a.end : b.start] for a, b in itertools.pairwise(after)]
+            if count is None or len(after) < 2 or not all(_ITEM_SEPARATORS.match(g) for g in gaps):
+                continue
+            items = [block.text[s.start : s.end] for s in after]
+        if Decimal(len(items)) == count.quantity.value:
+            continue
+        yield Finding(
+            rule="arithmetic/count-vs-list",
+            severity=Severity.error,
+            message_fr=(
+                f"« {count.quantity.raw} » annoncé, mais {len(items)} élément{'s' if len(items) > 1 else ''} "
+                f"énuméré{'s' if len(items) > 1 else ''} : {', '.join(items[:12])}{'…' if len(items) > 12 else ''}."
+            ),
+            evidence=[_evidence(doc, count)],
+            suggestion="Corriger le nombre annoncé, ou compléter la liste.",
         )
