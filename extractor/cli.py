@@ -77,6 +77,10 @@ def check(
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Écrire le rapport dans ce fichier.")] = None,
     debug: Annotated[bool, typer.Option(help="Afficher les traces Python des erreurs internes.")] = False,
     reference: ReferenceOption = DEFAULT_REFERENCE,
+    corpus: Annotated[
+        Path, typer.Option(help="Documents publiés auxquels comparer (index rafraîchi à chaque vérification).")
+    ] = Path("corpus"),
+    index: Annotated[Path, typer.Option(help="Index SQLite du corpus.")] = Path(".factcheck/index.sqlite"),
 ) -> None:
     """Vérifie des documents et liste les incohérences trouvées."""
     from extractor import checks
@@ -90,9 +94,16 @@ def check(
     from extractor.reference.store import NO_REGISTRY_FR, load_registry
 
     ctx = checks.Context(registry=load_registry(reference))
+    if corpus.is_dir():
+        from extractor.corpus.index import CorpusIndex
+
+        ctx.corpus = CorpusIndex(index)
+        ctx.corpus.refresh(corpus, ctx.registry)
     report = check_paths(paths, rules, debug=debug, ctx=ctx)
-    if ctx.skipped:
+    if any(r.startswith("reference/") for r in ctx.skipped):
         err_console().print(NO_REGISTRY_FR)
+    if any(r.startswith("corpus/") for r in ctx.skipped):
+        err_console().print(f"pas de corpus ({corpus}) : règles corpus/* ignorées (--corpus DOSSIER)")
     if output_format == OutputFormat.json:
         data = report.model_dump_json(indent=2).encode() + b"\n"
         if output:
@@ -209,6 +220,25 @@ def extract(
         render_claims(results, console)
     if failed:
         raise typer.Exit(EXIT_ERROR)
+
+
+@app.command(name="index")
+@guarded
+def index_corpus(
+    corpus: Annotated[Path, typer.Argument(help="Dossier des documents publiés.")] = Path("corpus"),
+    index: Annotated[Path, typer.Option(help="Index SQLite du corpus.")] = Path(".factcheck/index.sqlite"),
+    reference: ReferenceOption = DEFAULT_REFERENCE,
+) -> None:
+    """Construit ou met à jour l'index des chiffres du corpus (seuls les documents modifiés sont relus)."""
+    from extractor.corpus.index import CorpusIndex
+
+    if not corpus.is_dir():
+        raise FactcheckError(f"{corpus} : dossier introuvable (le corpus est un dossier de documents publiés)")
+    stats = CorpusIndex(index).refresh(corpus, _registry(reference))
+    Console(highlight=False).print(
+        f"{index} : {stats.documents} documents, {stats.extracted} relus, {stats.removed} retirés, "
+        f"{stats.claims} chiffres indexés ({stats.seconds:.2f} s)"
+    )
 
 
 @app.command(name="eval")

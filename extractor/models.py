@@ -188,6 +188,9 @@ class Claim(BaseModel):
     block: int = Field(description="id of the block the number is in")
     start: int = Field(description="offset of the number in the block's text")
     end: int
+    derived: bool = Field(
+        default=False, description="computed from stated figures ('6 nouvelles … rejoignent les 18' -> 24)"
+    )
 
 
 class EntityMention(BaseModel):

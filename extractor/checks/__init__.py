@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from extractor.models import Claim, Document, Finding, Severity
 
 if TYPE_CHECKING:
+    from extractor.corpus.index import CorpusIndex
     from extractor.reference.store import Registry
 
 
@@ -27,6 +28,7 @@ class Context:
 
     options: dict[str, object] = field(default_factory=dict)
     registry: Registry | None = None
+    corpus: CorpusIndex | None = None
     skipped: set[str] = field(default_factory=set)
     _claims: dict[str, list[Claim]] = field(default_factory=dict, repr=False)
 
@@ -90,7 +92,7 @@ def run(doc: Document, ctx: Context | None = None, only: Iterable[str] | None = 
     for rule_id, r in rules().items():
         if selected and not any(rule_id == s or rule_id.startswith(s.rstrip("/") + "/") for s in selected):
             continue
-        if "registry" in r.needs and ctx.registry is None:
+        if ("registry" in r.needs and ctx.registry is None) or ("corpus" in r.needs and ctx.corpus is None):
             ctx.skipped.add(rule_id)
             continue
         for finding in r.func(doc, ctx):

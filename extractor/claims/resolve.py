@@ -53,6 +53,7 @@ _NOW = re.compile(r"aujourd['’]hui|à la date d['’]écriture|à ce jour|actu
 _PUBLISHED = re.compile(r"(?:date de )?publication\s*:?\s*((?:[^\W\d_]+\s+)?(?:19|20)\d\d)", re.I)
 _TITLE_NAME = re.compile(r"\b[A-ZÉÈ][\w’'-]+(?:\s+(?:de\s+|du\s+|des\s+|la\s+|l['’])?[A-ZÉÈ][\w’'-]+)+")
 _PHRASE_END = re.compile(r"\s(?:qui|que|afin|grâce|dont|en\s+[^\W\d_]+ant)\b", re.I)
+_JOIN = re.compile(r"\b(\d+)\s+nouve(?:aux|lles)\b[^.;:]*?\brejoign\w*\s+les\s+(\d+)\b", re.I)
 _CONNECTOR = re.compile(r"^(?:dont|et|soit|ou|sur|pour|avec)$", re.I)
 _MAX_METRIC_WORDS = 14
 _NAME_LOOKBACK = 8  # blocks between a service's name and its last figure, in slide exports
@@ -103,7 +104,25 @@ def extract_claims(doc: Document, names: NameIndex | None = None) -> list[Claim]
             claims.append(claim)
             previous = claim
         _bracketed_before_their_figure(claims, block)
+        claims.extend(_joined(doc, block, claims))
     return claims
+
+
+def _joined(doc: Document, block: Block, claims: list[Claim]) -> list[Claim]:
+    """ "6 nouvelles Startups d'État rejoignent les 18 services à impact national": the stock is now
+    24, a figure the text implies without writing it (a derived claim, dated like the text's present)."""
+    out = []
+    for found in _JOIN.finditer(block.text):
+        new = next((c for c in claims if c.block == block.id and c.start == found.start(1)), None)
+        base = next((c for c in claims if c.block == block.id and c.start == found.start(2)), None)
+        if new is None or base is None or base.metric_id is None:
+            continue
+        period = f"{doc.date.year}-{doc.date.month:02d}" if doc.date else new.period
+        total = new.quantity.value + base.quantity.value
+        quantity = base.quantity.model_copy(update={"value": total, "raw": f"{new.quantity.raw} + {base.quantity.raw}"})
+        update = {"quantity": quantity, "period": period, "location": new.location, "start": new.start, "derived": True}
+        out.append(base.model_copy(update=update))
+    return out
 
 
 def _bracketed_before_their_figure(claims: list[Claim], block: Block) -> None:

@@ -1,0 +1,119 @@
+"""Corpus rules: a figure against the same figure in the other published documents.
+
+Two claims are the same figure when they have the same metric, the same scope and compatible
+periods: a flow (what happened in 2023) compares with the same period only; a stock (a level at
+a date) compares with the same month, or the month next to it ("en janvier 2024" and a press
+release dated February 2024). Qualifiers are respected: "plus de 400 000" agrees with 598 808;
+"près de 20" agrees within 10 % ("près de 20" and 24 do not).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+
+from extractor.checks import Context, rule
+from extractor.checks.arithmetic import fr, tolerance
+from extractor.claims import vocabulary
+from extractor.corpus.index import IndexedClaim
+from extractor.models import Claim, Document, Evidence, Finding, Qualifier, Severity
+
+APPROXIMATE = Decimal("0.10")  # "près de", "environ": within 10 %
+
+
+def _months(period: str) -> int | None:
+    parts = period.split("-")
+    if len(parts) != 2 or not all(p.isdigit() for p in parts):
+        return None
+    return int(parts[0]) * 12 + int(parts[1])
+
+
+def compatible(a: str | None, b: str | None, kind: str) -> bool:
+    if not a or not b or "/" in a or "/" in b:
+        return False
+    if a == b:
+        return True
+    if kind == "stock":
+        ma, mb = _months(a), _months(b)
+        return ma is not None and mb is not None and abs(ma - mb) <= 1
+    return False
+
+
+def _half_unit(value: Decimal, decimals: int) -> Decimal:
+    return Decimal(1).scaleb(-decimals) / 2
+
+
+def agree(a_value: Decimal, a_q: Qualifier, a_tol: Decimal, b_value: Decimal, b_q: Qualifier, b_tol: Decimal) -> bool:
+    """Whether two statements of one figure can both be true."""
+    exact = {Qualifier.exact}
+    if a_q == Qualifier.approximate or b_q == Qualifier.approximate:
+        approx, other = (a_value, b_value) if a_q == Qualifier.approximate else (b_value, a_value)
+        return abs(other - approx) <= APPROXIMATE * max(abs(approx), abs(other))
+    if a_q == Qualifier.lower_bound and b_q in exact:
+        return b_value >= a_value - a_tol
+    if b_q == Qualifier.lower_bound and a_q in exact:
+        return a_value >= b_value - b_tol
+    if a_q == Qualifier.upper_bound and b_q in exact:
+        return b_value <= a_value + a_tol
+    if b_q == Qualifier.upper_bound and a_q in exact:
+        return a_value <= b_value + b_tol
+    if a_q in exact and b_q in exact:
+        return abs(a_value - b_value) <= max(a_tol, b_tol)
+    return True  # two bounds: nothing certain to compare
+
+
+def _words(q: Qualifier) -> str:
+    return {"lower_bound": "plus de ", "upper_bound": "moins de ", "approximate": "près de "}.get(q.value, "")
+
+
+@rule(
+    "corpus/conflicting-value",
+    Severity.error,
+    "Chiffre contredit par une autre publication",
+    "Un chiffre (même indicateur, même périmètre, même période) a une autre valeur dans un document publié, ou "
+    "contredit ce que les chiffres du document lui-même impliquent.",
+    needs=("corpus",),
+)
+def conflicting_value(doc: Document, ctx: Context) -> Iterator[Finding]:
+    corpus = ctx.corpus
+    assert corpus is not None
+    for claim in ctx.claims(doc):
+        if not claim.metric_id or claim.quantity.is_delta or claim.kind != "result" or not claim.period:
+            continue
+        metric = vocabulary.by_id(claim.metric_id)
+        if metric is None:
+            continue
+        for other in corpus.lookup(claim.metric_id, claim.scope_id):
+            if (other.sha256 == doc.sha256 or other.path == doc.path) and (claim.derived or not other.derived):
+                # A document never conflicts with itself, except with what its own figures imply:
+                # "près de 20" against the 6 + 18 = 24 its text adds up to.
+                continue
+            if other.kind != "result":
+                continue
+            if other.unit != claim.quantity.unit or not compatible(claim.period, other.period, metric.kind):
+                continue
+            q = claim.quantity
+            if agree(q.value, q.qualifier, tolerance(claim), other.value, other.qualifier,
+                     _half_unit(other.value, other.decimals)):  # fmt: skip
+                continue
+            yield _finding(claim, other, metric.label)
+
+
+def _finding(claim: Claim, other: IndexedClaim, label: str) -> Finding:
+    q = claim.quantity
+    certain = q.qualifier == Qualifier.exact and other.qualifier == Qualifier.exact
+    scope = claim.scope_text or (claim.scope_id or "").removeprefix("programme:")
+    here = f"{_words(q.qualifier)}{fr(q.value, q.unit)}"
+    there = f"{_words(other.qualifier)}{fr(other.value, other.unit)}"
+    if other.derived:
+        there += f" ({other.raw}, d'après ses propres chiffres)"
+    return Finding(
+        rule="corpus/conflicting-value",
+        severity=Severity.error if certain else Severity.warning,
+        message_fr=(f"« {label} » ({scope}, {claim.period}) : ce document dit {here}, {other.path} dit {there}."),
+        evidence=[
+            Evidence(location=claim.location, quote=claim.sentence[:160], value=q.value),
+            Evidence(location=other.location, quote=other.quote[:160], value=other.value),
+        ],
+        suggestion="Vérifier lequel des deux chiffres est juste, et corriger l'autre.",
+    )

@@ -1,0 +1,152 @@
+"""The corpus index: every claim of every published document, in SQLite (DESIGN §5).
+
+Documents are keyed by the sha256 of their bytes: a refresh re-extracts only the documents that
+changed, were added or removed. Lookups go through an index on (metric, scope) and filter periods
+in Python (a handful of rows), never a scan of all pairs. The index is rebuilt in place inside
+one transaction, so an interrupted refresh leaves the previous index as it was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+import time
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from pydantic import BaseModel
+
+from extractor.claims.resolve import NameIndex, extract_claims
+from extractor.errors import FactcheckError, InputError
+from extractor.ingest import collect, load, read_file
+from extractor.models import Location, Qualifier
+
+DEFAULT_INDEX = Path(".factcheck/index.sqlite")
+SCHEMA_VERSION = "2"
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS documents (path TEXT PRIMARY KEY, sha256 TEXT NOT NULL, title TEXT, date TEXT);
+CREATE TABLE IF NOT EXISTS claims (
+    path TEXT NOT NULL, sha256 TEXT NOT NULL, metric_id TEXT NOT NULL, scope_id TEXT, period TEXT,
+    value TEXT NOT NULL, unit TEXT, qualifier TEXT NOT NULL, decimals INTEGER NOT NULL, kind TEXT NOT NULL,
+    raw TEXT NOT NULL, line INTEGER NOT NULL, col INTEGER NOT NULL, page INTEGER, quote TEXT NOT NULL,
+    derived INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS claims_key ON claims (metric_id, scope_id);
+CREATE INDEX IF NOT EXISTS claims_path ON claims (path);
+"""
+
+
+class IndexedClaim(BaseModel):
+    """A claim of a published document, as the corpus rules compare it."""
+
+    path: str
+    sha256: str
+    metric_id: str
+    scope_id: str | None
+    period: str | None
+    value: Decimal
+    unit: str | None
+    qualifier: Qualifier
+    decimals: int
+    kind: str
+    raw: str
+    location: Location
+    quote: str
+    derived: bool = False
+
+
+@dataclass
+class RefreshStats:
+    documents: int = 0
+    extracted: int = 0
+    removed: int = 0
+    claims: int = 0
+    seconds: float = 0.0
+
+
+class CorpusIndex:
+    def __init__(self, path: Path = DEFAULT_INDEX) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.db = sqlite3.connect(self.path)
+            self.db.executescript(SCHEMA)
+            version = self.db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+        except sqlite3.DatabaseError as exc:
+            raise InputError(
+                str(self.path), "index du corpus illisible (ce n'est pas une base SQLite de factcheck)",
+                "supprimer le fichier : il sera reconstruit", code="unreadable",
+            ) from exc  # fmt: skip
+        if version is None:
+            self.db.execute("INSERT INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
+            self.db.commit()
+        elif version[0] != SCHEMA_VERSION:
+            raise FactcheckError(
+                f"{self.path}: index d'une autre version de factcheck ; le supprimer pour le reconstruire"
+            )
+
+    def close(self) -> None:
+        self.db.close()
+
+    def refresh(self, folder: Path, names: NameIndex | None = None) -> RefreshStats:
+        """Brings the index up to date with the documents of `folder`."""
+        started = time.perf_counter()
+        stats = RefreshStats()
+        files, _ = collect([str(folder)])
+        known = dict(self.db.execute("SELECT path, sha256 FROM documents"))
+        seen = set()
+        with self.db:  # one transaction: all or nothing
+            for name in files:
+                try:
+                    data = read_file(name)
+                except InputError:
+                    continue  # an unreadable published file is reported when it is checked, not here
+                digest = hashlib.sha256(data).hexdigest()
+                seen.add(name)
+                stats.documents += 1
+                if known.get(name) == digest:
+                    continue
+                try:
+                    doc = load(name)
+                except InputError:
+                    continue
+                self.db.execute("DELETE FROM claims WHERE path = ?", (name,))
+                rows = [
+                    (name, digest, c.metric_id, c.scope_id, c.period, str(c.quantity.value), c.quantity.unit,
+                     c.quantity.qualifier.value, c.quantity.decimals, c.kind, c.quantity.raw, c.location.line,
+                     c.location.column, c.location.page, c.sentence[:200], int(c.derived))
+                    for c in extract_claims(doc, names)
+                    if c.metric_id and not c.quantity.is_delta
+                ]  # fmt: skip
+                self.db.executemany("INSERT INTO claims VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+                self.db.execute(
+                    "INSERT OR REPLACE INTO documents VALUES (?, ?, ?, ?)",
+                    (name, digest, doc.title, doc.date.isoformat() if doc.date else None),
+                )
+                stats.extracted += 1
+            for gone in set(known) - seen:
+                self.db.execute("DELETE FROM claims WHERE path = ?", (gone,))
+                self.db.execute("DELETE FROM documents WHERE path = ?", (gone,))
+                stats.removed += 1
+        stats.claims = self.db.execute("SELECT count(*) FROM claims").fetchone()[0]
+        stats.seconds = time.perf_counter() - started
+        return stats
+
+    def lookup(self, metric_id: str, scope_id: str | None) -> list[IndexedClaim]:
+        rows = self.db.execute(
+            "SELECT path, metric_id, scope_id, period, value, unit, qualifier, decimals, kind, raw, line, col, page,"
+            " quote, sha256, derived FROM claims WHERE metric_id = ? AND scope_id IS ?",
+            (metric_id, scope_id),
+        )
+        return [_indexed(r) for r in rows]
+
+
+def _indexed(r: tuple) -> IndexedClaim:  # type: ignore[type-arg]
+    location = Location(path=r[0], line=r[10], column=r[11], end_line=r[10], end_column=r[11] + len(r[9]), page=r[12])
+    return IndexedClaim(
+        path=r[0], sha256=r[14], metric_id=r[1], scope_id=r[2], period=r[3], value=Decimal(r[4]), unit=r[5],
+        qualifier=Qualifier(r[6]), decimals=r[7], kind=r[8], raw=r[9], location=location, quote=r[13],
+        derived=bool(r[15]),
+    )  # fmt: skip

@@ -1,0 +1,78 @@
+"""The corpus index and corpus/conflicting-value (issue 4)."""
+
+from __future__ import annotations
+
+import shutil
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from extractor import checks
+from extractor.checks.corpus import agree, compatible
+from extractor.cli import app
+from extractor.corpus.index import CorpusIndex
+from extractor.ingest import load
+from extractor.models import Qualifier
+from tests.conftest import A_PROPOS, BILAN_2021, BILAN_2024, CORPUS, PRESS_RELEASE, RAPPORT_2017
+
+E, LB, AP = Qualifier.exact, Qualifier.lower_bound, Qualifier.approximate
+HALF = Decimal("0.5")
+
+
+@pytest.fixture(scope="module")
+def index(tmp_path_factory, registry) -> CorpusIndex:
+    built = CorpusIndex(tmp_path_factory.mktemp("index") / "index.sqlite")
+    built.refresh(CORPUS, registry)
+    return built
+
+
+def test_refresh_reextracts_only_what_changed(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    index = CorpusIndex(tmp_path / "index.sqlite")
+    first = index.refresh(corpus)
+    assert (first.documents, first.extracted, first.removed) == (5, 5, 0) and first.claims > 200
+    again = index.refresh(corpus)
+    assert (again.extracted, again.removed, again.claims) == (0, 0, first.claims)  # nothing re-extracted
+    page = corpus / "a-propos.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\nPlus de 40 incubateurs.\n", encoding="utf-8")
+    (corpus / "rapport-activite-2017.md").unlink()
+    changed = index.refresh(corpus)
+    assert (changed.documents, changed.extracted, changed.removed) == (4, 1, 1)
+
+
+def test_press_release_near_20_against_its_own_18_plus_6(index, registry) -> None:
+    ctx = checks.Context(registry=registry, corpus=index)
+    (finding,) = checks.run(load(PRESS_RELEASE), ctx, only=["corpus/conflicting-value"])
+    assert finding.severity == "warning"  # an approximate figure
+    assert "ce document dit près de 20" in finding.message_fr and "dit 24 (6 + 18" in finding.message_fr
+    assert [e.location.line for e in finding.evidence] == [40, 24]
+
+
+@pytest.mark.parametrize("path", [BILAN_2024, BILAN_2021, A_PROPOS, RAPPORT_2017], ids=lambda p: p.name)
+def test_no_conflict_elsewhere(index, registry, path) -> None:
+    # e.g. the press release's 154 agents and the Bilan 2024's 154 for 2023 agree
+    assert checks.run(load(path), checks.Context(registry=registry, corpus=index), only=["corpus/"]) == []
+
+
+def test_periods_and_qualifiers() -> None:
+    assert compatible("2024-01", "2024-02", "stock") and not compatible("2024-01", "2024-03", "stock")
+    assert compatible("2023", "2023", "flow") and not compatible("2023", "2024", "flow")
+    assert not compatible("2024-01", "2024-02", "flow")
+    assert agree(Decimal(400_000), LB, HALF, Decimal(598_808), E, HALF)  # "plus de 400 000" and 598 808
+    assert not agree(Decimal(20), AP, HALF, Decimal(24), E, HALF)  # "près de 20" and 24: beyond 10 %
+    assert agree(Decimal(20), AP, HALF, Decimal(21), E, HALF)
+    assert not agree(Decimal(154), E, HALF, Decimal(155), E, HALF)
+
+
+def test_check_refreshes_the_index_and_says_when_there_is_no_corpus(tmp_path: Path) -> None:
+    runner = CliRunner()
+    index = tmp_path / "index.sqlite"
+    result = runner.invoke(app, ["check", str(PRESS_RELEASE), "--corpus", str(CORPUS), "--index", str(index)])
+    assert "corpus/conflicting-value" in result.stdout and index.exists()
+    result = runner.invoke(app, ["check", str(PRESS_RELEASE), "--corpus", str(tmp_path / "nothing")])
+    assert "règles corpus/* ignorées" in result.stderr and "corpus/conflicting-value" not in result.stdout
+    result = runner.invoke(app, ["index", str(CORPUS), "--index", str(index)])
+    assert result.exit_code == 0 and "0 relus" in result.stdout
