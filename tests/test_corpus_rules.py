@@ -54,7 +54,8 @@ def test_press_release_near_20_against_its_own_18_plus_6(index, registry) -> Non
 @pytest.mark.parametrize("path", [BILAN_2024, BILAN_2021, A_PROPOS, RAPPORT_2017], ids=lambda p: p.name)
 def test_no_conflict_elsewhere(index, registry, path) -> None:
     # e.g. the press release's 154 agents and the Bilan 2024's 154 for 2023 agree
-    assert checks.run(load(path), checks.Context(registry=registry, corpus=index), only=["corpus/"]) == []
+    ctx = checks.Context(registry=registry, corpus=index)
+    assert checks.run(load(path), ctx, only=["corpus/conflicting-value"]) == []
 
 
 def test_periods_and_qualifiers() -> None:
@@ -76,3 +77,23 @@ def test_check_refreshes_the_index_and_says_when_there_is_no_corpus(tmp_path: Pa
     assert "règles corpus/* ignorées" in result.stderr and "corpus/conflicting-value" not in result.stdout
     result = runner.invoke(app, ["index", str(CORPUS), "--index", str(index)])
     assert result.exit_code == 0 and "0 relus" in result.stdout
+
+
+def test_stock_at_the_start_of_2024_plus_the_year_s_new_against_january_2025(index, registry) -> None:
+    ctx = checks.Context(registry=registry, corpus=index)
+    (finding,) = checks.run(load(BILAN_2024), ctx, only=["corpus/stock-flow"])
+    assert finding.severity == "warning"
+    assert (
+        finding.message_fr
+        == (
+            "24 (6 + 18) en février 2024 ("
+            + str(PRESS_RELEASE.relative_to(CORPUS.parent))
+            + ") + 7 nouveaux en 2024 ("
+            + str(BILAN_2024.relative_to(CORPUS.parent))
+            + ") = 31, mais ce document annonce 30 en janvier 2025."
+        )
+        or "= 31, mais ce document annonce 30 en janvier 2025." in finding.message_fr
+    )
+    assert [e.value for e in finding.evidence] == [30, 24, 7]
+    for path in (PRESS_RELEASE, BILAN_2021, A_PROPOS, RAPPORT_2017):
+        assert checks.run(load(path), ctx, only=["corpus/stock-flow"]) == []

@@ -21,6 +21,19 @@ from extractor.models import Claim, Document, Evidence, Finding, Qualifier, Seve
 APPROXIMATE = Decimal("0.10")  # "près de", "environ": within 10 %
 
 
+_MONTH_NAMES = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+                "novembre", "décembre"]  # fmt: skip
+
+
+def period_fr(period: str | None) -> str:
+    """'2025-01' -> 'janvier 2025'; '2024' -> '2024'."""
+    months = _months(period or "")
+    if months is None:
+        return period or "?"
+    year, month = divmod(months - 1, 12)
+    return f"{_MONTH_NAMES[month]} {year}"
+
+
 def _months(period: str) -> int | None:
     parts = period.split("-")
     if len(parts) != 2 or not all(p.isdigit() for p in parts):
@@ -110,10 +123,62 @@ def _finding(claim: Claim, other: IndexedClaim, label: str) -> Finding:
     return Finding(
         rule="corpus/conflicting-value",
         severity=Severity.error if certain else Severity.warning,
-        message_fr=(f"« {label} » ({scope}, {claim.period}) : ce document dit {here}, {other.path} dit {there}."),
+        message_fr=(
+            f"« {label} » ({scope}, {period_fr(claim.period)}) : ce document dit {here}, {other.path} dit {there}."
+        ),
         evidence=[
             Evidence(location=claim.location, quote=claim.sentence[:160], value=q.value),
             Evidence(location=other.location, quote=other.quote[:160], value=other.value),
         ],
         suggestion="Vérifier lequel des deux chiffres est juste, et corriger l'autre.",
     )
+
+
+@rule(
+    "corpus/stock-flow",
+    Severity.warning,
+    "Stock, flux et nouveau stock incohérents",
+    "Le stock du début d'une année plus les nouveaux éléments de l'année ne donnent pas le stock annoncé au début "
+    "de l'année suivante (d'après l'ensemble des documents publiés).",
+    needs=("corpus",),
+)
+def stock_flow(doc: Document, ctx: Context) -> Iterator[Finding]:
+    corpus = ctx.corpus
+    assert corpus is not None
+    flows = {m.adds_to: m for m in vocabulary.metrics() if m.adds_to}
+    for claim in ctx.claims(doc):
+        flow_metric = flows.get(claim.metric_id or "")
+        month = _months(claim.period or "")
+        if flow_metric is None or month is None or claim.quantity.qualifier != Qualifier.exact or claim.derived:
+            continue
+        year, in_year = divmod(month - 1, 12)
+        if in_year > 1:
+            continue  # only a stock at the start of a year follows from the year before
+        previous = str(year - 1)
+        starts = [c for c in corpus.lookup(claim.metric_id, claim.scope_id)  # type: ignore[arg-type]
+                  if (m := _months(c.period or "")) is not None and divmod(m - 1, 12) in ((year - 1, 0), (year - 1, 1))
+                  and c.qualifier == Qualifier.exact]  # fmt: skip
+        added = {c.value: c for c in corpus.lookup(flow_metric.id, claim.scope_id)
+                 if c.period == previous and c.kind == "result" and c.qualifier == Qualifier.exact}  # fmt: skip
+        if len({c.value for c in starts}) != 1 or len(added) != 1:
+            continue  # no single statement of the start stock or of the flow: nothing certain to add up
+        start, new = starts[0], next(iter(added.values()))
+        expected = start.value + new.value
+        if abs(expected - claim.quantity.value) <= tolerance(claim):
+            continue
+        origin = f" ({start.raw})" if start.derived else ""
+        yield Finding(
+            rule="corpus/stock-flow",
+            severity=Severity.warning,
+            message_fr=(
+                f"{start.value}{origin} en {period_fr(start.period)} ({start.path}) + {new.value} nouveaux en "
+                f"{previous} ({new.path}) = {expected}, mais ce document annonce {claim.quantity.value} en "
+                f"{period_fr(claim.period)}."
+            ),
+            evidence=[
+                Evidence(location=claim.location, quote=claim.sentence[:160], value=claim.quantity.value),
+                Evidence(location=start.location, quote=start.quote[:160], value=start.value),
+                Evidence(location=new.location, quote=new.quote[:160], value=new.value),
+            ],
+            suggestion="Vérifier le stock annoncé, ou les entrées de l'année.",
+        )

@@ -21,6 +21,7 @@ class Metric(BaseModel):
     unit: UnitClass
     patterns: list[str]
     share_of: str | None = None
+    adds_to: str | None = None
 
 
 def normalise(text: str) -> str:
