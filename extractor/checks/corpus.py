@@ -41,6 +41,18 @@ def _months(period: str) -> int | None:
     return int(parts[0]) * 12 + int(parts[1])
 
 
+def neighbours(period: str, kind: str) -> list[str]:
+    """The periods a figure of this period compares with (see `compatible`)."""
+    months = _months(period)
+    if kind != "stock" or months is None:
+        return [period]
+    out = []
+    for m in (months - 1, months, months + 1):
+        year, month = divmod(m - 1, 12)
+        out.append(f"{year}-{month + 1:02d}")
+    return out
+
+
 def compatible(a: str | None, b: str | None, kind: str) -> bool:
     if not a or not b or "/" in a or "/" in b:
         return False
@@ -96,7 +108,7 @@ def conflicting_value(doc: Document, ctx: Context) -> Iterator[Finding]:
         metric = vocabulary.by_id(claim.metric_id)
         if metric is None:
             continue
-        for other in corpus.lookup(claim.metric_id, claim.scope_id):
+        for other in corpus.lookup(claim.metric_id, claim.scope_id, neighbours(claim.period, metric.kind)):
             if (other.sha256 == doc.sha256 or other.path == doc.path) and (claim.derived or not other.derived):
                 # A document never conflicts with itself, except with what its own figures imply:
                 # "près de 20" against the 6 + 18 = 24 its text adds up to.

@@ -23,7 +23,7 @@ from extractor.ingest import collect, load, read_file
 from extractor.models import Location, Qualifier
 
 DEFAULT_INDEX = Path(".factcheck/index.sqlite")
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS documents (path TEXT PRIMARY KEY, sha256 TEXT NOT NULL, title TEXT, date TEXT);
@@ -33,7 +33,7 @@ CREATE TABLE IF NOT EXISTS claims (
     raw TEXT NOT NULL, line INTEGER NOT NULL, col INTEGER NOT NULL, page INTEGER, quote TEXT NOT NULL,
     derived INTEGER NOT NULL
 );
-CREATE INDEX IF NOT EXISTS claims_key ON claims (metric_id, scope_id);
+CREATE INDEX IF NOT EXISTS claims_key ON claims (metric_id, scope_id, period);
 CREATE INDEX IF NOT EXISTS claims_path ON claims (path);
 """
 
@@ -134,12 +134,17 @@ class CorpusIndex:
         stats.seconds = time.perf_counter() - started
         return stats
 
-    def lookup(self, metric_id: str, scope_id: str | None) -> list[IndexedClaim]:
-        rows = self.db.execute(
+    def lookup(self, metric_id: str, scope_id: str | None, periods: list[str] | None = None) -> list[IndexedClaim]:
+        """The claims of one metric and scope, for the given periods only if `periods` is given."""
+        query = (
             "SELECT path, metric_id, scope_id, period, value, unit, qualifier, decimals, kind, raw, line, col, page,"
-            " quote, sha256, derived FROM claims WHERE metric_id = ? AND scope_id IS ?",
-            (metric_id, scope_id),
+            " quote, sha256, derived FROM claims WHERE metric_id = ? AND scope_id IS ?"
         )
+        params: list[object] = [metric_id, scope_id]
+        if periods is not None:
+            query += f" AND period IN ({','.join('?' * len(periods))})"
+            params += periods
+        rows = self.db.execute(query, params)
         return [_indexed(r) for r in rows]
 
 
