@@ -97,3 +97,22 @@ def test_stock_at_the_start_of_2024_plus_the_year_s_new_against_january_2025(ind
     assert [e.value for e in finding.evidence] == [30, 24, 7]
     for path in (PRESS_RELEASE, BILAN_2021, A_PROPOS, RAPPORT_2017):
         assert checks.run(load(path), ctx, only=["corpus/stock-flow"]) == []
+
+
+def test_an_index_of_another_version_is_rebuilt_and_garbage_is_a_clear_error(tmp_path: Path) -> None:
+    import sqlite3
+
+    from extractor.errors import InputError
+
+    old = tmp_path / "old.sqlite"
+    with sqlite3.connect(old) as db:
+        db.executescript(
+            "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT); INSERT INTO meta VALUES ('schema', '0');"
+            "CREATE TABLE claims (x); CREATE TABLE documents (y);"
+        )
+    index = CorpusIndex(old)
+    assert index.refresh(CORPUS).extracted == 5
+    garbage = tmp_path / "garbage.sqlite"
+    garbage.write_bytes(b"not a database at all" * 100)
+    with pytest.raises(InputError, match="index du corpus illisible"):
+        CorpusIndex(garbage)

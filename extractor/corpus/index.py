@@ -18,7 +18,7 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from extractor.claims.resolve import NameIndex, extract_claims
-from extractor.errors import FactcheckError, InputError
+from extractor.errors import InputError
 from extractor.ingest import collect, load, read_file
 from extractor.models import Location, Qualifier
 
@@ -72,20 +72,27 @@ class CorpusIndex:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
             self.db = sqlite3.connect(self.path)
+            version = self._version()
+            if version not in (None, SCHEMA_VERSION):
+                # The index is derived data: an index of another version is rebuilt, not an error.
+                self.db.executescript("DROP TABLE IF EXISTS claims; DROP TABLE IF EXISTS documents; DROP TABLE meta;")
+                version = None
             self.db.executescript(SCHEMA)
-            version = self.db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
         except sqlite3.DatabaseError as exc:
             raise InputError(
                 str(self.path), "index du corpus illisible (ce n'est pas une base SQLite de factcheck)",
                 "supprimer le fichier : il sera reconstruit", code="unreadable",
             ) from exc  # fmt: skip
         if version is None:
-            self.db.execute("INSERT INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
+            self.db.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
             self.db.commit()
-        elif version[0] != SCHEMA_VERSION:
-            raise FactcheckError(
-                f"{self.path}: index d'une autre version de factcheck ; le supprimer pour le reconstruire"
-            )
+
+    def _version(self) -> str | None:
+        has_meta = self.db.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'meta'").fetchone()
+        if not has_meta:
+            return None
+        row = self.db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+        return row[0] if row else None
 
     def close(self) -> None:
         self.db.close()
