@@ -10,8 +10,9 @@ import os
 import time
 import traceback
 from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
 
-from extractor import checks, fingerprint
+from extractor import checks, config, fingerprint
 from extractor.errors import InputError
 from extractor.ingest import collect, load
 from extractor.models import Document, Finding, InputErrorInfo, Report, Severity, summarise
@@ -22,7 +23,15 @@ SEVERITY_ORDER = {Severity.error: 0, Severity.warning: 1, Severity.info: 2}
 def check_document(
     doc: Document, only: Iterable[str] | None = None, ctx: checks.Context | None = None
 ) -> list[Finding]:
-    findings = checks.run(doc, ctx, only)
+    levels = config.severities_for(Path(doc.path).resolve().parent) if Path(doc.path).exists() else {}
+    findings = []
+    for finding in checks.run(doc, ctx, only):
+        if finding.rule in levels:
+            severity = config.apply(levels[finding.rule], finding.severity)
+            if severity is None:
+                continue  # the rule is turned off for these files
+            finding = finding.model_copy(update={"severity": severity})
+        findings.append(finding)
     findings.sort(key=lambda f: (f.evidence[0].location.line if f.evidence else 0, SEVERITY_ORDER[f.severity], f.rule))
     return fingerprint.assign(findings)
 
