@@ -116,3 +116,29 @@ def test_an_index_of_another_version_is_rebuilt_and_garbage_is_a_clear_error(tmp
     garbage.write_bytes(b"not a database at all" * 100)
     with pytest.raises(InputError, match="index du corpus illisible"):
         CorpusIndex(garbage)
+
+
+def dates(index, registry, path) -> list:
+    return checks.run(load(path), checks.Context(registry=registry, corpus=index), only=["corpus/conflicting-date"])
+
+
+def test_first_deconcentrated_startup_place_des_entreprises_2015_vs_reso_2017(index, registry) -> None:
+    (finding,) = dates(index, registry, BILAN_2021)[:1]
+    assert finding.message_fr.startswith(
+        "« Première Startup d'État portée par un service déconcentré de l'État » : ce document dit septembre 2015 "
+        "(Place des entreprises), "
+    )
+    assert finding.message_fr.endswith("dit avril 2017 (Réso).")
+    assert [e.location.line for e in finding.evidence] == [122, 42]
+
+
+def test_fast_since_2022_against_launched_in_2019(index, registry) -> None:
+    found = dates(index, registry, BILAN_2024)
+    assert sorted(Path(f.evidence[1].location.path).name for f in found) == [PRESS_RELEASE.name, BILAN_2021.name]
+    assert all(f.message_fr.startswith("« Début du FAST » : ce document dit 2022") for f in found)
+
+
+def test_a_renamed_service_is_not_a_conflict(index, registry) -> None:
+    # the first Startup de Territoire, December 2017: "Rdv Solidarités" (2021) and the 2017 report agree on the date
+    assert not [f for f in dates(index, registry, RAPPORT_2017) if "Territoire" in f.message_fr]
+    assert dates(index, registry, A_PROPOS) == []

@@ -194,3 +194,56 @@ def stock_flow(doc: Document, ctx: Context) -> Iterator[Finding]:
             ],
             suggestion="Vérifier le stock annoncé, ou les entrées de l'année.",
         )
+
+
+def _same_date(a: str, b: str) -> bool:
+    if len(a) == len(b):
+        return a == b
+    return a[:4] == b[:4]  # a year and a month: the year decides
+
+
+@rule(
+    "corpus/conflicting-date",
+    Severity.error,
+    "Date ou sujet d'un événement contredit par une autre publication",
+    "Un même événement (une « première », le début du FAST) a une autre date, ou un autre sujet, dans un document "
+    "publié.",
+    needs=("corpus",),
+)
+def conflicting_date(doc: Document, ctx: Context) -> Iterator[Finding]:
+    from extractor.claims.events import extract_events
+
+    corpus = ctx.corpus
+    assert corpus is not None
+    for event in extract_events(doc):
+        reported: set[str] = set()
+        for other in corpus.events(event.key):
+            if other.sha256 == doc.sha256 or other.path == doc.path or other.path in reported:
+                continue
+            dates_differ = not _same_date(event.date, other.date)
+            subjects_differ = _different_subjects(ctx, event.subject, other.subject)
+            if not dates_differ and not subjects_differ:
+                continue
+            reported.add(other.path)
+            here = f"{period_fr(event.date)}" + (f" ({event.subject})" if event.subject else "")
+            there = f"{period_fr(other.date)}" + (f" ({other.subject})" if other.subject else "")
+            yield Finding(
+                rule="corpus/conflicting-date",
+                severity=Severity.error,
+                message_fr=f"« {event.label} » : ce document dit {here}, {other.path} dit {there}.",
+                evidence=[
+                    Evidence(location=event.location, quote=event.quote),
+                    Evidence(location=other.location, quote=other.quote),
+                ],
+                suggestion="Vérifier la date (et le sujet) de l'événement dans les deux publications.",
+            )
+
+
+def _different_subjects(ctx: Context, a: str | None, b: str | None) -> bool:
+    """Different only when both are named and the registry says they are two services (a renamed
+    service is one: Réso and Place des entreprises are both conseillers-entreprises)."""
+    if not a or not b or ctx.registry is None:
+        return False
+    slug_a = ctx.registry.slug_for(a) or ctx.registry.closest_startup(a)
+    slug_b = ctx.registry.slug_for(b) or ctx.registry.closest_startup(b)
+    return slug_a is not None and slug_b is not None and slug_a != slug_b

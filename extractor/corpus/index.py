@@ -17,13 +17,14 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
+from extractor.claims.events import extract_events
 from extractor.claims.resolve import NameIndex, extract_claims
 from extractor.errors import InputError
 from extractor.ingest import collect, load, read_file
 from extractor.models import Location, Qualifier
 
 DEFAULT_INDEX = Path(".factcheck/index.sqlite")
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS documents (path TEXT PRIMARY KEY, sha256 TEXT NOT NULL, title TEXT, date TEXT);
@@ -35,6 +36,11 @@ CREATE TABLE IF NOT EXISTS claims (
 );
 CREATE INDEX IF NOT EXISTS claims_key ON claims (metric_id, scope_id, period);
 CREATE INDEX IF NOT EXISTS claims_path ON claims (path);
+CREATE TABLE IF NOT EXISTS events (
+    path TEXT NOT NULL, sha256 TEXT NOT NULL, key TEXT NOT NULL, date TEXT NOT NULL, subject TEXT,
+    line INTEGER NOT NULL, col INTEGER NOT NULL, page INTEGER, quote TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS events_key ON events (key);
 """
 
 
@@ -75,7 +81,10 @@ class CorpusIndex:
             version = self._version()
             if version not in (None, SCHEMA_VERSION):
                 # The index is derived data: an index of another version is rebuilt, not an error.
-                self.db.executescript("DROP TABLE IF EXISTS claims; DROP TABLE IF EXISTS documents; DROP TABLE meta;")
+                self.db.executescript(
+                    "DROP TABLE IF EXISTS claims; DROP TABLE IF EXISTS documents; DROP TABLE IF EXISTS events;"
+                    " DROP TABLE meta;"
+                )
                 version = None
             self.db.executescript(SCHEMA)
         except sqlite3.DatabaseError as exc:
@@ -120,6 +129,12 @@ class CorpusIndex:
                 except InputError:
                     continue
                 self.db.execute("DELETE FROM claims WHERE path = ?", (name,))
+                self.db.execute("DELETE FROM events WHERE path = ?", (name,))
+                self.db.executemany(
+                    "INSERT INTO events VALUES (?,?,?,?,?,?,?,?,?)",
+                    [(name, digest, e.key, e.date, e.subject, e.location.line, e.location.column, e.location.page,
+                      e.quote) for e in extract_events(doc)],
+                )  # fmt: skip
                 rows = [
                     (name, digest, c.metric_id, c.scope_id, c.period, str(c.quantity.value), c.quantity.unit,
                      c.quantity.qualifier.value, c.quantity.decimals, c.kind, c.quantity.raw, c.location.line,
@@ -134,8 +149,8 @@ class CorpusIndex:
                 )
                 stats.extracted += 1
             for gone in set(known) - seen:
-                self.db.execute("DELETE FROM claims WHERE path = ?", (gone,))
-                self.db.execute("DELETE FROM documents WHERE path = ?", (gone,))
+                for table in ("claims", "events", "documents"):
+                    self.db.execute(f"DELETE FROM {table} WHERE path = ?", (gone,))
                 stats.removed += 1
         stats.claims = self.db.execute("SELECT count(*) FROM claims").fetchone()[0]
         stats.seconds = time.perf_counter() - started
@@ -153,6 +168,33 @@ class CorpusIndex:
             params += periods
         rows = self.db.execute(query, params)
         return [_indexed(r) for r in rows]
+
+    def events(self, key: str) -> list[IndexedEvent]:
+        rows = self.db.execute(
+            "SELECT path, sha256, key, date, subject, line, col, page, quote FROM events WHERE key = ?", (key,)
+        )
+        return [
+            IndexedEvent(
+                path=r[0],
+                sha256=r[1],
+                key=r[2],
+                date=r[3],
+                subject=r[4],
+                quote=r[8],
+                location=Location(path=r[0], line=r[5], column=r[6], end_line=r[5], end_column=r[6] + 1, page=r[7]),
+            )
+            for r in rows
+        ]
+
+
+class IndexedEvent(BaseModel):
+    path: str
+    sha256: str
+    key: str
+    date: str
+    subject: str | None
+    location: Location
+    quote: str
 
 
 def _indexed(r: tuple) -> IndexedClaim:  # type: ignore[type-arg]

@@ -1,0 +1,117 @@
+"""Dated events a document states: "firsts" of a timeline and the start of the FAST.
+
+An event has a key (what happened, normalised: "premiere startup d'etat portee par un service
+deconcentre de l'etat"), a date (year, or year-month) and, for a "first", a subject (who: "Place des
+entreprises"). Timelines write them as a dated line ("Sep. 2015 ○ Première ... : Place des
+entreprises", "Avril 2017** Première ... : Réso"); prose as a sentence ("[Lapins] est la première
+Startup de territoire lancée en décembre 2017", "Depuis 2022, le FAST accompagne ...").
+"""
+
+from __future__ import annotations
+
+import re
+
+from pydantic import BaseModel
+
+from extractor.claims import vocabulary
+from extractor.claims.numbers import MONTHS
+from extractor.evidence import locate
+from extractor.models import Block, BlockKind, Document, Location
+
+_MONTH = (
+    r"(janvier|janv\.?|f[ée]vrier|f[ée]vr?\.|mars|avril|avr\.|mai|juin|juillet|juil\.|ao[uû]t|septembre|sept?\."
+    r"|octobre|oct\.|novembre|nov\.|d[ée]cembre|d[ée]c\.)"
+)
+_DATE = re.compile(rf"^\W*{_MONTH}\s+((?:19|20)\d\d)\b", re.I)
+_FIRST = re.compile(
+    r"\b(premi(?:er|ère)\s+[^:,(]+?)(?:\s*(?::|\s[-–]\s|\(|,|\bet\b|\best\b|\s(?:lanc|cré|ouvert)\w*\s+en\b|$))",
+    re.I,
+)
+_SUBJECT_AFTER_COLON = re.compile(r":\s*(.+?)\s*(?:[;(]|\.(?:\s|$)|$)")
+_SUBJECT_BETWEEN_DASHES = re.compile(r"\s[-–]\s([^-–]+?)\s[-–]\s")
+_SUBJECT_BEFORE = re.compile(r"(?:^|[.!?]\s)\W*([^.!?]+?)\s+est\s+la\s+premi", re.I)
+_IN_DATE = re.compile(rf"\ben\s+(?:{_MONTH}\s+)?((?:19|20)\d\d)\b", re.I)
+_FAST = re.compile(r"\bFAST\b|fonds d['’]acc[ée]l[ée]ration", re.I)
+_FAST_SINCE = re.compile(r"\bdepuis\s+((?:19|20)\d\d)\b", re.I)
+_FAST_LAUNCHED = re.compile(r"\blanc[ée]\w*\s+en\s+((?:19|20)\d\d)\b|1(?:ère|re|er)\s+édition\b", re.I)
+
+
+class Event(BaseModel):
+    key: str
+    label: str  # as written: "Première Startup d'État portée par un service déconcentré de l'État"
+    date: str  # "2017" or "2017-04"
+    subject: str | None = None
+    location: Location
+    quote: str
+
+
+def _date(month: str | None, year: str) -> str:
+    if not month:
+        return year
+    return f"{year}-{MONTHS[vocabulary.normalise(month).rstrip('.')]:02d}"
+
+
+def _key(text: str) -> str:
+    return re.sub(r"\W+", " ", vocabulary.normalise(text)).strip()
+
+
+def extract_events(doc: Document) -> list[Event]:
+    events: list[Event] = []
+    for block in doc.blocks:
+        text = block.text
+        dated = _DATE.match(text) if block.kind != BlockKind.table_cell else None
+        if block.kind == BlockKind.table_cell and block.row_header:
+            dated = _DATE.match(block.row_header)
+        events.extend(_firsts(doc, block, dated))
+        events.extend(_fast(doc, block, dated))
+    return events
+
+
+def _firsts(doc: Document, block: Block, dated: re.Match[str] | None) -> list[Event]:
+    text = block.text
+    found = _FIRST.search(text)
+    if not found:
+        return []
+    date = _date(dated.group(1), dated.group(2)) if dated else None
+    if date is None:
+        # In prose, only "X est la première ... lancée en décembre 2017" dates a first.
+        when = _IN_DATE.search(text, found.end(), found.end() + 40)
+        if when is None or not _SUBJECT_BEFORE.search(text[: found.start() + 10]):
+            return []
+        date = _date(when.group(1), when.group(2))
+    subject = None
+    for pattern in (_SUBJECT_AFTER_COLON, _SUBJECT_BETWEEN_DASHES, _SUBJECT_BEFORE):
+        match = (
+            pattern.search(text, found.start())
+            if pattern is not _SUBJECT_BEFORE
+            else pattern.search(text[: found.start() + 10])
+        )
+        if match and match.group(1).strip(" *"):
+            subject = match.group(1).strip(" *")
+            break
+    start, end = found.span(1)
+    location = locate(doc, block, start, end)
+    label = found.group(1).strip(" *")
+    return [Event(key=_key(label), label=label, date=date, subject=subject, location=location, quote=text[:160])]
+
+
+def _fast(doc: Document, block: Block, dated: re.Match[str] | None) -> list[Event]:
+    """When the FAST started: "lancé en 2019", a dated "1ère édition de l'appel ... FAST", or
+    "Depuis 2022, le FAST accompagne" (a start date too)."""
+    text = block.text
+    if not _FAST.search(text):
+        return []
+    since = _FAST_SINCE.search(text)
+    launched = _FAST_LAUNCHED.search(text)
+    year = None
+    match = since or launched
+    if since:
+        year = since.group(1)
+    elif launched and launched.group(1):
+        year = launched.group(1)
+    elif launched and dated:
+        year = dated.group(2)
+    if year is None or match is None:
+        return []
+    location = locate(doc, block, match.start(), match.end())
+    return [Event(key="debut du fast", label="Début du FAST", date=year, location=location, quote=text[:160])]
