@@ -222,6 +222,16 @@ def extract(
         raise typer.Exit(EXIT_ERROR)
 
 
+@app.command()
+def schema() -> None:
+    """Affiche le schéma JSON du rapport (sortie de « check --format json »)."""
+    import json
+
+    from extractor.models import Report
+
+    sys.stdout.write(json.dumps(Report.model_json_schema(), indent=2, ensure_ascii=False) + "\n")
+
+
 @app.command(name="index")
 @guarded
 def index_corpus(
