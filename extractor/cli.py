@@ -258,6 +258,7 @@ def evaluate(
     expected: Annotated[Path, typer.Option(help="Dossier du jeu de référence (*.claims.json).")] = Path("expected"),
     min_numbers_f1: Annotated[float, typer.Option(help="Seuil de F1 des nombres (code 1 en dessous).")] = 0.0,
     min_claims_f1: Annotated[float, typer.Option(help="Seuil de F1 des affirmations complètes.")] = 0.0,
+    min_findings_recall: Annotated[float, typer.Option(help="Seuil de rappel des constats attendus.")] = 0.0,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Lister les écarts.")] = False,
     reference: ReferenceOption = DEFAULT_REFERENCE,
 ) -> None:
@@ -288,10 +289,35 @@ def evaluate(
             for miss in result.misses:
                 console.print(f"  {result.document}  {miss}", markup=False)
     console.print(f"numbers F1 {numbers.f1:.3f} (gold {numbers.tp + numbers.fn}), claims F1 {claims.f1:.3f}")
-    if numbers.f1 < min_numbers_f1 or claims.f1 < min_claims_f1:
+    findings_ok = True
+    if any(expected.glob("*.findings.json")):
+        from extractor.eval import evaluate_findings
+
+        result = evaluate_findings(corpus, expected, registry)
+        rules_table = Table(title="Constats contre expected/*.findings.json", title_justify="left")
+        for column in ("règle", "attendus", "trouvés", "P", "R"):
+            rules_table.add_column(column, justify="right" if column != "règle" else "left")
+        for rule_id, score in sorted(result.per_rule.items()):
+            rules_table.add_row(rule_id, str(score.tp + score.fn), str(score.tp + score.fp),
+                                f"{score.precision:.3f}", f"{score.recall:.3f}")  # fmt: skip
+        console.print(rules_table)
+        if verbose:
+            for miss in result.misses:
+                console.print(f"  {miss}", markup=False)
+        total = Score()
+        for score in result.per_rule.values():
+            total.add(score)
+        console.print(
+            f"findings P {total.precision:.3f} R {total.recall:.3f}; must-not-flag violated: {len(result.violations)}"
+        )
+        for violation in result.violations:
+            console.print(f"  [bold red]à ne pas signaler[/] {violation}")
+        findings_ok = not result.violations and total.recall >= min_findings_recall
+    if numbers.f1 < min_numbers_f1 or claims.f1 < min_claims_f1 or not findings_ok:
         err_console().print(
             f"[bold red]sous le seuil[/] : nombres {numbers.f1:.3f} (min {min_numbers_f1}), "
-            f"affirmations {claims.f1:.3f} (min {min_claims_f1})"
+            f"affirmations {claims.f1:.3f} (min {min_claims_f1}), constats (rappel min {min_findings_recall}, "
+            "aucun cas à ne pas signaler)"
         )
         raise typer.Exit(EXIT_FINDINGS)
 

@@ -153,3 +153,87 @@ def evaluate(corpus: Path, expected: Path, names: NameIndex | None = None) -> li
             raise FactcheckError(f"{file}: le document {document} n'existe pas")
         results.append(score_document(document, gold, names))
     return results
+
+
+# --- findings -------------------------------------------------------------------------------------
+
+
+class ExpectedFinding(BaseModel):
+    rule: str
+    line: int
+    severity: str | None = None
+    message_fr: str | None = None
+    note: str | None = None
+
+
+class MustNotFlag(BaseModel):
+    rule: str
+    line: int
+    message_contains: str | None = None
+    note: str | None = None
+
+
+class FindingsGold(BaseModel):
+    document: str
+    checked: str
+    findings: list[ExpectedFinding]
+    must_not_flag: list[MustNotFlag] = Field(default_factory=list)
+
+
+@dataclass
+class FindingsResult:
+    per_rule: dict[str, Score]
+    violations: list[str]  # must-not-flag cases that were flagged
+    misses: list[str]  # human-readable differences
+
+
+def evaluate_findings(corpus: Path, expected: Path, names: NameIndex | None = None) -> FindingsResult:
+    """Runs `check` on the corpus (against itself, with the registry if given) and compares the
+    findings with `expected/*.findings.json`: per rule, a finding matches one expected with the same
+    document, rule and first-evidence line."""
+    import tempfile
+
+    from extractor import checks
+    from extractor.corpus.index import CorpusIndex
+    from extractor.pipeline import check_paths
+
+    golds = sorted(expected.glob("*.findings.json"))
+    if not golds:
+        raise FactcheckError(f"{expected}: aucun fichier *.findings.json")
+    with tempfile.TemporaryDirectory() as tmp:
+        index = CorpusIndex(Path(tmp) / "index.sqlite")
+        index.refresh(corpus, names)
+        ctx = checks.Context(registry=names, corpus=index)  # type: ignore[arg-type]
+        report = check_paths([str(corpus)], ctx=ctx)
+        index.close()
+    found: dict[str, list] = {}
+    for finding in report.findings:
+        found.setdefault(Path(finding.evidence[0].location.path).name, []).append(finding)
+    per_rule: dict[str, Score] = {}
+    violations: list[str] = []
+    misses: list[str] = []
+    for file in golds:
+        gold = FindingsGold.model_validate(json.loads(file.read_text(encoding="utf-8")))
+        predicted = found.get(gold.document, [])
+        pool: dict[tuple[str, int], int] = {}
+        for e in gold.findings:
+            pool[(e.rule, e.line)] = pool.get((e.rule, e.line), 0) + 1
+        for f in predicted:
+            key = (f.rule, f.evidence[0].location.line)
+            score = per_rule.setdefault(f.rule, Score())
+            if pool.get(key):
+                pool[key] -= 1
+                score.tp += 1
+            else:
+                score.fp += 1
+                misses.append(f"en trop    {gold.document}:{key[1]} {f.rule}")
+            for case in gold.must_not_flag:
+                if (case.rule, case.line) == key and (
+                    not case.message_contains or case.message_contains in f.message_fr
+                ):
+                    violations.append(f"{gold.document}:{case.line} {case.rule} ({case.note})")
+        for (rule_id, line), left in pool.items():
+            if left:
+                per_rule.setdefault(rule_id, Score()).fn += left
+                misses.append(f"manquant   {gold.document}:{line} {rule_id}")
+    return FindingsResult(per_rule, violations, misses)

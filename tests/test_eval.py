@@ -84,3 +84,29 @@ def test_scores_and_gate(tmp_path: Path) -> None:
 def test_missing_gold_is_a_clear_error(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["eval", "--expected", str(tmp_path)])
     assert result.exit_code == 2 and "claims.json" in result.stderr
+
+
+def test_findings_meet_the_gold_and_no_must_not_flag_case_fires(registry) -> None:
+    from extractor.eval import evaluate_findings
+
+    result = evaluate_findings(CORPUS, EXPECTED, registry)
+    assert result.violations == [] and result.misses == []
+    assert {"arithmetic/sum-mismatch", "corpus/conflicting-date", "reference/name-typo"} <= set(result.per_rule)
+    assert all(score.recall == 1.0 and score.precision == 1.0 for score in result.per_rule.values())
+
+
+def test_a_must_not_flag_case_that_fires_is_a_violation(tmp_path: Path) -> None:
+    from extractor.eval import evaluate_findings
+
+    corpus, expected = tmp_path / "corpus", tmp_path / "expected"
+    corpus.mkdir()
+    expected.mkdir()
+    (corpus / "doc.md").write_text("Voir la section X.\n", encoding="utf-8")
+    (expected / "doc.md.findings.json").write_text(
+        json.dumps({"document": "doc.md", "checked": "test", "findings": [],
+                    "must_not_flag": [{"rule": "text/placeholder", "line": 1, "note": "pretend it is fine"}]}),
+        encoding="utf-8",
+    )  # fmt: skip
+    result = evaluate_findings(corpus, expected)
+    assert result.violations == ["doc.md:1 text/placeholder (pretend it is fine)"]
+    assert result.per_rule["text/placeholder"].fp == 1
