@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from extractor.models import Block, Document, Evidence, Location
+from extractor.models import Block, Claim, Document, Evidence, Location
 
 _MARKUP = r"(?:[\s*_`\\\[\]]|\]\([^)\s]*\)|<[^>]{0,200}>)*"
 
@@ -61,3 +61,15 @@ def block_evidence(
     doc: Document, block: Block, start: int, end: int, value: Decimal | None = None, context: int = 50
 ) -> Evidence:
     return Evidence(location=locate(doc, block, start, end), quote=quote(block.text, start, end, context), value=value)
+
+
+def claim_evidence(claim: Claim) -> Evidence:
+    """A claim as evidence: its place, its sentence, its value."""
+    return Evidence(location=claim.location, quote=claim.sentence[:160], value=claim.quantity.value)
+
+
+def claims_by_block(claims: list[Claim]) -> dict[int, list[Claim]]:
+    grouped: dict[int, list[Claim]] = {}
+    for claim in claims:
+        grouped.setdefault(claim.block, []).append(claim)
+    return grouped

@@ -21,7 +21,8 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from extractor.checks import Context, rule
-from extractor.models import Block, BlockKind, Claim, Document, Evidence, Finding, Severity
+from extractor.evidence import claim_evidence, claims_by_block
+from extractor.models import Block, BlockKind, Claim, Document, Finding, Severity
 
 _BREAKDOWN = re.compile(
     r"(?:répartis?|réparties?|se répartissent|ventilés?|décompos\w+)\s+(?:ainsi|comme suit)|:\s*$", re.I
@@ -66,10 +67,6 @@ def _kind(claim: Claim) -> tuple[str | None, str | None]:
     return (claim.quantity.unit, claim.metric_id)
 
 
-def _evidence(doc: Document, claim: Claim) -> Evidence:
-    return Evidence(location=claim.location, quote=claim.sentence[:160], value=claim.quantity.value)
-
-
 def _mismatch(doc: Document, total: Claim, parts: list[Claim], severity: Severity, what: str,
               included: Claim | None = None) -> Finding:  # fmt: skip
     unit = total.quantity.unit
@@ -82,7 +79,7 @@ def _mismatch(doc: Document, total: Claim, parts: list[Claim], severity: Severit
     )
     if included is not None:
         message += f" Avec « dont {fr(included.quantity.value, unit)} » en plus, l'écart demeure."
-    evidence = [_evidence(doc, total), *(_evidence(doc, p) for p in parts)]
+    evidence = [claim_evidence(total), *(claim_evidence(p) for p in parts)]
     return Finding(
         rule="arithmetic/sum-mismatch", severity=severity, message_fr=message, evidence=evidence,
         suggestion="Corriger le total ou l'une des parties.",
@@ -122,9 +119,7 @@ def _subtree(doc: Document, item: Block) -> list[int]:
 )
 def sum_mismatch(doc: Document, ctx: Context) -> Iterator[Finding]:
     claims = ctx.claims(doc)
-    by_block: dict[int, list[Claim]] = {}
-    for claim in claims:
-        by_block.setdefault(claim.block, []).append(claim)
+    by_block = claims_by_block(claims)
     yield from _breakdowns(doc, by_block)
     yield from _promotions(doc, claims)
     yield from _charts(doc, claims, by_block)
@@ -229,7 +224,7 @@ def average_mismatch(doc: Document, ctx: Context) -> Iterator[Finding]:
                 f"« {block.column_header} » annonce {fr(mean.quantity.value, unit)}, mais la moyenne de {listed} est "
                 f"{fr(computed.quantize(Decimal('0.01')), unit)}."
             ),
-            evidence=[_evidence(doc, mean), *(_evidence(doc, c) for c in values)],
+            evidence=[claim_evidence(mean), *(claim_evidence(c) for c in values)],
             suggestion="Corriger la moyenne ou les valeurs.",
         )
 
@@ -262,9 +257,7 @@ def _announced(block: Block, claims: list[Claim]) -> Claim | None:
     "Un nombre annoncé (« 8 lauréates : ») ne correspond pas au nombre d'éléments énumérés avec lui.",
 )
 def count_vs_list(doc: Document, ctx: Context) -> Iterator[Finding]:
-    by_block: dict[int, list[Claim]] = {}
-    for claim in ctx.claims(doc):
-        by_block.setdefault(claim.block, []).append(claim)
+    by_block = claims_by_block(ctx.claims(doc))
     for block in doc.blocks:
         claims = by_block.get(block.id, [])
         if not claims:
@@ -292,6 +285,6 @@ def count_vs_list(doc: Document, ctx: Context) -> Iterator[Finding]:
                 f"« {count.quantity.raw} » annoncé, mais {len(items)} élément{'s' if len(items) > 1 else ''} "
                 f"énuméré{'s' if len(items) > 1 else ''} : {', '.join(items[:12])}{'…' if len(items) > 12 else ''}."
             ),
-            evidence=[_evidence(doc, count)],
+            evidence=[claim_evidence(count)],
             suggestion="Corriger le nombre annoncé, ou compléter la liste.",
         )

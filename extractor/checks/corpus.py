@@ -16,6 +16,7 @@ from extractor.checks import Context, rule
 from extractor.checks.arithmetic import fr, tolerance
 from extractor.claims import vocabulary
 from extractor.corpus.index import IndexedClaim
+from extractor.evidence import claim_evidence
 from extractor.models import Claim, Document, Evidence, Finding, Qualifier, Severity
 
 APPROXIMATE = Decimal("0.10")  # "près de", "environ": within 10 %
@@ -139,7 +140,7 @@ def _finding(claim: Claim, other: IndexedClaim, label: str) -> Finding:
             f"« {label} » ({scope}, {period_fr(claim.period)}) : ce document dit {here}, {other.path} dit {there}."
         ),
         evidence=[
-            Evidence(location=claim.location, quote=claim.sentence[:160], value=q.value),
+            claim_evidence(claim),
             Evidence(location=other.location, quote=other.quote[:160], value=other.value),
         ],
         suggestion="Vérifier lequel des deux chiffres est juste, et corriger l'autre.",
@@ -188,7 +189,7 @@ def stock_flow(doc: Document, ctx: Context) -> Iterator[Finding]:
                 f"{period_fr(claim.period)}."
             ),
             evidence=[
-                Evidence(location=claim.location, quote=claim.sentence[:160], value=claim.quantity.value),
+                claim_evidence(claim),
                 Evidence(location=start.location, quote=start.quote[:160], value=start.value),
                 Evidence(location=new.location, quote=new.quote[:160], value=new.value),
             ],

@@ -18,17 +18,14 @@ from decimal import Decimal
 from extractor.checks import Context, rule
 from extractor.checks.arithmetic import fr
 from extractor.claims import vocabulary
-from extractor.models import Claim, Document, Evidence, Finding, Qualifier, Severity
+from extractor.evidence import claim_evidence
+from extractor.models import Claim, Document, Finding, Qualifier, Severity
 
 TRUNCATION = Decimal("0.5")
 
 
 def _tolerance(claim: Claim, truncation: Decimal = TRUNCATION) -> Decimal:
     return Decimal(1).scaleb(-claim.quantity.decimals) / 2 + truncation
-
-
-def _evidence(claim: Claim) -> Evidence:
-    return Evidence(location=claim.location, quote=claim.sentence[:160], value=claim.quantity.value)
 
 
 def _pct(value: Decimal) -> str:
@@ -72,7 +69,7 @@ def _growth(claims: list[Claim]) -> Iterator[Finding]:
                 f"({before}) à {fr(new[0].quantity.value, new[0].quantity.unit)} ({after}) l'évolution est de "
                 f"{'+' if computed >= 0 else ''}{_pct(computed)}."
             ),
-            evidence=[_evidence(rate), _evidence(old[0]), _evidence(new[0])],
+            evidence=[claim_evidence(rate), claim_evidence(old[0]), claim_evidence(new[0])],
             suggestion=f"Écrire {'+' if computed >= 0 else ''}{_pct(computed)}, ou corriger l'une des valeurs.",
         )
 
@@ -104,6 +101,6 @@ def _grim(claims: list[Claim]) -> Iterator[Finding]:
                 f"{_pct(p).replace(',0', '')} de {people} personnes est impossible : aucun nombre entier de "
                 f"personnes ne le donne ({shown})."
             ),
-            evidence=[_evidence(share), _evidence(bases[0])],
+            evidence=[claim_evidence(share), claim_evidence(bases[0])],
             suggestion="Vérifier la part ou l'effectif dont elle est calculée.",
         )
