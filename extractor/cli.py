@@ -31,6 +31,8 @@ app.add_typer(reference_app, name="reference")
 class OutputFormat(StrEnum):
     text = "text"
     json = "json"
+    sarif = "sarif"
+    github = "github"
 
 
 class FailOn(StrEnum):
@@ -104,8 +106,19 @@ def check(
         err_console().print(NO_REGISTRY_FR)
     if any(r.startswith("corpus/") for r in ctx.skipped):
         err_console().print(f"pas de corpus ({corpus}) : règles corpus/* ignorées (--corpus DOSSIER)")
-    if output_format == OutputFormat.json:
-        data = report.model_dump_json(indent=2).encode() + b"\n"
+    if output_format in (OutputFormat.json, OutputFormat.sarif, OutputFormat.github):
+        if output_format == OutputFormat.json:
+            data = report.model_dump_json(indent=2).encode() + b"\n"
+        elif output_format == OutputFormat.sarif:
+            import json
+
+            from extractor.report import sarif
+
+            data = json.dumps(sarif.render(report), indent=2, ensure_ascii=False).encode() + b"\n"
+        else:
+            from extractor.report import github
+
+            data = github.render(report).encode()
         if output:
             write_atomic(output, data, paths)
         else:
@@ -123,7 +136,7 @@ def check(
     if report.errors:
         for error in report.errors:
             hint = f" ({error.hint})" if error.hint else ""
-            if output_format == OutputFormat.json or output:
+            if output_format != OutputFormat.text or output:
                 err_console().print(f"[bold red]erreur[/] {error.path} : {error.message}{hint}")
         raise typer.Exit(EXIT_ERROR)
     if fail_on != FailOn.never:

@@ -1,0 +1,40 @@
+"""GitHub Actions workflow commands: one `::error file=…,line=…::message` annotation per finding,
+escaped as the runner requires (data: %, CR, LF; properties: also ':' and ',')."""
+
+from __future__ import annotations
+
+import os
+
+from extractor.models import Report
+
+COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
+
+
+def escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def render(report: Report) -> str:
+    lines = []
+    for finding in report.findings:
+        if not finding.evidence:
+            continue
+        loc = finding.evidence[0].location
+        props = {
+            "file": os.path.normpath(loc.path).replace(os.sep, "/"),
+            "line": loc.line,
+            "col": loc.column,
+            "endLine": loc.end_line,
+            "endColumn": loc.end_column,
+            "title": finding.rule,
+        }
+        head = ",".join(f"{k}={escape_property(str(v))}" for k, v in props.items())
+        message = finding.message_fr + (f" {finding.suggestion}" if finding.suggestion else "")
+        lines.append(f"::{COMMANDS[finding.severity.value]} {head}::{escape_data(message)}")
+    for error in report.errors:
+        lines.append(f"::error file={escape_property(error.path)},title=lecture::{escape_data(error.message)}")
+    return "\n".join(lines) + ("\n" if lines else "")

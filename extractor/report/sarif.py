@@ -1,0 +1,91 @@
+"""SARIF 2.1.0 output, for code-scanning tools (GitHub code scanning uploads it as is).
+
+Every rule is described (French short and full descriptions); every finding is a result at the
+place of its first evidence, with the other evidence places as related locations and the
+finding's fingerprint as a partial fingerprint, so that an edit elsewhere in the file does not
+make the result look new.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from extractor import __version__, checks
+from extractor.models import Evidence, Finding, Report
+
+LEVELS = {"error": "error", "warning": "warning", "info": "note"}
+SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+
+
+def _uri(path: str) -> str:
+    return os.path.normpath(path).replace(os.sep, "/")
+
+
+def _location(evidence: Evidence, index: int | None = None) -> dict[str, Any]:
+    loc = evidence.location
+    region: dict[str, Any] = {
+        "startLine": loc.line,
+        "startColumn": loc.column,
+        "endLine": max(loc.end_line, loc.line),
+        "endColumn": max(loc.end_column, loc.column + 1) if loc.end_line <= loc.line else loc.end_column,
+        "snippet": {"text": evidence.quote},
+    }
+    out: dict[str, Any] = {"physicalLocation": {"artifactLocation": {"uri": _uri(loc.path)}, "region": region}}
+    if index is not None:
+        out["id"] = index
+        out["message"] = {"text": evidence.quote}
+    return out
+
+
+def _result(finding: Finding, rule_index: dict[str, int]) -> dict[str, Any]:
+    result: dict[str, Any] = {
+        "ruleId": finding.rule,
+        "level": LEVELS[finding.severity.value],
+        "message": {"text": finding.message_fr + (f" {finding.suggestion}" if finding.suggestion else "")},
+        "locations": [_location(finding.evidence[0])] if finding.evidence else [],
+        "partialFingerprints": {"factcheck/v1": finding.fingerprint},
+    }
+    if finding.rule in rule_index:
+        result["ruleIndex"] = rule_index[finding.rule]
+    related = [_location(e, i) for i, e in enumerate(finding.evidence[1:], start=1)]
+    if related:
+        result["relatedLocations"] = related
+    return result
+
+
+def render(report: Report) -> dict[str, Any]:
+    registered = checks.rules()
+    rules = [
+        {
+            "id": r.id,
+            "name": r.id.replace("/", "-"),
+            "shortDescription": {"text": r.title_fr},
+            "fullDescription": {"text": r.description_fr},
+            "help": {"text": f"{r.description_fr} Sévérité par défaut : {r.severity.value}."},
+            "defaultConfiguration": {"level": LEVELS[r.severity.value]},
+        }
+        for r in registered.values()
+    ]
+    rule_index = {rule["id"]: i for i, rule in enumerate(rules)}
+    notifications = [
+        {"level": "error", "message": {"text": f"{e.path} : {e.message}" + (f" ({e.hint})" if e.hint else "")},
+         "locations": [{"physicalLocation": {"artifactLocation": {"uri": _uri(e.path)}}}]}
+        for e in report.errors
+    ]  # fmt: skip
+    run: dict[str, Any] = {
+        "tool": {
+            "driver": {
+                "name": "factcheck",
+                "version": __version__,
+                "informationUri": "https://beta.gouv.fr/",
+                "language": "fr",
+                "rules": rules,
+            }
+        },
+        "results": [_result(f, rule_index) for f in report.findings],
+        "columnKind": "unicodeCodePoints",
+    }
+    if notifications:
+        run["invocations"] = [{"executionSuccessful": False, "toolExecutionNotifications": notifications}]
+    return {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
