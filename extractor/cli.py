@@ -83,6 +83,12 @@ def check(
         Path, typer.Option(help="Documents publiés auxquels comparer (index rafraîchi à chaque vérification).")
     ] = Path("corpus"),
     index: Annotated[Path, typer.Option(help="Index SQLite du corpus.")] = Path(".factcheck/index.sqlite"),
+    baseline: Annotated[
+        Path | None, typer.Option(help="Ne signaler que les constats absents de ce fichier (--write-baseline).")
+    ] = None,
+    write_baseline: Annotated[
+        Path | None, typer.Option(help="Enregistrer les empreintes des constats de cette vérification.")
+    ] = None,
 ) -> None:
     """Vérifie des documents et liste les incohérences trouvées."""
     from extractor import checks
@@ -101,7 +107,15 @@ def check(
 
         ctx.corpus = CorpusIndex(index)
         ctx.corpus.refresh(corpus, ctx.registry)
+    from extractor import baseline as baselines
+
+    known = baselines.load(baseline) if baseline else set()
     report = check_paths(paths, rules, debug=debug, ctx=ctx)
+    if write_baseline:
+        write_atomic(write_baseline, baselines.dump(report), paths)
+        err_console().print(f"{write_baseline} : {len(report.findings)} constat(s) enregistré(s)")
+    if known:
+        report = baselines.apply(report, known)
     if any(r.startswith("reference/") for r in ctx.skipped):
         err_console().print(NO_REGISTRY_FR)
     if any(r.startswith("corpus/") for r in ctx.skipped):

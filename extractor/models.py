@@ -251,6 +251,7 @@ class Stats(BaseModel):
     documents: int = 0
     errors: int = 0
     findings: dict[str, int] = Field(default_factory=lambda: {"error": 0, "warning": 0, "info": 0})
+    suppressed: int = Field(default=0, description="findings left out because a baseline lists them")
     seconds: float = 0.0
 
 

@@ -73,6 +73,8 @@ def _summary(report: Report, console: Console) -> None:
         if report.stats.errors
         else ""
     )
+    if report.stats.suppressed:
+        errors += f", {report.stats.suppressed} déjà connu{'s' if report.stats.suppressed > 1 else ''} (baseline)"
     if total == 0 and report.stats.documents == 0:
         console.print(f"[bold red]Aucun document vérifié[/] ({files}{errors}, {seconds} s)")
         return
