@@ -252,6 +252,7 @@ class Stats(BaseModel):
     errors: int = 0
     findings: dict[str, int] = Field(default_factory=lambda: {"error": 0, "warning": 0, "info": 0})
     suppressed: int = Field(default=0, description="findings left out because a baseline lists them")
+    ignored: int = Field(default=0, description="findings silenced by inline <!-- factcheck: ... --> comments")
     seconds: float = 0.0
 
 

@@ -12,7 +12,7 @@ import traceback
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
-from extractor import checks, config, fingerprint
+from extractor import checks, config, fingerprint, suppress
 from extractor.errors import InputError
 from extractor.ingest import collect, load
 from extractor.models import Document, Finding, InputErrorInfo, Report, Severity, summarise
@@ -24,8 +24,13 @@ def check_document(
     doc: Document, only: Iterable[str] | None = None, ctx: checks.Context | None = None
 ) -> list[Finding]:
     levels = config.severities_for(Path(doc.path).resolve().parent) if Path(doc.path).exists() else {}
+    ranges, _ = suppress.suppressions(doc)
     findings = []
+    ignored = 0
     for finding in checks.run(doc, ctx, only):
+        if suppress.silenced(finding, ranges):
+            ignored += 1
+            continue
         if finding.rule in levels:
             severity = config.apply(levels[finding.rule], finding.severity)
             if severity is None:
@@ -33,6 +38,8 @@ def check_document(
             finding = finding.model_copy(update={"severity": severity})
         findings.append(finding)
     findings.sort(key=lambda f: (f.evidence[0].location.line if f.evidence else 0, SEVERITY_ORDER[f.severity], f.rule))
+    if ctx is not None:
+        ctx.ignored += ignored
     return fingerprint.assign(findings)
 
 
@@ -77,6 +84,7 @@ def check_paths(
     report.stats.errors = len(report.errors)
     for finding in report.findings:
         report.stats.findings[finding.severity.value] += 1
+    report.stats.ignored = ctx.ignored
     report.stats.seconds = round(time.perf_counter() - started, 3)
     return report
 

@@ -30,6 +30,7 @@ class Context:
     registry: Registry | None = None
     corpus: CorpusIndex | None = None
     skipped: set[str] = field(default_factory=set)
+    ignored: int = 0  # findings silenced by inline comments
     _claims: dict[str, list[Claim]] = field(default_factory=dict, repr=False)
 
     def claims(self, doc: Document) -> list[Claim]:

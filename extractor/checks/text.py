@@ -85,3 +85,15 @@ def _duplicate(doc: Document, block, start: int, end: int, found: str, fixed: st
         evidence=[block_evidence(doc, block, start, end)],
         suggestion=f"Écrire « {fixed} ».",
     )
+
+
+@rule(
+    "text/suppression-without-reason",
+    Severity.warning,
+    "Suppression sans raison",
+    "Un commentaire <!-- factcheck: ignore … --> ou <!-- factcheck: off --> ne dit pas pourquoi (après « -- »).",
+)
+def suppression_without_reason(doc: Document, ctx: Context) -> Iterator[Finding]:
+    from extractor.suppress import suppressions
+
+    yield from suppressions(doc)[1]

@@ -73,6 +73,8 @@ def _summary(report: Report, console: Console) -> None:
         if report.stats.errors
         else ""
     )
+    if report.stats.ignored:
+        errors += f", {report.stats.ignored} ignoré{'s' if report.stats.ignored > 1 else ''} (commentaires)"
     if report.stats.suppressed:
         errors += f", {report.stats.suppressed} déjà connu{'s' if report.stats.suppressed > 1 else ''} (baseline)"
     if total == 0 and report.stats.documents == 0:
