@@ -54,9 +54,4 @@ def load(path: Path) -> set[str]:
 def apply(report: Report, known: set[str]) -> Report:
     """The report without the known findings; the summary counts them as suppressed."""
     kept = [f for f in report.findings if f.fingerprint not in known]
-    stats = report.stats.model_copy(deep=True)
-    stats.suppressed += len(report.findings) - len(kept)
-    stats.findings = {"error": 0, "warning": 0, "info": 0}
-    for finding in kept:
-        stats.findings[finding.severity.value] += 1
-    return report.model_copy(update={"findings": kept, "stats": stats})
+    return report.restricted(kept, suppressed=len(report.findings) - len(kept))

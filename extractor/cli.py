@@ -59,6 +59,18 @@ def write_atomic(path: Path, data: bytes, inputs: list[str] | None = None) -> No
         raise
 
 
+def _only_changed_lines(report, lines_changed: dict[str, set[int] | None]):
+    """Keeps the findings that touch a line the change adds or modifies."""
+    keep = []
+    for finding in report.findings:
+        for evidence in finding.evidence:
+            changed_lines = lines_changed.get(evidence.location.path, set())
+            if changed_lines is None or evidence.location.line in changed_lines:
+                keep.append(finding)
+                break
+    return report.restricted(keep)
+
+
 ReferenceOption = Annotated[Path, typer.Option(help="Registre importé (factcheck reference import-betagouv).")]
 DEFAULT_REFERENCE = Path(".factcheck/reference.sqlite")
 
@@ -66,7 +78,9 @@ DEFAULT_REFERENCE = Path(".factcheck/reference.sqlite")
 @app.command()
 @guarded
 def check(
-    paths: Annotated[list[str], typer.Argument(help="Fichiers ou dossiers à vérifier.", show_default=False)],
+    paths: Annotated[
+        list[str] | None, typer.Argument(help="Fichiers ou dossiers à vérifier.", show_default=False)
+    ] = None,
     output_format: Annotated[
         OutputFormat, typer.Option("--format", "-f", help="Format de sortie.")
     ] = OutputFormat.text,
@@ -89,6 +103,9 @@ def check(
     write_baseline: Annotated[
         Path | None, typer.Option(help="Enregistrer les empreintes des constats de cette vérification.")
     ] = None,
+    changed: Annotated[bool, typer.Option(help="Ne vérifier que les fichiers modifiés depuis --base (git).")] = False,
+    base: Annotated[str, typer.Option(help="Référence git pour --changed.")] = "HEAD",
+    all_lines: Annotated[bool, typer.Option(help="Avec --changed : signaler aussi les lignes non modifiées.")] = False,
 ) -> None:
     """Vérifie des documents et liste les incohérences trouvées."""
     from extractor import checks
@@ -109,6 +126,17 @@ def check(
         ctx.corpus.refresh(corpus, ctx.registry)
     from extractor import baseline as baselines
 
+    lines_changed: dict[str, set[int] | None] = {}
+    if changed:
+        from extractor.changed import changed_files
+
+        lines_changed = changed_files(base, Path.cwd())
+        paths = [p for p in lines_changed if not paths or any(Path(p).is_relative_to(q) for q in paths)]
+        if not paths:
+            Console(highlight=False).print(f"Aucun document modifié depuis {base}")
+            return
+    elif not paths:
+        raise fail("indiquer des fichiers ou dossiers à vérifier (ou --changed)")
     known = baselines.load(baseline) if baseline else set()
     report = check_paths(paths, rules, debug=debug, ctx=ctx)
     if write_baseline:
@@ -116,6 +144,8 @@ def check(
         err_console().print(f"{write_baseline} : {len(report.findings)} constat(s) enregistré(s)")
     if known:
         report = baselines.apply(report, known)
+    if changed and not all_lines:
+        report = _only_changed_lines(report, lines_changed)
     if any(r.startswith("reference/") for r in ctx.skipped):
         err_console().print(NO_REGISTRY_FR)
     if any(r.startswith("corpus/") for r in ctx.skipped):

@@ -270,6 +270,15 @@ class Report(BaseModel):
     errors: list[InputErrorInfo] = Field(default_factory=list)
     stats: Stats = Field(default_factory=Stats)
 
+    def restricted(self, kept: list[Finding], suppressed: int = 0) -> Report:
+        """The same report with only `kept` findings (counts recomputed; `suppressed` added)."""
+        stats = self.stats.model_copy(deep=True)
+        stats.suppressed += suppressed
+        stats.findings = {"error": 0, "warning": 0, "info": 0}
+        for finding in kept:
+            stats.findings[finding.severity.value] += 1
+        return self.model_copy(update={"findings": kept, "stats": stats})
+
 
 def summarise(doc: Document) -> DocumentSummary:
     return DocumentSummary(
