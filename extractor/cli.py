@@ -59,6 +59,25 @@ def write_atomic(path: Path, data: bytes, inputs: list[str] | None = None) -> No
         raise
 
 
+def _progress(paths: list[str], output_format: OutputFormat):
+    """A progress line on runs of several files, in a terminal only (not in CI, not in a pipe)."""
+    from extractor.ingest import collect
+
+    console = Console(stderr=True)
+    if os.environ.get("CI") or not console.is_terminal:
+        return None
+    files, _ = collect(list(paths))
+    if len(files) < 2:
+        return None
+    seen = [0]
+
+    def step(name: str) -> None:
+        seen[0] += 1
+        console.print(f"[dim]({seen[0]}/{len(files)}) {name}[/]", end="\r", highlight=False)
+
+    return step
+
+
 def _only_changed_lines(report, lines_changed: dict[str, set[int] | None]):
     """Keeps the findings that touch a line the change adds or modifies."""
     keep = []
@@ -138,7 +157,7 @@ def check(
     elif not paths:
         raise fail("indiquer des fichiers ou dossiers à vérifier (ou --changed)")
     known = baselines.load(baseline) if baseline else set()
-    report = check_paths(paths, rules, debug=debug, ctx=ctx)
+    report = check_paths(paths, rules, debug=debug, ctx=ctx, on_file=_progress(paths))
     if write_baseline:
         write_atomic(write_baseline, baselines.dump(report), paths)
         err_console().print(f"{write_baseline} : {len(report.findings)} constat(s) enregistré(s)")
