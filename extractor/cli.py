@@ -59,7 +59,7 @@ def write_atomic(path: Path, data: bytes, inputs: list[str] | None = None) -> No
         raise
 
 
-def _progress(paths: list[str], output_format: OutputFormat):
+def _progress(paths: list[str]):
     """A progress line on runs of several files, in a terminal only (not in CI, not in a pipe)."""
     from extractor.ingest import collect
 
