@@ -33,6 +33,7 @@ class OutputFormat(StrEnum):
     json = "json"
     sarif = "sarif"
     github = "github"
+    html = "html"
 
 
 class FailOn(StrEnum):
@@ -57,6 +58,20 @@ def write_atomic(path: Path, data: bytes, inputs: list[str] | None = None) -> No
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _html(report, ctx) -> str:
+    """The HTML report: the checked documents again (the report holds no text), with their claims
+    and the names the registry knows, for highlighting."""
+    from extractor.entities.extract import extract_entities
+    from extractor.ingest import load
+    from extractor.report import html
+
+    documents = []
+    for summary in report.documents:
+        doc = load(summary.path)
+        documents.append((doc, ctx.claims(doc), extract_entities(doc, ctx.registry, use_ner=False)))
+    return html.render(report, documents)
 
 
 def _progress(paths: list[str]):
@@ -169,7 +184,7 @@ def check(
         err_console().print(NO_REGISTRY_FR)
     if any(r.startswith("corpus/") for r in ctx.skipped):
         err_console().print(f"pas de corpus ({corpus}) : règles corpus/* ignorées (--corpus DOSSIER)")
-    if output_format in (OutputFormat.json, OutputFormat.sarif, OutputFormat.github):
+    if output_format != OutputFormat.text:
         if output_format == OutputFormat.json:
             data = report.model_dump_json(indent=2).encode() + b"\n"
         elif output_format == OutputFormat.sarif:
@@ -178,10 +193,12 @@ def check(
             from extractor.report import sarif
 
             data = json.dumps(sarif.render(report), indent=2, ensure_ascii=False).encode() + b"\n"
-        else:
+        elif output_format == OutputFormat.github:
             from extractor.report import github
 
             data = github.render(report).encode()
+        else:
+            data = _html(report, ctx).encode()
         if output:
             write_atomic(output, data, paths)
         else:

@@ -1,0 +1,53 @@
+"""check --format html: a self-contained page, every finding anchored, document text escaped."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from extractor.cli import app
+from tests.conftest import BILAN_2024
+
+runner = CliRunner()
+
+
+def html_for(path: Path, out: Path) -> str:
+    result = runner.invoke(app, ["check", str(path), "--format", "html", "-o", str(out), "--fail-on", "never"])
+    assert result.exit_code == 0, result.output
+    return out.read_text(encoding="utf-8")
+
+
+def test_bilan_report_anchors_every_finding_and_highlights_claims(tmp_path: Path) -> None:
+    page = html_for(BILAN_2024, tmp_path / "rapport.html")
+    assert page.startswith("<!doctype html>") and '<html lang="fr">' in page
+    links = re.findall(r'<a href="#(f-[0-9a-f]+)">', page)
+    assert links and all(f'id="{anchor}"' in page for anchor in links)  # each finding points at its place
+    assert 'class="block has-finding error"' in page
+    assert '<mark class="claim" title="women_share_eig · 2024">17,4 %</mark>' in page
+    assert 'id="filter-severity"' in page and 'id="filter-rule"' in page
+    # self-contained: no external resource
+    assert not re.search(r'(?:src|href)="(?:https?:)?//', page)
+
+
+def test_document_text_is_escaped(tmp_path: Path) -> None:
+    doc = tmp_path / "xss.md"
+    doc.write_text(
+        "# Titre <script>alert(1)</script>\n\nVoir la section X. <img src=x onerror=alert(2)>\n\n"
+        'Le le texte "><svg onload=alert(3)>\n',
+        encoding="utf-8",
+    )
+    page = html_for(doc, tmp_path / "xss.html")
+    body = page.split("<body>", 1)[1].rsplit("<script>", 1)[0]  # the page's own script is at the end
+    assert "<script" not in body and "<img" not in body and "<svg" not in body
+    assert "&lt;img src=x onerror=alert(2)&gt;" in body or "onerror" not in body
+
+
+def test_raw_text_payloads_come_out_inert(tmp_path: Path) -> None:
+    doc = tmp_path / "xss.txt"
+    doc.write_text("Voir la section X <script>alert(1)</script> et <img src=x onerror=alert(2)>.\n", encoding="utf-8")
+    page = html_for(doc, tmp_path / "xss.html")
+    body = page.split("<body>", 1)[1].rsplit("<script>", 1)[0]
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body and "&lt;img src=x onerror=alert(" in body
+    assert "<script>alert" not in page and "<img" not in page
