@@ -26,6 +26,12 @@ def test_bilan_report_anchors_every_finding_and_highlights_claims(tmp_path: Path
     assert links and all(f'id="{anchor}"' in page for anchor in links)  # each finding points at its place
     assert 'class="block has-finding error"' in page
     assert '<mark class="claim" title="women_share_eig · 2024">17,4 %</mark>' in page
+    # the GRIM finding is anchored at the "17,4 %" cell, not at its row's header on the same line
+    cell = (
+        r'<p class="block has-finding error" id="f-[0-9a-f]+"[^>]*><span class="kind">tableau</span>'
+        r'<mark class="claim" title="women_share_eig · 2024">17,4 %'
+    )
+    assert re.search(cell, page)
     assert 'id="filter-severity"' in page and 'id="filter-rule"' in page
     # self-contained: no external resource
     assert not re.search(r'(?:src|href)="(?:https?:)?//', page)

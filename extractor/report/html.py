@@ -93,13 +93,15 @@ def _document(doc: Document, findings: list[Finding], claims: list[Claim], entit
         first = finding.evidence[0].location if finding.evidence else None
         if first is None:
             continue
-        block = next(
-            (
-                b
-                for b in doc.blocks
-                if b.location.page == first.page and b.location.line <= first.line <= b.location.end_line
-            ),
-            None,
+        covering = [
+            b
+            for b in doc.blocks
+            if b.location.page == first.page and b.location.line <= first.line <= b.location.end_line
+        ]
+        # Several blocks share a line in a table row: the one that starts last before the column.
+        before = [b for b in covering if (b.location.line, b.location.column) <= (first.line, first.column)]
+        block = max(before, key=lambda b: (b.location.line, b.location.column), default=None) or (
+            covering[0] if covering else None
         )
         if block is not None:
             anchored[block.id].append(finding)
