@@ -3,10 +3,12 @@ above --fail-on, 2 usage or input error. No traceback reaches the user unless --
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import tempfile
 import traceback
+from collections.abc import Callable, Iterator
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -74,23 +76,26 @@ def _html(report, ctx) -> str:
     return html.render(report, documents)
 
 
-def _progress(paths: list[str]):
-    """A progress line on runs of several files, in a terminal only (not in CI, not in a pipe)."""
+@contextlib.contextmanager
+def _progress(paths: list[str]) -> Iterator[Callable[[str], None] | None]:
+    """A rich progress bar on runs of several files, in a terminal only (not in CI, not in a pipe)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
     from extractor.ingest import collect
 
     console = Console(stderr=True)
-    if os.environ.get("CI") or not console.is_terminal:
-        return None
-    files, _ = collect(list(paths))
+    files = collect(list(paths))[0] if console.is_terminal and not os.environ.get("CI") else []
     if len(files) < 2:
-        return None
-    seen = [0]
+        yield None
+        return
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=console,
+                  transient=True) as bar:  # fmt: skip
+        task = bar.add_task("Vérification", total=len(files))
 
-    def step(name: str) -> None:
-        seen[0] += 1
-        console.print(f"[dim]({seen[0]}/{len(files)}) {name}[/]", end="\r", highlight=False)
+        def step(name: str) -> None:
+            bar.update(task, advance=1, description=f"Vérification de {Path(name).name}")
 
-    return step
+        yield step
 
 
 def _only_changed_lines(report, lines_changed: dict[str, set[int] | None]):
@@ -172,7 +177,8 @@ def check(
     elif not paths:
         raise fail("indiquer des fichiers ou dossiers à vérifier (ou --changed)")
     known = baselines.load(baseline) if baseline else set()
-    report = check_paths(paths, rules, debug=debug, ctx=ctx, on_file=_progress(paths))
+    with _progress(paths) as on_file:
+        report = check_paths(paths, rules, debug=debug, ctx=ctx, on_file=on_file)
     if write_baseline:
         write_atomic(write_baseline, baselines.dump(report), paths)
         err_console().print(f"{write_baseline} : {len(report.findings)} constat(s) enregistré(s)")
