@@ -322,6 +322,22 @@ def extract(
 
 
 @app.command()
+@guarded
+def serve(
+    host: Annotated[str, typer.Option(help="Adresse d'écoute.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port.")] = 8000,
+    corpus: Annotated[Path, typer.Option(help="Documents publiés auxquels comparer.")] = Path("corpus"),
+    reference: ReferenceOption = DEFAULT_REFERENCE,
+) -> None:
+    """Lance le service HTTP (API et page web) : http://127.0.0.1:8000/ ; documentation : /docs."""
+    import uvicorn
+
+    from extractor.service.app import Settings, create_app
+
+    uvicorn.run(create_app(Settings(reference=reference, corpus=corpus)), host=host, port=port, log_level="warning")
+
+
+@app.command()
 def schema() -> None:
     """Affiche le schéma JSON du rapport (sortie de « check --format json »)."""
     import json

@@ -1,0 +1,1 @@
+"""The HTTP service: FastAPI app (`factcheck serve`) for communications staff and integrators."""
