@@ -65,3 +65,13 @@ def test_timeout_gives_504(tmp_path: Path) -> None:
     with TestClient(create_app(settings)) as client:
         response = client.post("/api/check", json={"text": "Voir la section X. " * 2000, "format": "text"})
     assert response.status_code == 504 and json.loads(response.text)["code"] == "timeout"
+
+
+def test_report_page_highlights_and_escapes(client: TestClient) -> None:
+    page = client.post(
+        "/api/report", json={"text": "Voir la section X <script>alert(1)</script> : 12 services.", "format": "text"}
+    )
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert 'class="block has-finding error"' in page.text and '<mark class="claim"' in page.text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page.text
+    assert "Télécharger le rapport (HTML)" in client.get("/").text

@@ -208,6 +208,27 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         data, name, date = await _document(request)
         return await _run(_extract, data, name, date)
 
+    def _report_html(data: bytes, name: str, date: str | None) -> str:
+        from extractor.entities.extract import extract_entities
+        from extractor.models import summarise
+        from extractor.pipeline import check_document
+        from extractor.report import html
+
+        doc = _load(data, name, date)
+        ctx = _context()
+        report = Report(documents=[summarise(doc)], findings=check_document(doc, None, ctx))
+        for finding in report.findings:
+            report.stats.findings[finding.severity.value] += 1
+        entities = extract_entities(doc, state["registry"], use_ner=False)
+        return html.render(report, [(doc, ctx.claims(doc), entities)])
+
+    @app.post("/api/report", response_class=HTMLResponse, responses={413: {"model": ErrorBody},
+              415: {"model": ErrorBody}, 422: {"model": ErrorBody}, 504: {"model": ErrorBody}})  # fmt: skip
+    async def report_page(request: Request) -> HTMLResponse:
+        """The HTML report of one document: its text with the figures, names and findings highlighted."""
+        data, name, date = await _document(request)
+        return HTMLResponse(await _run(_report_html, data, name, date))
+
     @app.get("/", response_class=HTMLResponse)
     async def page() -> str:
         return PAGE
@@ -228,21 +249,26 @@ margin:.5rem 0;background:#f6f6f6}</style></head>
 <label for="file">Ou un fichier (.md, .txt, .html, .pdf, .docx)</label><input id="file" name="file" type="file">
 <label for="date">Date de publication (pour « aujourd'hui »)</label><input id="date" name="date" type="date">
 <button type="submit">Vérifier</button></form>
-<section aria-live="polite"><h2>Résultat</h2><p id="summary">—</p><ul id="findings"></ul></section>
+<section aria-live="polite"><h2>Résultat</h2><p id="summary">—</p><ul id="findings"></ul>
+<p id="downloads" hidden><a id="dl-html" download="rapport.html">Télécharger le rapport (HTML)</a> ·
+<a id="dl-json" download="rapport.json">Télécharger le rapport (JSON)</a></p>
+<iframe id="report" title="Le document avec les chiffres et les constats surlignés" sandbox="allow-scripts"
+ style="width:100%;height:40rem;border:1px solid #ccc" hidden></iframe></section>
 <script>
 const form = document.getElementById('form');
 form.addEventListener('submit', async (event) => {
   event.preventDefault();
   const file = document.getElementById('file').files[0];
   const date = document.getElementById('date').value;
-  let response;
-  if (file) {
-    const body = new FormData(); body.append('file', file); if (date) body.append('date', date);
-    response = await fetch('/api/check', {method: 'POST', body});
-  } else {
-    response = await fetch('/api/check', {method: 'POST', headers: {'Content-Type': 'application/json'},
+  const send = (url) => {
+    if (file) {
+      const body = new FormData(); body.append('file', file); if (date) body.append('date', date);
+      return fetch(url, {method: 'POST', body});
+    }
+    return fetch(url, {method: 'POST', headers: {'Content-Type': 'application/json'},
       body: JSON.stringify({text: document.getElementById('text').value, format: 'markdown', date: date || null})});
-  }
+  };
+  const response = await send('/api/check');
   const data = await response.json();
   const list = document.getElementById('findings'); list.replaceChildren();
   if (!response.ok) { document.getElementById('summary').textContent = data.message_fr; return; }
@@ -252,6 +278,12 @@ form.addEventListener('submit', async (event) => {
     const item = document.createElement('li'); item.className = 'finding';
     item.textContent = f.severity + ' · ' + f.rule + ' — ' + f.message_fr; list.append(item);
   }
+  const page = await (await send('/api/report')).text();
+  const frame = document.getElementById('report'); frame.srcdoc = page; frame.hidden = false;
+  document.getElementById('dl-html').href = URL.createObjectURL(new Blob([page], {type: 'text/html'}));
+  document.getElementById('dl-json').href = URL.createObjectURL(
+    new Blob([JSON.stringify(data, null, 2)], {type: 'application/json'}));
+  document.getElementById('downloads').hidden = false;
 });
 </script></body></html>
 """
