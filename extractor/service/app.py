@@ -272,11 +272,13 @@ form.addEventListener('submit', async (event) => {
   const data = await response.json();
   const list = document.getElementById('findings'); list.replaceChildren();
   if (!response.ok) { document.getElementById('summary').textContent = data.message_fr; return; }
-  document.getElementById('summary').textContent = data.findings.length
-    ? data.findings.length + ' constat(s)' : 'Aucune incohérence détectée';
+  const n = data.findings.length;
+  document.getElementById('summary').textContent = n
+    ? n + (n > 1 ? ' constats' : ' constat') : 'Aucune incohérence détectée';
   for (const f of data.findings) {
     const item = document.createElement('li'); item.className = 'finding';
-    item.textContent = f.severity + ' · ' + f.rule + ' — ' + f.message_fr; list.append(item);
+    const label = {error: 'Erreur', warning: 'Avertissement', info: 'Info'}[f.severity];
+    item.textContent = label + ' · ' + f.rule + ' — ' + f.message_fr; list.append(item);
   }
   const page = await (await send('/api/report')).text();
   const frame = document.getElementById('report'); frame.srcdoc = page; frame.hidden = false;
