@@ -33,6 +33,12 @@ _FAST_HEADING = re.compile(r"\bFAST\s+(\d+)\b", re.I)
 MULTIPLIER_WORDS = re.compile(r"millions?|milliards?|M€|K€|k€|Md€", re.I)
 
 
+def fast_promotion(block: Block) -> int | None:
+    """The FAST promotion a block stands under ("#### FAST 14", "LAURÉATS FAST 14 (2/3)")."""
+    found = next((m for h in reversed(block.heading_path) if (m := _FAST_HEADING.search(h))), None)
+    return int(found.group(1)) if found else None
+
+
 def fr(value: Decimal, unit: str | None) -> str:
     """5869441 -> '5 869 441 €'; 20.8 -> '20,8'."""
     value = value.normalize() if value != value.to_integral_value() else value.quantize(Decimal(1))
@@ -156,17 +162,17 @@ def _promotions(doc: Document, claims: list[Claim]) -> Iterator[Finding]:
         named = _PROMOS.search(total.sentence)
         if not named:
             continue
-        promos = set(_PROMO_NUMBERS.findall(named.group(0)))
+        promos = {int(n) for n in _PROMO_NUMBERS.findall(named.group(0))}
         parts = []
         for claim in claims:
-            block = doc.blocks[claim.block]
-            heading = next((m for h in reversed(block.heading_path) if (m := _FAST_HEADING.search(h))), None)
             amount = claim.metric_id == "fast_amount" and claim.scope_id != total.scope_id
-            if claim is not total and amount and heading is not None and heading.group(1) in promos:
+            if claim is not total and amount and fast_promotion(doc.blocks[claim.block]) in promos:
                 parts.append(claim)
         if len(parts) < 2 or _agrees(total, sum((p.quantity.value for p in parts), Decimal(0))):
             continue
-        yield _mismatch(doc, total, parts, Severity.error, f"montants des promotions {' et '.join(sorted(promos))}")
+        yield _mismatch(
+            doc, total, parts, Severity.error, f"montants des promotions {' et '.join(map(str, sorted(promos)))}"
+        )
 
 
 def _charts(doc: Document, claims: list[Claim], by_block: dict[int, list[Claim]]) -> Iterator[Finding]:

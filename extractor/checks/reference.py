@@ -11,9 +11,8 @@ from extractor.entities.extract import name_spans
 from extractor.evidence import block_evidence
 from extractor.models import Block, Document, Evidence, Finding, Severity
 from extractor.reference.names import normalise_name
-from extractor.reference.store import NAME_KINDS, Registry, clean_slug
+from extractor.reference.store import NAME_KINDS, Registry, startup_slug
 
-_STARTUP_LINK = re.compile(r"(?:^|beta\.gouv\.fr)/startups/([^/?#]+?)(?:\.html)?(?:[?#].*)?$")
 TYPO_SCORE = 94.0  # DESIGN §9: fuzz.ratio on compact keys, WRatio and partial scorers excluded
 LINKED_SCORE = 80.0  # a link names its page: a looser likeness is enough to call its text a typo
 SHORT_NAME = 8  # compact keys this short use an edit distance of one instead of the ratio
@@ -21,10 +20,8 @@ SHORT_NAME = 8  # compact keys this short use an edit distance of one instead of
 
 def _startup_link(block: Block, start: int, end: int) -> str | None:
     for span in block.spans:
-        if span.kind == "link" and span.href and span.start <= start and end <= span.end:
-            found = _STARTUP_LINK.search(span.href)
-            if found:
-                return clean_slug(found.group(1))
+        if span.kind == "link" and span.start <= start and end <= span.end and (slug := startup_slug(span.href)):
+            return slug
     return None
 
 
@@ -128,11 +125,8 @@ def unknown_slug(doc: Document, ctx: Context) -> Iterator[Finding]:
     slugs = registry.slugs("startups")
     for block in doc.blocks:
         for span in block.spans:
-            found = _STARTUP_LINK.search(span.href or "") if span.kind == "link" else None
-            if not found:
-                continue
-            slug = clean_slug(found.group(1))
-            if registry.by_slug(slug) is not None:
+            slug = startup_slug(span.href) if span.kind == "link" else None
+            if slug is None or registry.by_slug(slug) is not None:
                 continue
             closest = process.extractOne(slug, slugs, scorer=fuzz.ratio)
             suggestion = None
@@ -151,9 +145,6 @@ def unknown_slug(doc: Document, ctx: Context) -> Iterator[Finding]:
             )
 
 
-_FAST_HEADING = re.compile(r"\bFAST\s+(\d+)\b", re.I)
-
-
 @rule(
     "reference/fast-mismatch",
     Severity.error,
@@ -163,7 +154,7 @@ _FAST_HEADING = re.compile(r"\bFAST\s+(\d+)\b", re.I)
     needs=("registry",),
 )
 def fast_mismatch(doc: Document, ctx: Context) -> Iterator[Finding]:
-    from extractor.checks.arithmetic import fr
+    from extractor.checks.arithmetic import fast_promotion, fr
 
     registry = ctx.registry
     assert registry is not None
@@ -172,11 +163,10 @@ def fast_mismatch(doc: Document, ctx: Context) -> Iterator[Finding]:
         if claim.metric_id != "fast_amount" or not (claim.scope_id or "").startswith("startup:"):
             continue
         block = doc.blocks[claim.block]
-        promo = next((m for h in reversed(block.heading_path) if (m := _FAST_HEADING.search(h))), None)
+        promotion = fast_promotion(block)
         entity = registry.by_slug(claim.scope_id.split(":", 1)[1])  # type: ignore[union-attr]
-        if promo is None or entity is None:
+        if promotion is None or entity is None:
             continue
-        promotion = int(promo.group(1))
         said = {a.source: Decimal(a.amount) for a in entity.fast if a.promotion == promotion and a.amount is not None}
         if not said:
             continue  # the registry keeps only a startup's latest FAST: silence is not a contradiction

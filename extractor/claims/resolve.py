@@ -22,9 +22,9 @@ from extractor.claims import vocabulary
 from extractor.claims.numbers import MONTHS, NumberMatch, find_numbers
 from extractor.evidence import locate
 from extractor.models import Block, BlockKind, Claim, Document, Quantity
+from extractor.reference.store import startup_slug
 
 PROGRAMME = "programme:beta.gouv.fr"
-_SLUG = re.compile(r"/startups/([^/#?]+?)(?:\.html)?(?:[#?].*)?$")
 _PRODUCT_HEADERS = {"produit", "produits", "service", "services", "startup", "startups", "laureat", "laureats", "nom"}
 _CLAUSE_END = re.compile(r"[.;:!?()\[\]]|,\s|\s[-–—]\s")
 _LEADING_DE = re.compile(r"^(?:de |d'|d’|des |du )", re.I)
@@ -377,12 +377,7 @@ def _context_block(doc: Document, block: Block) -> Block | None:
 
 
 def _slug(block: Block) -> str | None:
-    for span in block.spans:
-        if span.kind == "link" and span.href:
-            found = _SLUG.search(span.href)
-            if found:
-                return found.group(1)
-    return None
+    return next((slug for span in block.spans if span.kind == "link" and (slug := startup_slug(span.href))), None)
 
 
 def _is_name(block: Block) -> bool:

@@ -21,9 +21,8 @@ from urllib.parse import urlparse
 
 from extractor.evidence import locate
 from extractor.models import Block, BlockKind, Document, EntityMention
-from extractor.reference.store import NAME_KINDS, Registry, clean_slug
+from extractor.reference.store import NAME_KINDS, Registry, startup_slug
 
-_STARTUP_LINK = re.compile(r"(?:^|beta\.gouv\.fr)/startups/([^/?#]+?)(?:\.html)?(?:[?#].*)?$")
 LABELS = {"startup": "STARTUP", "incubator": "INCUBATEUR", "organisation": "ORGANISATION"}
 NER_LABELS = {"ORG", "PER", "LOC", "MISC"}
 
@@ -81,9 +80,8 @@ def extract_entities(doc: Document, registry: Registry | None = None, *, use_ner
         for span in block.spans:
             if span.kind != "link" or not span.href:
                 continue
-            found = _STARTUP_LINK.search(span.href)
-            if found:
-                slug = clean_slug(found.group(1))
+            slug = startup_slug(span.href)
+            if slug:
                 entity = registry.by_slug(slug) if registry else None
                 entity_id = entity.id if entity else (None if registry else f"startup:{slug}")
                 if entity is None and registry is not None:  # unknown slug: the name may still be known

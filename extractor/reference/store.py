@@ -378,6 +378,16 @@ _DOMAIN = re.compile(r"(?:\.beta)?(?:\.gouv)?\.fr$", re.IGNORECASE)  # "mes-aide
 _ARTICLE = re.compile(r"^(?:les|le|la|l['’ʼ])\s*", re.IGNORECASE)
 
 
+_STARTUP_LINK = re.compile(r"(?:^|beta\.gouv\.fr)/startups/([^/?#]+?)(?:\.html)?(?:[?#].*)?$")
+
+
+def startup_slug(href: str | None) -> str | None:
+    """'/startups/tchap.html' or 'https://beta.gouv.fr/startups/tchap.html#x' -> 'tchap'; None for any
+    other link."""
+    found = _STARTUP_LINK.search(href or "")
+    return clean_slug(found.group(1)) if found else None
+
+
 def clean_slug(slug: str) -> str:
     """'/startups/lapins.html#x' -> 'lapins' (percent-decoded, NFC)."""
     text = unquote(slug.strip()).split("#")[0].split("?")[0].rstrip("/")

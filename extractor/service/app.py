@@ -162,22 +162,27 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 raise ServiceError(422, "invalid_date", "date attendue au format AAAA-MM-JJ") from exc
         return doc
 
-    def _context() -> checks.Context:
+    def _checked(data: bytes, name: str, date: str | None, only: list[str] | None):
+        """The document, its report and the claims the rules used. Each request opens its own
+        connection to the corpus index (SQLite connections stay in their thread) and closes it."""
         from extractor.corpus.index import CorpusIndex
-
-        corpus = CorpusIndex(state["corpus"]) if state["corpus"] else None
-        return checks.Context(registry=state["registry"], corpus=corpus)
-
-    def _check(data: bytes, name: str, date: str | None, only: list[str] | None) -> Report:
         from extractor.models import summarise
         from extractor.pipeline import check_document
 
         doc = _load(data, name, date)
-        report = Report(documents=[summarise(doc)], findings=check_document(doc, only, _context()))
+        corpus = CorpusIndex(state["corpus"]) if state["corpus"] else None
+        ctx = checks.Context(registry=state["registry"], corpus=corpus)
+        try:
+            findings = check_document(doc, only, ctx)
+        finally:
+            if corpus is not None:
+                corpus.close()
+        report = Report(documents=[summarise(doc)]).restricted(findings)
         report.stats.files = report.stats.documents = 1
-        for finding in report.findings:
-            report.stats.findings[finding.severity.value] += 1
-        return report
+        return doc, report, ctx.claims(doc)
+
+    def _check(data: bytes, name: str, date: str | None, only: list[str] | None) -> Report:
+        return _checked(data, name, date, only)[1]
 
     def _extract(data: bytes, name: str, date: str | None) -> Extraction:
         from extractor.claims.resolve import extract_claims
@@ -210,17 +215,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     def _report_html(data: bytes, name: str, date: str | None) -> str:
         from extractor.entities.extract import extract_entities
-        from extractor.models import summarise
-        from extractor.pipeline import check_document
         from extractor.report import html
 
-        doc = _load(data, name, date)
-        ctx = _context()
-        report = Report(documents=[summarise(doc)], findings=check_document(doc, None, ctx))
-        for finding in report.findings:
-            report.stats.findings[finding.severity.value] += 1
-        entities = extract_entities(doc, state["registry"], use_ner=False)
-        return html.render(report, [(doc, ctx.claims(doc), entities)])
+        doc, report, claims = _checked(data, name, date, None)
+        return html.render(report, [(doc, claims, extract_entities(doc, state["registry"], use_ner=False))])
 
     @app.post("/api/report", response_class=HTMLResponse, responses={413: {"model": ErrorBody},
               415: {"model": ErrorBody}, 422: {"model": ErrorBody}, 504: {"model": ErrorBody}})  # fmt: skip
