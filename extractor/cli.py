@@ -18,6 +18,7 @@ from rich.console import Console
 
 from extractor.cliutil import EXIT_ERROR, EXIT_FINDINGS, err_console, fail, guarded
 from extractor.errors import FactcheckError, InputError
+from extractor.models import FailOn
 from extractor.reference.cli import reference_app
 
 app = typer.Typer(
@@ -36,13 +37,6 @@ class OutputFormat(StrEnum):
     sarif = "sarif"
     github = "github"
     html = "html"
-
-
-class FailOn(StrEnum):
-    error = "error"
-    warning = "warning"
-    info = "info"
-    never = "never"
 
 
 def write_atomic(path: Path, data: bytes, inputs: list[str] | None = None) -> None:
@@ -151,10 +145,9 @@ def check(
     from extractor.pipeline import check_paths
 
     if rules:
-        known = checks.rules()
-        unknown = [r for r in rules if not any(k == r or k.startswith(r.rstrip("/") + "/") for k in known)]
+        unknown = checks.unknown(rules)
         if unknown:
-            raise fail(f"règle inconnue : {', '.join(unknown)} (règles : {', '.join(known)})")
+            raise fail(f"règle inconnue : {', '.join(unknown)} (règles : {', '.join(checks.rules())})")
     from extractor.reference.store import NO_REGISTRY_FR, load_registry
 
     ctx = checks.Context(registry=load_registry(reference))
@@ -186,6 +179,7 @@ def check(
         report = baselines.apply(report, known)
     if changed and not all_lines:
         report = _only_changed_lines(report, lines_changed)
+    report.failed = fail_on.reached_by(report.findings)
     if any(r.startswith("reference/") for r in ctx.skipped):
         err_console().print(NO_REGISTRY_FR)
     if any(r.startswith("corpus/") for r in ctx.skipped):
@@ -225,10 +219,8 @@ def check(
             if output_format != OutputFormat.text or output:
                 err_console().print(f"[bold red]erreur[/] {error.path} : {error.message}{hint}")
         raise typer.Exit(EXIT_ERROR)
-    if fail_on != FailOn.never:
-        threshold = {"error": 3, "warning": 2, "info": 1}[fail_on.value]
-        if any(f.severity.rank >= threshold for f in report.findings):
-            raise typer.Exit(EXIT_FINDINGS)
+    if report.failed:
+        raise typer.Exit(EXIT_FINDINGS)
 
 
 @app.command()
@@ -328,13 +320,21 @@ def serve(
     port: Annotated[int, typer.Option(help="Port.")] = 8000,
     corpus: Annotated[Path, typer.Option(help="Documents publiés auxquels comparer.")] = Path("corpus"),
     reference: ReferenceOption = DEFAULT_REFERENCE,
+    workers: Annotated[int, typer.Option(help="Processus de vérification (par défaut : un par cœur).", min=1)] = 0,
+    timeout: Annotated[float, typer.Option(help="Durée maximale par document, en secondes.", min=0.1)] = 30.0,
+    max_mb: Annotated[int, typer.Option(help="Taille maximale d'un document, en Mo.", min=1)] = 20,
+    max_pages: Annotated[int, typer.Option(help="Nombre maximal de pages d'un PDF.", min=1)] = 300,
 ) -> None:
     """Lance le service HTTP (API et page web) : http://127.0.0.1:8000/ ; documentation : /docs."""
     import uvicorn
 
     from extractor.service.app import Settings, create_app
 
-    uvicorn.run(create_app(Settings(reference=reference, corpus=corpus)), host=host, port=port, log_level="warning")
+    settings = Settings(reference=reference, corpus=corpus, timeout=timeout, max_bytes=max_mb * 1024 * 1024,
+                        max_pages=max_pages)  # fmt: skip
+    if workers:
+        settings.workers = workers
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
 
 
 @app.command()

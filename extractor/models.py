@@ -26,6 +26,21 @@ class Severity(StrEnum):
         return {"info": 1, "warning": 2, "error": 3}[self.value]
 
 
+class FailOn(StrEnum):
+    """The severity from which a run fails (CLI exit code 1, `failed` in the report)."""
+
+    error = "error"
+    warning = "warning"
+    info = "info"
+    never = "never"
+
+    def reached_by(self, findings: list[Finding]) -> bool:
+        if self is FailOn.never:
+            return False
+        threshold = Severity(self.value).rank
+        return any(f.severity.rank >= threshold for f in findings)
+
+
 class BlockKind(StrEnum):
     front_matter = "front_matter"
     heading = "heading"
@@ -130,6 +145,26 @@ class Document(BaseModel):
     )
 
     _locator: object | None = PrivateAttr(default=None)
+    _memo: dict = PrivateAttr(default_factory=dict)
+
+    def memo(self, key: str, compute):  # type: ignore[no-untyped-def]
+        """A value derived from the blocks, computed once per document (blocks do not change
+        once read): keeps per-block lookups linear on documents of 100,000 blocks."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
+
+    def table_cell(self, table: int | None, row: int | None, col: int) -> Block | None:
+        """The cell of a table at (row, col), if any."""
+
+        def cells() -> dict[tuple[int, int, int], Block]:
+            out: dict[tuple[int, int, int], Block] = {}
+            for b in self.blocks:
+                if b.table is not None and b.row is not None and b.col is not None:
+                    out.setdefault((b.table, b.row, b.col), b)
+            return out
+
+        return self.memo("cells", cells).get((table, row, col)) if table is not None and row is not None else None
 
     def locate(self, start: int, end: int, bbox: tuple[float, float, float, float] | None = None) -> Location:
         """The original-file location of `text[start:end]`."""
@@ -269,6 +304,7 @@ class Report(BaseModel):
     findings: list[Finding] = Field(default_factory=list)
     errors: list[InputErrorInfo] = Field(default_factory=list)
     stats: Stats = Field(default_factory=Stats)
+    failed: bool = Field(default=False, description="a finding reaches the --fail-on / fail_on severity")
 
     def restricted(self, kept: list[Finding], suppressed: int = 0) -> Report:
         """The same report with only `kept` findings (counts recomputed; `suppressed` added)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -35,6 +36,23 @@ def _outside_the_repository(tmp_path_factory: pytest.TempPathFactory) -> Iterato
         os.chdir(before)
 
 
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]  # fmt: skip
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's chromium driven by Playwright (skips, with the reason, where either is missing)."""
+    playwright = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+    with playwright.sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield launched
+        launched.close()
+
+
 def need(path: Path) -> Path:
     """Skips the test, with the reason, when a file from ../shared is not there."""
     if not path.exists():
@@ -56,3 +74,20 @@ def registry(tmp_path_factory: pytest.TempPathFactory):
     db = tmp_path_factory.mktemp("registry") / "reference.sqlite"
     import_betagouv(need(REFERENCE), db)
     return load_registry(db)
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory):
+    """`factcheck serve` on 127.0.0.1 over the bundled corpus, with the registry when ../shared
+    has it; two workers, the defaults otherwise. Shared by the browser, API-fuzzing and load tests."""
+    from tests.server import serving
+
+    folder = tmp_path_factory.mktemp("served")
+    options = ["--corpus", str(CORPUS), "--workers", "2"]
+    if REFERENCE.exists():
+        from extractor.reference.betagouv import import_betagouv
+
+        import_betagouv(REFERENCE, folder / "reference.sqlite")
+        options += ["--reference", str(folder / "reference.sqlite")]
+    with serving(folder, *options) as server:
+        yield server

@@ -142,3 +142,34 @@ def test_a_renamed_service_is_not_a_conflict(index, registry) -> None:
     # the first Startup de Territoire, December 2017: "Rdv Solidarités" (2021) and the 2017 report agree on the date
     assert not [f for f in dates(index, registry, RAPPORT_2017) if "Territoire" in f.message_fr]
     assert dates(index, registry, A_PROPOS) == []
+
+
+def test_a_pdf_and_its_transcription_do_not_contradict_each_other(index, registry, bilan_pdf) -> None:
+    """The Bilan 2024 PDF against a corpus holding its Markdown transcription: the ETPT lines, the
+    NPS thresholds and the heating-network figures are read from both, in a different order and
+    table layout; none is a contradiction. The running total "79 intrapreneurs (dont 11 en 2024)"
+    is not 2024's figure (the transcription's "en 2024, 11 intrapreneurs")."""
+    ctx = checks.Context(registry=registry, corpus=index)
+    doc = load(bilan_pdf)
+    assert checks.run(doc, ctx, only=["corpus/conflicting-value"]) == []
+    total = next(c for c in ctx.claims(doc) if c.quantity.raw == "79")
+    part = next(c for c in ctx.claims(doc) if c.quantity.raw == "11" and c.block == total.block)
+    assert (total.period, part.period) == (None, "2024")
+    dates = checks.run(doc, ctx, only=["corpus/conflicting-date"])
+    assert {f.message_fr.split("dit ")[1][:4] for f in dates} == {"2022"}  # FAST "depuis 2022", as the Markdown
+
+
+def test_a_document_stating_both_figures_is_not_contradicted_by_either(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.md").write_text("---\ndate: 2024-03-01\n---\nEn 2024, 12 incubateurs.\n", encoding="utf-8")
+    (corpus / "b.md").write_text("---\ndate: 2024-03-01\n---\nEn 2024, 15 incubateurs.\n", encoding="utf-8")
+    index = CorpusIndex(tmp_path / "index.sqlite")
+    index.refresh(corpus)
+    ctx = checks.Context(corpus=index)
+    draft = tmp_path / "draft.md"
+    draft.write_text("---\ndate: 2024-03-01\n---\nEn 2024, 12 incubateurs.\n", encoding="utf-8")
+    (only,) = checks.run(load(draft), ctx, only=["corpus/conflicting-value"])  # 12 against b's 15
+    assert "corpus/b.md" in only.message_fr
+    draft.write_text("---\ndate: 2024-03-01\n---\nEn 2024, 12 incubateurs.\n\nEn 2024, 15 incubateurs.\n")
+    assert checks.run(load(draft), ctx, only=["corpus/conflicting-value"]) == []  # both stated: a breakdown

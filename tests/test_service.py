@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -49,6 +50,9 @@ def test_upload_the_press_release(client: TestClient) -> None:
 def test_limits(client: TestClient, tmp_path: Path) -> None:
     big = client.post("/api/check", files={"file": ("gros.md", b"a" * 300_000, "text/markdown")})
     assert big.status_code == 413 and big.json()["code"] == "too_large"
+    chunks = (b'{"text": "' + b"a" * 50_000 for _ in range(10))  # chunked: no declared length
+    streamed = client.post("/api/check", content=chunks, headers={"content-type": "application/json"})
+    assert streamed.status_code == 413 and "0,191 Mo" in streamed.json()["message_fr"]
     bad_type = client.post("/api/check", files={"file": ("virus.exe", b"MZ", "application/octet-stream")})
     assert bad_type.status_code == 415 and bad_type.json()["code"] == "unsupported"
     assert client.post("/api/check", content=b"x", headers={"content-type": "text/plain"}).status_code == 415
@@ -59,12 +63,30 @@ def test_limits(client: TestClient, tmp_path: Path) -> None:
     assert broken.status_code == 422 and broken.json()["code"] == "invalid_body"
 
 
-def test_timeout_gives_504(tmp_path: Path) -> None:
+SLOW = "Voir la section X. Il y a 12 services et 3 incubateurs, soit 15 au total.\n\n" * 3000  # about 3 s
+
+
+def test_timeout_gives_504_and_stops_the_worker(tmp_path: Path) -> None:
     settings = Settings(reference=tmp_path / "none.sqlite", corpus=tmp_path / "nothing", index=tmp_path / "i.sqlite",
-                        timeout=0.000001)  # fmt: skip
+                        timeout=0.5, workers=1)  # fmt: skip
     with TestClient(create_app(settings)) as client:
-        response = client.post("/api/check", json={"text": "Voir la section X. " * 2000, "format": "text"})
-    assert response.status_code == 504 and json.loads(response.text)["code"] == "timeout"
+        busy = client.app.state.pool.workers[0].pid
+        response = client.post("/api/check", json={"text": SLOW, "format": "text"})
+        assert response.status_code == 504 and json.loads(response.text)["code"] == "timeout"
+        assert "arrêtée" in response.json()["message_fr"]
+        with pytest.raises(ProcessLookupError):
+            os.kill(busy, 0)  # the worker was not left running
+        fresh = client.post("/api/check", json={"text": "Voir la section X.", "format": "text"})
+        assert fresh.status_code == 200 and client.app.state.pool.workers[0].pid != busy
+
+
+def test_memory_overrun_gives_422(tmp_path: Path) -> None:
+    settings = Settings(reference=tmp_path / "none.sqlite", corpus=tmp_path / "nothing", index=tmp_path / "i.sqlite",
+                        max_rss=1, workers=1)  # fmt: skip
+    with TestClient(create_app(settings)) as client:
+        response = client.post("/api/check", json={"text": SLOW, "format": "text"})
+        assert response.status_code == 422 and response.json()["code"] == "too_complex"
+        assert client.get("/healthz").json()["status"] == "ready"
 
 
 def test_report_page_highlights_and_escapes(client: TestClient) -> None:
@@ -75,3 +97,23 @@ def test_report_page_highlights_and_escapes(client: TestClient) -> None:
     assert 'class="block has-finding error"' in page.text and '<mark class="claim"' in page.text
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page.text
     assert "Télécharger le rapport (HTML)" in client.get("/").text
+
+
+def test_rules_and_fail_on_options(client: TestClient) -> None:
+    body = {"text": "Voir la section X. Au total 12 services : 5 ici et 6 là.", "format": "text"}
+    only_text = client.post("/api/check?rules=text/", json=body).json()
+    assert {f["rule"] for f in only_text["findings"]} == {"text/placeholder"}
+    assert only_text["failed"] is True  # a placeholder is an error: the default fail_on=error is reached
+    assert client.post("/api/check?rules=text/&fail_on=never", json=body).json()["failed"] is False
+    unknown = client.post("/api/check?rules=texte/", json=body)
+    assert unknown.status_code == 422 and unknown.json()["code"] == "unknown_rule"
+    assert client.post("/api/check?fail_on=jamais", json=body).status_code == 422
+
+
+def test_waiting_bodies_are_bounded(tmp_path: Path) -> None:
+    settings = Settings(reference=tmp_path / "none.sqlite", corpus=tmp_path / "nothing", index=tmp_path / "i.sqlite",
+                        max_pending_bytes=1_000, workers=1)  # fmt: skip
+    with TestClient(create_app(settings)) as client:
+        busy = client.post("/api/check", json={"text": "x" * 2_000, "format": "text"})
+        assert busy.status_code == 503 and busy.json()["code"] == "busy"
+        assert client.post("/api/check", json={"text": "Voir la section X.", "format": "text"}).status_code == 200

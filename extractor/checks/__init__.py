@@ -85,13 +85,24 @@ def rules() -> dict[str, Rule]:
     return dict(sorted(_REGISTRY.items()))
 
 
+def selects(selection: str, rule_id: str) -> bool:
+    """Whether a `--rule` value (an id, or a family such as "text/") names this rule."""
+    return rule_id == selection or rule_id.startswith(selection.rstrip("/") + "/")
+
+
+def unknown(selection: Iterable[str]) -> list[str]:
+    """The `--rule` values that name no rule."""
+    known = rules()
+    return [s for s in selection if not any(selects(s, k) for k in known)]
+
+
 def run(doc: Document, ctx: Context | None = None, only: Iterable[str] | None = None) -> list[Finding]:
     """Runs the rules (all, or those whose id or family prefix is in `only`) on one document."""
     ctx = ctx or Context()
     selected = list(only) if only else None
     findings: list[Finding] = []
     for rule_id, r in rules().items():
-        if selected and not any(rule_id == s or rule_id.startswith(s.rstrip("/") + "/") for s in selected):
+        if selected and not any(selects(s, rule_id) for s in selected):
             continue
         if ("registry" in r.needs and ctx.registry is None) or ("corpus" in r.needs and ctx.corpus is None):
             ctx.skipped.add(rule_id)

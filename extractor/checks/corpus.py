@@ -103,26 +103,50 @@ def _words(q: Qualifier) -> str:
 def conflicting_value(doc: Document, ctx: Context) -> Iterator[Finding]:
     corpus = ctx.corpus
     assert corpus is not None
-    for claim in ctx.claims(doc):
-        if not claim.metric_id or claim.quantity.is_delta or claim.kind != "result" or not claim.period:
-            continue
-        metric = vocabulary.by_id(claim.metric_id)
+    own = [c for c in ctx.claims(doc) if c.metric_id and not c.quantity.is_delta and c.kind == "result" and c.period]
+    for claim in own:
+        metric = vocabulary.by_id(claim.metric_id or "")
         if metric is None:
             continue
-        for other in corpus.lookup(claim.metric_id, claim.scope_id, neighbours(claim.period, metric.kind)):
+        others = []
+        for other in corpus.lookup(claim.metric_id or "", claim.scope_id, neighbours(claim.period or "", metric.kind)):
             if (other.sha256 == doc.sha256 or other.path == doc.path) and (claim.derived or not other.derived):
                 # A document never conflicts with itself, except with what its own figures imply:
                 # "près de 20" against the 6 + 18 = 24 its text adds up to.
                 continue
-            if other.kind != "result":
+            same_unit = other.kind == "result" and other.unit == claim.quantity.unit
+            if same_unit and compatible(claim.period, other.period, metric.kind):
+                others.append(other)
+        for other in others:
+            if _agrees(claim, other):
                 continue
-            if other.unit != claim.quantity.unit or not compatible(claim.period, other.period, metric.kind):
+            # A figure the other publication also states, or one this document states too, is a
+            # breakdown or a second reading of the same table (the ETPT lines, a PDF and its
+            # transcription), not a contradiction: both must say something the other does not.
+            if any(_agrees(claim, o) for o in others if o.path == other.path and o.sha256 == other.sha256):
                 continue
-            q = claim.quantity
-            if agree(q.value, q.qualifier, tolerance(claim), other.value, other.qualifier,
-                     _half_unit(other.value, other.decimals)):  # fmt: skip
+            if any(
+                _agrees(mine, other)
+                for mine in own
+                if mine is not claim and not mine.derived and _same_key(mine, claim, metric.kind)
+            ):
                 continue
             yield _finding(claim, other, metric.label)
+
+
+def _agrees(claim: Claim, other: IndexedClaim) -> bool:
+    q = claim.quantity
+    return agree(q.value, q.qualifier, tolerance(claim), other.value, other.qualifier,
+                 _half_unit(other.value, other.decimals))  # fmt: skip
+
+
+def _same_key(a: Claim, b: Claim, kind: str) -> bool:
+    return (
+        a.metric_id == b.metric_id
+        and a.scope_id == b.scope_id
+        and a.quantity.unit == b.quantity.unit
+        and compatible(a.period, b.period, kind)
+    )
 
 
 def _finding(claim: Claim, other: IndexedClaim, label: str) -> Finding:

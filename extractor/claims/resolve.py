@@ -49,6 +49,8 @@ _NOT_A_NOUN = re.compile(
     r"|investis?|débloqués?|dépensés?|consacrés?|répartis?)\b",
     re.I,
 )
+# "79 intrapreneurs (dont 11 en 2024)": the figure is a running total; the year is its part's.
+_RUNNING_TOTAL = re.compile(r"(?:\s+[^\W\d_'’]+){0,3}\s*\(\s*dont\b[^)]*\b(?:19[89]\d|20[0-4]\d)\b[^)]*\)", re.I)
 _NOW = re.compile(r"aujourd['’]hui|à la date d['’]écriture|à ce jour|actuellement", re.I)
 _PUBLISHED = re.compile(r"(?:date de )?publication\s*:?\s*((?:[^\W\d_]+\s+)?(?:19|20)\d\d)", re.I)
 _TITLE_NAME = re.compile(r"\b[A-ZÉÈ][\w’'-]+(?:\s+(?:de\s+|du\s+|des\s+|la\s+|l['’])?[A-ZÉÈ][\w’'-]+)+")
@@ -72,6 +74,7 @@ def extract_claims(doc: Document, names: NameIndex | None = None) -> list[Claim]
     found = {block.id: find_numbers(block.text) for block in doc.blocks}
     known = {n.value for numbers in found.values() for n in numbers if n.is_count and not n.ambiguous}
     for block in doc.blocks:
+        first = len(claims)  # this block's claims are claims[first:]
         if block.kind == BlockKind.table_cell and (
             block.col == 0 or (block.row_header is None and block.column_header is None and block.row == 0)
         ):
@@ -103,18 +106,19 @@ def extract_claims(doc: Document, names: NameIndex | None = None) -> list[Claim]
                 claim = _same_as_before(claims, claim, block)
             claims.append(claim)
             previous = claim
-        _bracketed_before_their_figure(claims, block)
-        claims.extend(_joined(doc, block, claims))
+        _bracketed_before_their_figure(claims, block, first)
+        claims.extend(_joined(doc, block, claims[first:]))
     return claims
 
 
 def _joined(doc: Document, block: Block, claims: list[Claim]) -> list[Claim]:
     """ "6 nouvelles Startups d'État rejoignent les 18 services à impact national": the stock is now
-    24, a figure the text implies without writing it (a derived claim, dated like the text's present)."""
+    24, a figure the text implies without writing it (a derived claim, dated like the text's present).
+    `claims` are the block's own."""
     out = []
     for found in _JOIN.finditer(block.text):
-        new = next((c for c in claims if c.block == block.id and c.start == found.start(1)), None)
-        base = next((c for c in claims if c.block == block.id and c.start == found.start(2)), None)
+        new = next((c for c in claims if c.start == found.start(1)), None)
+        base = next((c for c in claims if c.start == found.start(2)), None)
         if new is None or base is None or base.metric_id is None:
             continue
         period = f"{doc.date.year}-{doc.date.month:02d}" if doc.date else new.period
@@ -125,14 +129,14 @@ def _joined(doc: Document, block: Block, claims: list[Claim]) -> list[Claim]:
     return out
 
 
-def _bracketed_before_their_figure(claims: list[Claim], block: Block) -> None:
-    """ "(5,6M€ en 2023) est de 5 869 442 €": the aside measures what the main figure measures."""
-    in_block = [i for i, c in enumerate(claims) if c.block == block.id]
-    for i in in_block:
+def _bracketed_before_their_figure(claims: list[Claim], block: Block, first: int) -> None:
+    """ "(5,6M€ en 2023) est de 5 869 442 €": the aside measures what the main figure measures.
+    The block's claims are claims[first:]."""
+    for i in range(first, len(claims)):
         claim = claims[i]
         if claim.metric_id is None and re.search(r"\(\s*$", block.text[: claim.start]):
             after = next(
-                (claims[j] for j in in_block if j > i and claims[j].quantity.unit == claim.quantity.unit), None
+                (claims[j] for j in range(i + 1, len(claims)) if claims[j].quantity.unit == claim.quantity.unit), None
             )
             if after is not None and after.metric_id:
                 claims[i] = claim.model_copy(update={"metric_text": after.metric_text, "metric_id": after.metric_id})
@@ -257,7 +261,7 @@ def _product_table(doc: Document, block: Block) -> bool:
     "Name :<TAB>150K€" rows."""
     if block.kind != BlockKind.table_cell or block.table is None:
         return False
-    first = next((b for b in doc.blocks if b.table == block.table and b.col == 0 and b.row == 0), None)
+    first = doc.table_cell(block.table, 0, 0)
     if first and vocabulary.normalise(first.text) in _PRODUCT_HEADERS:
         return True
     return block.column_header is None and bool(block.row_header) and _is_name_text(block.row_header)
@@ -356,13 +360,7 @@ def _context_block(doc: Document, block: Block) -> Block | None:
     if block.kind == BlockKind.list_item:
         if block.parent is not None:
             return doc.blocks[block.parent]
-        for candidate in reversed(doc.blocks[: block.id]):
-            if candidate.kind == BlockKind.list_item:
-                continue  # the list's other items, however long the list
-            if candidate.kind == BlockKind.paragraph and candidate.parent is None:
-                return candidate if candidate.text.rstrip().endswith(":") else None
-            return None
-        return None
+        return doc.memo("list_intros", lambda: _list_intros(doc)).get(block.id)
     for candidate in doc.blocks[block.id + 1 : block.id + 4]:
         if _CONNECTOR.match(candidate.text.strip()):
             continue  # "6 821 046 €" / "dont" / "Total du financement ...": the label is after "dont"
@@ -404,6 +402,21 @@ def _scope_id(name: str, slug: str | None, names: NameIndex | None) -> str:
     return f"startup:{slug}" if slug else f"name:{vocabulary.normalise(name)}"
 
 
+def _list_intros(doc: Document) -> dict[int, Block]:
+    """For each top-level list item, the paragraph ending in ":" that introduces its list (the
+    list's other items in between, however long the list), in one pass over the document."""
+    out: dict[int, Block] = {}
+    intro: Block | None = None
+    for candidate in doc.blocks:
+        if candidate.kind == BlockKind.list_item:
+            if intro is not None:
+                out[candidate.id] = intro
+            continue
+        is_intro = candidate.kind == BlockKind.paragraph and candidate.parent is None
+        intro = candidate if is_intro and candidate.text.rstrip().endswith(":") else None
+    return out
+
+
 def _closest(names: NameIndex, name: str) -> str | None:
     finder = getattr(names, "closest_startup", None)
     return finder(name) if finder is not None else None
@@ -411,7 +424,7 @@ def _closest(names: NameIndex, name: str) -> str | None:
 
 def scope_for(doc: Document, block: Block, names: NameIndex | None = None) -> tuple[str | None, str]:
     if _product_table(doc, block) and block.row_header:
-        row_first = next((b for b in doc.blocks if b.table == block.table and b.row == block.row and b.col == 0), None)
+        row_first = doc.table_cell(block.table, block.row, 0)
         slug = _slug(row_first) if row_first else None
         return block.row_header, _scope_id(block.row_header, slug, names)
     chain = [block, *doc.ancestors(block)] if block.kind == BlockKind.list_item else doc.ancestors(block)
@@ -519,6 +532,8 @@ def _clause(text: str, start: int, end: int) -> str:
 
 def period_for(doc: Document, block: Block, number: NumberMatch, numbers: list[NumberMatch]) -> tuple[str | None, str]:
     kind = "result"
+    if _RUNNING_TOTAL.match(block.text, number.end):
+        return None, kind  # a total since the start, of no one period: not compared with a year's figure
     clause = _clause(block.text, number.start, number.end)
     if _NOW.search(block.text[number.end : number.end + 40]):  # "136 à la date d'écriture du rapport"
         published = publication_month(doc)
@@ -565,6 +580,10 @@ def publication_month(doc: Document) -> str | None:
     """When the document was published: its date, or a "Date de publication : Juin 2018" line."""
     if doc.date is not None:
         return f"{doc.date.year}-{doc.date.month:02d}"
+    return doc.memo("published", lambda: _published_line(doc))
+
+
+def _published_line(doc: Document) -> str | None:
     for block in doc.blocks:
         found = _PUBLISHED.search(block.text)
         if found:

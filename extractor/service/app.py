@@ -1,32 +1,40 @@
 """The HTTP API and the web page (DESIGN §6).
 
 The registry, the corpus index and the rules load once, at start-up; `/healthz` says "ready" only
-then. Checking runs off the event loop, in a thread pool sized to the cores, so concurrent requests
-queue instead of failing. Uploads are read in memory and never written next to the corpus.
+then. Checking runs off the event loop, in worker processes (one per core, each loading once) that
+the service kills and replaces when a document overruns its time or memory budget; concurrent
+requests queue for a free worker instead of failing. Uploads are read in memory and never written
+next to the corpus.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
 from fastapi import FastAPI, Request
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel, Field
 
 from extractor import checks
-from extractor.errors import InputError
 from extractor.ingest import FORMATS
-from extractor.models import Extraction, Report
+from extractor.models import Extraction, FailOn, Report
+from extractor.service import work
+from extractor.service.work import ServiceError
+from extractor.service.workers import Overrun, WorkerCrashed, WorkerPool
+
+log = logging.getLogger("factcheck.service")
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_PAGES = 300
 TIMEOUT = 30.0
+MAX_PENDING = 256 * 1024 * 1024  # bytes of request bodies waiting for a worker
+MAX_RSS = 1_500_000_000  # bytes of resident memory per worker before it is stopped
 TEXT_FORMATS = {"markdown": ".md", "text": ".txt", "html": ".html"}
 
 
@@ -36,16 +44,54 @@ class CheckRequest(BaseModel):
     date: str | None = Field(default=None, description="date de publication (AAAA-MM-JJ) pour « aujourd'hui »")
 
 
+def megabytes(size: int) -> str:
+    return f"{size / 1_048_576:.3g} Mo".replace(".", ",")
+
+
+class ErrorBody(BaseModel):
+    code: str = Field(description="stable, in English: too_large, unsupported, encrypted, timeout, busy…")
+    message_fr: str
+
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorBody, "description": text}
+    for status, text in [
+        (413, "document trop volumineux"),
+        (415, "type non pris en charge"),
+        (422, "document illisible, chiffré, trop de pages, trop complexe ou corps invalide"),
+        (500, "erreur interne"),
+        (503, "service occupé"),
+        (504, "vérification trop longue"),
+    ]
+}
+
+
+# The endpoints read their body themselves (JSON or a form, with a size limit): this describes it.
+DOCUMENT_BODY: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {"schema": CheckRequest.model_json_schema()},
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["file"],
+                    "properties": {
+                        "file": {"type": "string", "format": "binary", "description": ".md, .txt, .html, .pdf, .docx"},
+                        "date": {"type": "string", "description": "date de publication (AAAA-MM-JJ)"},
+                    },
+                }
+            },
+        },
+    }
+}
+
+
 class RuleInfo(BaseModel):
     id: str
     severity: str
     title_fr: str
     description_fr: str
-
-
-class ErrorBody(BaseModel):
-    code: str
-    message_fr: str
 
 
 @dataclass
@@ -57,38 +103,37 @@ class Settings:
     max_pages: int = MAX_PAGES
     timeout: float = TIMEOUT
     workers: int = field(default_factory=lambda: os.cpu_count() or 2)
-
-
-class ServiceError(Exception):
-    def __init__(self, status: int, code: str, message_fr: str) -> None:
-        self.status, self.code, self.message_fr = status, code, message_fr
-
-
-INPUT_STATUS = {"too_large": 413, "unsupported": 415, "too_many_pages": 422}
+    max_rss: int = MAX_RSS
+    max_pending_bytes: int = MAX_PENDING
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
-    state: dict[str, Any] = {"ready": False}
+    state: dict[str, Any] = {"ready": False, "pending": 0}
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         from extractor.reference.store import load_registry
 
-        state["pool"] = ThreadPoolExecutor(max_workers=settings.workers)
-        state["registry"] = load_registry(settings.reference)
+        registry = load_registry(settings.reference)
+        state["registry"] = registry is not None
         state["corpus"] = None
         if settings.corpus.is_dir():
             from extractor.corpus.index import CorpusIndex
 
             index = CorpusIndex(settings.index)
-            index.refresh(settings.corpus, state["registry"])
+            index.refresh(settings.corpus, registry)
             index.close()
             state["corpus"] = settings.index
         checks.rules()
+        pool = WorkerPool(settings.workers, work.init, (settings.reference, state["corpus"], settings.max_pages),
+                          max_rss=settings.max_rss)  # fmt: skip
+        await asyncio.get_running_loop().run_in_executor(None, pool.start)
+        state["pool"] = app.state.pool = pool
         state["ready"] = True
         yield
-        state["pool"].shutdown(wait=False, cancel_futures=True)
+        state["ready"] = False
+        pool.close()
 
     app = FastAPI(
         title="factcheck",
@@ -105,7 +150,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def healthz() -> JSONResponse:
         if not state["ready"]:
             return JSONResponse(status_code=503, content={"status": "loading"})
-        return JSONResponse({"status": "ready", "registry": state["registry"] is not None,
+        return JSONResponse({"status": "ready", "registry": state["registry"],
                              "corpus": state["corpus"] is not None})  # fmt: skip
 
     @app.get("/api/rules", response_model=list[RuleInfo])
@@ -117,12 +162,29 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     async def _document(request: Request) -> tuple[bytes, str, str | None]:
         """The upload (multipart `file`) or the JSON {text, format, date}, as bytes and a name."""
+        data, name, date = await _body(request)
+        if len(data) > settings.max_bytes:
+            raise ServiceError(413, "too_large", f"document trop volumineux (maximum {megabytes(settings.max_bytes)})")
+        return data, name, date
+
+    async def _body(request: Request) -> tuple[bytes, str, str | None]:
         kind = request.headers.get("content-type", "")
         declared = request.headers.get("content-length")
-        if declared and declared.isdigit() and int(declared) > settings.max_bytes + 10_000:
-            raise ServiceError(
-                413, "too_large", f"document trop volumineux (maximum {settings.max_bytes // 1_000_000} Mo)"
-            )
+        too_large = ServiceError(
+            413, "too_large", f"document trop volumineux (maximum {megabytes(settings.max_bytes)})"
+        )
+        envelope = settings.max_bytes + 64_000  # the form or JSON around the document
+        if declared and declared.isdigit() and int(declared) > envelope:
+            raise too_large
+        if kind.startswith(("multipart/form-data", "application/json")):
+            # Read the body ourselves, stopping at the limit (a chunked upload declares no length);
+            # the form and JSON parsers then read it from memory.
+            received = bytearray()
+            async for chunk in request.stream():
+                received += chunk
+                if len(received) > envelope:
+                    raise too_large
+            request._body = bytes(received)  # Starlette's cache of the body, read by form() and body()
         if kind.startswith("multipart/form-data"):
             form = await request.form()
             upload = form.get("file")
@@ -142,90 +204,57 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             return body.text.encode("utf-8"), f"document{TEXT_FORMATS[body.format]}", body.date
         raise ServiceError(415, "unsupported", "envoyer un fichier (multipart/form-data) ou du JSON {text, format}")
 
-    def _load(data: bytes, name: str, date: str | None):
-        import datetime as dt
-
-        from extractor.ingest import read_bytes
-
-        if len(data) > settings.max_bytes:
-            raise ServiceError(
-                413, "too_large", f"document trop volumineux (maximum {settings.max_bytes // 1_000_000} Mo)"
-            )
+    @asynccontextmanager
+    async def _admitted(request: Request):
+        """Bounds the memory held by waiting requests: each counts its declared size (the maximum
+        when undeclared); past `max_pending_bytes` the service answers 503 instead of queueing."""
+        declared = request.headers.get("content-length", "")
+        size = min(int(declared), settings.max_bytes) if declared.isdigit() else settings.max_bytes
+        if state["pending"] + size > settings.max_pending_bytes:
+            raise ServiceError(503, "busy", "service occupé : trop de documents en attente, réessayer dans un instant")
+        state["pending"] += size
         try:
-            doc = read_bytes(data, name, max_pages=settings.max_pages)
-        except InputError as exc:
-            raise ServiceError(INPUT_STATUS.get(exc.code, 422), exc.code, exc.message) from exc
-        if date:
-            try:
-                doc.date = dt.date.fromisoformat(date)
-            except ValueError as exc:
-                raise ServiceError(422, "invalid_date", "date attendue au format AAAA-MM-JJ") from exc
-        return doc
-
-    def _checked(data: bytes, name: str, date: str | None, only: list[str] | None):
-        """The document, its report and the claims the rules used. Each request opens its own
-        connection to the corpus index (SQLite connections stay in their thread) and closes it."""
-        from extractor.corpus.index import CorpusIndex
-        from extractor.models import summarise
-        from extractor.pipeline import check_document
-
-        doc = _load(data, name, date)
-        corpus = CorpusIndex(state["corpus"]) if state["corpus"] else None
-        ctx = checks.Context(registry=state["registry"], corpus=corpus)
-        try:
-            findings = check_document(doc, only, ctx)
+            yield
         finally:
-            if corpus is not None:
-                corpus.close()
-        report = Report(documents=[summarise(doc)]).restricted(findings)
-        report.stats.files = report.stats.documents = 1
-        return doc, report, ctx.claims(doc)
-
-    def _check(data: bytes, name: str, date: str | None, only: list[str] | None) -> Report:
-        return _checked(data, name, date, only)[1]
-
-    def _extract(data: bytes, name: str, date: str | None) -> Extraction:
-        from extractor.claims.resolve import extract_claims
-        from extractor.entities.extract import extract_entities
-        from extractor.models import summarise
-
-        doc = _load(data, name, date)
-        return Extraction(document=summarise(doc), claims=extract_claims(doc, state["registry"]),
-                          entities=extract_entities(doc, state["registry"], use_ner=False))  # fmt: skip
+            state["pending"] -= size
 
     async def _run(func, *args):
-        loop = asyncio.get_running_loop()
         try:
-            return await asyncio.wait_for(loop.run_in_executor(state["pool"], func, *args), settings.timeout)
-        except TimeoutError as exc:
-            raise ServiceError(504, "timeout", f"vérification trop longue (plus de {settings.timeout:.0f} s)") from exc
+            return await state["pool"].run(func, *args, timeout=settings.timeout)
+        except Overrun as exc:
+            if exc.what == "time":
+                message = f"vérification trop longue (plus de {settings.timeout:g} s), arrêtée"
+                raise ServiceError(504, "timeout", message) from None
+            raise ServiceError(422, "too_complex", "document trop complexe : mémoire maximale dépassée") from None
+        except WorkerCrashed as exc:
+            log.error("worker crashed: %s", exc)
+            raise ServiceError(500, "worker_crashed", "la vérification a échoué (erreur interne)") from None
 
-    @app.post("/api/check", response_model=Report, responses={413: {"model": ErrorBody}, 415: {"model": ErrorBody},
-              422: {"model": ErrorBody}, 504: {"model": ErrorBody}})  # fmt: skip
-    async def check(request: Request, rules: str | None = None) -> Report:
-        data, name, date = await _document(request)
-        only = [r for r in (rules or "").split(",") if r] or None
-        return await _run(_check, data, name, date, only)
+    @app.post("/api/check", response_model=Report, responses=ERRORS, openapi_extra=DOCUMENT_BODY)
+    async def check(request: Request, rules: str | None = None, fail_on: FailOn = FailOn.error) -> Response:
+        """Checks one document. `rules`: ids or families, comma-separated ("text/,arithmetic/sum-mismatch");
+        `fail_on`: the severity from which `failed` is true (what the CLI's exit code 1 says)."""
+        async with _admitted(request):
+            data, name, date = await _document(request)
+            only = [r for r in (rules or "").split(",") if r] or None
+            unknown = checks.unknown(only or [])
+            if unknown:
+                raise ServiceError(422, "unknown_rule", f"règle inconnue : {', '.join(unknown)} (voir /api/rules)")
+            return Response(await _run(work.check, data, name, date, only, fail_on), media_type="application/json")
 
-    @app.post("/api/extract", response_model=Extraction, responses={413: {"model": ErrorBody},
-              415: {"model": ErrorBody}, 422: {"model": ErrorBody}, 504: {"model": ErrorBody}})  # fmt: skip
-    async def extract(request: Request) -> Extraction:
-        data, name, date = await _document(request)
-        return await _run(_extract, data, name, date)
+    @app.post("/api/extract", response_model=Extraction, responses=ERRORS, openapi_extra=DOCUMENT_BODY)
+    async def extract(request: Request) -> Response:
+        """The figures (claims) and the names (entities) of one document."""
+        async with _admitted(request):
+            data, name, date = await _document(request)
+            return Response(await _run(work.extract, data, name, date), media_type="application/json")
 
-    def _report_html(data: bytes, name: str, date: str | None) -> str:
-        from extractor.entities.extract import extract_entities
-        from extractor.report import html
-
-        doc, report, claims = _checked(data, name, date, None)
-        return html.render(report, [(doc, claims, extract_entities(doc, state["registry"], use_ner=False))])
-
-    @app.post("/api/report", response_class=HTMLResponse, responses={413: {"model": ErrorBody},
-              415: {"model": ErrorBody}, 422: {"model": ErrorBody}, 504: {"model": ErrorBody}})  # fmt: skip
+    @app.post("/api/report", response_class=HTMLResponse, responses=ERRORS, openapi_extra=DOCUMENT_BODY)
     async def report_page(request: Request) -> HTMLResponse:
         """The HTML report of one document: its text with the figures, names and findings highlighted."""
-        data, name, date = await _document(request)
-        return HTMLResponse(await _run(_report_html, data, name, date))
+        async with _admitted(request):
+            data, name, date = await _document(request)
+            return HTMLResponse(await _run(work.report_html, data, name, date))
 
     @app.get("/", response_class=HTMLResponse)
     async def page() -> str:
