@@ -16,6 +16,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from extractor import limits
 from extractor.cliutil import EXIT_ERROR, EXIT_FINDINGS, err_console, fail, guarded
 from extractor.errors import FactcheckError, InputError
 from extractor.models import FailOn
@@ -125,6 +126,9 @@ def check(
     ] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Écrire le rapport dans ce fichier.")] = None,
     debug: Annotated[bool, typer.Option(help="Afficher les traces Python des erreurs internes.")] = False,
+    timeout: Annotated[
+        float, typer.Option(help="Durée maximale par document, en secondes (0 : sans limite).", min=0)
+    ] = limits.DOCUMENT_SECONDS,
     reference: ReferenceOption = DEFAULT_REFERENCE,
     corpus: Annotated[
         Path, typer.Option(help="Documents publiés auxquels comparer (index rafraîchi à chaque vérification).")
@@ -171,7 +175,7 @@ def check(
         raise fail("indiquer des fichiers ou dossiers à vérifier (ou --changed)")
     known = baselines.load(baseline) if baseline else set()
     with _progress(paths) as on_file:
-        report = check_paths(paths, rules, debug=debug, ctx=ctx, on_file=on_file)
+        report = check_paths(paths, rules, debug=debug, ctx=ctx, on_file=on_file, seconds=timeout or None)
     if write_baseline:
         write_atomic(write_baseline, baselines.dump(report), paths)
         err_console().print(f"{write_baseline} : {len(report.findings)} constat(s) enregistré(s)")
@@ -353,13 +357,14 @@ def index_corpus(
     corpus: Annotated[Path, typer.Argument(help="Dossier des documents publiés.")] = Path("corpus"),
     index: Annotated[Path, typer.Option(help="Index SQLite du corpus.")] = Path(".factcheck/index.sqlite"),
     reference: ReferenceOption = DEFAULT_REFERENCE,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", help="Processus de lecture (un par cœur : 0).", min=0)] = 1,
 ) -> None:
     """Construit ou met à jour l'index des chiffres du corpus (seuls les documents modifiés sont relus)."""
     from extractor.corpus.index import CorpusIndex
 
     if not corpus.is_dir():
         raise FactcheckError(f"{corpus} : dossier introuvable (le corpus est un dossier de documents publiés)")
-    stats = CorpusIndex(index).refresh(corpus, _registry(reference))
+    stats = CorpusIndex(index).refresh(corpus, _registry(reference), jobs=jobs or os.cpu_count() or 1)
     Console(highlight=False).print(
         f"{index} : {stats.documents} documents, {stats.extracted} relus, {stats.removed} retirés, "
         f"{stats.claims} chiffres indexés ({stats.seconds:.2f} s)"
@@ -479,6 +484,7 @@ def ingest(
 
 def main() -> None:
     debug = "--debug" in sys.argv
+    limits.cap_memory()
     try:
         app(standalone_mode=True)
     except KeyboardInterrupt:

@@ -12,8 +12,8 @@ import traceback
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
-from extractor import checks, config, fingerprint, suppress
-from extractor.errors import InputError
+from extractor import checks, config, fingerprint, limits, suppress
+from extractor.errors import FactcheckError, InputError
 from extractor.ingest import collect, load
 from extractor.models import Document, Finding, InputErrorInfo, Report, Severity, summarise
 
@@ -50,8 +50,10 @@ def check_paths(
     debug: bool = False,
     on_file: Callable[[str], None] | None = None,
     ctx: checks.Context | None = None,
+    seconds: float | None = limits.DOCUMENT_SECONDS,
 ) -> Report:
-    """Checks files and folders. Never raises for a bad input file: it is reported in `errors`."""
+    """Checks files and folders. Never raises for a bad input file: it is reported in `errors`,
+    as is a document that takes more than `seconds` or more memory than the process may use."""
     started = time.perf_counter()
     ctx = ctx or checks.Context()
     report = Report()
@@ -62,10 +64,25 @@ def check_paths(
         if on_file:
             on_file(name)
         try:
-            doc = load(name)
+            with limits.time_budget(seconds):
+                doc = load(name)
+                findings = check_document(doc, selected, ctx)
         except InputError as exc:
             report.errors.append(_error_info(exc))
             continue
+        except limits.DocumentTimeout:
+            message, hint = f"vérification arrêtée après {seconds:g} s", "document trop long ou trop complexe"
+            report.errors.append(InputErrorInfo(path=name, message=message, hint=hint + " ; --timeout pour attendre"))
+            continue
+        except MemoryError:
+            message, hint = (
+                "vérification arrêtée : mémoire maximale dépassée",
+                "PDF ou archive démesurée une fois décompressée ?",
+            )
+            report.errors.append(InputErrorInfo(path=name, message=message, hint=hint))
+            continue
+        except FactcheckError:
+            raise  # a problem with the run itself (a bad factcheck.toml), not with this file
         except Exception as exc:  # a bug in a reader must not stop the run nor show a traceback
             if debug:
                 traceback.print_exc()
@@ -78,7 +95,7 @@ def check_paths(
             )
             continue
         report.documents.append(summarise(doc))
-        report.findings.extend(check_document(doc, selected, ctx))
+        report.findings.extend(findings)
     report.stats.files = len(files) + len(errors)
     report.stats.documents = len(report.documents)
     report.stats.errors = len(report.errors)

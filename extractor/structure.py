@@ -8,6 +8,10 @@ import re
 from extractor.models import Block, BlockKind, Document, Span
 
 _WS = re.compile(r"[ \t\r\n\f\v]+")
+# A paragraph of a real report is under 1,000 characters. Longer ones (a 10 MB single line) are cut
+# at sentence ends into blocks of at most this size, so that the work per block stays bounded and
+# a document costs time in proportion to its length.
+MAX_BLOCK_CHARS = 4_000
 _HAS_CONTENT = re.compile(r"\w")
 
 
@@ -66,6 +70,8 @@ class BlockBuilder:
         if spans and clean != text:
             spans = _remap_spans(text, clean, spans)
         start, end = _trim(self.doc.text, start, end)
+        if len(clean) > MAX_BLOCK_CHARS:
+            return self._add_pieces(kind, clean, start, end, spans or [], bbox, extra)
         start = _content_start(self.doc.text, start, end, clean)
         block = Block(
             id=len(self.doc.blocks),
@@ -80,6 +86,65 @@ class BlockBuilder:
         )
         self.doc.blocks.append(block)
         return block
+
+    def _add_pieces(
+        self,
+        kind: BlockKind,
+        clean: str,
+        start: int,
+        end: int,
+        spans: list[Span],
+        bbox: tuple[float, float, float, float] | None,
+        extra: dict[str, object],
+    ) -> Block | None:
+        """Adds an over-long text as consecutive blocks of the same kind; returns the first. Each
+        piece's source starts where its first word is found, after the previous piece's."""
+        pieces = _pieces(clean)
+        starts, cursor = [], start
+        for a, b in pieces:
+            word = _FIRST_WORD.search(clean, a, b)
+            pos = self.doc.text.find(word.group(0), cursor, end) if word else -1
+            cursor = pos if pos != -1 else cursor
+            starts.append(cursor)
+        first = None
+        for i, (a, b) in enumerate(pieces):
+            piece_end = starts[i + 1] if i + 1 < len(pieces) else end
+            inner = [
+                span.model_copy(update={"start": max(span.start, a) - a, "end": min(span.end, b) - a})
+                for span in spans
+                if span.start < b and span.end > a
+            ]
+            block = Block(
+                id=len(self.doc.blocks),
+                kind=kind,
+                text=clean[a:b],
+                location=self.doc.locate(starts[i], max(starts[i], piece_end), bbox),
+                start=starts[i],
+                end=max(starts[i], piece_end),
+                heading_path=self.heading_path if kind != BlockKind.heading else self.heading_path[:],
+                spans=inner,
+                **extra,  # type: ignore[arg-type]
+            )
+            self.doc.blocks.append(block)
+            first = first or block
+        return first
+
+
+def _pieces(text: str) -> list[tuple[int, int]]:
+    """(start, end) of consecutive pieces of `text` of at most MAX_BLOCK_CHARS, cut after a
+    sentence end where there is one, else at a space, else anywhere."""
+    out, i = [], 0
+    while len(text) - i > MAX_BLOCK_CHARS:
+        window = i + MAX_BLOCK_CHARS
+        cut = max(text.rfind(mark, i, window) for mark in (". ", "! ", "? ", "; "))
+        cut = cut + 1 if cut > i else text.rfind(" ", i, window)
+        cut = cut if cut > i else window
+        out.append((i, cut))
+        i = cut
+        while i < len(text) and text[i] == " ":
+            i += 1
+    out.append((i, len(text)))
+    return out
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:

@@ -91,3 +91,77 @@ def text_pdf(texts: list[str | None] | None = None) -> bytes:
         objects.append(stream(b"" if text is None else f"BT /F1 18 Tf 72 700 Td ({text}) Tj ET".encode("latin-1")))
     objects.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
     return pdf_file(objects)
+
+
+# -- hostile files (issue 7): small on disk, huge or deep once read -----------------------------------
+
+
+def bomb_pdf(megabytes: int = 400) -> bytes:
+    """One page whose content stream inflates from about 0.4 MB to `megabytes` MB of spaces."""
+    import zlib
+
+    packed = zlib.compress(b" " * (megabytes * 1_000_000), 9)
+    content = b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(packed) + packed + b"\nendstream"
+    return _with_stream(content)
+
+
+def _with_stream(content_object: bytes) -> bytes:
+    page = b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> >>"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        page + b" /Contents 4 0 R >>",
+        content_object,
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+    ]
+    return pdf_file(objects)
+
+
+def nested_pdf(depth: int = 100_000) -> bytes:
+    """A page whose resources nest `depth` arrays deep."""
+    deep = b"[" * depth + b"]" * depth
+    page = b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Deep " + deep + b" /Contents 4 0 R >>"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        page,
+        stream(b"BT /F1 12 Tf 72 700 Td (12 services) Tj ET"),
+    ]
+    return pdf_file(objects)
+
+
+def many_pages_pdf(pages: int = 10_000) -> bytes:
+    """`pages` pages sharing one content stream: a few hundred KB."""
+    kids = b" ".join(b"%d 0 R" % (5 + i) for i in range(pages))
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [" + kids + b"] /Count %d >>" % pages,
+        stream(b"BT /F1 12 Tf 72 700 Td (Page : 12 services) Tj ET"),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    page = b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 3 0 R"
+    objects += [page + b" /Resources << /Font << /F1 4 0 R >> >> >>"] * pages
+    return pdf_file(objects)
+
+
+def zip_bomb_docx(megabytes: int = 1_000) -> bytes:
+    """A DOCX whose word/document.xml inflates to `megabytes` MB (written in chunks)."""
+    import io
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        with archive.open("word/document.xml", "w", force_zip64=True) as member:
+            chunk = b" " * 1_000_000
+            for _ in range(megabytes):
+                member.write(chunk)
+    return out.getvalue()
+
+
+def yaml_bomb_markdown(levels: int = 9) -> bytes:
+    """Front matter whose aliases expand 9^levels times (the "billion laughs")."""
+    lines = ['a0: &a0 ["lol"]']
+    for i in range(1, levels + 1):
+        lines.append(f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]")
+    return ("---\n" + "\n".join(lines) + "\n---\n\n12 services.\n").encode()

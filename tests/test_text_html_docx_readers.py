@@ -109,11 +109,14 @@ def test_html_visible_text_and_structure() -> None:
     assert (amount.row_header, amount.column_header) == ("Oz Ensemble", "Montant")
 
 
-def test_deeply_nested_html_does_not_crash() -> None:
-    depth = 20000
-    page = "<div>" * depth + "<p>Au fond : 42 services</p>" + "</div>" * depth
-    doc = read_bytes(page.encode(), "deep.html")
-    assert [b.text for b in doc.blocks] == ["Au fond : 42 services"]
+def test_deeply_nested_html_is_a_clear_error_and_deep_enough_html_is_read() -> None:
+    """DESIGN §7: deeply nested HTML is refused with a clear error; 500 levels are still read."""
+    page = "<div>" * 20000 + "<p>Au fond : 42 services</p>" + "</div>" * 20000
+    with pytest.raises(InputError, match="HTML trop imbriqué") as refused:
+        read_bytes(page.encode(), "deep.html")
+    assert refused.value.code == "too_deep"
+    page = "<div>" * 500 + "<p>Au fond : 42 services</p>" + "</div>" * 500
+    assert [b.text for b in read_bytes(page.encode(), "deep.html").blocks] == ["Au fond : 42 services"]
 
 
 # --- DOCX ---------------------------------------------------------------------------------------

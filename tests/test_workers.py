@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import threading
 import time
 
 import pytest
@@ -48,18 +49,28 @@ def _alive(pid: int) -> bool:
 
 
 @pytest.fixture(scope="module")
-def pool():
+def loop():
+    """One event loop, in its own thread, for the whole module (as in the service; and the browser
+    tests may keep a loop running in the main thread)."""
+    running = asyncio.new_event_loop()
+    thread = threading.Thread(target=running.run_forever, daemon=True)
+    thread.start()
+    yield running
+    running.call_soon_threadsafe(running.stop)
+    thread.join()
+
+
+@pytest.fixture(scope="module")
+def pool(loop):
     workers = WorkerPool(1, _nothing, max_rss=300_000_000)
-    workers.start()
+    asyncio.run_coroutine_threadsafe(asyncio.to_thread(workers.start), loop).result()
+    workers.loop = loop
     yield workers
     workers.close()
 
 
 def run(pool: WorkerPool, func, *args, timeout: float = 10):
-    async def go():
-        return await pool.run(func, *args, timeout=timeout)
-
-    return asyncio.run(go())
+    return asyncio.run_coroutine_threadsafe(pool.run(func, *args, timeout=timeout), pool.loop).result()
 
 
 def test_a_task_runs_in_another_process_and_its_errors_come_back(pool: WorkerPool) -> None:
@@ -100,4 +111,5 @@ def test_requests_queue_for_a_free_worker(pool: WorkerPool) -> None:
     async def go():
         return await asyncio.gather(*(pool.run(_sleep, 0.05, timeout=10) for _ in range(6)))
 
-    assert asyncio.run(go()) == ["réveillé"] * 6  # one worker, six requests: all answered in turn
+    answers = asyncio.run_coroutine_threadsafe(go(), pool.loop).result()
+    assert answers == ["réveillé"] * 6  # one worker, six requests: all answered in turn

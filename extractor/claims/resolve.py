@@ -350,8 +350,12 @@ def _before(text: str, number: NumberMatch) -> str:
     return " ".join(before[start:].split()[-2 * _MAX_METRIC_WORDS :])
 
 
+_NOT_MARKUP = re.compile(r"[^\s*>+]")
+
+
 def _only_number(text: str, number: NumberMatch) -> bool:
-    return not re.sub(r"[\s*>+]", "", text[: number.start] + text[number.end :])
+    """Whether the number is all the text has (besides white space and list or quote markers)."""
+    return not (_NOT_MARKUP.search(text, 0, number.start) or _NOT_MARKUP.search(text, number.end))
 
 
 def _context_block(doc: Document, block: Block) -> Block | None:
@@ -594,6 +598,10 @@ def _published_line(doc: Document) -> str | None:
 def document_year(doc: Document) -> str | None:
     """The year a report covers: in its title ("Bilan 2024"), or a year standing alone near the top
     of a slide export ("BILAN DU PROGRAMME BETA.GOUV.FR" then "2021")."""
+    return doc.memo("year", lambda: _document_year(doc))
+
+
+def _document_year(doc: Document) -> str | None:
     if doc.title and _YEAR.search(doc.title):
         return _YEAR.search(doc.title).group(1)  # type: ignore[union-attr]
     for block in doc.blocks[:10]:

@@ -11,12 +11,14 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
 from pydantic import BaseModel
 
+from extractor import limits
 from extractor.claims.events import extract_events
 from extractor.claims.resolve import NameIndex, extract_claims
 from extractor.errors import InputError
@@ -106,47 +108,33 @@ class CorpusIndex:
     def close(self) -> None:
         self.db.close()
 
-    def refresh(self, folder: Path, names: NameIndex | None = None) -> RefreshStats:
-        """Brings the index up to date with the documents of `folder`."""
+    def refresh(self, folder: Path, names: NameIndex | None = None, *, jobs: int = 1) -> RefreshStats:
+        """Brings the index up to date with the documents of `folder`. With `jobs` > 1 the changed
+        documents are read in that many processes; the index is written by this one."""
         started = time.perf_counter()
         stats = RefreshStats()
         files, _ = collect([str(folder)])
         known = dict(self.db.execute("SELECT path, sha256 FROM documents"))
-        seen = set()
+        seen, todo = set(), []
+        for name in files:
+            try:
+                digest = hashlib.sha256(read_file(name)).hexdigest()
+            except InputError:
+                continue  # an unreadable published file is reported when it is checked, not here
+            seen.add(name)
+            stats.documents += 1
+            if known.get(name) != digest:
+                todo.append((name, digest))
         with self.db:  # one transaction: all or nothing
-            for name in files:
-                try:
-                    data = read_file(name)
-                except InputError:
-                    continue  # an unreadable published file is reported when it is checked, not here
-                digest = hashlib.sha256(data).hexdigest()
-                seen.add(name)
-                stats.documents += 1
-                if known.get(name) == digest:
-                    continue
-                try:
-                    doc = load(name)
-                except InputError:
-                    continue
-                self.db.execute("DELETE FROM claims WHERE path = ?", (name,))
-                self.db.execute("DELETE FROM events WHERE path = ?", (name,))
-                self.db.executemany(
-                    "INSERT INTO events VALUES (?,?,?,?,?,?,?,?,?)",
-                    [(name, digest, e.key, e.date, e.subject, e.location.line, e.location.column, e.location.page,
-                      e.quote) for e in extract_events(doc)],
-                )  # fmt: skip
-                rows = [
-                    (name, digest, c.metric_id, c.scope_id, c.period, str(c.quantity.value), c.quantity.unit,
-                     c.quantity.qualifier.value, c.quantity.decimals, c.kind, c.quantity.raw, c.location.line,
-                     c.location.column, c.location.page, c.sentence[:200], int(c.derived))
-                    for c in extract_claims(doc, names)
-                    if c.metric_id and not c.quantity.is_delta
-                ]  # fmt: skip
-                self.db.executemany("INSERT INTO claims VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
-                self.db.execute(
-                    "INSERT OR REPLACE INTO documents VALUES (?, ?, ?, ?)",
-                    (name, digest, doc.title, doc.date.isoformat() if doc.date else None),
-                )
+            for extracted in _extract_all(todo, names, jobs):
+                if extracted is None:
+                    continue  # unreadable, or over its time budget: reported when it is checked
+                name, digest, title, date, events, claims = extracted
+                for table in ("claims", "events"):
+                    self.db.execute(f"DELETE FROM {table} WHERE path = ?", (name,))
+                self.db.executemany("INSERT INTO events VALUES (?,?,?,?,?,?,?,?,?)", events)
+                self.db.executemany("INSERT INTO claims VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", claims)
+                self.db.execute("INSERT OR REPLACE INTO documents VALUES (?, ?, ?, ?)", (name, digest, title, date))
                 stats.extracted += 1
             for gone in set(known) - seen:
                 for table in ("claims", "events", "documents"):
@@ -204,3 +192,48 @@ def _indexed(r: tuple) -> IndexedClaim:  # type: ignore[type-arg]
         qualifier=Qualifier(r[6]), decimals=r[7], kind=r[8], raw=r[9], location=location, quote=r[13],
         derived=bool(r[15]),
     )  # fmt: skip
+
+
+Extracted = tuple[str, str, str | None, str | None, list[tuple], list[tuple]]
+_NAMES: dict[str, NameIndex | None] = {}
+
+
+def extract_rows(name: str, digest: str, names: NameIndex | None = None) -> Extracted | None:
+    """The index rows of one document (None when it cannot be read in its time budget)."""
+    try:
+        with limits.time_budget(limits.DOCUMENT_SECONDS):
+            doc = load(name)
+            events = [(name, digest, e.key, e.date, e.subject, e.location.line, e.location.column, e.location.page,
+                       e.quote) for e in extract_events(doc)]  # fmt: skip
+            claims = [
+                (name, digest, c.metric_id, c.scope_id, c.period, str(c.quantity.value), c.quantity.unit,
+                 c.quantity.qualifier.value, c.quantity.decimals, c.kind, c.quantity.raw, c.location.line,
+                 c.location.column, c.location.page, c.sentence[:200], int(c.derived))
+                for c in extract_claims(doc, names)
+                if c.metric_id and not c.quantity.is_delta
+            ]  # fmt: skip
+    except (InputError, limits.DocumentTimeout, MemoryError):
+        return None
+    return name, digest, doc.title, doc.date.isoformat() if doc.date else None, events, claims
+
+
+def _init_worker(names: NameIndex | None) -> None:
+    _NAMES["names"] = names
+
+
+def _extract_in_worker(item: tuple[str, str]) -> Extracted | None:
+    return extract_rows(*item, _NAMES.get("names"))
+
+
+def _extract_all(todo: list[tuple[str, str]], names: NameIndex | None, jobs: int) -> Iterator[Extracted | None]:
+    """The rows of each document to (re)index, in order; in `jobs` processes when worth it."""
+    if jobs <= 1 or len(todo) < 2:
+        for name, digest in todo:
+            yield extract_rows(name, digest, names)
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    context = multiprocessing.get_context("spawn")  # never fork a process that may run threads
+    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker, initargs=(names,)) as pool:
+        yield from pool.map(_extract_in_worker, todo, chunksize=max(1, min(32, len(todo) // (4 * jobs))))

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
+from extractor.errors import InputError
 from extractor.models import BlockKind, Document
 from extractor.structure import BlockBuilder, TextBuffer, normalize_ws
 from extractor.textmap import LineIndex
@@ -91,7 +92,7 @@ INLINE_SPANS = {"a": "link", "strong": "strong", "b": "strong", "em": "em", "i":
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _FOOTNOTE_MARK = re.compile(r"^\s*\d{1,2}\s*$")
 _TAG = re.compile(r"<[^<>]*>|<[!/?\[]*\w*")
-MAX_DEPTH = 512  # deeper nesting is flattened: the text is kept, the structure above it is not
+MAX_DEPTH = 512  # deeper nesting is refused (DESIGN §7): no page has a reason to nest that deep
 
 
 @dataclass
@@ -155,7 +156,12 @@ class _Extractor(HTMLParser):
             self._flush()
         element = _Element(tag=tag, skip=tag in SKIP_TAGS or hidden)
         if len(self.stack) >= MAX_DEPTH:
-            return
+            raise InputError(
+                self.builder.doc.path,
+                f"HTML trop imbriqué : plus de {MAX_DEPTH} balises ouvertes les unes dans les autres",
+                "vérifier que les balises sont bien fermées : export HTML défectueux ?",
+                code="too_deep",
+            )
         self.stack.append(element)
         if self.skipping:
             return

@@ -60,7 +60,7 @@ _NOT_TEXT_KEYS = {
     "order",
     "weight",
 }
-_MAX_YAML_ALIASES = 100
+_MAX_YAML_ALIASES = 20  # a front matter has a few, if any; the "billion laughs" bomb has 81
 
 
 def split_front_matter(text: str, path: str) -> tuple[dict[str, Any], int, int]:
@@ -188,11 +188,21 @@ def read_markdown(doc: Document) -> Document:
     return doc
 
 
-_MD = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+# markdown-it stops reading (silently dropping the rest of the document) at this depth of nested
+# lists and quotes: reaching it is reported as an error instead.
+MAX_NESTING = 100
+_MD = MarkdownIt("commonmark", {"html": True, "maxNesting": MAX_NESTING}).enable(["table", "strikethrough"])
 
 
 def _walk(builder: BlockBuilder, body: str, lines: LineIndex) -> None:
     tokens = _MD.parse(body)
+    if any(t.level >= MAX_NESTING - 1 for t in tokens):
+        raise InputError(
+            builder.doc.path,
+            f"structure trop profonde : plus de {MAX_NESTING} niveaux de listes ou de citations imbriquées",
+            "aplatir les listes imbriquées : un document publié en a rarement plus de 4",
+            code="too_deep",
+        )
     doc_text = builder.doc.text
     items: list[dict[str, Any]] = []  # open list items: {"block": id | None}
     table: dict[str, Any] | None = None

@@ -76,6 +76,13 @@ def _not_a_pdf(path: str) -> InputError:
 
 
 def _corrupt(path: str, exc: BaseException) -> InputError:
+    if isinstance(exc, MemoryError):  # a stream that inflates beyond the memory cap (limits.py)
+        return _error(
+            path,
+            "PDF trop lourd : la mémoire maximale a été dépassée en le décompressant (bombe de décompression ?)",
+            "exporter à nouveau le document, ou le découper",
+            code="too_complex",
+        )
     what = "tronqué" if _is_eof(exc) else "corrompu"
     return _error(
         path,

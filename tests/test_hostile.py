@@ -1,0 +1,90 @@
+"""Hostile files (issue 7): each gets a clear error in bounded time and memory, and the other file
+of the run is still checked. The files are generated on the fly; the CLI runs as a real process
+(with its memory cap lowered to 700 MB through FACTCHECK_MAX_MEMORY_MB) so that its peak memory
+and wall time are measured."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests import samples
+
+# The peak resident memory of the process since its exec (VmHWM; getrusage's ru_maxrss would
+# include the forking pytest process's own peak).
+MEASURED = (
+    "import sys\n"
+    "from extractor.cli import main\n"
+    "try:\n    main()\n"
+    "finally:\n"
+    "    peak = [line.split()[1] for line in open('/proc/self/status') if line.startswith('VmHWM')]\n"
+    "    print('maxrss_kb', peak[0], file=sys.stderr)\n"
+)
+CLEAN_NEIGHBOUR = "Voir la section X.\n"  # a placeholder: proof that the other file was checked
+
+
+def run_check(hostile: Path, *options: str) -> tuple[int, str, float, int]:
+    neighbour = hostile.parent / "voisin.md"
+    neighbour.write_text(CLEAN_NEIGHBOUR, encoding="utf-8")
+    env = {**os.environ, "FACTCHECK_MAX_MEMORY_MB": "700"}
+    started = time.monotonic()
+    done = subprocess.run(
+        [sys.executable, "-c", MEASURED, "check", str(hostile), str(neighbour), "--corpus", "/nonexistent", *options],
+        capture_output=True, text=True, timeout=120, env=env, cwd=hostile.parent,
+    )  # fmt: skip
+    seconds = time.monotonic() - started
+    rss_mb = int(done.stderr.split("maxrss_kb")[-1].split()[0]) // 1024
+    return done.returncode, done.stdout + done.stderr, seconds, rss_mb
+
+
+CASES = {
+    "bombe.pdf": (lambda: samples.bomb_pdf(800), "PDF trop lourd"),
+    "pages.pdf": (lambda: samples.many_pages_pdf(10_000), "10000 pages (maximum 300)"),
+    "imbrique.pdf": (lambda: samples.nested_pdf(100_000), None),  # read: nesting in a dictionary is harmless
+    "chiffre.pdf": (lambda: samples.encrypted_pdf(b"secret"), "PDF chiffré"),
+    "scanne.pdf": (lambda: samples.text_pdf([None, None]), "OCR"),
+    "bombe.docx": (lambda: samples.zip_bomb_docx(1_000), "bombe zip"),
+    "alias.md": (lambda: samples.yaml_bomb_markdown(9), "trop d'alias"),
+    "listes.md": (lambda: ("- " * 100_000 + "12 services\n").encode(), "structure trop profonde"),
+    "citations.md": (lambda: ("> " * 100_000 + "12 services\n").encode(), "structure trop profonde"),
+    "balises.html": (lambda: ("<div>" * 100_000 + "12 services" + "</div>" * 100_000).encode(), "HTML trop imbriqué"),
+}
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_a_hostile_file_is_a_clear_error_in_bounded_time_and_memory(name: str, tmp_path: Path) -> None:
+    make, message = CASES[name]
+    hostile = tmp_path / name
+    hostile.write_bytes(make())
+    code, output, seconds, rss_mb = run_check(hostile)
+    assert "Traceback" not in output
+    assert "section X" in output  # the other file was checked
+    if message is None:
+        assert code == 1, output  # read, and the neighbour's placeholder is an error finding
+    else:
+        assert code == 2 and message in output, output
+        assert str(hostile) in output  # the error names the file
+    assert seconds < 30 and rss_mb < 720, (seconds, rss_mb, output[-600:])
+
+
+def test_a_200_mb_text_file_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    huge = tmp_path / "enorme.txt"
+    with huge.open("wb") as out:
+        out.write(b"12 services. ")
+        out.truncate(200 * 1024 * 1024)  # sparse: 200 MB without writing them
+    code, output, seconds, rss_mb = run_check(huge)
+    assert code == 2 and "fichier trop volumineux (209 Mo, maximum 52 Mo)" in output and "section X" in output
+    assert seconds < 15 and rss_mb < 200
+
+
+def test_a_10_mb_line_is_stopped_by_the_time_budget(tmp_path: Path) -> None:
+    line = tmp_path / "ligne.md"
+    line.write_bytes(("Il y a 12 services et 3 incubateurs, soit 15 au total. " * 180_000).encode())
+    code, output, seconds, rss_mb = run_check(line, "--timeout", "5")
+    assert code == 2 and "vérification arrêtée après 5 s" in output and "section X" in output
+    assert seconds < 20 and rss_mb < 720
