@@ -16,32 +16,9 @@ from __future__ import annotations
 
 import argparse
 import io
-import statistics
-import subprocess
 import sys
-import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def timed(cmd: list[str], runs: int) -> float:
-    samples = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
-        samples.append(time.perf_counter() - start)
-    return statistics.median(samples)
-
-
-def warm(func, runs: int) -> float:
-    func()
-    samples = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        func()
-        samples.append(time.perf_counter() - start)
-    return statistics.median(samples)
+from common import ROOT, timed, warm
 
 
 def main() -> None:
@@ -50,7 +27,6 @@ def main() -> None:
     parser.add_argument("corpus", nargs="?", default=str(ROOT / "corpus"))
     args = parser.parse_args()
 
-    sys.path.insert(0, str(ROOT))
     from extractor.ingest import collect, load
     from extractor.pipeline import check_paths
 

@@ -27,19 +27,24 @@ METRICS = [f"metric_{i}" for i in range(60)]
 SCOPES = [f"startup:s{i}" for i in range(700)] + ["programme:beta.gouv.fr"] * 300
 
 
-def build(size: int, folder: Path) -> CorpusIndex:
-    index = CorpusIndex(folder / f"index-{size}.sqlite")
+def add_synthetic(index: CorpusIndex, size: int, metrics: list[str] = METRICS, scopes: list[str] = SCOPES) -> None:
+    """Adds `size` synthetic documents of 50 claims each to the index."""
     rng = random.Random(size)
     rows = []
     for d in range(size):
-        path = f"doc-{d}.md"
+        path = f"synthetic/doc-{d}.md"
         for line in range(50):
-            metric, scope, year = rng.choice(METRICS), rng.choice(SCOPES), str(rng.choice([2021, 2022, 2023, 2024]))
+            metric, scope, year = rng.choice(metrics), rng.choice(scopes), str(rng.choice([2021, 2022, 2023, 2024]))
             value = str(rng.randint(1, 10**6))
             rows.append((path, f"sha{d}", metric, scope, year, value, None, "exact", 0, "result", "1", line + 1, 1,
                          None, "quote", 0))  # fmt: skip
     with index.db:
         index.db.executemany("INSERT INTO claims VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+
+
+def build(size: int, folder: Path) -> CorpusIndex:
+    index = CorpusIndex(folder / f"index-{size}.sqlite")
+    add_synthetic(index, size)
     return index
 
 

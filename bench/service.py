@@ -17,7 +17,6 @@ import os
 import statistics
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -26,35 +25,9 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from extractor.service.workers import rss  # noqa: E402
-from tests.server import serving  # noqa: E402
+from tests.server import PeakMemory, serving, tree_rss  # noqa: E402
 
 PRESS_RELEASE = ROOT / "corpus" / "2024-02-26-communique-bilan-beta-gouv.md"
-
-
-def tree(pid: int) -> list[int]:
-    """A process and its descendants (the server and its worker processes)."""
-    out, todo = [], [pid]
-    while todo:
-        current = todo.pop()
-        out.append(current)
-        try:
-            for task in os.listdir(f"/proc/{current}/task"):
-                with open(f"/proc/{current}/task/{task}/children") as stream:
-                    todo += [int(child) for child in stream.read().split()]
-        except OSError:
-            continue
-    return out
-
-
-class PeakMemory(threading.Thread):
-    def __init__(self, pid: int) -> None:
-        super().__init__(daemon=True)
-        self.pid, self.peak, self.stopped = pid, 0, threading.Event()
-
-    def run(self) -> None:
-        while not self.stopped.wait(0.05):
-            self.peak = max(self.peak, sum(rss(p) for p in tree(self.pid)))
 
 
 async def load(url: str, count: int, concurrency: int, request) -> list[float]:
@@ -116,7 +89,7 @@ def main() -> None:
         options = ["--corpus", str(ROOT / "corpus"), "--workers", str(args.workers)]
         with serving(Path(folder), *options) as server:
             memory = PeakMemory(server.pid)
-            idle = sum(rss(p) for p in tree(server.pid))
+            idle = tree_rss(server.pid)
             memory.start()
             health = asyncio.run(load(server.url, args.requests, args.concurrency, lambda c: c.get("/healthz")))
             asyncio.run(load(server.url, 2 * args.workers, args.workers, lambda c: c.post("/api/check", json=body)))

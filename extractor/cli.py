@@ -40,12 +40,21 @@ class OutputFormat(StrEnum):
     html = "html"
 
 
+def refuse_inputs(outputs: list[Path | None], inputs: list[str]) -> None:
+    """Raises when an output file is one of the inputs, or one of the documents of an input folder."""
+    from extractor.ingest import collect
+
+    existing = [name for name in inputs if Path(name).exists()]
+    documents = {Path(name).resolve() for name in [*existing, *collect(existing)[0]]}
+    for path in outputs:
+        if path is not None and path.resolve() in documents:
+            raise FactcheckError(f"{path} : refus d'écraser un fichier d'entrée (choisir un autre fichier de sortie)")
+
+
 def write_atomic(path: Path, data: bytes, inputs: list[str] | None = None) -> None:
     """Writes an output file through a temporary file and a rename; refuses to overwrite an input."""
+    refuse_inputs([path], inputs or [])
     target = path.resolve()
-    for name in inputs or []:
-        if Path(name).exists() and Path(name).resolve() == target:
-            raise FactcheckError(f"{path}: refus d'écraser un fichier d'entrée (choisir un autre fichier de sortie)")
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
@@ -154,6 +163,8 @@ def check(
             raise fail(f"règle inconnue : {', '.join(unknown)} (règles : {', '.join(checks.rules())})")
     from extractor.reference.store import NO_REGISTRY_FR, load_registry
 
+    inputs = [*(paths or []), *([str(corpus)] if corpus.is_dir() else [])]
+    refuse_inputs([output, write_baseline, index], inputs)  # before any work, not after it
     ctx = checks.Context(registry=load_registry(reference))
     if corpus.is_dir():
         from extractor.corpus.index import CorpusIndex
@@ -173,11 +184,12 @@ def check(
             return
     elif not paths:
         raise fail("indiquer des fichiers ou dossiers à vérifier (ou --changed)")
+    inputs += paths  # with --changed: the files git gave
     known = baselines.load(baseline) if baseline else set()
     with _progress(paths) as on_file:
         report = check_paths(paths, rules, debug=debug, ctx=ctx, on_file=on_file, seconds=timeout or None)
     if write_baseline:
-        write_atomic(write_baseline, baselines.dump(report), paths)
+        write_atomic(write_baseline, baselines.dump(report), inputs)
         err_console().print(f"{write_baseline} : {len(report.findings)} constat(s) enregistré(s)")
     if known:
         report = baselines.apply(report, known)
@@ -204,7 +216,7 @@ def check(
         else:
             data = _html(report, ctx).encode()
         if output:
-            write_atomic(output, data, paths)
+            write_atomic(output, data, inputs)
         else:
             sys.stdout.buffer.write(data)
             sys.stdout.flush()
@@ -214,7 +226,7 @@ def check(
         if output:
             console = Console(record=True, width=120, file=open(os.devnull, "w"))  # noqa: SIM115
             render(report, console)
-            write_atomic(output, console.export_text().encode(), paths)
+            write_atomic(output, console.export_text().encode(), inputs)
         else:
             render(report, Console(highlight=False, soft_wrap=True))
     if report.errors:

@@ -8,12 +8,15 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+
+from extractor.service.workers import rss
 
 
 @dataclass
@@ -64,3 +67,35 @@ def serving(folder: Path, *options: str, start_timeout: float = 90) -> Iterator[
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
         log.close()
+
+
+def tree(pid: int) -> list[int]:
+    """A process and its descendants (the server and its worker processes)."""
+    out, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        out.append(current)
+        try:
+            for task in os.listdir(f"/proc/{current}/task"):
+                with open(f"/proc/{current}/task/{task}/children") as stream:
+                    todo += [int(child) for child in stream.read().split()]
+        except OSError:
+            continue
+    return out
+
+
+def tree_rss(pid: int) -> int:
+    """Resident memory of a process and its descendants, in bytes."""
+    return sum(rss(p) for p in tree(pid))
+
+
+class PeakMemory(threading.Thread):
+    """Samples the resident memory of a process tree every 50 ms and keeps the peak."""
+
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        self.pid, self.peak, self.stopped = pid, 0, threading.Event()
+
+    def run(self) -> None:
+        while not self.stopped.wait(0.05):
+            self.peak = max(self.peak, tree_rss(self.pid))

@@ -59,6 +59,22 @@ def test_repair_spans_point_at_the_original_text() -> None:
     assert (first.before, first.after) == ("√©", "é")
 
 
+def test_an_overlong_changed_line_becomes_one_span(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past MAX_ALIGN cells the alignment is not attempted (its time grows with the square of the
+    line): the line is one span, still pointing at the right text on both sides."""
+    from extractor import repair as module
+
+    raw = "Titre\n" + "Le r\u00e9sultat de l\u2019ann\u00e9e. " * 40 + "\nFin\n"
+    broken = raw.encode("utf-8").decode("mac_roman")
+    fine = repair(broken)
+    monkeypatch.setattr(module, "MAX_ALIGN", 1000)
+    coarse = repair(broken)
+    assert coarse.text == fine.text == raw and len(fine.spans) == 120 and len(coarse.spans) == 1
+    (span,) = coarse.spans
+    assert broken[span.orig_start : span.orig_end] == span.before and raw[span.start : span.end] == span.after
+    assert span.before.startswith("Le r√©sultat") and span.after.startswith("Le résultat")
+
+
 def test_legitimate_typography_is_kept() -> None:
     text = "L’État « dévoile » “le bilan” : 1\u00a0200 membres, 5\u202f869\u202f442 €, lʼannée — coût 0,90 €…"
     assert repair(text).text == text

@@ -1,0 +1,62 @@
+"""Timing helpers shared by the benchmarks: medians of repeated runs, in the same process or in new
+processes, and the files the benchmarks read."""
+
+from __future__ import annotations
+
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "corpus"
+PRESS_RELEASE = CORPUS / "2024-02-26-communique-bilan-beta-gouv.md"
+BILAN_2024_MD = CORPUS / "bilan-2024.md"
+SHARED = ROOT.parent / "shared"
+BILAN_2024_PDF = SHARED / "pdf" / "betagouv_bilan_2024.pdf"
+REGISTRY = SHARED / "reference" / "betagouv"
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+
+def warm(func: Callable[[], object], runs: int) -> float:
+    """Median wall time of `func` after one untimed call (caches, lazy imports)."""
+    func()
+    return median_of(func, runs)
+
+
+def median_of(func: Callable[[], object], runs: int) -> float:
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        func()
+        samples.append(time.perf_counter() - start)
+    return statistics.median(samples)
+
+
+def timed(cmd: list[str], runs: int, cwd: Path = ROOT) -> float:
+    """Median wall time of a command run in a new process (output discarded; a failure stops the run)."""
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        done = subprocess.run(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False)
+        samples.append(time.perf_counter() - start)
+        if done.returncode not in (0, 1):
+            raise SystemExit(f"{' '.join(cmd)} failed ({done.returncode}): {done.stderr.decode()[-500:]}")
+    return statistics.median(samples)
+
+
+def machine() -> str:
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor() or "?")  # fmt: skip
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return f"{os.cpu_count()} cores ({cpu}), {memory:.0f} GiB, Python {platform.python_version()}"
+
+
+def row(label: str, seconds: float, ratio: float | None = None, note: str = "") -> None:
+    ratio_text = f"{ratio:6.2f}x" if ratio is not None else " " * 7
+    print(f"  {label:<34}{seconds * 1000:10.1f} ms  {ratio_text}  {note}".rstrip())
