@@ -122,3 +122,59 @@ def test_chart_items_are_scoped_to_their_incubator(registry) -> None:
     claims = extract_claims(load(BILAN_2024), registry)
     chart = {c.quantity.raw: c.scope_id for c in claims if c.metric_id == "services_per_incubator"}
     assert chart["59"] == "incubator:dinum" and chart["43"] == "incubator:mtes"
+
+
+def test_the_light_tokenizer_finds_what_the_model_s_tokenizer_finds(registry, bilan_pdf) -> None:
+    """The gazetteer without NER (check's HTML report, the service) tokenises with spaCy's light
+    multi-language tokenizer plus French elisions instead of loading the model (6 s): on the corpus
+    and the Bilan 2024 PDF it must find exactly the same registry mentions."""
+    from extractor.entities import nlp
+    from extractor.entities.gazetteer import matcher_for
+    from tests.conftest import CORPUS
+
+    light, model = nlp._tokenizer(), nlp.load_nlp()
+    assert light is not model and light.vocab is not model.vocab
+    assert [t.text for t in light.make_doc("l’État et d'Aides Jeunes, qu’il lance")][:4] == ["l’", "État", "et", "d'"]
+    docs = [load(path) for path in sorted(CORPUS.glob("*.md"))] + [load(CORPUS / "bilan-2021.txt"), load(bilan_pdf)]
+    found = 0
+    for doc in docs:
+        mentions = {}
+        for pipeline in (light, model):
+            matcher = matcher_for(pipeline, registry)
+            spans = []
+            for block in doc.blocks:
+                tokens = pipeline.make_doc(block.text)
+                for match_id, start, end in matcher(tokens):  # token indexes differ: compare characters
+                    span = tokens[start:end]
+                    spans.append((block.id, span.start_char, span.end_char, match_id))
+            mentions[pipeline] = sorted(spans)
+        assert mentions[light] == mentions[model], doc.path
+        found += len(mentions[light])
+    assert found > 250
+
+
+def test_a_report_without_ner_does_not_load_the_model(tmp_path) -> None:
+    """In a new process (other tests load the model): the gazetteer works, and neither the model
+    nor spaCy's French language (the slow import) is loaded."""
+    import subprocess
+    import sys
+
+    from tests.conftest import REFERENCE, need
+
+    need(REFERENCE)
+    db = str(tmp_path / "reference.sqlite")
+    script = f"""
+import sys
+from extractor.entities import nlp
+from extractor.entities.extract import extract_entities
+from extractor.ingest import load
+from extractor.reference.betagouv import import_betagouv
+from extractor.reference.store import load_registry
+import_betagouv({str(REFERENCE)!r}, {db!r})
+mentions = extract_entities(load({str(PRESS_RELEASE)!r}), load_registry({db!r}), use_ner=False)
+assert any(m.source == "gazetteer" and m.text == "DINUM" for m in mentions), mentions
+assert nlp._load.cache_info().currsize == 0, "the model was loaded"
+assert "spacy.lang.fr" not in sys.modules, "spaCy's French language was imported"
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]

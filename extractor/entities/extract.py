@@ -112,9 +112,9 @@ def _overlaps(a: EntityMention, b: EntityMention) -> bool:
 
 def _nlp_mentions(doc: Document, registry: Registry | None, use_ner: bool) -> list[EntityMention]:
     from extractor.entities.gazetteer import matcher_for
-    from extractor.entities.nlp import load_nlp
+    from extractor.entities.nlp import load_nlp, load_tokenizer
 
-    nlp = load_nlp()
+    nlp = load_nlp() if use_ner else load_tokenizer()
     matcher = matcher_for(nlp, registry) if registry is not None else None
     texts = [b.text for b in doc.blocks]
     out: list[EntityMention] = []

@@ -18,7 +18,10 @@ if TYPE_CHECKING:
     from spacy.matcher import PhraseMatcher
 
 MIN_NAME_CHARS = 3
-_cache: weakref.WeakKeyDictionary[Registry, tuple[PhraseMatcher, PhraseMatcher]] = weakref.WeakKeyDictionary()
+# registry -> id of the pipeline's vocabulary -> matchers (the light tokenizer and the model differ)
+_cache: weakref.WeakKeyDictionary[Registry, dict[int, tuple[PhraseMatcher, PhraseMatcher]]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 def _strip_accents(text: str) -> str:
@@ -26,7 +29,8 @@ def _strip_accents(text: str) -> str:
 
 
 def matcher_for(nlp: Language, registry: Registry) -> _Combined:
-    if registry not in _cache:
+    built = _cache.setdefault(registry, {})
+    if id(nlp.vocab) not in built:
         from spacy.matcher import PhraseMatcher
 
         lower = PhraseMatcher(nlp.vocab, attr="LOWER")
@@ -41,8 +45,8 @@ def matcher_for(nlp: Language, registry: Registry) -> _Combined:
             else:
                 variants = {name, name.upper(), _strip_accents(name)}
                 exact.add(entity_id, [nlp.make_doc(v) for v in variants])
-        _cache[registry] = (lower, exact)
-    return _Combined(*_cache[registry])
+        built[id(nlp.vocab)] = (lower, exact)
+    return _Combined(*built[id(nlp.vocab)])
 
 
 class _Combined:

@@ -28,7 +28,7 @@ class ServiceError(Exception):
 
 
 def init(reference: Path, corpus_index: Path | None, max_pages: int) -> None:
-    """Runs once in each worker: the registry (if imported), the rules and the vocabulary."""
+    """Runs once in each worker: the registry (if imported), the rules, the vocabulary, the gazetteer."""
     from extractor.claims import vocabulary
     from extractor.reference.store import load_registry
 
@@ -37,6 +37,11 @@ def init(reference: Path, corpus_index: Path | None, max_pages: int) -> None:
     _STATE["max_pages"] = max_pages
     checks.rules()
     vocabulary._compiled()
+    if _STATE["registry"] is not None:  # the gazetteer of the HTML report, built now, not on a first request
+        from extractor.entities.gazetteer import matcher_for
+        from extractor.entities.nlp import load_tokenizer
+
+        matcher_for(load_tokenizer(), _STATE["registry"])
 
 
 def _load(data: bytes, name: str, date: str | None) -> Document:
