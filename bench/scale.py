@@ -43,7 +43,7 @@ def main() -> None:
     from extractor.ingest import load
     from extractor.pipeline import check_document
 
-    print(f"scale (median of {args.runs} runs)")
+    print(f"scale (median of {4 * args.runs} runs, round-robin over the sizes; the build: of {max(1, args.runs // 2)})")
     print(f"  machine: {machine()}")
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
@@ -60,6 +60,7 @@ def main() -> None:
 
             check()
             checks_of[size] = check
+        print("  the press release checked against a corpus index of N synthetic documents + the corpus:")
         # Round-robin over the sizes, so that the machine's drift falls on all of them alike.
         samples: dict[int, list[float]] = {size: [] for size in args.sizes}
         for _ in range(4 * args.runs):
