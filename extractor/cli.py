@@ -369,14 +369,23 @@ def index_corpus(
     corpus: Annotated[Path, typer.Argument(help="Dossier des documents publiés.")] = Path("corpus"),
     index: Annotated[Path, typer.Option(help="Index SQLite du corpus.")] = Path(".factcheck/index.sqlite"),
     reference: ReferenceOption = DEFAULT_REFERENCE,
-    jobs: Annotated[int, typer.Option("--jobs", "-j", help="Processus de lecture (un par cœur : 0).", min=0)] = 1,
+    jobs: Annotated[
+        int | None,
+        typer.Option(
+            "--jobs",
+            "-j",
+            help="Processus de lecture (0 : un par cœur ; par défaut, un par cœur à partir de 64 documents à lire).",
+            min=0,
+        ),
+    ] = None,
 ) -> None:
     """Construit ou met à jour l'index des chiffres du corpus (seuls les documents modifiés sont relus)."""
     from extractor.corpus.index import CorpusIndex
 
     if not corpus.is_dir():
         raise FactcheckError(f"{corpus} : dossier introuvable (le corpus est un dossier de documents publiés)")
-    stats = CorpusIndex(index).refresh(corpus, _registry(reference), jobs=jobs or os.cpu_count() or 1)
+    workers = None if jobs is None else jobs or os.cpu_count() or 1
+    stats = CorpusIndex(index).refresh(corpus, _registry(reference), jobs=workers)
     Console(highlight=False).print(
         f"{index} : {stats.documents} documents, {stats.extracted} relus, {stats.removed} retirés, "
         f"{stats.claims} chiffres indexés ({stats.seconds:.2f} s)"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from decimal import Decimal
 from pathlib import Path
@@ -173,3 +174,25 @@ def test_a_document_stating_both_figures_is_not_contradicted_by_either(tmp_path:
     assert "corpus/b.md" in only.message_fr
     draft.write_text("---\ndate: 2024-03-01\n---\nEn 2024, 12 incubateurs.\n\nEn 2024, 15 incubateurs.\n")
     assert checks.run(load(draft), ctx, only=["corpus/conflicting-value"]) == []  # both stated: a breakdown
+
+
+def test_an_index_read_in_two_processes_is_the_index_read_in_one(tmp_path: Path, monkeypatch) -> None:
+    from extractor.corpus import index as module
+
+    rows = {}
+    for jobs in (1, 2):
+        built = CorpusIndex(tmp_path / f"index-{jobs}.sqlite")
+        stats = built.refresh(CORPUS, jobs=jobs)
+        assert stats.extracted == 5
+        rows[jobs] = [sorted(built.db.execute(f"SELECT * FROM {table}")) for table in ("documents", "claims", "events")]
+        built.close()
+    assert rows[1] == rows[2] and len(rows[1][1]) > 200
+    # By default, one process per core from PARALLEL_FROM documents to read, one below.
+    chosen = []
+    real = module._extract_all
+    monkeypatch.setattr(module, "_extract_all", lambda todo, names, jobs: chosen.append(jobs) or real(todo, names, 1))
+    monkeypatch.setattr(module, "PARALLEL_FROM", 5)
+    CorpusIndex(tmp_path / "auto-5.sqlite").refresh(CORPUS)
+    monkeypatch.setattr(module, "PARALLEL_FROM", 6)
+    CorpusIndex(tmp_path / "auto-6.sqlite").refresh(CORPUS)
+    assert chosen == [os.cpu_count() or 1, 1]

@@ -9,6 +9,7 @@ one transaction, so an interrupted refresh leaves the previous index as it was.
 from __future__ import annotations
 
 import hashlib
+import os
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -26,6 +27,9 @@ from extractor.ingest import collect, load, read_file
 from extractor.models import Location, Qualifier
 
 DEFAULT_INDEX = Path(".factcheck/index.sqlite")
+# From this many documents to read, the refresh uses every core (2 workers on 2 cores: 0.93x the
+# time of one for 40 documents, 0.54-0.67x for 150; worse below: bench/scale.py).
+PARALLEL_FROM = 64
 SCHEMA_VERSION = "4"
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -108,9 +112,11 @@ class CorpusIndex:
     def close(self) -> None:
         self.db.close()
 
-    def refresh(self, folder: Path, names: NameIndex | None = None, *, jobs: int = 1) -> RefreshStats:
+    def refresh(self, folder: Path, names: NameIndex | None = None, *, jobs: int | None = None) -> RefreshStats:
         """Brings the index up to date with the documents of `folder`. With `jobs` > 1 the changed
-        documents are read in that many processes; the index is written by this one."""
+        documents are read in that many processes; the index is written by this one. By default
+        (None), one process per core once there are `PARALLEL_FROM` documents to read: a worker
+        costs about 1 s to start, so for fewer, one process is faster (bench/scale.py)."""
         started = time.perf_counter()
         stats = RefreshStats()
         files, _ = collect([str(folder)])
@@ -125,6 +131,8 @@ class CorpusIndex:
             stats.documents += 1
             if known.get(name) != digest:
                 todo.append((name, digest))
+        if jobs is None:
+            jobs = (os.cpu_count() or 1) if len(todo) >= PARALLEL_FROM else 1
         with self.db:  # one transaction: all or nothing
             for extracted in _extract_all(todo, names, jobs):
                 if extracted is None:
