@@ -22,6 +22,7 @@ import threading
 from collections.abc import Iterator
 
 DOCUMENT_SECONDS = 120.0
+GRACE_SECONDS = 2.0  # after the budget, how long clean-up code may run before it is interrupted too
 MAX_MEMORY = 4 * 1024**3  # bytes of address space for the CLI process (checking needs < 0.6 GB)
 
 
@@ -40,6 +41,9 @@ def time_budget(seconds: float | None) -> Iterator[None]:
         return
 
     def expire(signum: int, frame: object) -> None:
+        # Armed again: a library's clean-up code (a `finally`, a `close()`) that loops as well is
+        # interrupted in turn, instead of hanging the run after the budget has expired.
+        signal.setitimer(signal.ITIMER_REAL, GRACE_SECONDS)
         raise DocumentTimeout()
 
     previous = signal.signal(signal.SIGALRM, expire)

@@ -88,3 +88,19 @@ def test_a_10_mb_line_is_stopped_by_the_time_budget(tmp_path: Path) -> None:
     code, output, seconds, rss_mb = run_check(line, "--timeout", "5")
     assert code == 2 and "vérification arrêtée après 5 s" in output and "section X" in output
     assert seconds < 20 and rss_mb < 720
+
+
+def test_the_time_budget_also_stops_a_clean_up_that_loops() -> None:
+    """A reader that loops, then a `finally` or `close()` that loops as well (pdfplumber's close
+    walked a looping page tree again): the budget's timer is armed again after it fires."""
+    from extractor import limits
+
+    started = time.monotonic()
+    with pytest.raises(limits.DocumentTimeout), limits.time_budget(0.3):
+        try:
+            while True:
+                pass
+        finally:
+            while True:
+                pass
+    assert time.monotonic() - started < 0.3 + limits.GRACE_SECONDS + 1

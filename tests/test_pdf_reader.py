@@ -12,6 +12,7 @@ import hashlib
 import itertools
 import random
 import re
+import time
 from pathlib import Path
 
 import pdfplumber
@@ -21,7 +22,7 @@ from extractor.errors import InputError
 from extractor.ingest.pdf import read_pdf
 from extractor.models import Block, BlockKind, Document
 from tests.conftest import BILAN_2024_PDF, SHARED, need
-from tests.samples import encrypted_pdf, one_page_pdf
+from tests.samples import encrypted_pdf, one_page_pdf, pdf_file
 
 SEED_001 = SHARED / "seeds" / "001_e80ca291c31f36e3.txt"
 NUMBER = re.compile(r"\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:,\d+)?|\d+(?:,\d+)?")
@@ -278,6 +279,22 @@ def test_broken_page_content_gives_input_error() -> None:
     with pytest.raises(InputError) as err:
         read_pdf(data, "abime.pdf")
     assert err.value.code in {"unreadable", "no_text"}
+
+
+@pytest.mark.parametrize(
+    "objects",
+    [
+        [b"<< /Type /Catalog /Pages 2 0 R >>", b"2 0 R"],  # an object that is a reference to itself
+        [b"<< /Type /Catalog /Pages 2 0 R >>", b"3 0 R", b"2 0 R"],  # two that point at each other
+    ],
+    ids=["self", "cycle"],
+)
+def test_a_reference_loop_is_unreadable_at_once(objects: list[bytes]) -> None:
+    """pdfminer alone follows such a chain forever (the long fuzz run found one)."""
+    started = time.monotonic()
+    with pytest.raises(InputError) as err:
+        read_pdf(pdf_file(objects), "boucle.pdf")
+    assert err.value.code == "unreadable" and time.monotonic() - started < 5
 
 
 def test_encrypted_pdf(tmp_path: Path) -> None:

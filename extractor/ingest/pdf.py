@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import bisect
 import contextlib
+import functools
 import hashlib
 import io
 import logging
@@ -796,9 +797,36 @@ def _build(data: bytes, path: str, pages: list[_Page], metadata: dict[str, Any])
 # --------------------------------------------------------------------------- entry point
 
 
+MAX_REFERENCE_HOPS = 64
+
+
+@functools.cache
+def _guard_reference_loops() -> None:
+    """pdfminer follows a chain of indirect references (`2 0 obj 2 0 R endobj`) with no end: a
+    damaged file of a few hundred bytes kept the reader busy until its time budget (found by the
+    long fuzz run). `PDFObjRef.resolve` is wrapped once to follow the chain itself and fail after
+    MAX_REFERENCE_HOPS, which the reader reports as an unreadable PDF."""
+    from pdfminer.pdftypes import PDFObjRef
+    from pdfminer.psparser import PSSyntaxError
+
+    resolve = PDFObjRef.resolve
+
+    def bounded(self: Any, default: Any = None) -> Any:
+        value = resolve(self, default)
+        for _ in range(MAX_REFERENCE_HOPS):
+            if not isinstance(value, PDFObjRef):
+                return value
+            value = resolve(value, default)
+        raise PSSyntaxError(f"boucle de références indirectes (objet {self.objid})")
+
+    PDFObjRef.resolve = bounded  # type: ignore[method-assign]
+
+
 def _open(data: bytes, path: str) -> Any:
     import pdfplumber
     from pdfminer.pdfdocument import PDFEncryptionError
+
+    _guard_reference_loops()
 
     try:
         return pdfplumber.open(io.BytesIO(data))
@@ -810,9 +838,12 @@ def _open(data: bytes, path: str) -> Any:
 
 
 def _close(pdf: Any) -> None:
-    """Closes the PDF; closing walks the page tree again, which fails on a broken one."""
+    """Closes the pages that were read. Not `pdf.close()`: it walks the page tree again, which
+    fails on a broken one, or never ends (a reference that resolves to itself)."""
     with contextlib.suppress(Exception):  # the error that matters was raised already, if any
-        pdf.close()
+        for page in pdf.__dict__.get("_pages", []):
+            page.close()
+        pdf.flush_cache()
 
 
 def _declared_pages(pdf: Any) -> int | None:
