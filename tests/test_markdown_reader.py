@@ -127,6 +127,10 @@ def test_markdown_escapes_and_footnote_calls() -> None:
         ("---\ntitle: Bilan\nTexte sans fin de front matter\n", "jamais refermé"),
         ("---\n- a\n- b\n---\nTexte\n", "clé: valeur"),
         ("---\nx: !!python/object/apply:os.system ['echo pwned']\n---\nTexte\n", "YAML mal formé"),
+        # Well-formed YAML whose value cannot be built (found by the long fuzz run: a traceback before)
+        ("---\ndate: 2024-02-30\n---\nTexte\n", "day is out of range for month"),
+        ("---\ndate: 2024-02-26 12:34:99\n---\nTexte\n", "valeur impossible à lire"),
+        ("---\nx: " + "[" * 5000 + "\n---\nTexte\n", "imbriqué trop profondément"),
     ],
 )
 def test_malformed_front_matter_is_a_clear_error(source: str, fragment: str) -> None:

@@ -99,6 +99,20 @@ def _load_yaml(source: str, path: str) -> dict[str, Any]:
             "corriger la syntaxe YAML entre les deux lignes « --- »",
             code="front_matter",
         ) from exc
+    except RecursionError as exc:
+        raise InputError(
+            path,
+            "front matter YAML imbriqué trop profondément",
+            "simplifier les listes et tableaux imbriqués entre les deux lignes « --- »",
+            code="too_deep",
+        ) from exc
+    except (ValueError, OverflowError) as exc:  # well-formed, but a value cannot be built (2024-02-30)
+        raise InputError(
+            path,
+            f"front matter YAML : valeur impossible à lire ({exc})",
+            "vérifier les dates (AAAA-MM-JJ, heures 00:00:00 à 23:59:59) entre les deux lignes « --- »",
+            code="front_matter",
+        ) from exc
     if data is None:
         return {}
     if not isinstance(data, dict):
