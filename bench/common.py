@@ -50,6 +50,17 @@ def timed(cmd: list[str], runs: int, cwd: Path = ROOT) -> float:
     return statistics.median(samples)
 
 
+def registry_in(folder: Path):
+    """The beta.gouv.fr registry imported into `folder` and loaded (None without ../shared)."""
+    if not REGISTRY.exists():
+        return None
+    from extractor.reference.betagouv import import_betagouv
+    from extractor.reference.store import load_registry
+
+    import_betagouv(REGISTRY, folder / "reference.sqlite")
+    return load_registry(folder / "reference.sqlite")
+
+
 def machine() -> str:
     cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
                 if line.startswith("model name")), platform.processor() or "?")  # fmt: skip

@@ -18,18 +18,8 @@ import statistics
 import tempfile
 from pathlib import Path
 
-from common import CORPUS, PRESS_RELEASE, REGISTRY, machine, median_of, row
+from common import CORPUS, PRESS_RELEASE, machine, median_of, registry_in, row
 from corpus_index import add_synthetic
-
-
-def registry_in(folder: Path):
-    if not REGISTRY.exists():
-        return None
-    from extractor.reference.betagouv import import_betagouv
-    from extractor.reference.store import load_registry
-
-    import_betagouv(REGISTRY, folder / "reference.sqlite")
-    return load_registry(folder / "reference.sqlite")
 
 
 def main() -> None:

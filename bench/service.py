@@ -15,19 +15,14 @@ import argparse
 import asyncio
 import os
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 import httpx
+from common import PRESS_RELEASE, ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from tests.server import PeakMemory, serving, tree_rss  # noqa: E402
-
-PRESS_RELEASE = ROOT / "corpus" / "2024-02-26-communique-bilan-beta-gouv.md"
+from tests.server import PeakMemory, serving, tree_rss
 
 
 async def load(url: str, count: int, concurrency: int, request) -> list[float]:
