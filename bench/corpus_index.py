@@ -30,16 +30,17 @@ SCOPES = [f"startup:s{i}" for i in range(700)] + ["programme:beta.gouv.fr"] * 30
 def add_synthetic(index: CorpusIndex, size: int, metrics: list[str] = METRICS, scopes: list[str] = SCOPES) -> None:
     """Adds `size` synthetic documents of 50 claims each to the index."""
     rng = random.Random(size)
+    corpus = index.key or "synthetic"  # the corpus the index looks up, so that the lookups see them
     rows = []
     for d in range(size):
         path = f"synthetic/doc-{d}.md"
         for line in range(50):
             metric, scope, year = rng.choice(metrics), rng.choice(scopes), str(rng.choice([2021, 2022, 2023, 2024]))
             value = str(rng.randint(1, 10**6))
-            rows.append((path, f"sha{d}", metric, scope, year, value, None, "exact", 0, "result", "1", line + 1, 1,
-                         None, "quote", 0))  # fmt: skip
+            rows.append((corpus, path, f"sha{d}", metric, scope, year, value, None, "exact", 0, "result", "1",
+                         line + 1, 1, None, "quote", 0))  # fmt: skip
     with index.db:
-        index.db.executemany("INSERT INTO claims VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+        index.db.executemany("INSERT INTO claims VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
 
 
 def build(size: int, folder: Path) -> CorpusIndex:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-import tempfile
 import traceback
 from collections.abc import Callable, Iterator
 from enum import StrEnum
@@ -16,7 +15,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from extractor import limits
+from extractor import defaults, limits
 from extractor.cliutil import EXIT_ERROR, EXIT_FINDINGS, err_console, fail, guarded
 from extractor.errors import FactcheckError, InputError
 from extractor.models import FailOn
@@ -52,18 +51,12 @@ def refuse_inputs(outputs: list[Path | None], inputs: list[str]) -> None:
 
 
 def write_atomic(path: Path, data: bytes, inputs: list[str] | None = None) -> None:
-    """Writes an output file through a temporary file and a rename; refuses to overwrite an input."""
+    """Writes an output file through a temporary file and a rename (with the mode a new file of the
+    user's gets, or the one of the file it replaces); refuses to overwrite an input."""
+    from extractor import fileio
+
     refuse_inputs([path], inputs or [])
-    target = path.resolve()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    fileio.write_atomic(path, data)
 
 
 def _html(report, ctx) -> str:
@@ -115,7 +108,7 @@ def _only_changed_lines(report, lines_changed: dict[str, set[int] | None]):
 
 
 ReferenceOption = Annotated[Path, typer.Option(help="Registre importé (factcheck reference import-betagouv).")]
-DEFAULT_REFERENCE = Path(".factcheck/reference.sqlite")
+DEFAULT_REFERENCE = defaults.REFERENCE
 
 
 @app.command()
@@ -141,8 +134,8 @@ def check(
     reference: ReferenceOption = DEFAULT_REFERENCE,
     corpus: Annotated[
         Path, typer.Option(help="Documents publiés auxquels comparer (index rafraîchi à chaque vérification).")
-    ] = Path("corpus"),
-    index: Annotated[Path, typer.Option(help="Index SQLite du corpus.")] = Path(".factcheck/index.sqlite"),
+    ] = defaults.CORPUS,
+    index: Annotated[Path, typer.Option(help="Index SQLite du corpus.")] = defaults.INDEX,
     baseline: Annotated[
         Path | None, typer.Option(help="Ne signaler que les constats absents de ce fichier (--write-baseline).")
     ] = None,
@@ -155,22 +148,17 @@ def check(
 ) -> None:
     """Vérifie des documents et liste les incohérences trouvées."""
     from extractor import checks
-    from extractor.pipeline import check_paths
+    from extractor.pipeline import check_paths, open_context
 
     if rules:
         unknown = checks.unknown(rules)
         if unknown:
             raise fail(f"règle inconnue : {', '.join(unknown)} (règles : {', '.join(checks.rules())})")
-    from extractor.reference.store import NO_REGISTRY_FR, load_registry
+    from extractor.reference.store import NO_REGISTRY_FR
 
     inputs = [*(paths or []), *([str(corpus)] if corpus.is_dir() else [])]
     refuse_inputs([output, write_baseline, index], inputs)  # before any work, not after it
-    ctx = checks.Context(registry=load_registry(reference))
-    if corpus.is_dir():
-        from extractor.corpus.index import CorpusIndex
-
-        ctx.corpus = CorpusIndex(index)
-        ctx.corpus.refresh(corpus, ctx.registry)
+    ctx = open_context(reference, corpus, index)
     from extractor import baseline as baselines
 
     lines_changed: dict[str, set[int] | None] = {}
@@ -334,9 +322,12 @@ def extract(
 def serve(
     host: Annotated[str, typer.Option(help="Adresse d'écoute.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port.")] = 8000,
-    corpus: Annotated[Path, typer.Option(help="Documents publiés auxquels comparer.")] = Path("corpus"),
+    corpus: Annotated[Path, typer.Option(help="Documents publiés auxquels comparer.")] = defaults.CORPUS,
+    index: Annotated[Path, typer.Option(help="Index SQLite du corpus.")] = defaults.INDEX,
     reference: ReferenceOption = DEFAULT_REFERENCE,
-    workers: Annotated[int, typer.Option(help="Processus de vérification (par défaut : un par cœur).", min=1)] = 0,
+    workers: Annotated[
+        int | None, typer.Option(help="Processus de vérification (par défaut : un par cœur).", min=1)
+    ] = None,
     timeout: Annotated[float, typer.Option(help="Durée maximale par document, en secondes.", min=0.1)] = 30.0,
     max_mb: Annotated[int, typer.Option(help="Taille maximale d'un document, en Mo.", min=1)] = 20,
     max_pages: Annotated[int, typer.Option(help="Nombre maximal de pages d'un PDF.", min=1)] = 300,
@@ -346,8 +337,8 @@ def serve(
 
     from extractor.service.app import Settings, create_app
 
-    settings = Settings(reference=reference, corpus=corpus, timeout=timeout, max_bytes=max_mb * 1024 * 1024,
-                        max_pages=max_pages)  # fmt: skip
+    settings = Settings(reference=reference, corpus=corpus, index=index, timeout=timeout,
+                        max_bytes=max_mb * 1024 * 1024, max_pages=max_pages)  # fmt: skip
     if workers:
         settings.workers = workers
     uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
@@ -366,8 +357,8 @@ def schema() -> None:
 @app.command(name="index")
 @guarded
 def index_corpus(
-    corpus: Annotated[Path, typer.Argument(help="Dossier des documents publiés.")] = Path("corpus"),
-    index: Annotated[Path, typer.Option(help="Index SQLite du corpus.")] = Path(".factcheck/index.sqlite"),
+    corpus: Annotated[Path, typer.Argument(help="Dossier des documents publiés.")] = defaults.CORPUS,
+    index: Annotated[Path, typer.Option(help="Index SQLite du corpus.")] = defaults.INDEX,
     reference: ReferenceOption = DEFAULT_REFERENCE,
     jobs: Annotated[
         int | None,
@@ -385,7 +376,7 @@ def index_corpus(
     if not corpus.is_dir():
         raise FactcheckError(f"{corpus} : dossier introuvable (le corpus est un dossier de documents publiés)")
     workers = None if jobs is None else jobs or os.cpu_count() or 1
-    stats = CorpusIndex(index).refresh(corpus, _registry(reference), jobs=workers)
+    stats = CorpusIndex(index, corpus).refresh(corpus, _registry(reference), jobs=workers)
     Console(highlight=False).print(
         f"{index} : {stats.documents} documents, {stats.extracted} relus, {stats.removed} retirés, "
         f"{stats.claims} chiffres indexés ({stats.seconds:.2f} s)"
@@ -395,7 +386,7 @@ def index_corpus(
 @app.command(name="eval")
 @guarded
 def evaluate(
-    corpus: Annotated[Path, typer.Option(help="Dossier des documents.")] = Path("corpus"),
+    corpus: Annotated[Path, typer.Option(help="Dossier des documents.")] = defaults.CORPUS,
     expected: Annotated[Path, typer.Option(help="Dossier du jeu de référence (*.claims.json).")] = Path("expected"),
     min_numbers_f1: Annotated[float, typer.Option(help="Seuil de F1 des nombres (code 1 en dessous).")] = 0.0,
     min_claims_f1: Annotated[float, typer.Option(help="Seuil de F1 des affirmations complètes.")] = 0.0,
@@ -503,9 +494,18 @@ def ingest(
         console.print(f"{block.id:>4} {where:>10} {block.kind.value:<12}{meta} {block.text}", markup=False)
 
 
+def _terminate(signum: int, frame: object) -> None:
+    """SIGTERM ends the run through SystemExit, so clean-up code runs (temporary files, worker
+    processes), with the shell's code for it (143)."""
+    sys.exit(128 + signum)
+
+
 def main() -> None:
+    import signal
+
     debug = "--debug" in sys.argv
     limits.cap_memory()
+    signal.signal(signal.SIGTERM, _terminate)
     try:
         app(standalone_mode=True)
     except KeyboardInterrupt:

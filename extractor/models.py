@@ -288,6 +288,9 @@ class Stats(BaseModel):
     findings: dict[str, int] = Field(default_factory=lambda: {"error": 0, "warning": 0, "info": 0})
     suppressed: int = Field(default=0, description="findings left out because a baseline lists them")
     ignored: int = Field(default=0, description="findings silenced by inline <!-- factcheck: ... --> comments")
+    skipped_rules: list[str] = Field(
+        default_factory=list, description="rules not run: what they need is missing (no registry, no corpus)"
+    )
     seconds: float = 0.0
 
 

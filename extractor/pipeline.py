@@ -12,12 +12,29 @@ import traceback
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
-from extractor import checks, config, fingerprint, limits, suppress
+from extractor import checks, config, defaults, fingerprint, limits, suppress
 from extractor.errors import FactcheckError, InputError
 from extractor.ingest import collect, load
 from extractor.models import Document, Finding, InputErrorInfo, Report, Severity, summarise
 
 SEVERITY_ORDER = {Severity.error: 0, Severity.warning: 1, Severity.info: 2}
+
+
+def open_context(
+    reference: Path | None = defaults.REFERENCE, corpus: Path | None = defaults.CORPUS, index: Path = defaults.INDEX
+) -> checks.Context:
+    """What the rules compare with: the imported registry (if `reference` exists) and the corpus
+    index of `corpus` (if it is a folder), refreshed now. The CLI and the Python API both start
+    here, so they run the same rules. Close `ctx.corpus` when done."""
+    from extractor.reference.store import load_registry
+
+    ctx = checks.Context(registry=load_registry(reference) if reference is not None else None)
+    if corpus is not None and Path(corpus).is_dir():
+        from extractor.corpus.index import CorpusIndex
+
+        ctx.corpus = CorpusIndex(index, corpus)
+        ctx.corpus.refresh(Path(corpus), ctx.registry)
+    return ctx
 
 
 def check_document(
@@ -102,6 +119,7 @@ def check_paths(
     for finding in report.findings:
         report.stats.findings[finding.severity.value] += 1
     report.stats.ignored = ctx.ignored
+    report.stats.skipped_rules = sorted(ctx.skipped)
     report.stats.seconds = round(time.perf_counter() - started, 3)
     return report
 

@@ -101,11 +101,37 @@ def test_an_output_is_written_whole_or_not_at_all(tmp_path: Path, monkeypatch: p
 
 
 def slow_document(seed: int) -> str:
-    """Some 1.5 s of extraction: the index takes a few seconds to write all of them."""
+    """Some 1.5 s of extraction: the index takes a few seconds to read all of them."""
     return "".join(
         f"En {2000 + i % 25}, le programme compte {i + seed} services et {i % 7 + 1} incubateurs.\n\n"
         for i in range(1200)
     )
+
+
+# Runs `factcheck index` in this process, killed with SIGKILL by itself in the middle of its write
+# transaction, after the first document's rows are written: the moment a crash would cost the most.
+KILLED_MID_WRITE = """
+import os, signal, sys
+from extractor.corpus import index
+write = index.CorpusIndex._write_document
+def write_then_die(self, key, rows):
+    write(self, key, rows)
+    os.kill(os.getpid(), signal.SIGKILL)
+index.CorpusIndex._write_document = write_then_die
+from extractor.cli import main
+sys.argv = ["factcheck", *sys.argv[1:]]
+main()
+"""
+
+
+def index_state(index: Path) -> tuple[list[tuple[str, str]], int]:
+    opened = CorpusIndex(index)
+    try:
+        documents = sorted(opened.db.execute("SELECT path, sha256 FROM documents"))
+        assert opened.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        return documents, opened.db.execute("SELECT count(*) FROM claims").fetchone()[0]
+    finally:
+        opened.close()
 
 
 def test_a_killed_index_run_leaves_the_previous_index_usable(tmp_path: Path) -> None:
@@ -114,44 +140,40 @@ def test_a_killed_index_run_leaves_the_previous_index_usable(tmp_path: Path) -> 
     index = tmp_path / "index.sqlite"
     factcheck = [sys.executable, "-m", "extractor"]
     no_registry = ["--reference", str(tmp_path / "none.sqlite")]  # the same index with or without ../shared
-    run_index = [*factcheck, "index", str(corpus), "--index", str(index), *no_registry]
+    arguments = ["index", str(corpus), "--index", str(index), *no_registry]
+    run_index = [*factcheck, *arguments]
     subprocess.run(run_index, check=True, capture_output=True)
-    previous = CorpusIndex(index)
-    documents = sorted(previous.db.execute("SELECT path, sha256 FROM documents"))
-    claims = previous.db.execute("SELECT count(*) FROM claims").fetchone()[0]
-    previous.close()
+    documents, claims = index_state(index)
     assert len(documents) == len(list(CORPUS.iterdir())) - 1 and claims > 100  # all but the README
 
-    # New documents and a changed one: the next run rewrites the index in one transaction...
+    # New documents and a changed one: the next run reads them (no lock held), then rewrites the index
+    # in one transaction.
     for n in range(8):
         (corpus / f"rapport-{n}.md").write_text(slow_document(n), encoding="utf-8")
     press = corpus / PRESS_RELEASE.name
     press.write_text(press.read_text(encoding="utf-8") + "\nEn 2024, 99 services.\n", encoding="utf-8")
-    journal = index.with_name(index.name + "-journal")
-    process = subprocess.Popen(run_index, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 60
-    while not journal.exists():  # ...which has begun once SQLite's rollback journal exists
-        assert process.poll() is None, "the index run ended before it could be killed"
-        assert time.monotonic() < deadline, "the index run never began writing"
-        time.sleep(0.02)
-    time.sleep(0.3)
-    os.killpg(process.pid, signal.SIGKILL)  # ...and is killed in the middle of it
-    process.wait()
-    assert process.returncode == -signal.SIGKILL
 
-    # The previous index is intact (SQLite rolls the hot journal back on the next open)...
-    reopened = CorpusIndex(index)
-    assert sorted(reopened.db.execute("SELECT path, sha256 FROM documents")) == documents
-    assert reopened.db.execute("SELECT count(*) FROM claims").fetchone()[0] == claims
-    assert reopened.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    reopened.close()
-    # ...and usable: checked against it, the press release's "près de 20" meets its own 18 + 6.
-    reopened = CorpusIndex(index)
+    # Killed while it reads the documents...
+    process = subprocess.Popen(run_index, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(2.5)
+    assert process.poll() is None, "the index run ended before it could be killed"
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    assert index_state(index) == (documents, claims)
+    # ...and killed in the middle of its write transaction: SQLite rolls the hot journal back.
+    killed = subprocess.run([sys.executable, "-c", KILLED_MID_WRITE, *arguments], capture_output=True, text=True)
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    assert index.with_name(index.name + "-journal").exists()  # the transaction had begun
+    assert index_state(index) == (documents, claims)
+
+    # The previous index is usable: checked against it, the press release's "près de 20" meets its
+    # own 18 + 6.
+    reopened = CorpusIndex(index, corpus)
     try:
         found = checks.run(load(PRESS_RELEASE), checks.Context(corpus=reopened), only=["corpus/conflicting-value"])
     finally:
         reopened.close()
     assert any("près de 20" in finding.message_fr for finding in found), found
-    # The next run completes what the killed one began.
+    # The next run completes what the killed ones began.
     done = subprocess.run([*run_index, "--jobs", "2"], capture_output=True, check=True, text=True)
     assert f"{len(documents) + 8} documents, 9 relus" in " ".join(done.stdout.split()), done.stdout

@@ -2,12 +2,22 @@
 
 Documents are keyed by the sha256 of their bytes: a refresh re-extracts only the documents that
 changed, were added or removed. Lookups go through an index on (metric, scope) and filter periods
-in Python (a handful of rows), never a scan of all pairs. The index is rebuilt in place inside
-one transaction, so an interrupted refresh leaves the previous index as it was.
+in Python (a handful of rows), never a scan of all pairs.
+
+One index file holds several corpora, each keyed by its folder's resolved path: a check with
+`--corpus OTHER` adds OTHER's documents beside the others and never changes what the users of
+another corpus (a running `factcheck serve`) see.
+
+Several processes may share one index (CI jobs in parallel, an editor and a pre-commit hook): a
+refresh reads and extracts the changed documents first, with no lock held, then writes them in
+one short transaction (BEGIN IMMEDIATE), waiting up to `LOCK_SECONDS` for another writer. So an
+interrupted refresh leaves the previous index as it was, and a second one only waits for the
+other's write, not its extraction.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import sqlite3
@@ -19,34 +29,39 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from extractor import limits
+from extractor import defaults, limits
 from extractor.claims.events import extract_events
 from extractor.claims.resolve import NameIndex, extract_claims
 from extractor.errors import InputError
 from extractor.ingest import collect, load, read_file
 from extractor.models import Location, Qualifier
 
-DEFAULT_INDEX = Path(".factcheck/index.sqlite")
+DEFAULT_INDEX = defaults.INDEX
 # From this many documents to read, the refresh uses every core (2 workers on 2 cores: 0.93x the
 # time of one for 40 documents, 0.54-0.67x for 150; worse below: bench/scale.py).
 PARALLEL_FROM = 64
-SCHEMA_VERSION = "4"
+# How long a refresh or a lookup waits for another process's write before giving up.
+LOCK_SECONDS = 120.0
+SCHEMA_VERSION = "5"
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS documents (path TEXT PRIMARY KEY, sha256 TEXT NOT NULL, title TEXT, date TEXT);
+CREATE TABLE IF NOT EXISTS documents (
+    corpus TEXT NOT NULL, path TEXT NOT NULL, sha256 TEXT NOT NULL, title TEXT, date TEXT,
+    PRIMARY KEY (corpus, path)
+);
 CREATE TABLE IF NOT EXISTS claims (
-    path TEXT NOT NULL, sha256 TEXT NOT NULL, metric_id TEXT NOT NULL, scope_id TEXT, period TEXT,
+    corpus TEXT NOT NULL, path TEXT NOT NULL, sha256 TEXT NOT NULL, metric_id TEXT NOT NULL, scope_id TEXT, period TEXT,
     value TEXT NOT NULL, unit TEXT, qualifier TEXT NOT NULL, decimals INTEGER NOT NULL, kind TEXT NOT NULL,
     raw TEXT NOT NULL, line INTEGER NOT NULL, col INTEGER NOT NULL, page INTEGER, quote TEXT NOT NULL,
     derived INTEGER NOT NULL
 );
-CREATE INDEX IF NOT EXISTS claims_key ON claims (metric_id, scope_id, period);
-CREATE INDEX IF NOT EXISTS claims_path ON claims (path);
+CREATE INDEX IF NOT EXISTS claims_key ON claims (corpus, metric_id, scope_id, period);
+CREATE INDEX IF NOT EXISTS claims_path ON claims (corpus, path);
 CREATE TABLE IF NOT EXISTS events (
-    path TEXT NOT NULL, sha256 TEXT NOT NULL, key TEXT NOT NULL, date TEXT NOT NULL, subject TEXT,
+    corpus TEXT NOT NULL, path TEXT NOT NULL, sha256 TEXT NOT NULL, key TEXT NOT NULL, date TEXT NOT NULL, subject TEXT,
     line INTEGER NOT NULL, col INTEGER NOT NULL, page INTEGER, quote TEXT NOT NULL
 );
-CREATE INDEX IF NOT EXISTS events_key ON events (key);
+CREATE INDEX IF NOT EXISTS events_key ON events (corpus, key);
 """
 
 
@@ -78,29 +93,61 @@ class RefreshStats:
     seconds: float = 0.0
 
 
+def corpus_key(folder: Path | str) -> str:
+    """The key of a corpus in the index: its folder's resolved path."""
+    return str(Path(folder).resolve())
+
+
 class CorpusIndex:
-    def __init__(self, path: Path = DEFAULT_INDEX) -> None:
+    """The index file at `path`, seen through one corpus: `corpus` (or the folder of the last
+    `refresh`). Lookups see that corpus's documents only; with no corpus named, every corpus of the
+    file (for tools that fill an index by hand)."""
+
+    def __init__(self, path: Path = DEFAULT_INDEX, corpus: Path | str | None = None) -> None:
         self.path = Path(path)
+        self.key = corpus_key(corpus) if corpus is not None else None
         self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            self.db = sqlite3.connect(self.path)
-            version = self._version()
-            if version not in (None, SCHEMA_VERSION):
-                # The index is derived data: an index of another version is rebuilt, not an error.
-                self.db.executescript(
-                    "DROP TABLE IF EXISTS claims; DROP TABLE IF EXISTS documents; DROP TABLE IF EXISTS events;"
-                    " DROP TABLE meta;"
-                )
-                version = None
-            self.db.executescript(SCHEMA)
-        except sqlite3.DatabaseError as exc:
+            self.db = sqlite3.connect(self.path, timeout=LOCK_SECONDS, isolation_level=None)
+            with self._writing():
+                version = self._version()
+                if version not in (None, SCHEMA_VERSION):
+                    # The index is derived data: an index of another version is rebuilt, not an error.
+                    for table in ("claims", "documents", "events", "meta"):
+                        self.db.execute(f"DROP TABLE IF EXISTS {table}")
+                    version = None
+                for statement in SCHEMA.split(";"):
+                    if statement.strip():
+                        self.db.execute(statement)
+                if version is None:
+                    self.db.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc):
+                raise self._unreadable() from exc
             raise InputError(
-                str(self.path), "index du corpus illisible (ce n'est pas une base SQLite de factcheck)",
-                "supprimer le fichier : il sera reconstruit", code="unreadable",
+                str(self.path), f"index du corpus occupé par un autre processus depuis plus de {LOCK_SECONDS:g} s",
+                "relancer quand l'autre vérification sera finie", code="busy",
             ) from exc  # fmt: skip
-        if version is None:
-            self.db.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
-            self.db.commit()
+        except sqlite3.DatabaseError as exc:
+            raise self._unreadable() from exc
+
+    def _unreadable(self) -> InputError:
+        return InputError(
+            str(self.path), "index du corpus illisible (ce n'est pas une base SQLite de factcheck)",
+            "supprimer le fichier : il sera reconstruit", code="unreadable",
+        )  # fmt: skip
+
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[None]:
+        """One write transaction: the lock is taken at once (waiting for another writer up to the
+        connection's timeout) and held until commit; all or nothing."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
 
     def _version(self) -> str | None:
         has_meta = self.db.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'meta'").fetchone()
@@ -113,14 +160,16 @@ class CorpusIndex:
         self.db.close()
 
     def refresh(self, folder: Path, names: NameIndex | None = None, *, jobs: int | None = None) -> RefreshStats:
-        """Brings the index up to date with the documents of `folder`. With `jobs` > 1 the changed
-        documents are read in that many processes; the index is written by this one. By default
-        (None), one process per core once there are `PARALLEL_FROM` documents to read: a worker
-        costs about 1 s to start, so for fewer, one process is faster (bench/scale.py)."""
+        """Brings the index up to date with the documents of `folder`, and looks up that corpus from
+        now on. With `jobs` > 1 the changed documents are read in that many processes; the index is
+        written by this one. By default (None), one process per core once there are
+        `PARALLEL_FROM` documents to read: a worker costs about 1 s to start, so for fewer, one
+        process is faster (bench/scale.py). Nothing is locked while documents are read."""
         started = time.perf_counter()
         stats = RefreshStats()
+        key = self.key = corpus_key(folder)
         files, _ = collect([str(folder)])
-        known = dict(self.db.execute("SELECT path, sha256 FROM documents"))
+        known = dict(self.db.execute("SELECT path, sha256 FROM documents WHERE corpus = ?", (key,)))
         seen, todo = set(), []
         for name in files:
             try:
@@ -133,24 +182,37 @@ class CorpusIndex:
                 todo.append((name, digest))
         if jobs is None:
             jobs = (os.cpu_count() or 1) if len(todo) >= PARALLEL_FROM else 1
-        with self.db:  # one transaction: all or nothing
-            for extracted in _extract_all(todo, names, jobs):
-                if extracted is None:
-                    continue  # unreadable, or over its time budget: reported when it is checked
-                name, digest, title, date, events, claims = extracted
-                for table in ("claims", "events"):
-                    self.db.execute(f"DELETE FROM {table} WHERE path = ?", (name,))
-                self.db.executemany("INSERT INTO events VALUES (?,?,?,?,?,?,?,?,?)", events)
-                self.db.executemany("INSERT INTO claims VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", claims)
-                self.db.execute("INSERT OR REPLACE INTO documents VALUES (?, ?, ?, ?)", (name, digest, title, date))
-                stats.extracted += 1
-            for gone in set(known) - seen:
-                for table in ("claims", "events", "documents"):
-                    self.db.execute(f"DELETE FROM {table} WHERE path = ?", (gone,))
-                stats.removed += 1
-        stats.claims = self.db.execute("SELECT count(*) FROM claims").fetchone()[0]
+        # Unreadable, or over its time budget: reported when it is checked.
+        extracted = [rows for rows in _extract_all(todo, names, jobs) if rows is not None]
+        gone = set(known) - seen
+        if extracted or gone:
+            with self._writing():
+                for rows in extracted:
+                    self._write_document(key, rows)
+                    stats.extracted += 1
+                for path in gone:
+                    for table in ("claims", "events", "documents"):
+                        self.db.execute(f"DELETE FROM {table} WHERE corpus = ? AND path = ?", (key, path))
+                    stats.removed += 1
+        stats.claims = self.db.execute("SELECT count(*) FROM claims WHERE corpus = ?", (key,)).fetchone()[0]
         stats.seconds = time.perf_counter() - started
         return stats
+
+    def _write_document(self, key: str, extracted: Extracted) -> None:
+        name, digest, title, date, events, claims = extracted
+        for table in ("claims", "events"):
+            self.db.execute(f"DELETE FROM {table} WHERE corpus = ? AND path = ?", (key, name))
+        self.db.executemany("INSERT INTO events VALUES (?,?,?,?,?,?,?,?,?,?)", [(key, *e) for e in events])
+        self.db.executemany(
+            "INSERT INTO claims VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", [(key, *c) for c in claims]
+        )
+        self.db.execute("INSERT OR REPLACE INTO documents VALUES (?, ?, ?, ?, ?)", (key, name, digest, title, date))
+
+    def _scoped(self, query: str, params: list[object]) -> tuple[str, list[object]]:
+        """The query restricted to this index's corpus (when it has one)."""
+        if self.key is None:
+            return query, params
+        return query + " AND corpus = ?", [*params, self.key]
 
     def lookup(self, metric_id: str, scope_id: str | None, periods: list[str] | None = None) -> list[IndexedClaim]:
         """The claims of one metric and scope, for the given periods only if `periods` is given."""
@@ -162,12 +224,14 @@ class CorpusIndex:
         if periods is not None:
             query += f" AND period IN ({','.join('?' * len(periods))})"
             params += periods
-        rows = self.db.execute(query, params)
+        rows = self.db.execute(*self._scoped(query, params))
         return [_indexed(r) for r in rows]
 
     def events(self, key: str) -> list[IndexedEvent]:
         rows = self.db.execute(
-            "SELECT path, sha256, key, date, subject, line, col, page, quote FROM events WHERE key = ?", (key,)
+            *self._scoped(
+                "SELECT path, sha256, key, date, subject, line, col, page, quote FROM events WHERE key = ?", [key]
+            )
         )
         return [
             IndexedEvent(
@@ -225,8 +289,23 @@ def extract_rows(name: str, digest: str, names: NameIndex | None = None) -> Extr
     return name, digest, doc.title, doc.date.isoformat() if doc.date else None, events, claims
 
 
-def _init_worker(names: NameIndex | None) -> None:
+def _init_worker(names: NameIndex | None, parent: int) -> None:
     _NAMES["names"] = names
+    watch_parent(parent)
+
+
+def watch_parent(parent: int, every: float = 0.25) -> None:
+    """Ends this worker process as soon as its parent is gone (killed, even with SIGKILL), so
+    that no reader of the index outlives the `factcheck index` or `check` that started it.
+    A daemon thread polls the parent's pid: an orphan is re-parented, and its ppid changes."""
+    import threading
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(every)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="factcheck-parent-watch", daemon=True).start()
 
 
 def _extract_in_worker(item: tuple[str, str]) -> Extracted | None:
@@ -240,8 +319,15 @@ def _extract_all(todo: list[tuple[str, str]], names: NameIndex | None, jobs: int
             yield extract_rows(name, digest, names)
         return
     import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
 
     context = multiprocessing.get_context("spawn")  # never fork a process that may run threads
-    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker, initargs=(names,)) as pool:
-        yield from pool.map(_extract_in_worker, todo, chunksize=max(1, min(32, len(todo) // (4 * jobs))))
+    pool = context.Pool(jobs, initializer=_init_worker, initargs=(names, os.getpid()))
+    try:
+        yield from pool.imap(_extract_in_worker, todo, chunksize=max(1, min(32, len(todo) // (4 * jobs))))
+    except BaseException:
+        # Interrupted (Ctrl-C, SIGTERM, a time budget): the workers are stopped now, not after their
+        # current documents; killed with SIGKILL, this process takes them along (watch_parent).
+        pool.terminate()
+        raise
+    pool.close()
+    pool.join()

@@ -13,13 +13,13 @@ import datetime as dt
 import os
 import re
 import sqlite3
-import tempfile
 import unicodedata
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote
 
+from extractor import defaults
 from extractor.errors import InputError
 from extractor.reference.models import (
     Alias,
@@ -32,7 +32,7 @@ from extractor.reference.models import (
 )
 from extractor.reference.names import normalise_name
 
-DEFAULT_REFERENCE_PATH = Path(".factcheck") / "reference.sqlite"
+DEFAULT_REFERENCE_PATH = defaults.REFERENCE
 SCHEMA_VERSION = 1
 # The names that are names (former slugs such as "lapins" or "apprentissage" are often common words).
 NAME_KINDS = ("title", "short", "former", "acronym")
@@ -137,11 +137,10 @@ def check_writable_store(db_path: str | Path) -> None:
 
 def import_into(db_path: str | Path, entities: Iterable[Entity], meta: dict[str, str] | None = None) -> None:
     """Replaces the store at `db_path` with these entities, atomically (temporary file + rename)."""
+    from extractor import fileio
+
     target = Path(db_path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    os.close(fd)
-    tmp = Path(tmp_name)
+    tmp = fileio.temporary_beside(target)
     try:
         con = sqlite3.connect(tmp)
         try:
@@ -154,8 +153,7 @@ def import_into(db_path: str | Path, entities: Iterable[Entity], meta: dict[str,
             con.close()
         with open(tmp, "rb") as handle:
             os.fsync(handle.fileno())
-        os.chmod(tmp, 0o644)  # mkstemp makes it private; the store is shared like any output
-        os.replace(tmp, target)
+        fileio.replace_with(tmp, target)  # mkstemp makes it private; the store is shared like any output
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise

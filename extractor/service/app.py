@@ -21,7 +21,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel, Field
 
-from extractor import checks
+from extractor import checks, defaults
 from extractor.ingest import FORMATS
 from extractor.models import Extraction, FailOn, Report
 from extractor.service import work
@@ -96,9 +96,9 @@ class RuleInfo(BaseModel):
 
 @dataclass
 class Settings:
-    reference: Path = Path(".factcheck/reference.sqlite")
-    corpus: Path = Path("corpus")
-    index: Path = Path(".factcheck/index.sqlite")
+    reference: Path = defaults.REFERENCE
+    corpus: Path = defaults.CORPUS
+    index: Path = defaults.INDEX
     max_bytes: int = MAX_BYTES
     max_pages: int = MAX_PAGES
     timeout: float = TIMEOUT
@@ -124,7 +124,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             index = CorpusIndex(settings.index)
             index.refresh(settings.corpus, registry)
             index.close()
-            state["corpus"] = settings.index
+            state["corpus"] = (settings.index, settings.corpus)  # the index file, seen through this corpus
         checks.rules()
         pool = WorkerPool(settings.workers, work.init, (settings.reference, state["corpus"], settings.max_pages),
                           max_rss=settings.max_rss)  # fmt: skip

@@ -27,7 +27,7 @@ class ServiceError(Exception):
         self.status, self.code, self.message_fr = status, code, message_fr
 
 
-def init(reference: Path, corpus_index: Path | None, max_pages: int) -> None:
+def init(reference: Path, corpus_index: tuple[Path, Path] | None, max_pages: int) -> None:
     """Runs once in each worker: the registry (if imported), the rules, the vocabulary, the gazetteer."""
     from extractor.claims import vocabulary
     from extractor.reference.store import load_registry
@@ -66,7 +66,7 @@ def _checked(data: bytes, name: str, date: str | None, only: list[str] | None):
     from extractor.pipeline import check_document
 
     doc = _load(data, name, date)
-    corpus = CorpusIndex(_STATE["corpus"]) if _STATE["corpus"] else None
+    corpus = CorpusIndex(*_STATE["corpus"]) if _STATE["corpus"] else None
     ctx = checks.Context(registry=_STATE["registry"], corpus=corpus)
     try:
         findings = check_document(doc, only, ctx)
