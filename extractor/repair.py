@@ -15,6 +15,8 @@ import re
 from dataclasses import dataclass, field
 
 import ftfy
+import ftfy.bad_codecs  # registers the sloppy-windows-1252 codec
+from ftfy.badness import is_bad
 from rapidfuzz.distance import Levenshtein
 
 from extractor.errors import InputError
@@ -22,7 +24,12 @@ from extractor.errors import InputError
 _ENCODING_NAMES = {
     "macroman": "Mac Roman",
     "mac_roman": "Mac Roman",
+    "mac-roman": "Mac Roman",
     "latin-1": "Latin-1",
+    "latin1": "Latin-1",
+    "iso-8859-1": "Latin-1",
+    "iso-8859-15": "Latin-9",
+    "cp1250": "Windows-1250",
     "sloppy-windows-1252": "Windows-1252",
     "windows-1252": "Windows-1252",
     "cp1252": "Windows-1252",
@@ -53,8 +60,33 @@ class RepairResult:
 
 
 def decode(data: bytes, path: str) -> tuple[str, str]:
-    """Decodes a text file: UTF-8 (with or without BOM) and UTF-16/32 with BOM first, then the
-    encoding charset-normalizer detects. Raises InputError for empty, binary or undecodable data."""
+    """Decodes a text file into (text, encoding); see `decode_file`."""
+    decoded = decode_file(data, path)
+    return decoded.text, decoded.encoding
+
+
+@dataclass(frozen=True)
+class ForeignLine:
+    """A line of a mostly UTF-8 file that is not UTF-8, and the codec it was decoded with."""
+
+    line: int  # 1-based; lines end at LF, CRLF or CR, as the readers count them
+    encoding: str  # a Python codec name: "cp1252", a guess such as "mac_roman", or "utf-8" (bad bytes replaced)
+
+
+@dataclass
+class Decoded:
+    text: str
+    encoding: str  # "utf-8", a detected codec, or "utf-8+cp1252" for a file decoded line by line
+    foreign_lines: list[ForeignLine] = field(default_factory=list)
+
+
+def decode_file(data: bytes, path: str) -> Decoded:
+    """Decodes a text file: UTF-8 (with or without BOM) and UTF-16/32 with BOM first (a file with
+    the UTF-8 BOM whose some lines are not UTF-8 is decoded line by line); then, for a file that
+    is mostly UTF-8, line by line (`decode_mixed`); then the encoding charset-normalizer
+    detects for the whole file, unless that reading would lose the UTF-8 lines of the file (their
+    euro signs and accents), in which case line by line again. Raises InputError for empty, binary
+    or undecodable data."""
     if not data.strip():
         raise InputError(path, "le fichier est vide", "rien à vérifier", code="empty")
     for bom, name in (
@@ -66,8 +98,11 @@ def decode(data: bytes, path: str) -> tuple[str, str]:
     ):
         if data.startswith(bom):
             try:
-                return _check_text(data.decode(name), path), name
+                return Decoded(_check_text(data.decode(name), path), name)
             except UnicodeDecodeError as exc:
+                if name == "utf-8-sig" and b"\x00" not in data:  # a UTF-8 file with some lines in another encoding
+                    mixed = _mixed(data[len(bom) :].splitlines(keepends=True), path)
+                    return Decoded(mixed.text, mixed.encoding.replace("utf-8", name, 1), mixed.foreign_lines)
                 raise InputError(
                     path, f"marque d'encodage {name.upper()} mais contenu invalide (octet {exc.start})"
                 ) from exc
@@ -76,20 +111,183 @@ def decode(data: bytes, path: str) -> tuple[str, str]:
             path, "fichier binaire, pas du texte", "formats lus : .md, .txt, .html, .pdf, .docx", code="binary"
         )
     try:
-        return _check_text(data.decode("utf-8"), path), "utf-8"
+        return Decoded(_check_text(data.decode("utf-8"), path), "utf-8")
     except UnicodeDecodeError:
         pass
+    lines = data.splitlines(keepends=True)
+    votes = [_utf8_vote(line) for line in lines]
+    if _mostly_utf8(votes):
+        return _mixed(lines, path)
+    utf8 = any(votes)
     from charset_normalizer import from_bytes
 
     best = from_bytes(data).best()
     if best is None or best.encoding is None:
+        if utf8:
+            return _mixed(lines, path)
         raise InputError(
             path,
             "encodage inconnu : le contenu n'est lisible dans aucun encodage connu",
             "enregistrer le fichier en UTF-8",
             code="encoding",
         )
-    return _check_text(str(best), path), best.encoding
+    if utf8 and not _keeps_utf8_lines(lines, votes, best.encoding):
+        return _mixed(lines, path)
+    return Decoded(_check_text(str(best), path), best.encoding)
+
+
+def decode_mixed(data: bytes) -> tuple[str, list[ForeignLine]] | None:
+    r"""Decodes a file that is mostly UTF-8 line by line, or returns None when it is not.
+
+    A line is a *UTF-8 line* when it holds non-ASCII bytes, decodes as UTF-8, and its
+    Windows-1252 reading looks like mojibake to ftfy (`ftfy.badness.is_bad`: UTF-8 "é" reads
+    "Ã©", "€" reads "â‚¬"), so it cannot be legacy text that is valid UTF-8 by accident. A line
+    with non-ASCII bytes that does not decode as UTF-8 is a *foreign line*; ASCII lines do not
+    count. The file is mostly UTF-8 when it has at least one UTF-8 line and at least as many
+    UTF-8 lines as foreign lines. Every line that decodes as UTF-8 is then decoded as UTF-8, and
+    each foreign line by `_decode_foreign` (Windows-1252 first), which it lists with its number
+    (1-based, counting LF, CRLF and CR breaks as the readers do) and the codec used.
+
+    A UTF-8 file with one line saved in Windows-1252 keeps its euro sign and its accents:
+
+    >>> text, foreign = decode_mixed(b"Le budget : 5 869 442 \xe2\x82\xac, la pr\xc3\xa9sentation.\n"
+    ...                              b"Une ligne : 12 \xe9v\xe9nements.\n")
+    >>> print(text, end="")
+    Le budget : 5 869 442 €, la présentation.
+    Une ligne : 12 événements.
+    >>> foreign
+    [ForeignLine(line=2, encoding='cp1252')]
+
+    A file wholly in Windows-1252 (or Latin-1, or Mac Roman) is not mostly UTF-8: it is left to
+    the whole-file detection.
+
+    >>> print(decode_mixed("Le café coûte 2 € ;\nà bientôt.\n".encode("cp1252")))
+    None
+
+    Nor is one whose only valid UTF-8 line is so by accident: "CAFÉ…" in Windows-1252 is the
+    UTF-8 of "CAFɅ", but "CAFÉ…" does not look like mojibake.
+
+    >>> print(decode_mixed("MENU DU CAFÉ…\nÀ bientôt.\n".encode("cp1252")))
+    None
+    """
+    lines = data.splitlines(keepends=True)
+    return _decode_lines(lines) if _mostly_utf8([_utf8_vote(line) for line in lines]) else None
+
+
+def _mostly_utf8(votes: list[bool | None]) -> bool:
+    utf8, foreign = votes.count(True), votes.count(False)
+    return utf8 > 0 and utf8 >= foreign
+
+
+def _utf8_vote(line: bytes) -> bool | None:
+    """True for a UTF-8 line, False for a foreign line, None for an ASCII line (see `decode_mixed`)."""
+    if line.isascii():
+        return None
+    try:
+        line.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return bool(is_bad(line.decode("sloppy-windows-1252")))
+
+
+def _mixed(lines: list[bytes], path: str) -> Decoded:
+    text, foreign = _decode_lines(lines)
+    codecs_used = sorted({f.encoding for f in foreign} - {"utf-8"})
+    return Decoded(_check_text(text, path), "+".join(["utf-8", *codecs_used]), foreign)
+
+
+def _decode_lines(lines: list[bytes]) -> tuple[str, list[ForeignLine]]:
+    parts: list[str] = []
+    pending: list[int] = []  # foreign lines that neither Windows-1252 nor UTF-8 explain
+    foreign: dict[int, str] = {}
+    for n, line in enumerate(lines):
+        try:
+            parts.append(line.decode("utf-8"))
+            continue
+        except UnicodeDecodeError:
+            pass
+        body = line.rstrip(b"\r\n")
+        text, encoding = _decode_foreign(body)
+        if encoding is None:
+            pending.append(n)
+        else:
+            foreign[n] = encoding
+        parts.append(text + line[len(body) :].decode("ascii"))
+    if pending:
+        encoding, texts = _guess([lines[n].rstrip(b"\r\n") for n in pending])
+        for n, text in zip(pending, texts, strict=True):
+            parts[n] = text + lines[n][len(lines[n].rstrip(b"\r\n")) :].decode("ascii")
+            foreign[n] = encoding
+    return "".join(parts), [ForeignLine(n + 1, foreign[n]) for n in sorted(foreign)]
+
+
+def _decode_foreign(body: bytes) -> tuple[str, str | None]:
+    """A line that is not UTF-8: Windows-1252 when it reads as text, not as mojibake; else, when
+    it is UTF-8 but for a few bad bytes (as many valid non-ASCII UTF-8 characters as bad bytes, or
+    more), UTF-8 with U+FFFD for them (which the residual-mojibake rule then shows); otherwise
+    (None) the line is left to `_guess`."""
+    try:
+        text = body.decode("cp1252")
+    except UnicodeDecodeError:
+        text = None
+    if text is not None and not is_bad(text):
+        return text, "cp1252"
+    as_utf8 = body.decode("utf-8", errors="replace")
+    bad = as_utf8.count("\ufffd")
+    if sum(1 for c in as_utf8 if not c.isascii()) - bad >= bad:
+        return as_utf8, "utf-8"
+    return body.decode("cp1252", errors="replace"), None
+
+
+# The non-ASCII characters of French text, by which the legacy readings of a foreign line are
+# compared: the one with the most of them (and at least half of its non-ASCII characters) wins.
+_FRENCH = frozenset("àâäçéèêëîïôöùûüÿœæÀÂÄÇÉÈÊËÎÏÔÖÙÛÜŸŒÆ€«»‘’“”–—…°²³ªº§\u00a0\u202f")
+_LEGACY = ("mac_roman", "cp850", "iso8859_15")
+
+
+def _guess(bodies: list[bytes]) -> tuple[str, list[str]]:
+    """The foreign lines that Windows-1252 does not explain, all in one encoding: the legacy
+    encoding among Windows-1252 (with U+FFFD for the bytes it does not define), Mac Roman, DOS
+    (cp850) and Latin-9 whose reading has the most French characters; when none reads as French,
+    the encoding charset-normalizer detects for the lines together, if it decodes each; else
+    Windows-1252 with U+FFFD."""
+    joined = b"\n".join(bodies)
+    best_score, best = 0, ("cp1252", [b.decode("cp1252", errors="replace") for b in bodies])
+    for encoding in ("cp1252", *_LEGACY):
+        try:
+            text = joined.decode(encoding, errors="replace" if encoding == "cp1252" else "strict")
+        except UnicodeDecodeError:
+            continue
+        others = [c for c in text if not c.isascii()]
+        score = sum(1 for c in others if c in _FRENCH)
+        if score > best_score and 2 * score >= len(others):
+            best_score, best = score, (encoding, [b.decode(encoding, errors="replace") for b in bodies])
+    if best_score:
+        return best
+    from charset_normalizer import from_bytes
+
+    match = from_bytes(joined).best()
+    if match is not None and match.encoding and match.encoding not in ("utf_8", "ascii"):
+        try:
+            return match.encoding, [b.decode(match.encoding) for b in bodies]
+        except (UnicodeDecodeError, LookupError):
+            pass
+    return best
+
+
+def _keeps_utf8_lines(lines: list[bytes], votes: list[bool | None], encoding: str) -> bool:
+    """Whether a whole-file reading in `encoding`, once ftfy repairs it, gives back each UTF-8
+    line as UTF-8 (charset-normalizer reads a mixed file as cp932 or hp_roman8, whose
+    "5 869 442 竄ｬ" no repair brings back)."""
+    for line, vote in zip(lines, votes, strict=True):
+        if vote:
+            try:
+                read = line.decode(encoding, errors="replace")
+            except LookupError:
+                return False
+            if ftfy.fix_encoding(read) != line.decode("utf-8"):
+                return False
+    return True
 
 
 def _check_text(text: str, path: str) -> str:
@@ -180,6 +378,46 @@ def _char_spans(a: str, b: str, a_base: int, b_base: int) -> list[RepairSpan]:
             )
         )
     return spans
+
+
+DECODING = "decoding"  # Repair.kind prefix of the characters of a foreign line: "decoding:cp1252"
+
+
+def decoding_spans(text: str, spans: list[RepairSpan], foreign: list[ForeignLine]) -> list[tuple[RepairSpan, str]]:
+    """The characters of the foreign lines of `text` (the decoded text, line breaks normalised to
+    LF) that a UTF-8 reader cannot read, each as a span of its own with the Repair kind to give it
+    ("decoding:cp1252"): `before` is the U+FFFD such a reader shows, `after` the character as
+    decoded, so that the lengths, hence every line and column, stay those of the original. For a
+    line decoded as UTF-8 with its bad bytes replaced, the spans are those U+FFFD. `spans` are the
+    mojibake repairs of `text`: offsets are shifted by them, and a character they changed is left
+    to them."""
+    if not foreign:
+        return []
+    lines = {f.line: f.encoding for f in foreign}
+    ordered = sorted(spans, key=lambda s: s.orig_start)
+    out: list[tuple[RepairSpan, str]] = []
+    shift, i, pos = 0, 0, 0
+    for number, line in enumerate(text.split("\n"), start=1):
+        encoding = lines.get(number)
+        if encoding is not None:
+            for col, char in enumerate(line):
+                if char.isascii() or (encoding == "utf-8" and char != "\ufffd"):
+                    continue
+                at = pos + col
+                while i < len(ordered) and ordered[i].orig_end <= at:
+                    shift += len(ordered[i].after) - len(ordered[i].before)
+                    i += 1
+                if i < len(ordered) and ordered[i].orig_start <= at < ordered[i].orig_end:
+                    continue
+                span = RepairSpan(at + shift, at + shift + 1, at, at + 1, before="\ufffd", after=char)
+                out.append((span, f"{DECODING}:{encoding}"))
+        pos += len(line) + 1
+    return out
+
+
+def encoding_name(codec: str) -> str:
+    """'Windows-1252' for 'cp1252': the name an editor knows."""
+    return _ENCODING_NAMES.get(codec.lower().replace("_", "-"), codec)
 
 
 # Sequences that are typical of UTF-8 read in a single-byte encoding and that ftfy could not

@@ -42,6 +42,24 @@ def run_check(hostile: Path, *options: str) -> tuple[int, str, float, int]:
     return done.returncode, done.stdout + done.stderr, seconds, rss_mb
 
 
+def tiny_boxes_pdf(count: int) -> bytes:
+    """One page of `count` one-letter text objects, each at its own tiny position and size (0.5 to
+    4.1 pt): they chain into one band of text across the page."""
+    objects = [
+        b"BT /F1 %.2f Tf %.3f %.3f Td (%c) Tj ET"
+        % (0.5 + (i % 37) / 10, 10 + (i * 7.31) % 570, 10 + (i * 3.17) % 820, 97 + i % 26)
+        for i in range(count)
+    ]
+    return samples.one_page_pdf(b"\n".join(objects))
+
+
+def digit_boxes_pdf(count: int) -> bytes:
+    """One line of `count` one-digit text objects, 0.05 pt high and side by side: read, they are a
+    single number of `count` digits."""
+    objects = [b"BT /F1 0.05 Tf %.4f 400 Td (%d) Tj ET" % (20 + i * 0.0278, i % 10) for i in range(count)]
+    return samples.one_page_pdf(b"\n".join(objects))
+
+
 CASES = {
     "bombe.pdf": (lambda: samples.bomb_pdf(800), "PDF trop lourd"),
     "pages.pdf": (lambda: samples.many_pages_pdf(10_000), "10000 pages (maximum 300)"),
@@ -70,6 +88,29 @@ def test_a_hostile_file_is_a_clear_error_in_bounded_time_and_memory(name: str, t
         assert code == 2 and message in output, output
         assert str(hostile) in output  # the error names the file
     assert seconds < 30 and rss_mb < 720, (seconds, rss_mb, output[-600:])
+
+
+@pytest.mark.parametrize(
+    "name, make",
+    [
+        pytest.param("boites.pdf", lambda: tiny_boxes_pdf(30_000), id="letters"),
+        pytest.param("chiffres.pdf", lambda: digit_boxes_pdf(20_000), id="digits"),
+    ],
+)
+def test_tens_of_thousands_of_tiny_text_boxes_are_read_in_bounded_time(name: str, make, tmp_path: Path) -> None:
+    """Issue 12: 20,000 one-character text boxes were "erreur interne (InvalidOperation)". The
+    digits glue into one 20,000-digit number, which the number grammar quantized in Decimal's
+    28-digit context (claims/numbers.py now skips numbers of more than 15 significant digits); the
+    letters chain into one line band, which the PDF reader grouped in quadratic time (30,000
+    boxes: 70 s). Either is read (exit 1: the neighbour's placeholder), or refused with a French
+    message naming the file (exit 2), never an internal error, within seconds."""
+    hostile = tmp_path / name
+    hostile.write_bytes(make())
+    code, output, seconds, rss_mb = run_check(hostile)
+    assert "Traceback" not in output and "erreur interne" not in output, output[-600:]
+    assert "section X" in output  # the other file was checked
+    assert code == 1 or (code == 2 and str(hostile) in output), output[-600:]
+    assert seconds < 20 and rss_mb < 720, (seconds, rss_mb, output[-600:])
 
 
 def test_a_200_mb_text_file_is_refused_before_it_is_read(tmp_path: Path) -> None:

@@ -57,3 +57,16 @@ def test_raw_text_payloads_come_out_inert(tmp_path: Path) -> None:
     body = page.split("<body>", 1)[1].rsplit("<script>", 1)[0]
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body and "&lt;img src=x onerror=alert(" in body
     assert "<script>alert" not in page and "<img" not in page
+
+
+def test_the_page_forbids_every_request_and_handles_its_own_links(tmp_path: Path) -> None:
+    """The CSP allows only the inline style and script: no request, even from the script that
+    takes the findings' links to their blocks where a fragment link cannot (issue 12, the web
+    page's srcdoc frame)."""
+    page = html_for(BILAN_2024, tmp_path / "rapport.html")
+    csp = re.search(r'<meta http-equiv="Content-Security-Policy" content="([^"]+)">', page)
+    assert csp and csp.group(1) == "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'"
+    script = page.rsplit("<script>", 1)[1]
+    assert "scrollIntoView" in script and "preventDefault" in script
+    assert not re.search(r"fetch|XMLHttpRequest|WebSocket|sendBeacon|import\(|\.src\s*=", script)
+    assert re.findall(r'<a href="#f-[0-9a-f]+">', page)  # the plain links stay, for a page without script

@@ -34,6 +34,40 @@ def test_paste_the_press_release_and_see_its_conflict_highlighted(live_server, b
     assert (tmp_path / "communique.png").stat().st_size > 10_000
 
 
+def test_click_a_finding_in_the_embedded_report_scrolls_to_its_place(live_server, browser) -> None:
+    """Issue 12, defect 3: in the page's srcdoc frame, a finding's `#f-…` link resolved against the
+    factcheck page's own URL and loaded that page into the frame, losing the report. The report's
+    script now scrolls to the finding itself: the frame keeps the report, the finding's block is
+    on screen and focused, and the frame's address does not change."""
+    page = browser.new_page(viewport={"width": 1200, "height": 1400})
+    page.goto(live_server.url + "/")
+    page.get_by_label("Texte (Markdown accepté)").fill(PRESS_RELEASE.read_text(encoding="utf-8"))
+    page.get_by_label("Date de publication").fill("2024-02-26")
+    submit(page)
+    frame = page.locator("#report").element_handle().content_frame()
+    assert frame is not None and frame.url == "about:srcdoc"
+    report = page.frame_locator("#report")
+    link = report.locator("li.finding a").first
+    anchor = link.get_attribute("href")
+    assert anchor and anchor.startswith("#f-")
+    target = report.locator(f"[id='{anchor[1:]}']")
+    height = frame.evaluate("window.innerHeight")
+    assert target.evaluate("e => e.getBoundingClientRect().top") > height  # below the fold before the click
+    link.click()
+    page.wait_for_timeout(300)  # a navigation the click started would have replaced the document by now
+    assert frame.url == "about:srcdoc" and not frame.is_detached()
+    assert frame.locator("h1").inner_text() == "Rapport de vérification"  # still the report, not the page
+    assert frame.locator("#form").count() == 0
+    frame.wait_for_function(  # the finding's block is inside the frame's viewport
+        f"(() => {{ const r = document.getElementById('{anchor[1:]}').getBoundingClientRect();"
+        " return r.top >= -2 && r.top < window.innerHeight && r.bottom <= window.innerHeight + 2; })()",
+        timeout=5_000,
+    )
+    block = target.evaluate("e => e.closest('.block') === document.activeElement")
+    assert block  # the block has the focus (keyboard and screen-reader users land there)
+    assert report.locator(".block.current").count() == 1
+
+
 def test_upload_the_bilan_2024_pdf_and_see_its_findings(live_server, browser, tmp_path: Path) -> None:
     pdf = need(BILAN_2024_PDF)
     page = browser.new_page(viewport={"width": 1200, "height": 1400})

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from extractor.errors import InputError
 from extractor.models import Document, Location, Repair
-from extractor.repair import decode, repair
+from extractor.repair import ForeignLine, decode_file, decoding_spans, repair
 from extractor.textmap import LineIndex
 
 FORMATS = {
@@ -70,11 +70,11 @@ def read_bytes(data: bytes, path: str, fmt: str | None = None, *, max_pages: int
             raise InputError(path, "le fichier est vide", code="empty")
         doc = Document(id=digest[:16], path=path, format="docx", sha256=digest, text="")
         return read_docx(data, doc)
-    raw, encoding = decode(data, path)
+    decoded = decode_file(data, path)
     # One line break, "\n": CRLF and CR files keep their line numbers and columns, and every reader
     # (markdown-it normalises them too) counts lines the same way.
-    raw = raw.replace("\r\n", "\n").replace("\r", "\n")
-    doc = _repaired_document(raw, path, fmt, digest, encoding)
+    raw = decoded.text.replace("\r\n", "\n").replace("\r", "\n")
+    doc = _repaired_document(raw, path, fmt, digest, decoded.encoding, decoded.foreign_lines)
     if fmt == "markdown":
         from extractor.ingest.markdown import read_markdown
 
@@ -88,11 +88,19 @@ def read_bytes(data: bytes, path: str, fmt: str | None = None, *, max_pages: int
     return read_text(doc)
 
 
-def _repaired_document(raw: str, path: str, fmt: str, digest: str, encoding: str) -> Document:
+def _repaired_document(
+    raw: str, path: str, fmt: str, digest: str, encoding: str, foreign: list[ForeignLine] | None = None
+) -> Document:
+    """The document of a decoded text, repaired. The mojibake repairs are Repairs of kind "mojibake";
+    the characters of the lines a mostly UTF-8 file holds in another encoding (`foreign`), kind
+    "decoding:<codec>", so that the encoding rules can name those lines."""
     result = repair(raw)
     lines = LineIndex(raw)
     repairs = []
-    for span in result.spans:
+    decoded = decoding_spans(raw, result.spans, foreign or [])
+    for span, kind in sorted(
+        [(s, "mojibake") for s in result.spans] + decoded, key=lambda pair: (pair[0].orig_start, pair[0].start)
+    ):
         line, col = lines.line_col(span.orig_start)
         end_line, end_col = lines.line_col(span.orig_end)
         repairs.append(
@@ -104,6 +112,7 @@ def _repaired_document(raw: str, path: str, fmt: str, digest: str, encoding: str
                 end=span.end,
                 orig_start=span.orig_start,
                 orig_end=span.orig_end,
+                kind=kind,
             )
         )
     return Document(

@@ -4,7 +4,8 @@ The page shows each document's text block by block, with every claim and named s
 highlighted and every finding anchored at its block; a findings list, filterable by severity and
 rule, links to those anchors and shows the evidence side by side. Everything from the documents is
 escaped; the page makes no external request (inline CSS, a few lines of inline script for the
-filters). This module decides nothing: it lays out what the report and the extraction say.
+filters and for the findings' links, which must also work in the web page's srcdoc frame). This
+module decides nothing: it lays out what the report and the extraction say.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ a:focus-visible, select:focus-visible, .block:focus-visible { outline: 3px solid
 .block { padding: .25rem .5rem; margin: .25rem 0; border-radius: 4px; }
 .block.has-finding { background: #fff4d6; box-shadow: inset 4px 0 0 var(--warning); }
 .block.has-finding.error { background: #ffe3e6; box-shadow: inset 4px 0 0 var(--error); }
-.block:target { outline: 3px solid #000091; }
+.block:target, .block.current { outline: 3px solid #000091; }
 .kind { font-size: .75rem; color: #3a3a3a; margin-right: .5rem; }
 mark.claim { background: #dbe8ff; color: inherit; }
 mark.entity { background: #d7f5df; color: inherit; }
@@ -57,6 +58,30 @@ function apply() {
 }
 severity.addEventListener('change', apply);
 rule.addEventListener('change', apply);
+// A finding's link leads to its block. Where the page is its own document (a file, a download) the
+// browser follows the fragment link; in the web page's frame (srcdoc) "#f-..." resolves against
+// the parent page's address and would load that page into the frame: there the script scrolls.
+function show(id) {
+  const target = id && document.getElementById(id);
+  if (!target) return null;
+  const block = target.closest('.block') || target;
+  for (const old of document.querySelectorAll('.block.current')) old.classList.remove('current');
+  block.classList.add('current');
+  return block;
+}
+document.addEventListener('click', (event) => {
+  const link = event.target.closest && event.target.closest('a[href^="#"]');
+  if (!link || event.defaultPrevented || event.button !== 0) return;
+  const elsewhere = link.href.split('#')[0] !== location.href.split('#')[0];
+  if (elsewhere) event.preventDefault();
+  const id = link.getAttribute('href').slice(1);
+  const block = show(id);
+  if (!block) return;
+  document.getElementById(id).scrollIntoView({block: 'start'});
+  block.focus({preventScroll: true});
+});
+window.addEventListener('hashchange', () => show(location.hash.slice(1)));
+show(location.hash.slice(1));
 """
 
 
