@@ -38,9 +38,9 @@ def add_synthetic(index: CorpusIndex, size: int, metrics: list[str] = METRICS, s
             metric, scope, year = rng.choice(metrics), rng.choice(scopes), str(rng.choice([2021, 2022, 2023, 2024]))
             value = str(rng.randint(1, 10**6))
             rows.append((corpus, path, f"sha{d}", metric, scope, year, value, None, "exact", 0, "result", "1",
-                         line + 1, 1, None, "quote", 0))  # fmt: skip
+                         line + 1, 1, None, "quote", 0, "0.5"))  # fmt: skip
     with index.db:
-        index.db.executemany("INSERT INTO claims VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+        index.db.executemany("INSERT INTO claims VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
 
 
 def build(size: int, folder: Path) -> CorpusIndex:

@@ -393,6 +393,16 @@ def evaluate(
     min_findings_recall: Annotated[float, typer.Option(help="Seuil de rappel des constats attendus.")] = 0.0,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Lister les écarts.")] = False,
     reference: ReferenceOption = DEFAULT_REFERENCE,
+    site: Annotated[
+        Path | None, typer.Option(help="Site beta.gouv.fr dont les constats sont jugés dans expected/site/.")
+    ] = None,
+    min_site_precision: Annotated[float, typer.Option(help="Seuil de précision des constats sur le site.")] = 0.0,
+    min_rule_precision: Annotated[
+        float, typer.Option(help="Seuil de précision par règle (règles d'au moins 5 constats) sur le site.")
+    ] = 0.0,
+    write_unjudged: Annotated[
+        Path | None, typer.Option(help="Écrire les constats non jugés du site (à juger à la main).")
+    ] = None,
 ) -> None:
     """Mesure l'extraction (précision, rappel, F1) contre le jeu de référence vérifié à la main."""
     from rich.table import Table
@@ -445,13 +455,57 @@ def evaluate(
         for violation in result.violations:
             console.print(f"  [bold red]à ne pas signaler[/] {violation}")
         findings_ok = not result.violations and total.recall >= min_findings_recall
-    if numbers.f1 < min_numbers_f1 or claims.f1 < min_claims_f1 or not findings_ok:
+    site_ok = True
+    if site is not None:
+        site_ok = _evaluate_site(site, expected / "site", min_site_precision, min_rule_precision, write_unjudged,
+                                 console)  # fmt: skip
+    if numbers.f1 < min_numbers_f1 or claims.f1 < min_claims_f1 or not findings_ok or not site_ok:
         err_console().print(
             f"[bold red]sous le seuil[/] : nombres {numbers.f1:.3f} (min {min_numbers_f1}), "
             f"affirmations {claims.f1:.3f} (min {min_claims_f1}), constats (rappel min {min_findings_recall}, "
             "aucun cas à ne pas signaler)"
         )
         raise typer.Exit(EXIT_FINDINGS)
+
+
+SITE_RULE_MIN_FINDINGS = 5  # a rule's own precision gate applies from this many findings
+
+
+def _evaluate_site(site: Path, expected: Path, min_precision: float, min_rule_precision: float,
+                   write_unjudged: Path | None, console: Console) -> bool:  # fmt: skip
+    """Precision per rule of the site's findings against their verdicts; False under a gate or when
+    a finding has no verdict (a new finding is judged by a person, never accepted blindly)."""
+    import json
+
+    from rich.table import Table
+
+    from extractor.site_eval import evaluate_site, unjudged_entries
+
+    result = evaluate_site(site, expected)
+    table = Table(title=f"Constats sur {site} contre {expected}/verdicts.json", title_justify="left")
+    for column in ("règle", "constats", "vrais", "faux", "non jugés", "P"):
+        table.add_column(column, justify="right" if column != "règle" else "left")
+    for rule_id, score in sorted(result.per_rule.items()):
+        table.add_row(rule_id, str(score.judged + score.unjudged), str(score.true), str(score.false),
+                      str(score.unjudged), f"{score.precision:.3f}")  # fmt: skip
+    console.print(table)
+    total = result.total
+    console.print(
+        f"site: {total.judged + total.unjudged} constats, P {total.precision:.3f}, non jugés {total.unjudged}, "
+        f"verdicts sans constat {len(result.stale)}, problèmes réels non signalés (missed.json) {result.missed}"
+    )
+    for finding in result.unjudged:
+        first = finding.evidence[0].location
+        console.print(f"  [bold red]non jugé[/] {first.path}:{first.line} {finding.rule} {finding.message_fr[:100]}")
+    if write_unjudged is not None:
+        write_atomic(
+            write_unjudged, json.dumps(unjudged_entries(result.unjudged), ensure_ascii=False, indent=1).encode()
+        )
+    weak = [r for r, s in result.per_rule.items()
+            if s.judged >= SITE_RULE_MIN_FINDINGS and s.precision < min_rule_precision]  # fmt: skip
+    for rule_id in weak:
+        console.print(f"  [bold red]précision sous {min_rule_precision}[/] {rule_id}")
+    return not result.unjudged and total.precision >= min_precision and not weak
 
 
 @app.command()

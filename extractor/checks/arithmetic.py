@@ -21,16 +21,20 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from extractor.checks import Context, rule
+from extractor.claims.compare import tolerance
 from extractor.evidence import claim_evidence, claims_by_block
 from extractor.models import Block, BlockKind, Claim, Document, Finding, Severity
 
+# The text states that a breakdown follows: a colon alone does not ("Cette approche se décline en
+# 4 phases :" lists phases with durations, not parts of 4).
 _BREAKDOWN = re.compile(
-    r"(?:répartis?|réparties?|se répartissent|ventilés?|décompos\w+)\s+(?:ainsi|comme suit)|:\s*$", re.I
+    r"(?:répartis?|réparties?|se répartissent|ventilée?s?|décompos\w+)\s+(?:ainsi|comme suit|de la (?:manière|façon)"
+    r" suivante)|\b(?:au total|total|dont|soit)\s*:\s*$",
+    re.I,
 )
 _PROMOS = re.compile(r"\bpromo(?:tion)?s?\s+(\d+)(?:\s*(?:,|et)\s*(\d+))*", re.I)
 _PROMO_NUMBERS = re.compile(r"\d+")
 _FAST_HEADING = re.compile(r"\bFAST\s+(\d+)\b", re.I)
-MULTIPLIER_WORDS = re.compile(r"millions?|milliards?|M€|K€|k€|Md€", re.I)
 
 
 def fast_promotion(block: Block) -> int | None:
@@ -54,22 +58,13 @@ def fr(value: Decimal, unit: str | None) -> str:
     return text + {"EUR": "\u00a0€", "%": "\u00a0%"}.get(unit or "", "")
 
 
-def tolerance(claim: Claim) -> Decimal:
-    """Half a unit of the last digit written: '5 869 442 €' -> 0.5; '2,48 millions' -> 5 000."""
-    q = claim.quantity
-    step = Decimal(1).scaleb(-q.decimals)
-    if MULTIPLIER_WORDS.search(q.raw):
-        raw_number = re.match(r"[+\-−]?\s*[\d\s\u00a0\u202f]+(?:,\d+)?", q.raw)
-        written = Decimal(re.sub(r"[^\d,]", "", raw_number.group(0)).replace(",", ".")) if raw_number else q.value
-        if written:
-            step = step * (q.value / written)
-    return step / 2
-
-
-def _kind(claim: Claim) -> tuple[str | None, str | None]:
-    """What can be added together: euros with euros, ETPT with ETPT."""
+def _kind(claim: Claim) -> tuple[str | None, str | None] | None:
+    """What can be added together: euros with euros, ETPT with ETPT; counts only of one known
+    metric (None: this figure is not a part or a total of anything the rule can tell)."""
     if claim.quantity.unit == "EUR":
         return ("EUR", None)
+    if claim.metric_id is None or claim.quantity.unit == "%" or claim.quantity.is_delta:
+        return None
     return (claim.quantity.unit, claim.metric_id)
 
 
@@ -139,7 +134,7 @@ def _breakdowns(doc: Document, by_block: dict[int, list[Claim]]) -> Iterator[Fin
         if len(items) < 2:
             continue
         stated = [c for c in by_block[block.id] if not re.search(r"\([^)]*$", block.text[: c.start])]
-        for kind in dict.fromkeys(_kind(c) for c in stated):
+        for kind in dict.fromkeys(k for c in stated if (k := _kind(c)) is not None):
             totals = [c for c in stated if _kind(c) == kind]
             parts = []
             for item in items:
@@ -156,20 +151,35 @@ def _breakdowns(doc: Document, by_block: dict[int, list[Claim]]) -> Iterator[Fin
 
 
 def _promotions(doc: Document, claims: list[Claim]) -> Iterator[Finding]:
+    """The parts of a total are the FAST amounts of the promotions it names, but its own service's.
+    Each promotion's amounts are gathered once, and added up once per service, not once per total
+    (a table of 1,000 amounts that each name their promotion)."""
+    amounts = [(c, fast_promotion(doc.blocks[c.block])) for c in claims if c.metric_id == "fast_amount"]
+    named_in: dict[str, frozenset[int] | None] = {}  # sentence -> the promotions it names
+    gathered: dict[frozenset[int], tuple[list[Claim], Decimal, dict[str | None, tuple[int, Decimal]]]] = {}
     for total in claims:
         if total.quantity.unit != "EUR":
             continue
-        named = _PROMOS.search(total.sentence)
-        if not named:
+        if total.sentence not in named_in:
+            named = _PROMOS.search(total.sentence)
+            named_in[total.sentence] = (
+                frozenset(int(n) for n in _PROMO_NUMBERS.findall(named.group(0))) if named else None
+            )
+        promos = named_in[total.sentence]
+        if promos is None:
             continue
-        promos = {int(n) for n in _PROMO_NUMBERS.findall(named.group(0))}
-        parts = []
-        for claim in claims:
-            amount = claim.metric_id == "fast_amount" and claim.scope_id != total.scope_id
-            if claim is not total and amount and fast_promotion(doc.blocks[claim.block]) in promos:
-                parts.append(claim)
-        if len(parts) < 2 or _agrees(total, sum((p.quantity.value for p in parts), Decimal(0))):
+        if promos not in gathered:
+            listed = [c for c, promotion in amounts if promotion in promos]
+            by_scope: dict[str | None, tuple[int, Decimal]] = {}
+            for c in listed:
+                count, value = by_scope.get(c.scope_id, (0, Decimal(0)))
+                by_scope[c.scope_id] = (count + 1, value + c.quantity.value)
+            gathered[promos] = (listed, sum((c.quantity.value for c in listed), Decimal(0)), by_scope)
+        listed, added, by_scope = gathered[promos]
+        own_count, own_value = by_scope.get(total.scope_id, (0, Decimal(0)))
+        if len(listed) - own_count < 2 or _agrees(total, added - own_value):
             continue
+        parts = [c for c in listed if c.scope_id != total.scope_id]
         yield _mismatch(
             doc, total, parts, Severity.error, f"montants des promotions {' et '.join(map(str, sorted(promos)))}"
         )
@@ -204,15 +214,17 @@ def average_mismatch(doc: Document, ctx: Context) -> Iterator[Finding]:
         block = doc.blocks[claim.block]
         if block.kind == BlockKind.table_cell and block.column_header and not claim.quantity.is_delta:
             cells[(block.table, block.row, block.col)] = (block, claim)
+    rows: dict[tuple[int | None, int | None], list[tuple[Block, Claim]]] = {}  # each row's cells, in order
+    for (table, row, _), cell in cells.items():
+        rows.setdefault((table, row), []).append(cell)
     for (table, row, _), (block, mean) in cells.items():
         year = _YEAR_IN.search(block.column_header or "")
         if not _MEAN_HEADER.search(block.column_header or "") or year is None:
             continue
         values = [
             claim
-            for (t, r, _), (other, claim) in cells.items()
-            if (t, r) == (table, row)
-            and other is not block
+            for other, claim in rows[(table, row)]
+            if other is not block
             and not _MEAN_HEADER.search(other.column_header or "")
             and year.group(1) in (other.column_header or "")
         ]
@@ -244,8 +256,111 @@ def _name_like(text: str) -> bool:
     return 0 < len(re.sub(r"\([^)]*\)?", " ", text).split()) <= 10
 
 
-def _announced(block: Block, claims: list[Claim]) -> Claim | None:
-    """The count a block announces just before its colon ("dont 3 incubateurs créés en 2024 :")."""
+# Nouns that a number before a list measures rather than counts: "pendant deux jours pour :",
+# "Au bout de 8 mois d'activité, Lotocar :", "455 k€ sur 2 ans :".
+_MEASURES = frozenset(
+    [
+        "an",
+        "ans",
+        "année",
+        "années",
+        "mois",
+        "semaine",
+        "semaines",
+        "jour",
+        "jours",
+        "journée",
+        "journées",
+        "heure",
+        "heures",
+        "minute",
+        "minutes",
+        "seconde",
+        "secondes",
+        "fois",
+        "km",
+        "kilomètres",
+        "mètres",
+        "euros",
+        "points",
+        "pourcents",
+    ]
+)
+# Words that end the counted noun phrase: a relative clause, a verb, a selection or a scope
+# ("les 3 pages les plus pertinentes parmi les types suivants", "50 entretiens ont été réalisés").
+_NOT_IN_PHRASE = frozenset(
+    [
+        "dont",
+        "parmi",
+        "pour",
+        "qui",
+        "que",
+        "qu",
+        "sur",
+        "pendant",
+        "avec",
+        "selon",
+        "entre",
+        "afin",
+        "ont",
+        "a",
+        "est",
+        "sont",
+        "été",
+        "sera",
+        "seront",
+        "avons",
+        "avez",
+        "étaient",
+        "était",
+        "fut",
+        "peut",
+        "peuvent",
+        "doit",
+        "doivent",
+        "les",
+        "plus",
+    ]
+)
+# What a number right before it makes a base, a duration or a population, not a count of the items.
+_NOT_A_COUNT_BEFORE = re.compile(
+    r"(?:\bsur|\bparmi|\bpendant|\bau bout de|\bà|\ben|\bdans|\bpour|\baprès|\()\s*(?:les\s+|des\s+)?$", re.I
+)
+_PHRASE_WORD = re.compile(r"^(?:[^\W\d_][\w'’-]*|(?:19|20)\d\d)$")
+
+
+_COPULA = frozenset(["sont", "est", "seront", "sera", "suivants", "suivantes", "ci-dessous"])
+
+
+def _counted_phrase(tail: str, *, whole: bool = True) -> bool:
+    """Whether the words after a number are the noun it counts: the first is no measure ("jours",
+    "mois") and, when the phrase runs to the colon (`whole`), the words are that noun with its
+    adjectives and complements ("lauréates", "incubateurs créés en 2024", "lauréats sont"), not a
+    clause ("pages les plus pertinentes parmi les types suivants", "entretiens ont été réalisés").
+
+    >>> _counted_phrase(" lauréates "), _counted_phrase(" incubateurs créés en 2024 ")
+    (True, True)
+    >>> _counted_phrase(" lauréats sont ")
+    True
+    >>> _counted_phrase(" jours pour "), _counted_phrase(" entretiens ont été réalisés ")
+    (False, False)
+    """
+    words = tail.split()
+    if not words or not _PHRASE_WORD.match(words[0]) or words[0].casefold() in _MEASURES:
+        return False
+    if not whole:
+        return True
+    while len(words) > 1 and words[-1].casefold() in _COPULA:
+        words.pop()
+    if len(words) > 6 or not all(_PHRASE_WORD.match(w) for w in words):
+        return False
+    return not any(w.casefold() in _NOT_IN_PHRASE for w in words)
+
+
+def _announced(block: Block, claims: list[Claim], *, whole: bool = True) -> Claim | None:
+    """The count a block announces just before its colon, when the text says it counts what
+    follows: "dont 3 incubateurs créés en 2024 :", not "pendant deux jours pour :" (a duration),
+    "sur les 159 000 simulations :" (a base) or "Pour les collectivités (35 000) :" (a population)."""
     colon = block.text.rfind(":")
     if colon == -1:
         return None
@@ -253,7 +368,26 @@ def _announced(block: Block, claims: list[Claim]) -> Claim | None:
     counts = [c for c in claims if sentence_start <= c.start < colon and c.quantity.unit is None
               and not c.quantity.is_delta and c.quantity.value == c.quantity.value.to_integral_value()
               and c.quantity.value >= 2]  # fmt: skip
-    return counts[-1] if len(counts) == 1 else None
+    if len(counts) != 1:
+        return None
+    count = counts[0]
+    if count.quantity.qualifier.value != "exact":
+        return None  # "Plus de 50 entretiens :" announces no exact number of items
+    if _NOT_A_COUNT_BEFORE.search(block.text[sentence_start : count.start]):
+        return None
+    return count if _counted_phrase(block.text[count.end : colon], whole=whole) else None
+
+
+_PREPOSITION_START = re.compile(r"^(?:dans|auprès|en|à|au|aux|avec|pour|par|sur|chez|entre)\b", re.I)
+
+
+def _not_instances(items: list[Block]) -> bool:
+    """Whether the items are not instances of the counted noun: they state figures of their own
+    ("5 services à impact national", "67 % …": a breakdown, the sum rule's business) or begin
+    with a preposition ("Dans 4 départements", "Auprès de gendarmes": where, not what)."""
+    figures = sum(bool(re.search(r"\d", i.text)) for i in items)
+    places = sum(bool(_PREPOSITION_START.match(i.text.strip())) for i in items)
+    return figures >= len(items) / 2 or places >= len(items) / 2
 
 
 @rule(
@@ -270,13 +404,17 @@ def count_vs_list(doc: Document, ctx: Context) -> Iterator[Finding]:
             continue
         if block.text.rstrip().endswith(":"):  # "dont 3 incubateurs créés en 2024 :" then a list
             count = _announced(block, claims)
-            items = [i.text for i in _list_after(doc, block)]
+            listed = _list_after(doc, block)
+            items = [i.text for i in listed]
             if count is None or len(items) < 2 or sum(map(_name_like, items)) < 0.6 * len(items):
+                continue
+            if _not_instances(listed):
                 continue
         else:  # "8 Startups d'État ... lauréates : [Oz Ensemble] ; [France Chaleur Urbaine] ; ..."
             links = [s for s in block.spans if s.kind == "link"]
             colon = block.text.rfind(":", 0, links[0].start) if links else -1
-            count = _announced(block, [c for c in claims if c.start < colon]) if colon != -1 else None
+            # The items are links (names): the counted noun needs no more than to be one.
+            count = _announced(block, [c for c in claims if c.start < colon], whole=False) if colon != -1 else None
             after = [s for s in links if s.start > colon]
             gaps = [block.text[a.end : b.start] for a, b in itertools.pairwise(after)]
             if count is None or len(after) < 2 or not all(_ITEM_SEPARATORS.match(g) for g in gaps):

@@ -13,8 +13,10 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from extractor.checks import Context, rule
-from extractor.checks.arithmetic import fr, tolerance
+from extractor.checks.arithmetic import fr
 from extractor.claims import vocabulary
+from extractor.claims.compare import comparable, tolerance
+from extractor.claims.resolve import PROGRAMME
 from extractor.corpus.index import IndexedClaim
 from extractor.evidence import claim_evidence
 from extractor.models import Claim, Document, Evidence, Finding, Qualifier, Severity
@@ -65,10 +67,6 @@ def compatible(a: str | None, b: str | None, kind: str) -> bool:
     return False
 
 
-def _half_unit(value: Decimal, decimals: int) -> Decimal:
-    return Decimal(1).scaleb(-decimals) / 2
-
-
 def agree(a_value: Decimal, a_q: Qualifier, a_tol: Decimal, b_value: Decimal, b_q: Qualifier, b_tol: Decimal) -> bool:
     """Whether two statements of one figure can both be true."""
     exact = {Qualifier.exact}
@@ -101,43 +99,79 @@ def _words(q: Qualifier) -> str:
     needs=("corpus",),
 )
 def conflicting_value(doc: Document, ctx: Context) -> Iterator[Finding]:
+    """One finding per figure that disagrees with the other publications stating it: the figure
+    of the minority (or, on a tie, of the first document by path) lists every document that states
+    the figure otherwise. A web page and a file it links to (the PDF it transcribes) are one
+    publication; a figure the document's own figures imply ("6 + 18") is a statement too."""
     corpus = ctx.corpus
     assert corpus is not None
-    own = [c for c in ctx.claims(doc) if c.metric_id and not c.quantity.is_delta and c.kind == "result" and c.period]
+    subjects = ctx.registry if ctx.registry is not None and hasattr(ctx.registry, "entity_at") else None
+    own = [c for c in ctx.claims(doc) if c.metric_id and comparable(doc, c, subjects, PROGRAMME)]
+    links = corpus.links()
+    mine = _linked_names(doc)
+    indexed = any(path == doc.path for path in links)  # the document is one of the corpus's
     for claim in own:
         metric = vocabulary.by_id(claim.metric_id or "")
-        if metric is None:
+        if metric is None or claim.derived:
             continue
-        others = []
+        by_document: dict[str, list[IndexedClaim]] = {}
         for other in corpus.lookup(claim.metric_id or "", claim.scope_id, neighbours(claim.period or "", metric.kind)):
-            if (other.sha256 == doc.sha256 or other.path == doc.path) and (claim.derived or not other.derived):
-                # A document never conflicts with itself, except with what its own figures imply:
-                # "près de 20" against the 6 + 18 = 24 its text adds up to.
+            if other.sha256 == doc.sha256 or other.path == doc.path:
+                continue  # the document itself: its own figures are read from it, not from the index
+            if _one_publication(doc.path, mine, other.path, links):
                 continue
-            same_unit = other.kind == "result" and other.unit == claim.quantity.unit
-            if same_unit and compatible(claim.period, other.period, metric.kind):
-                others.append(other)
-        for other in others:
-            if _agrees(claim, other):
-                continue
-            # A figure the other publication also states, or one this document states too, is a
-            # breakdown or a second reading of the same table (the ETPT lines, a PDF and its
-            # transcription), not a contradiction: both must say something the other does not.
-            if any(_agrees(claim, o) for o in others if o.path == other.path and o.sha256 == other.sha256):
-                continue
-            if any(
-                _agrees(mine, other)
-                for mine in own
-                if mine is not claim and not mine.derived and _same_key(mine, claim, metric.kind)
+            if (
+                other.kind == "result"
+                and other.unit == claim.quantity.unit
+                and compatible(claim.period, other.period, metric.kind)
             ):
+                by_document.setdefault(other.path, []).append(other)
+        implied = [_as_indexed(doc, c) for c in own if c.derived and _same_key(c, claim, metric.kind)]
+        if implied:
+            by_document[doc.path] = implied  # "près de 20" against the 6 + 18 its own text states
+        agreeing, disagreeing = 1, {}
+        for path, statements in by_document.items():
+            if any(_agrees(claim, o) for o in statements):
+                agreeing += 1
                 continue
-            yield _finding(claim, other, metric.label)
+            # A figure this document states too is a breakdown or a second reading of the same
+            # table (the ETPT lines), not a contradiction.
+            siblings = [c for c in own if c is not claim and not c.derived and _same_key(c, claim, metric.kind)]
+            if any(_agrees(c, o) for o in statements for c in siblings):
+                continue
+            disagreeing[path] = statements[0]
+        if not disagreeing or agreeing > len(disagreeing):
+            continue  # no conflict, or this figure is the majority's: the others' findings say it
+        if agreeing == len(disagreeing) and indexed and doc.path > min(disagreeing):
+            continue  # a tie between two published documents: reported once, on the first
+        yield _finding(claim, list(disagreeing.values()), metric.label)
+
+
+def _linked_names(doc: Document) -> set[str]:
+    from extractor.corpus.index import linked_files
+
+    return set(linked_files(doc))
+
+
+def _one_publication(path: str, links_here: set[str], other: str, links: dict[str, set[str]]) -> bool:
+    """Whether a document and another are one publication: one links to the other's file."""
+    name, other_name = path.replace("\\", "/").rsplit("/", 1)[-1], other.replace("\\", "/").rsplit("/", 1)[-1]
+    return other_name in links_here or name in links.get(other, set())
+
+
+def _as_indexed(doc: Document, claim: Claim) -> IndexedClaim:
+    q = claim.quantity
+    return IndexedClaim(
+        path=doc.path, sha256=doc.sha256, metric_id=claim.metric_id or "", scope_id=claim.scope_id,
+        period=claim.period, value=q.value, unit=q.unit, qualifier=q.qualifier, decimals=q.decimals,
+        kind=claim.kind, raw=q.raw, location=claim.location, quote=claim.sentence[:200], derived=claim.derived,
+        tolerance=tolerance(claim),
+    )  # fmt: skip
 
 
 def _agrees(claim: Claim, other: IndexedClaim) -> bool:
     q = claim.quantity
-    return agree(q.value, q.qualifier, tolerance(claim), other.value, other.qualifier,
-                 _half_unit(other.value, other.decimals))  # fmt: skip
+    return agree(q.value, q.qualifier, tolerance(claim), other.value, other.qualifier, other.tolerance)
 
 
 def _same_key(a: Claim, b: Claim, kind: str) -> bool:
@@ -149,25 +183,26 @@ def _same_key(a: Claim, b: Claim, kind: str) -> bool:
     )
 
 
-def _finding(claim: Claim, other: IndexedClaim, label: str) -> Finding:
+def _finding(claim: Claim, others: list[IndexedClaim], label: str) -> Finding:
     q = claim.quantity
-    certain = q.qualifier == Qualifier.exact and other.qualifier == Qualifier.exact
-    scope = claim.scope_text or (claim.scope_id or "").removeprefix("programme:")
+    certain = q.qualifier == Qualifier.exact and all(o.qualifier == Qualifier.exact for o in others)
+    scope = claim.scope_text or (claim.scope_id or "").split(":", 1)[-1]
     here = f"{_words(q.qualifier)}{fr(q.value, q.unit)}"
-    there = f"{_words(other.qualifier)}{fr(other.value, other.unit)}"
-    if other.derived:
-        there += f" ({other.raw}, d'après ses propres chiffres)"
+    said = []
+    for other in others:
+        there = f"{_words(other.qualifier)}{fr(other.value, other.unit)}"
+        if other.derived:
+            there += f" ({other.raw}, d'après ses propres chiffres)"
+        said.append(f"{other.path} dit {there}")
     return Finding(
         rule="corpus/conflicting-value",
         severity=Severity.error if certain else Severity.warning,
-        message_fr=(
-            f"« {label} » ({scope}, {period_fr(claim.period)}) : ce document dit {here}, {other.path} dit {there}."
-        ),
+        message_fr=f"« {label} » ({scope}, {period_fr(claim.period)}) : ce document dit {here}, {' ; '.join(said)}.",
         evidence=[
             claim_evidence(claim),
-            Evidence(location=other.location, quote=other.quote[:160], value=other.value),
+            *(Evidence(location=o.location, quote=o.quote[:160], value=o.value) for o in others),
         ],
-        suggestion="Vérifier lequel des deux chiffres est juste, et corriger l'autre.",
+        suggestion="Vérifier quel chiffre est juste, et corriger les autres.",
     )
 
 

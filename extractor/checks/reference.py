@@ -14,8 +14,41 @@ from extractor.reference.names import normalise_name
 from extractor.reference.store import NAME_KINDS, Registry, startup_slug
 
 TYPO_SCORE = 94.0  # DESIGN §9: fuzz.ratio on compact keys, WRatio and partial scorers excluded
-LINKED_SCORE = 80.0  # a link names its page: a looser likeness is enough to call its text a typo
+# A link names its page: a looser likeness than TYPO_SCORE calls its text a typo, but not so loose
+# that a legitimate variant is one ("Inventaire des ZAE" for "Inventaire ZAE": 89.7).
+LINKED_SCORE = 90.0
 SHORT_NAME = 8  # compact keys this short use an edit distance of one instead of the ratio
+
+
+# What a name may carry around it without being misspelt: an article or a generic noun before it
+# ("la Base Adresse Nationale", "l'outil Compte-rendu VIF"), a site suffix or a gloss after it
+# ("Suite territoriale — beta.gouv.fr", "Inventaire ZAE (fiche)").
+_LEAD = re.compile(
+    r"^(?:(?:le|la|les|un|une|des|du|l['’ʼ]|d['’ʼ])\s*)?(?:(?:outil|service|plateforme|application|site|produit|"
+    r"startup|start-up|démarche)\s+)?",
+    re.I,
+)
+_TAIL = re.compile(r"\s+[—–-]\s+.*$|\s*\(.*$")
+_INVISIBLE = re.compile(r"[\u00ad\u200b-\u200f\u2060-\u2064\ufeff]")
+
+
+def bare_name(text: str) -> str:
+    """The name itself, without invisible characters, a leading article or generic noun, or a
+    trailing gloss.
+
+    >>> bare_name("L\ufeffa communauté de l'inclusion"), bare_name("l'outil Compte-rendu VIF")
+    ("communauté de l'inclusion", 'Compte-rendu VIF')
+    >>> bare_name("Suite territoriale — beta.gouv.fr")
+    'Suite territoriale'
+    """
+    text = _INVISIBLE.sub("", text).strip()
+    return _TAIL.sub("", _LEAD.sub("", text, count=1)).strip() or text
+
+
+def _variant(text: str, right: str) -> bool:
+    """Whether `text` writes the registry name `right` but for an article, a generic noun or a gloss
+    (a plural ending is a typo: the registry's gold calls "Nos Gestes Climats" one)."""
+    return normalise_name(bare_name(text)) == normalise_name(right)
 
 
 def _startup_link(block: Block, start: int, end: int) -> str | None:
@@ -41,7 +74,7 @@ def _near_miss(registry: Registry, text: str, linked: bool) -> tuple[str, str, f
     from rapidfuzz.distance import Levenshtein
 
     key = normalise_name(text)
-    if len(key) < 4 or registry.by_name(text, kinds=NAME_KINDS):
+    if len(key) < 4 or registry.by_name(text, kinds=NAME_KINDS) or registry.by_name(bare_name(text), kinds=NAME_KINDS):
         return None
     keys, names, ids = _fuzzy_index(registry)
     if len(key) <= SHORT_NAME:
@@ -74,11 +107,13 @@ def name_typo(doc: Document, ctx: Context) -> Iterator[Finding]:
             slug = _startup_link(block, start, end)
             entity = registry.by_slug(slug) if slug else None
             if entity is not None:
-                miss = _linked_miss(text, entity.names)
+                # Its names, not its former page addresses ("friche-reboost" is a slug, not a name).
+                names = [entity.name, *(a.name for a in entity.aliases if a.kind in NAME_KINDS)]
+                miss = _linked_miss(text, names)
                 found = (entity.id, miss, 0.0) if miss else None
             else:
                 found = _near_miss(registry, text, linked=slug is not None)
-            if found is None:
+            if found is None or _variant(text, found[1]):
                 continue
             entity_id, right, _ = found
             source = registry.get(entity_id).source_path  # type: ignore[union-attr]

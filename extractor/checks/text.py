@@ -10,21 +10,27 @@ from extractor.evidence import block_evidence
 from extractor.models import Document, Finding, Severity
 
 # "section X", "page XX", "XXX", "TODO", "[à compléter]", "lorem ipsum"...
+# Not placeholders: a question ("Pourquoi réaliser cette étape ?", with French spacing), a hedge
+# in parentheses ("(à confirmer) ~50 procédures"), a lower-case "xxx" standing for a value in a
+# sample message ("votre compte personnel xxx").
 _PLACEHOLDER = re.compile(
-    r"\b(?:section|page|partie|chapitre|annexe|figure|tableau|slide|diapositive|étape)\s+(?:X{1,3}|N|\?{1,3})(?![\w'’])"
+    r"(?i:\b(?:section|page|partie|chapitre|annexe|figure|tableau|slide|diapositive|étape)\s+(?:X{1,3}|N|\?{2,3})"
+    r"(?![\w'’]))"
     r"|(?<![\w-])X{3,}(?![\w-])"
-    r"|\b(?:TODO|FIXME|TBD|TBC)\b"
-    r"|[\[(<{]\s*(?:à|a)\s+(?:compléter|completer|préciser|preciser|confirmer|vérifier|verifier|définir|insérer|remplir)"
-    r"\s*[\])>}]"
-    r"|\blorem\s+ipsum\b"
+    r"|\b(?i:TODO|FIXME|TBD|TBC)\b"
+    r"|(?i:[\[<{]\s*(?:à|a)\s+(?:compléter|completer|préciser|preciser|confirmer|vérifier|verifier|définir|insérer"
+    r"|remplir)\s*[\]>}])"
+    r"|(?i:\(\s*(?:à|a)\s+(?:compléter|completer|insérer|remplir)\s*\))"
+    r"|\b(?i:lorem\s+ipsum)\b"
     r"|\?{3,}",
-    re.I,
 )
 # A domain suffix written twice ("beta.gouv.fr.fr", "www.www.").
 _DOUBLE_SUFFIX = re.compile(r"\b(?:[\w-]+\.)+?(?P<tok>[a-z]{2,6})\.(?P=tok)\b", re.I)
 _DOUBLE_PREFIX = re.compile(r"\b(?P<tok>www|https?)[.:/]+(?P=tok)\b", re.I)
-# A word written twice in a row ("le le", "de de").
-_DOUBLE_WORD = re.compile(r"(?<![\w'’-])(?P<w>[^\W\d_]+)\s+(?P=w)(?![\w'’-])", re.I)
+# A word written twice in a row ("le le", "de de"). Combining accents (text stored decomposed, NFD)
+# belong to the word: "caracte\u0300re re\u0301pe\u0301titif" repeats nothing.
+_DOUBLE_WORD = re.compile(r"(?<![\w'’\u0300-\u036f-])(?P<w>[^\W\d_]+)\s+(?P=w)(?![\w'’\u0300-\u036f-])", re.I)
+_GERUND = re.compile(r"\s+[^\W\d_]+ant\b")
 # Repetitions that French writes on purpose.
 _LEGIT_REPEATS = {"nous", "vous", "tam", "bora", "pousse", "fifty", "glou", "quatre", "cha"}
 
@@ -71,9 +77,13 @@ def duplicated_token(doc: Document, ctx: Context) -> Iterator[Finding]:
         for match in _DOUBLE_PREFIX.finditer(block.text):
             yield _duplicate(doc, block, match.start(), match.end(), match.group(0), match.group("tok"))
         for match in _DOUBLE_WORD.finditer(block.text):
-            word = match.group("w")
+            word, second = match.group("w"), match.group(0).split()[-1]
             if word.casefold() in _LEGIT_REPEATS or (len(word) == 1 and not word.isalpha()):
                 continue
+            if word[0].islower() and second[0].isupper():
+                continue  # a new sentence or label begins: "… la collectivité Collectivité sponsor :"
+            if word.casefold() == "en" and _GERUND.match(block.text, match.end()):
+                continue  # a gerund and the pronoun "en": "en en parlant", "en en impulsant la création"
             yield _duplicate(doc, block, match.start(), match.end(), match.group(0), word)
 
 

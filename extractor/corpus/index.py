@@ -19,10 +19,11 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import os
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -30,11 +31,12 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from extractor import defaults, limits
+from extractor.claims import compare
 from extractor.claims.events import extract_events
-from extractor.claims.resolve import NameIndex, extract_claims
+from extractor.claims.resolve import PROGRAMME, NameIndex, extract_claims
 from extractor.errors import InputError
 from extractor.ingest import collect, load, read_file
-from extractor.models import Location, Qualifier
+from extractor.models import Document, Location, Qualifier
 
 DEFAULT_INDEX = defaults.INDEX
 # From this many documents to read, the refresh uses every core (2 workers on 2 cores: 0.93x the
@@ -42,18 +44,19 @@ DEFAULT_INDEX = defaults.INDEX
 PARALLEL_FROM = 64
 # How long a refresh or a lookup waits for another process's write before giving up.
 LOCK_SECONDS = 120.0
-SCHEMA_VERSION = "5"
+SCHEMA_VERSION = "6"
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS documents (
     corpus TEXT NOT NULL, path TEXT NOT NULL, sha256 TEXT NOT NULL, title TEXT, date TEXT,
+    links TEXT NOT NULL DEFAULT '[]',
     PRIMARY KEY (corpus, path)
 );
 CREATE TABLE IF NOT EXISTS claims (
     corpus TEXT NOT NULL, path TEXT NOT NULL, sha256 TEXT NOT NULL, metric_id TEXT NOT NULL, scope_id TEXT, period TEXT,
     value TEXT NOT NULL, unit TEXT, qualifier TEXT NOT NULL, decimals INTEGER NOT NULL, kind TEXT NOT NULL,
     raw TEXT NOT NULL, line INTEGER NOT NULL, col INTEGER NOT NULL, page INTEGER, quote TEXT NOT NULL,
-    derived INTEGER NOT NULL
+    derived INTEGER NOT NULL, tolerance TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS claims_key ON claims (corpus, metric_id, scope_id, period);
 CREATE INDEX IF NOT EXISTS claims_path ON claims (corpus, path);
@@ -82,6 +85,7 @@ class IndexedClaim(BaseModel):
     location: Location
     quote: str
     derived: bool = False
+    tolerance: Decimal = Decimal("0.5")
 
 
 @dataclass
@@ -93,9 +97,17 @@ class RefreshStats:
     seconds: float = 0.0
 
 
-def corpus_key(folder: Path | str) -> str:
-    """The key of a corpus in the index: its folder's resolved path."""
-    return str(Path(folder).resolve())
+Folders = Path | str | Sequence[Path | str]
+
+
+def _folders(folders: Folders) -> list[Path]:
+    return [Path(folders)] if isinstance(folders, Path | str) else [Path(f) for f in folders]
+
+
+def corpus_key(folders: Folders) -> str:
+    """The key of a corpus in the index: its folder's resolved path (the folders', one a line, for
+    a corpus of several folders, such as a site's pages and documents)."""
+    return "\n".join(str(f.resolve()) for f in _folders(folders))
 
 
 class CorpusIndex:
@@ -103,7 +115,7 @@ class CorpusIndex:
     `refresh`). Lookups see that corpus's documents only; with no corpus named, every corpus of the
     file (for tools that fill an index by hand)."""
 
-    def __init__(self, path: Path = DEFAULT_INDEX, corpus: Path | str | None = None) -> None:
+    def __init__(self, path: Path = DEFAULT_INDEX, corpus: Folders | None = None) -> None:
         self.path = Path(path)
         self.key = corpus_key(corpus) if corpus is not None else None
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -159,16 +171,16 @@ class CorpusIndex:
     def close(self) -> None:
         self.db.close()
 
-    def refresh(self, folder: Path, names: NameIndex | None = None, *, jobs: int | None = None) -> RefreshStats:
-        """Brings the index up to date with the documents of `folder`, and looks up that corpus from
-        now on. With `jobs` > 1 the changed documents are read in that many processes; the index is
-        written by this one. By default (None), one process per core once there are
+    def refresh(self, folder: Folders, names: NameIndex | None = None, *, jobs: int | None = None) -> RefreshStats:
+        """Brings the index up to date with the documents of `folder` (or of several folders), and
+        looks up that corpus from now on. With `jobs` > 1 the changed documents are read in that
+        many processes; the index is written by this one. By default (None), one process per core once there are
         `PARALLEL_FROM` documents to read: a worker costs about 1 s to start, so for fewer, one
         process is faster (bench/scale.py). Nothing is locked while documents are read."""
         started = time.perf_counter()
         stats = RefreshStats()
         key = self.key = corpus_key(folder)
-        files, _ = collect([str(folder)])
+        files, _ = collect([str(f) for f in _folders(folder)])
         known = dict(self.db.execute("SELECT path, sha256 FROM documents WHERE corpus = ?", (key,)))
         seen, todo = set(), []
         for name in files:
@@ -199,14 +211,17 @@ class CorpusIndex:
         return stats
 
     def _write_document(self, key: str, extracted: Extracted) -> None:
-        name, digest, title, date, events, claims = extracted
+        name, digest, title, date, links, events, claims = extracted
         for table in ("claims", "events"):
             self.db.execute(f"DELETE FROM {table} WHERE corpus = ? AND path = ?", (key, name))
         self.db.executemany("INSERT INTO events VALUES (?,?,?,?,?,?,?,?,?,?)", [(key, *e) for e in events])
         self.db.executemany(
-            "INSERT INTO claims VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", [(key, *c) for c in claims]
+            "INSERT INTO claims VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", [(key, *c) for c in claims]
         )
-        self.db.execute("INSERT OR REPLACE INTO documents VALUES (?, ?, ?, ?, ?)", (key, name, digest, title, date))
+        self.db.execute(
+            "INSERT OR REPLACE INTO documents VALUES (?, ?, ?, ?, ?, ?)",
+            (key, name, digest, title, date, json.dumps(links)),
+        )
 
     def _scoped(self, query: str, params: list[object]) -> tuple[str, list[object]]:
         """The query restricted to this index's corpus (when it has one)."""
@@ -218,7 +233,7 @@ class CorpusIndex:
         """The claims of one metric and scope, for the given periods only if `periods` is given."""
         query = (
             "SELECT path, metric_id, scope_id, period, value, unit, qualifier, decimals, kind, raw, line, col, page,"
-            " quote, sha256, derived FROM claims WHERE metric_id = ? AND scope_id IS ?"
+            " quote, sha256, derived, tolerance FROM claims WHERE metric_id = ? AND scope_id IS ?"
         )
         params: list[object] = [metric_id, scope_id]
         if periods is not None:
@@ -226,6 +241,11 @@ class CorpusIndex:
             params += periods
         rows = self.db.execute(*self._scoped(query, params))
         return [_indexed(r) for r in rows]
+
+    def links(self) -> dict[str, set[str]]:
+        """The files each document of the corpus links to (their names: "bilan_2024.pdf"), by path."""
+        query, params = self._scoped("SELECT path, links FROM documents WHERE 1", [])
+        return {path: set(json.loads(links)) for path, links in self.db.execute(query, params)}
 
     def events(self, key: str) -> list[IndexedEvent]:
         rows = self.db.execute(
@@ -262,31 +282,48 @@ def _indexed(r: tuple) -> IndexedClaim:  # type: ignore[type-arg]
     return IndexedClaim(
         path=r[0], sha256=r[14], metric_id=r[1], scope_id=r[2], period=r[3], value=Decimal(r[4]), unit=r[5],
         qualifier=Qualifier(r[6]), decimals=r[7], kind=r[8], raw=r[9], location=location, quote=r[13],
-        derived=bool(r[15]),
+        derived=bool(r[15]), tolerance=Decimal(r[16]),
     )  # fmt: skip
 
 
-Extracted = tuple[str, str, str | None, str | None, list[tuple], list[tuple]]
+Extracted = tuple[str, str, str | None, str | None, list[str], list[tuple], list[tuple]]
 _NAMES: dict[str, NameIndex | None] = {}
 
 
 def extract_rows(name: str, digest: str, names: NameIndex | None = None) -> Extracted | None:
-    """The index rows of one document (None when it cannot be read in its time budget)."""
+    """The index rows of one document (None when it cannot be read in its time budget): its
+    events, and the claims that may be compared with other documents (`compare.comparable`)."""
     try:
         with limits.time_budget(limits.DOCUMENT_SECONDS):
             doc = load(name)
             events = [(name, digest, e.key, e.date, e.subject, e.location.line, e.location.column, e.location.page,
                        e.quote) for e in extract_events(doc)]  # fmt: skip
+            subjects = names if hasattr(names, "entity_at") else None
             claims = [
                 (name, digest, c.metric_id, c.scope_id, c.period, str(c.quantity.value), c.quantity.unit,
                  c.quantity.qualifier.value, c.quantity.decimals, c.kind, c.quantity.raw, c.location.line,
-                 c.location.column, c.location.page, c.sentence[:200], int(c.derived))
+                 c.location.column, c.location.page, c.sentence[:200], int(c.derived), str(compare.tolerance(c)))
                 for c in extract_claims(doc, names)
-                if c.metric_id and not c.quantity.is_delta
+                if compare.comparable(doc, c, subjects, PROGRAMME)  # type: ignore[arg-type]
             ]  # fmt: skip
     except (InputError, limits.DocumentTimeout, MemoryError):
         return None
-    return name, digest, doc.title, doc.date.isoformat() if doc.date else None, events, claims
+    return name, digest, doc.title, doc.date.isoformat() if doc.date else None, linked_files(doc), events, claims
+
+
+def linked_files(doc: Document) -> list[str]:
+    """The names of the files a document links to ("/content/docs/bilan_2024.pdf" -> "bilan_2024.pdf"):
+    a web page and the PDF it transcribes are one publication for the corpus rules."""
+    from urllib.parse import unquote, urlsplit
+
+    out = set()
+    for block in doc.blocks:
+        for span in block.spans:
+            if span.kind == "link" and span.href:
+                name = unquote(urlsplit(span.href).path).rsplit("/", 1)[-1]
+                if "." in name and not name.endswith((".html", ".htm")):
+                    out.add(name)
+    return sorted(out)
 
 
 def _init_worker(names: NameIndex | None, parent: int) -> None:

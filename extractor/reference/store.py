@@ -228,6 +228,7 @@ class Registry:
         self._names: list[NameEntry] = []
         self._slug_index: dict[str, set[str]] | None = None
         self._fuzzy: tuple[list[str], list[str]] | None = None
+        self._pages: dict[str, str] | None = None  # registry page -> entity id (entity_at)
         for entity in self.entities.values():
             for ref in entity.slugs:
                 self._slugs.setdefault((ref.section, ref.slug), (entity.id, ref.current))
@@ -241,6 +242,19 @@ class Registry:
 
     def __len__(self) -> int:
         return len(self.entities)
+
+    def entity_at(self, path: str) -> str | None:
+        """The entity whose registry page is the document at `path` (matched on the path's end:
+        "site/content/_startups/tchap.md" is "_startups/tchap.md"), or None."""
+        pages = self._pages
+        if pages is None:
+            pages = self._pages = {e.source_path.replace("\\", "/"): e.id for e in self.entities.values()}
+        parts = path.replace("\\", "/").split("/")
+        for i in range(len(parts)):
+            found = pages.get("/".join(parts[i:]))
+            if found:
+                return found
+        return None
 
     def __repr__(self) -> str:
         return f"Registry({len(self.entities)} entités)"
