@@ -61,12 +61,18 @@ def metric_sure(claim: Claim) -> bool:
     if claim.metric_id is None:
         return False
     text = vocabulary.normalise(claim.metric_text)
+    # An amount is named before it ("le total des ressources … est de 5,6 M€"): its metric text is
+    # the clause before the number, where a synonym of two words or more may stand anywhere.
+    named_before = claim.quantity.unit == "EUR"
     for metric, patterns in vocabulary._compiled():
         if metric.id != claim.metric_id:
             continue
         for pattern in patterns:
             found = pattern.match(text)
             if found and (len(found.group(0).split()) >= 2 or _PHRASE_ENDS.match(text[found.end() :].strip())):
+                return True
+            found = pattern.search(text) if named_before else None
+            if found and len(found.group(0).split()) >= 2:
                 return True
         return False
     return False
