@@ -47,6 +47,17 @@ def test_upload_the_press_release(client: TestClient) -> None:
     assert any(c["quantity"]["raw"] == "213" for c in extraction["claims"])
 
 
+def test_a_very_long_number_is_no_server_error(client: TestClient) -> None:
+    # 29 digits and more made Decimal raise InvalidOperation: a 500 (issue 12, item 7)
+    for digits in (29, 40, 1000):
+        text = f"Il y a {'1234567890' * (digits // 10)}{'1' * (digits % 10)} services, et 12 incubateurs."
+        for endpoint in ("/api/check", "/api/extract", "/api/report"):
+            response = client.post(endpoint, json={"text": text, "format": "markdown"})
+            assert response.status_code == 200, (endpoint, digits, response.text[:300])
+        claims = client.post("/api/extract", json={"text": text, "format": "markdown"}).json()["claims"]
+        assert [c["quantity"]["raw"] for c in claims] == ["12"]
+
+
 def test_limits(client: TestClient, tmp_path: Path) -> None:
     big = client.post("/api/check", files={"file": ("gros.md", b"a" * 300_000, "text/markdown")})
     assert big.status_code == 413 and big.json()["code"] == "too_large"

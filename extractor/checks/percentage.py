@@ -12,7 +12,7 @@ for authors who truncate rather than round (+76 % for +76,8 %).
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Hashable, Iterator
 from decimal import Decimal
 
 from extractor.checks import Context, rule
@@ -44,16 +44,27 @@ def percentage_mismatch(doc: Document, ctx: Context) -> Iterator[Finding]:
     yield from _grim(claims)
 
 
+def _by(claims: list[Claim], key: Callable[[Claim], Hashable | None]) -> dict[Hashable, list[Claim]]:
+    """The claims grouped by `key` (None: left out), each group in document order: the rules look
+    a figure's related figures up there, not in every claim of the document for each figure."""
+    groups: dict[Hashable, list[Claim]] = {}
+    for claim in claims:
+        found = key(claim)
+        if found is not None:
+            groups.setdefault(found, []).append(claim)
+    return groups
+
+
 def _growth(claims: list[Claim]) -> Iterator[Finding]:
+    values = _by(claims, lambda c: None if c.quantity.is_delta or c.quantity.unit == "%"
+                 else (c.metric_id, c.scope_id, c.period))  # fmt: skip
     for rate in claims:
         q = rate.quantity
         if not (q.is_delta and q.unit == "%" and rate.metric_id and rate.period and "/" in rate.period):
             continue
         before, after = rate.period.split("/")
-        same = [c for c in claims if not c.quantity.is_delta and c.quantity.unit != "%"
-                and (c.metric_id, c.scope_id) == (rate.metric_id, rate.scope_id)]  # fmt: skip
-        old = [c for c in same if c.period == before]
-        new = [c for c in same if c.period == after]
+        old = values.get((rate.metric_id, rate.scope_id, before), [])
+        new = values.get((rate.metric_id, rate.scope_id, after), [])
         if len(old) != 1 or len(new) != 1 or not old[0].quantity.value:
             continue
         if {old[0].quantity.qualifier, new[0].quantity.qualifier} != {Qualifier.exact}:
@@ -75,12 +86,13 @@ def _growth(claims: list[Claim]) -> Iterator[Finding]:
 
 
 def _grim(claims: list[Claim]) -> Iterator[Finding]:
+    counts = _by(claims, lambda c: None if c.kind != "result" or c.quantity.is_delta
+                 else (c.metric_id, c.period, c.scope_id))  # fmt: skip
     for share in claims:
         metric = vocabulary.by_id(share.metric_id) if share.metric_id else None
         if metric is None or metric.share_of is None or share.kind != "result" or share.quantity.unit != "%":
             continue
-        bases = [c for c in claims if c.metric_id == metric.share_of and c.kind == "result"
-                 and c.period == share.period and c.scope_id == share.scope_id and not c.quantity.is_delta]  # fmt: skip
+        bases = counts.get((metric.share_of, share.period, share.scope_id), [])
         if len(bases) != 1:
             continue
         n = bases[0].quantity.value

@@ -10,10 +10,18 @@
 - period: a year or month in the same clause; the table column ("Résultats 2023"; "Objectifs PLF
   2024" is a target); an enclosing list item ("En 2024"); the nearest heading with a date; the
   document date for a dated press release; the year in the document's title.
+
+What several numbers of a block look up (the clause around a number and whether it has other
+figures, its sentence, the block's years, where its text stands in the source file, the metric a
+phrase names) is computed once per block or per clause (`_Reading`), never by parsing the block
+again for each number: the cost of a block grows with its number of figures, not with its square
+(a line of 2,000 "1 " took minutes).
 """
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 from dataclasses import replace
 from typing import Protocol
@@ -21,7 +29,7 @@ from typing import Protocol
 from extractor.claims import vocabulary
 from extractor.claims.numbers import MONTHS, NumberMatch, find_numbers
 from extractor.evidence import locate
-from extractor.models import Block, BlockKind, Claim, Document, Quantity
+from extractor.models import Block, BlockKind, Claim, Document, Location, Quantity
 from extractor.reference.store import startup_slug
 
 PROGRAMME = "programme:beta.gouv.fr"
@@ -59,6 +67,20 @@ _JOIN = re.compile(r"\b(\d+)\s+nouve(?:aux|lles)\b[^.;:]*?\brejoign\w*\s+les\s+(
 _CONNECTOR = re.compile(r"^(?:dont|et|soit|ou|sur|pour|avec)$", re.I)
 _MAX_METRIC_WORDS = 14
 _NAME_LOOKBACK = 8  # blocks between a service's name and its last figure, in slide exports
+_OPEN_BEFORE = re.compile(r"\(\s*$")  # searched in the text before a number: "(5,6M€", "( 12"
+_OPEN_SIGNED_BEFORE = re.compile(r"\(\s*[+\-−]?\s*$")  # "(+40)"
+_IN_ASIDE = re.compile(r"\(\s*[^()]*$")  # "(dont 11 en 2024": the number is inside parentheses
+_ASIDE = re.compile(r"\([^()]*\)")
+_WORD = re.compile(r"\S+")
+_COLON_AFTER = re.compile(r"\s*:\s*")
+_CONNECTOR_AFTER = re.compile(r"(?:et|ou|dont|soit)\b")
+_DIGIT = re.compile(r"\d")
+_NEXT_NUMBER = re.compile(r"\s[+(]?\d")
+# Where clauses and sentences end: every occurrence (no two overlap), for bisection.
+_CLAUSE_MARKS = re.compile(r";|\(|\)|\. |! |\? ")
+_SENTENCE_MARKS = re.compile(r"\. |! |\? |; ")
+_CLAUSE_END_AT = re.compile(f"(?={_CLAUSE_END.pattern})")
+_INCUBATOR_LABEL = re.compile(r"\s*(?:(?:produits?|services?|startups?)\s+)?(?:à|au|aux)\s+\S+(?:\s+\S+){0,3}")
 
 
 class NameIndex(Protocol):
@@ -73,6 +95,7 @@ def extract_claims(doc: Document, names: NameIndex | None = None) -> list[Claim]
     claims: list[Claim] = []
     found = {block.id: find_numbers(block.text) for block in doc.blocks}
     known = {n.value for numbers in found.values() for n in numbers if n.is_count and not n.ambiguous}
+    shared = _Shared(names)
     for block in doc.blocks:
         first = len(claims)  # this block's claims are claims[first:]
         if block.kind == BlockKind.table_cell and (
@@ -80,15 +103,16 @@ def extract_claims(doc: Document, names: NameIndex | None = None) -> list[Claim]
         ):
             continue  # a row or column label ("NPS entre -100 et 100", "1 élève, 1 stage") is not a claim
         numbers = _split_ambiguous(block.text, found[block.id], known)
+        reading = _Reading(doc, block, numbers, shared)
         previous: Claim | None = None
         for number in (n for n in numbers if n.kind == "quantity"):
             if _decorative(doc, block, number):
                 continue
-            claim = _claim(doc, block, number, numbers, names)
+            claim = _claim(reading, number)
             if previous is not None and previous.quantity.denominator == number.value and previous.block == block.id:
                 # "157 tribunaux sur 168", "sur un potentiel de 900": the whole, not another count
                 claim = claim.model_copy(update={"metric_id": None, "metric_text": ""})
-            if previous and number.is_delta and re.search(r"\(\s*[+\-−]?\s*$", block.text[: number.start]):
+            if previous and number.is_delta and _OPEN_SIGNED_BEFORE.search(block.text, 0, number.start):
                 # "213 Startups d'État sont en activité (+40)": the change of the figure before it.
                 close = block.text.find(")", number.start)
                 aside = block.text[number.start : close if close != -1 else len(block.text)]
@@ -102,7 +126,7 @@ def extract_claims(doc: Document, names: NameIndex | None = None) -> list[Claim]
                 )
             elif number.is_delta or (block.bullet == "+" and number.start == 0):
                 claim = _delta_of(claims, claim, block)
-            elif claim.metric_id is None and re.search(r"\(\s*$", block.text[: number.start]):
+            elif claim.metric_id is None and _OPEN_BEFORE.search(block.text, 0, number.start):
                 claim = _same_as_before(claims, claim, block)
             claims.append(claim)
             previous = claim
@@ -116,9 +140,12 @@ def _joined(doc: Document, block: Block, claims: list[Claim]) -> list[Claim]:
     24, a figure the text implies without writing it (a derived claim, dated like the text's present).
     `claims` are the block's own."""
     out = []
+    at: dict[int, Claim] = {}
+    for claim in claims:
+        at.setdefault(claim.start, claim)
     for found in _JOIN.finditer(block.text):
-        new = next((c for c in claims if c.start == found.start(1)), None)
-        base = next((c for c in claims if c.start == found.start(2)), None)
+        new = at.get(found.start(1))
+        base = at.get(found.start(2))
         if new is None or base is None or base.metric_id is None:
             continue
         period = f"{doc.date.year}-{doc.date.month:02d}" if doc.date else new.period
@@ -132,12 +159,15 @@ def _joined(doc: Document, block: Block, claims: list[Claim]) -> list[Claim]:
 def _bracketed_before_their_figure(claims: list[Claim], block: Block, first: int) -> None:
     """ "(5,6M€ en 2023) est de 5 869 442 €": the aside measures what the main figure measures.
     The block's claims are claims[first:]."""
+    following: list[Claim | None] = [None] * (len(claims) - first)  # the next claim of the same unit
+    upcoming: dict[str | None, Claim] = {}
+    for i in range(len(claims) - 1, first - 1, -1):
+        following[i - first] = upcoming.get(claims[i].quantity.unit)
+        upcoming[claims[i].quantity.unit] = claims[i]
     for i in range(first, len(claims)):
         claim = claims[i]
-        if claim.metric_id is None and re.search(r"\(\s*$", block.text[: claim.start]):
-            after = next(
-                (claims[j] for j in range(i + 1, len(claims)) if claims[j].quantity.unit == claim.quantity.unit), None
-            )
+        if claim.metric_id is None and _OPEN_BEFORE.search(block.text, 0, claim.start):
+            after = following[i - first]  # not yet updated: only earlier claims are
             if after is not None and after.metric_id:
                 claims[i] = claim.model_copy(update={"metric_text": after.metric_text, "metric_id": after.metric_id})
 
@@ -208,20 +238,183 @@ def _decorative(doc: Document, block: Block, number: NumberMatch) -> bool:
     return False
 
 
-def _claim(
-    doc: Document, block: Block, number: NumberMatch, numbers: list[NumberMatch], names: NameIndex | None
-) -> Claim:
+class _Shared:
+    """What the blocks of one extraction share: the metric each phrase names (matching normalises
+    the phrase, and a clause is a candidate for each of its figures) and each block's scope (the
+    same for all its figures)."""
+
+    def __init__(self, names: NameIndex | None) -> None:
+        self.names = names
+        self._metrics: dict[tuple[str, str | None, bool], vocabulary.Metric | None] = {}
+        self._scopes: dict[int, tuple[str | None, str]] = {}
+
+    def metric(self, text: str, unit: str | None, same_unit_only: bool) -> vocabulary.Metric | None:
+        """`vocabulary.match`, once per phrase."""
+        key = (text, unit, same_unit_only)
+        if key not in self._metrics:
+            self._metrics[key] = vocabulary.match(text, unit, same_unit_only=same_unit_only)
+        return self._metrics[key]
+
+    def scope(self, doc: Document, block: Block) -> tuple[str | None, str]:
+        """`scope_for`, once per block."""
+        if block.id not in self._scopes:
+            self._scopes[block.id] = scope_for(doc, block, self.names)
+        return self._scopes[block.id]
+
+
+class _Reading:
+    """One block as its figures are resolved. What several of its figures look up is found once
+    for the block (where its clauses and sentences end, its years and dates, where a figure's text
+    stands in the source) or once per clause (its text, whether it has other counts); and the texts
+    claims keep (sentence, clause) are one string per clause, not a copy per figure."""
+
+    def __init__(
+        self, doc: Document, block: Block, numbers: list[NumberMatch] | None = None, shared: _Shared | None = None
+    ) -> None:
+        self.doc = doc
+        self.block = block
+        self.text = block.text
+        self.shared = shared or _Shared(None)
+        self._numbers = numbers
+        self._spaced: str | None = None
+        self._marks: dict[str, tuple[list[int], list[int]]] = {}
+        self._clauses: dict[tuple[bool, int, int], str] = {}
+        self._alone: dict[tuple[bool, int, int], bool] = {}
+        self._sentences: dict[tuple[int, int], str] = {}
+        self._dated: dict[str, tuple[list[int], list[NumberMatch]]] | None = None  # text -> starts, numbers
+        self._dated_in: dict[tuple[int, int], list[str]] = {}
+        self._source: str | None = None
+        self._occurrences: dict[str, list[int]] = {}
+
+    @property
+    def numbers(self) -> list[NumberMatch]:
+        """The block's numbers (as `extract_claims` splits them)."""
+        if self._numbers is None:
+            self._numbers = find_numbers(self.text)
+        return self._numbers
+
+    @property
+    def spaced(self) -> str:
+        """The text with its asides blanked out (same offsets), so that a clause runs on past them."""
+        if self._spaced is None:
+            self._spaced = _ASIDE.sub(lambda m: " " * len(m.group(0)), self.text)
+        return self._spaced
+
+    def _positions(self, name: str, text: str, pattern: re.Pattern[str]) -> tuple[list[int], list[int]]:
+        """Starts and ends of the matches of `pattern` in `text`, found once."""
+        if name not in self._marks:
+            found = list(pattern.finditer(text))
+            self._marks[name] = ([m.start() for m in found], [m.end() for m in found])
+        return self._marks[name]
+
+    def clause_bounds(self, start: int, end: int, spaced: bool = False) -> tuple[int, int]:
+        """Where the part of the sentence that text[start:end] belongs to begins and ends:
+        sentences, parentheses and semicolons separate (`_CLAUSE_MARKS`). With `spaced`, in the
+        text with its asides blanked out."""
+        text = self.spaced if spaced else self.text
+        starts, ends = self._positions("spaced" if spaced else "text", text, _CLAUSE_MARKS)
+        before = bisect.bisect_right(ends, start)  # the marks that end before the number
+        after = bisect.bisect_left(starts, end)  # the first one from its end
+        return ends[before - 1] if before else 0, starts[after] if after < len(starts) else len(text)
+
+    def clause_end(self, pos: int) -> int | None:
+        """Where `_CLAUSE_END` first matches from `pos` (None: nowhere)."""
+        starts, _ = self._positions("clause ends", self.text, _CLAUSE_END_AT)
+        after = bisect.bisect_left(starts, pos)
+        return starts[after] if after < len(starts) else None
+
+    def _clause_key(self, number: NumberMatch) -> tuple[bool, int, int]:
+        """A number in an aside ("(dont 11 en 2024)") belongs to the aside's clause; any other to
+        its clause with the asides blanked out ("20 intrapreneurs en 2021 (+ 20 en 2020) ont reçu
+        une certification")."""
+        aside = _IN_ASIDE.search(self.text, 0, number.start) is not None
+        return (aside, *self.clause_bounds(number.start, number.end, spaced=not aside))
+
+    def clause(self, number: NumberMatch) -> str:
+        """The whole clause around the number, white space collapsed: "investigué 115 problèmes",
+        "3 millions d'euros débloqués"."""
+        key = self._clause_key(number)
+        if key not in self._clauses:
+            aside, left, right = key
+            self._clauses[key] = " ".join((self.text if aside else self.spaced)[left:right].split())
+        return self._clauses[key]
+
+    def alone(self, number: NumberMatch) -> bool:
+        """Whether the number's clause has no other count."""
+        key = self._clause_key(number)
+        if key not in self._alone:
+            self._alone[key] = sum(n.is_count for n in find_numbers(self.clause(number))) <= 1
+        return self._alone[key]
+
+    def sentence(self, start: int, end: int) -> str:
+        """The sentence around text[start:end]: from after the ". ", "! ", "? " or "; " before it to
+        the punctuation of the one after it, included."""
+        starts, _ = self._positions("sentences", self.text, _SENTENCE_MARKS)
+        before = bisect.bisect_right(starts, start - 2)
+        after = bisect.bisect_left(starts, end)
+        bounds = (starts[before - 1] + 2 if before else 0, starts[after] + 1 if after < len(starts) else len(self.text))
+        if bounds not in self._sentences:
+            self._sentences[bounds] = self.text[bounds[0] : bounds[1]].strip()
+        return self._sentences[bounds]
+
+    def nearest_date(self, left: int, right: int, start: int) -> NumberMatch | None:
+        """Of the block's years and dates (not after "depuis") whose text is written in
+        text[left:right], the nearest to `start` (the first of two as near)."""
+        if self._dated is None:
+            groups: dict[str, list[NumberMatch]] = {}
+            for n in self.numbers:
+                if n.kind in ("year", "date") and not _SINCE.search(self.text[max(0, n.start - 25) : n.start]):
+                    groups.setdefault(n.raw, []).append(n)
+            self._dated = {raw: ([n.start for n in group], group) for raw, group in groups.items()}
+        written = self._dated_in.get((left, right))
+        if written is None:
+            clause = self.text[left:right]
+            written = self._dated_in[(left, right)] = [raw for raw in self._dated if raw in clause]
+        nearest: NumberMatch | None = None
+        for raw in written:
+            starts, group = self._dated[raw]
+            after = bisect.bisect_left(starts, start)
+            for n in group[max(0, after - 1) : after + 1]:
+                if nearest is None or (abs(n.start - start), n.start) < (abs(nearest.start - start), nearest.start):
+                    nearest = n
+        return nearest
+
+    def locate(self, start: int, end: int) -> Location:
+        """`evidence.locate(doc, block, start, end)`: the k-th occurrence in the block's source of
+        the k-th occurrence of the figure's text, with the occurrences of each text found once (not
+        searched from the start of the source for each figure: 2,000 times for 2,000 "1")."""
+        block = self.block
+        needle = self.text[start:end]
+        if needle:
+            k = self.text.count(needle, 0, start) if needle.strip() else 0
+            found = self._occurrences.get(needle)
+            if found is None:
+                if self._source is None:
+                    self._source = self.doc.text[block.start : block.end]
+                found, pos = [], self._source.find(needle)
+                while pos != -1:
+                    found.append(pos)
+                    pos = self._source.find(needle, pos + 1)
+                self._occurrences[needle] = found
+            if k < len(found):
+                at = block.start + found[k]
+                return self.doc.locate(at, at + len(needle), block.location.bbox)
+        return locate(self.doc, block, start, end)  # not written as is in the source: markup between
+
+
+def _claim(reading: _Reading, number: NumberMatch) -> Claim:
+    doc, block, names = reading.doc, reading.block, reading.shared.names
     is_delta = number.is_delta or (block.bullet == "+" and number.start == 0)
     card = _card_name(doc, block, number)
     if card is not None:  # a slide card: NAME / mission / "121 000 €"
         metric_text = block.heading_path[-1] if block.heading_path else ""
         scope_text, scope_id = card.text, _scope_id(card.text, _slug(card), names)
     else:
-        metric_text = metric_text_for(doc, block, number)
-        scope_text, scope_id = scope_for(doc, block, names)
-    period, kind = period_for(doc, block, number, numbers)
+        metric_text = metric_text_for(doc, block, number, reading)
+        scope_text, scope_id = reading.shared.scope(doc, block)
+    period, kind = period_for(doc, block, number, reading.numbers, reading)
     share = number.unit == "%" and not is_delta  # a share is of a %-metric; a growth is of any
-    metric = vocabulary.match(metric_text, number.unit, same_unit_only=share)
+    metric = reading.shared.metric(metric_text, number.unit, share)
     if metric is not None and metric.id == "services_per_incubator" and names is not None:
         incubator = _incubator_scope(block.text[number.end :], names)
         if incubator is not None:
@@ -245,8 +438,8 @@ def _claim(
         scope_text=scope_text,
         period=period,
         kind=kind,
-        location=locate(doc, block, number.start, number.end),
-        sentence=_sentence(block.text, number.start, number.end),
+        location=reading.locate(number.start, number.end),
+        sentence=reading.sentence(number.start, number.end),
         block=block.id,
         start=number.start,
         end=number.end,
@@ -267,9 +460,11 @@ def _product_table(doc: Document, block: Block) -> bool:
     return block.column_header is None and bool(block.row_header) and _is_name_text(block.row_header)
 
 
-def metric_text_for(doc: Document, block: Block, number: NumberMatch) -> str:
+def metric_text_for(doc: Document, block: Block, number: NumberMatch, reading: _Reading | None = None) -> str:
     """What the number counts, as written: tried in order, the first that the vocabulary knows
-    wins, else the first that is not empty."""
+    wins, else the first that is not empty. `reading` is the block's, when its other numbers are
+    resolved too."""
+    reading = reading or _Reading(doc, block)
     text = block.text
     if block.kind == BlockKind.table_cell and block.col:
         if _product_table(doc, block):
@@ -278,7 +473,7 @@ def metric_text_for(doc: Document, block: Block, number: NumberMatch) -> str:
     if _only_number(text, number):
         context = _context_block(doc, block)
         return context.text if context else ""
-    after = _after(text, number)
+    after = _after(reading, number)
     candidates = [after, _colon_label(text, number)]
     duration = _DURATION.match(text, number.end)
     # A noun after the number says what it counts ("23 personnes"): the rest of the sentence
@@ -288,50 +483,46 @@ def metric_text_for(doc: Document, block: Block, number: NumberMatch) -> str:
         # A share is of the population named after it; a duration ("5 ans") counts time: neither
         # takes its meaning from the rest of the sentence. A counted noun does, when the clause has
         # no other figure ("investigué 115 problèmes", "20 intrapreneurs ... ont reçu une certification").
-        clause = _clause_text(text, number)
-        alone = sum(n.is_count for n in find_numbers(clause)) <= 1
+        clause = reading.clause(number)
         if not counted:
             candidates += [_before(text, number), clause]
-        elif alone:
+        elif reading.alone(number):
             candidates.append(clause)
-    if block.kind == BlockKind.list_item and re.fullmatch(
-        r"\s*(?:(?:produits?|services?|startups?)\s+)?(?:à|au|aux)\s+\S+(?:\s+\S+){0,3}", text[number.end :]
-    ):
+    if block.kind == BlockKind.list_item and _INCUBATOR_LABEL.fullmatch(text, number.end):
         intro = _context_block(doc, block)  # "Graphique ... le nombre de produit par incubateur :"
         if intro is not None:
             candidates.append(intro.text)
     share = number.unit == "%" and not number.is_delta
     for candidate in candidates:
-        if candidate and vocabulary.match(candidate, number.unit, same_unit_only=share):
+        if candidate and reading.shared.metric(candidate, number.unit, share):
             return candidate
     return next((c for c in candidates if c), "")
 
 
-def _after(text: str, number: NumberMatch) -> str:
+def _after(reading: _Reading, number: NumberMatch) -> str:
     """The noun phrase after the number: "213 Startups d'État sont en activité"."""
-    after = text[number.end :]
-    colon = re.match(r"\s*:\s*", after)
-    if colon:  # "4,2/5 : note de satisfaction"
-        after = after[colon.end() :]
-    stop = _CLAUSE_END.search(after)
-    phrase = after[: stop.start()] if stop else after
+    text = reading.text
+    colon = _COLON_AFTER.match(text, number.end)
+    start = colon.end() if colon else number.end  # "4,2/5 : note de satisfaction"
+    phrase = text[start : reading.clause_end(start)]
     phrase = _LEADING_DE.sub("", phrase.strip(" \u00a0*"))
-    if re.match(r"(?:et|ou|dont|soit)\b", phrase) or re.match(r"\d", phrase):
+    if _CONNECTOR_AFTER.match(phrase) or _DIGIT.match(phrase):
         return ""  # "5 869 442 € et 25,7 ETPT": the next words belong to the next number
-    phrase = re.split(r"\s[+(]?\d", phrase)[0]  # "6 nouvelles Startups rejoignent les 18 services": stop at 18
+    phrase = _cut(phrase, _NEXT_NUMBER)  # "6 nouvelles Startups rejoignent les 18 services": stop at 18
     # The counted noun phrase ends where a new clause starts ("organismes publics en diminuant ...")
-    phrase = _PHRASE_END.split(phrase, maxsplit=1)[0]
-    return " ".join(phrase.split()[:_MAX_METRIC_WORDS])
+    phrase = _cut(phrase, _PHRASE_END)
+    return " ".join(m.group() for m in itertools.islice(_WORD.finditer(phrase), _MAX_METRIC_WORDS))
 
 
-def _clause_text(text: str, number: NumberMatch) -> str:
-    """The whole clause around the number: "investigué 115 problèmes", "3 millions d'euros débloqués".
-    Asides in parentheses are left out, so that the clause runs on past them ("20 intrapreneurs en
-    2021 (+ 20 en 2020) ont reçu une certification")."""
-    if re.search(r"\(\s*[^()]*$", text[: number.start]):  # the number is itself in an aside
-        return " ".join(_clause(text, number.start, number.end).split())
-    spaced = re.sub(r"\([^()]*\)", lambda m: " " * len(m.group(0)), text)
-    return " ".join(_clause(spaced, number.start, number.end).split())
+def _cut(text: str, pattern: re.Pattern[str]) -> str:
+    """The text before the first match of `pattern` (all of it without one)."""
+    found = pattern.search(text)
+    return text[: found.start()] if found else text
+
+
+def _last_words(text: str, count: int) -> str:
+    """ " ".join(text.split()[-count:]), without splitting all of a long text."""
+    return " ".join(text.rsplit(None, count)[-count:])
 
 
 def _colon_label(text: str, number: NumberMatch) -> str:
@@ -340,14 +531,14 @@ def _colon_label(text: str, number: NumberMatch) -> str:
     if colon == -1 or text[colon + 1 : number.start].strip(" *«»\u00a0+("):
         return ""
     label_start = max(text.rfind(p, 0, colon) for p in ".;,\n") + 1
-    return " ".join(text[label_start:colon].split()[-_MAX_METRIC_WORDS:])
+    return _last_words(text[label_start:colon], _MAX_METRIC_WORDS)
 
 
 def _before(text: str, number: NumberMatch) -> str:
     """The clause before a number that ends it: "Le total des ressources ... est de 5 869 442 €"."""
     before = re.sub(r"\([^)]*\)", " ", text[: number.start])  # "(5,6M€ en 2023)" is an aside
     start = max((before.rfind(p) + len(p) for p in (". ", "; ", ": ", "\n") if before.rfind(p) != -1), default=0)
-    return " ".join(before[start:].split()[-2 * _MAX_METRIC_WORDS :])
+    return _last_words(before[start:], 2 * _MAX_METRIC_WORDS)
 
 
 _NOT_MARKUP = re.compile(r"[^\s*>+]")
@@ -523,35 +714,23 @@ def _period_in(text: str) -> str | None:
     return year.group(1) if year else None
 
 
-_BOUNDARIES = (";", "(", ")", ". ", "! ", "? ")
-
-
-def _clause(text: str, start: int, end: int) -> str:
-    """The part of the sentence the number belongs to: sentences, parentheses and semicolons separate."""
-    lefts = [i + len(c) for c in _BOUNDARIES if (i := text.rfind(c, 0, start)) != -1]
-    left = max(lefts, default=0)
-    rights = [i for i in (text.find(c, end) for c in _BOUNDARIES) if i != -1]
-    return text[left : min(rights) if rights else len(text)]
-
-
-def period_for(doc: Document, block: Block, number: NumberMatch, numbers: list[NumberMatch]) -> tuple[str | None, str]:
+def period_for(
+    doc: Document, block: Block, number: NumberMatch, numbers: list[NumberMatch], reading: _Reading | None = None
+) -> tuple[str | None, str]:
+    """The period of the number and whether it is a result or a target. `numbers` are the block's
+    (`reading` is the block's, with the same numbers, when its other numbers are resolved too)."""
+    if reading is None or reading.numbers is not numbers:
+        reading = _Reading(doc, block, numbers)
     kind = "result"
     if _RUNNING_TOTAL.match(block.text, number.end):
         return None, kind  # a total since the start, of no one period: not compared with a year's figure
-    clause = _clause(block.text, number.start, number.end)
     if _NOW.search(block.text[number.end : number.end + 40]):  # "136 à la date d'écriture du rapport"
         published = publication_month(doc)
         if published:
             return published, kind
-    dated = [
-        n
-        for n in numbers
-        if n.kind in ("year", "date")
-        and n.raw in clause
-        and not _SINCE.search(block.text[max(0, n.start - 25) : n.start])
-    ]
-    if dated:
-        nearest = min(dated, key=lambda n: abs(n.start - number.start))
+    # The nearest year or date written in the clause dates the figure.
+    nearest = reading.nearest_date(*reading.clause_bounds(number.start, number.end), number.start)
+    if nearest is not None:
         period = _period_in(block.text[max(0, nearest.start - 12) : nearest.end])
         if period:
             return period, kind
@@ -611,10 +790,3 @@ def _document_year(doc: Document) -> str | None:
         if titled:  # "Rapport d'activité 2017"
             return titled.group(1)
     return None
-
-
-def _sentence(text: str, start: int, end: int) -> str:
-    left = max(text.rfind(p, 0, start) for p in (". ", "! ", "? ", "; ")) + 2
-    left = 0 if left == 1 else left
-    rights = [i for i in (text.find(p, end) for p in (". ", "! ", "? ", "; ")) if i != -1]
-    return text[left : (min(rights) + 1) if rights else len(text)].strip()
