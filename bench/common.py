@@ -54,7 +54,7 @@ def registry_in(folder: Path):
     """The beta.gouv.fr registry imported into `folder` and loaded (None without ../shared)."""
     if not REGISTRY.exists():
         return None
-    from extractor.reference.betagouv import import_betagouv
+    from extractor.profiles.betagouv.registry import import_betagouv
     from extractor.reference.store import load_registry
 
     import_betagouv(REGISTRY, folder / "reference.sqlite")

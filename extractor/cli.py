@@ -23,7 +23,7 @@ from extractor.reference.cli import reference_app
 
 app = typer.Typer(
     name="factcheck",
-    help="Vérifie les chiffres et les noms des publications beta.gouv.fr (bilans, communiqués).",
+    help="Vérifie les chiffres et les noms des publications d'un programme public (bilans, communiqués).",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -393,9 +393,7 @@ def evaluate(
     min_findings_recall: Annotated[float, typer.Option(help="Seuil de rappel des constats attendus.")] = 0.0,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Lister les écarts.")] = False,
     reference: ReferenceOption = DEFAULT_REFERENCE,
-    site: Annotated[
-        Path | None, typer.Option(help="Site beta.gouv.fr dont les constats sont jugés dans expected/site/.")
-    ] = None,
+    site: Annotated[Path | None, typer.Option(help="Site dont les constats sont jugés dans expected/site/.")] = None,
     min_site_precision: Annotated[float, typer.Option(help="Seuil de précision des constats sur le site.")] = 0.0,
     min_rule_precision: Annotated[
         float, typer.Option(help="Seuil de précision par règle (règles d'au moins 5 constats) sur le site.")
@@ -435,26 +433,25 @@ def evaluate(
     if any(expected.glob("*.findings.json")):
         from extractor.eval import evaluate_findings
 
-        result = evaluate_findings(corpus, expected, registry)
+        findings_result = evaluate_findings(corpus, expected, registry)
         rules_table = Table(title="Constats contre expected/*.findings.json", title_justify="left")
         for column in ("règle", "attendus", "trouvés", "P", "R"):
             rules_table.add_column(column, justify="right" if column != "règle" else "left")
-        for rule_id, score in sorted(result.per_rule.items()):
+        for rule_id, score in sorted(findings_result.per_rule.items()):
             rules_table.add_row(rule_id, str(score.tp + score.fn), str(score.tp + score.fp),
                                 f"{score.precision:.3f}", f"{score.recall:.3f}")  # fmt: skip
         console.print(rules_table)
         if verbose:
-            for miss in result.misses:
+            for miss in findings_result.misses:
                 console.print(f"  {miss}", markup=False)
         total = Score()
-        for score in result.per_rule.values():
+        for score in findings_result.per_rule.values():
             total.add(score)
-        console.print(
-            f"findings P {total.precision:.3f} R {total.recall:.3f}; must-not-flag violated: {len(result.violations)}"
-        )
-        for violation in result.violations:
+        violated = len(findings_result.violations)
+        console.print(f"findings P {total.precision:.3f} R {total.recall:.3f}; must-not-flag violated: {violated}")
+        for violation in findings_result.violations:
             console.print(f"  [bold red]à ne pas signaler[/] {violation}")
-        findings_ok = not result.violations and total.recall >= min_findings_recall
+        findings_ok = not findings_result.violations and total.recall >= min_findings_recall
     site_ok = True
     if site is not None:
         site_ok = _evaluate_site(site, expected / "site", min_site_precision, min_rule_precision, write_unjudged,

@@ -47,7 +47,7 @@ def time_budget(seconds: float | None) -> Iterator[None]:
         raise DocumentTimeout()
 
     previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    signal.setitimer(signal.ITIMER_REAL, seconds or 0.0)  # `usable`: seconds is set
     try:
         yield
     finally:

@@ -125,10 +125,13 @@ class Block(BaseModel):
     spans: list[Span] = Field(default_factory=list)
 
 
+DocumentFormat = Literal["markdown", "text", "html", "pdf", "docx"]
+
+
 class Document(BaseModel):
     id: str = Field(description="stable id: the first 16 hex digits of the sha256 of the original bytes")
     path: str
-    format: Literal["markdown", "text", "html", "pdf", "docx"]
+    format: DocumentFormat
     encoding: str | None = Field(default=None, description="detected encoding of a text file")
     title: str | None = None
     date: dt.date | None = None
@@ -228,6 +231,9 @@ class Claim(BaseModel):
     )
 
 
+MentionSource = Literal["slug", "site", "name", "gazetteer", "ner"]
+
+
 class EntityMention(BaseModel):
     """A name in the text, linked to the registry (`entity_id`, e.g. "startup:tchap") when known."""
 
@@ -239,9 +245,7 @@ class EntityMention(BaseModel):
     block: int | None = None
     start: int | None = Field(default=None, description="offset in the block's text")
     end: int | None = None
-    source: Literal["slug", "site", "name", "gazetteer", "ner"] | None = Field(
-        default=None, description="how it was found and linked"
-    )
+    source: MentionSource | None = Field(default=None, description="how it was found and linked")
     href: str | None = Field(default=None, description="the link target, for link mentions")
 
 

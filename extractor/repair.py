@@ -355,7 +355,8 @@ def _char_spans(a: str, b: str, a_base: int, b_base: int) -> list[RepairSpan]:
         return [RepairSpan(start=b_base, end=b_base + len(b), orig_start=a_base, orig_end=a_base + len(a),
                            before=a, after=b)]  # fmt: skip
     spans: list[RepairSpan] = []
-    for op, a0, a1, b0, b1 in Levenshtein.opcodes(a, b):
+    for opcode in Levenshtein.opcodes(a, b):
+        op, a0, a1, b0, b1 = opcode.tag, opcode.src_start, opcode.src_end, opcode.dest_start, opcode.dest_end
         if op == "equal":
             continue
         # Merge with the previous span when only a single matching character separates them:

@@ -98,11 +98,11 @@ def site_report(site: Path) -> Report:
     from extractor import checks
     from extractor.corpus.index import CorpusIndex
     from extractor.pipeline import check_paths
-    from extractor.reference.betagouv import import_betagouv
+    from extractor.profiles.betagouv.registry import import_betagouv
     from extractor.reference.store import load_registry
 
     if not (site / REGISTRY / "_startups").is_dir():
-        raise FactcheckError(f"{site} : pas un site beta.gouv.fr (pas de {REGISTRY}/_startups)")
+        raise FactcheckError(f"{site} : pas un site au format attendu (pas de {REGISTRY}/_startups)")
     with tempfile.TemporaryDirectory() as tmp, _inside(site):
         import_betagouv(REGISTRY, Path(tmp) / "reference.sqlite")
         registry = load_registry(Path(tmp) / "reference.sqlite")

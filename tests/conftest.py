@@ -68,7 +68,7 @@ def bilan_pdf() -> Path:
 @pytest.fixture(scope="session")
 def registry(tmp_path_factory: pytest.TempPathFactory):
     """The real beta.gouv.fr registry, imported once per test session (skips without ../shared)."""
-    from extractor.reference.betagouv import import_betagouv
+    from extractor.profiles.betagouv.registry import import_betagouv
     from extractor.reference.store import load_registry
 
     db = tmp_path_factory.mktemp("registry") / "reference.sqlite"
@@ -85,7 +85,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory):
     folder = tmp_path_factory.mktemp("served")
     options = ["--corpus", str(CORPUS), "--workers", "2"]
     if REFERENCE.exists():
-        from extractor.reference.betagouv import import_betagouv
+        from extractor.profiles.betagouv.registry import import_betagouv
 
         import_betagouv(REFERENCE, folder / "reference.sqlite")
         options += ["--reference", str(folder / "reference.sqlite")]

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from extractor.claims.resolve import PROGRAMME, extract_claims
+from extractor.claims.resolve import extract_claims, publisher_scope
 from extractor.ingest import load, read_bytes
 from extractor.models import Claim, Qualifier
 from tests.conftest import BILAN_2021, BILAN_2024, PRESS_RELEASE
@@ -31,7 +31,7 @@ def find(claims: list[Claim], raw: str, **attrs: object) -> Claim:
 def test_active_startups_and_their_change(press: list[Claim]) -> None:
     claim = find(press, "213", metric_id="services_active", period="2024-02")
     assert claim.quantity.value == 213 and claim.quantity.qualifier == Qualifier.exact
-    assert not claim.quantity.is_delta and claim.scope_id == PROGRAMME
+    assert not claim.quantity.is_delta and claim.scope_id == publisher_scope()
     delta = find(press, "+40")
     assert (delta.quantity.value, delta.quantity.is_delta) == (40, True)
     assert (delta.metric_id, delta.period) == ("services_active", "2024-02")
@@ -95,7 +95,7 @@ def test_plf_table_gives_20_claims_with_period_and_kind(bilan: list[Claim]) -> N
 
 
 def test_fast_tables_scope_is_the_product(bilan: list[Claim]) -> None:
-    fast = [c for c in bilan if c.metric_id == "fast_amount" and c.scope_id != PROGRAMME]
+    fast = [c for c in bilan if c.metric_id == "fast_amount" and c.scope_id != publisher_scope()]
     assert len(fast) == 16
     assert sum(c.quantity.value for c in fast[:8]) == 1_387_000
     assert sum(c.quantity.value for c in fast[8:]) == 830_000

@@ -168,7 +168,7 @@ import sys
 from extractor.entities import nlp
 from extractor.entities.extract import extract_entities
 from extractor.ingest import load
-from extractor.reference.betagouv import import_betagouv
+from extractor.profiles.betagouv.registry import import_betagouv
 from extractor.reference.store import load_registry
 import_betagouv({str(REFERENCE)!r}, {db!r})
 mentions = extract_entities(load({str(PRESS_RELEASE)!r}), load_registry({db!r}), use_ner=False)

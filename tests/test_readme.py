@@ -72,8 +72,9 @@ def test_the_readme_shows_commands() -> None:
 
 @pytest.fixture
 def workspace(tmp_path: Path) -> Path:
-    """A folder as the README's user has it: the corpus, a draft, a press release."""
+    """A folder as the README's user has it: the corpus and its hand-checked gold, a draft, a press release."""
     shutil.copytree(CORPUS, tmp_path / "corpus")
+    shutil.copytree(ROOT / "expected", tmp_path / "expected")
     shutil.copy(PRESS_RELEASE, tmp_path / "communique.md")
     text = PRESS_RELEASE.read_text(encoding="utf-8")
     (tmp_path / "brouillon.md").write_text(text.replace("près de 20", "près de 25"), encoding="utf-8")

@@ -17,7 +17,7 @@ import typer
 from typer.testing import CliRunner
 
 from extractor.errors import InputError
-from extractor.reference.betagouv import (
+from extractor.profiles.betagouv.registry import (
     derive_aliases,
     import_betagouv,
     parse_amount,
@@ -98,25 +98,26 @@ def test_fast_field_and_fast_events_are_kept_apart(imported: tuple[ImportReport,
     _, registry = imported
     entity = registry.get("startup:territoires-en-transitions")
     assert entity is not None
-    rows = sorted((f.source, f.promotion, f.amount) for f in entity.fast)
-    assert rows == [("event", 14, 150000), ("fast", 14, 300000)]  # the registry contradicts itself
-    event = next(f for f in entity.fast if f.source == "event")
+    rows = sorted((f.source, f.round, f.amount) for f in entity.awards)
+    assert rows == [("event", 14, 150000), ("field", 14, 300000)]  # the registry contradicts itself
+    event = next(f for f in entity.awards if f.source == "event")
     assert event.date == dt.date(2024, 1, 1)
     assert event.comment == "Montant de 150000€ pour la promotion 14"
     # history: an older award without a promotion, then the latest one
     homologation = registry.get("startup:homologation")
     assert homologation is not None
-    assert [(f.source, f.promotion, f.amount) for f in homologation.fast] == [
-        ("fast", 14, 141000),
+    assert [(f.source, f.round, f.amount) for f in homologation.awards] == [
+        ("field", 14, 141000),
         ("event", None, 370000),
         ("event", 14, 141000),
     ]
     envergo = registry.get("startup:envergo")  # "Montant de 200 000€" with a non-breaking space
     assert envergo is not None
-    assert {(f.source, f.amount) for f in envergo.fast} == {("fast", 200000), ("event", 200000)}
-    promotion_14 = registry.fast_awards(14)
+    assert {(f.source, f.amount) for f in envergo.awards} == {("field", 200000), ("event", 200000)}
+    assert {f.grant for f in envergo.awards} == {"fast"}
+    promotion_14 = registry.awards("fast", 14)
     assert ("startup:territoires-en-transitions", 150000) in {(e.id, f.amount) for e, f in promotion_14}
-    assert all(f.promotion == 14 for _, f in promotion_14)
+    assert all(f.round == 14 for _, f in promotion_14)
 
 
 def test_incubator_sponsors_phases_and_national_impact(imported: tuple[ImportReport, Registry]) -> None:
@@ -325,7 +326,7 @@ def test_malformed_entries_are_skipped_with_a_reason(tmp_path: Path) -> None:
     assert good is not None
     assert good.incubator == "incubator:dinum"
     assert good.sponsors == ["organisation:dinum"]
-    assert [(f.source, f.promotion, f.amount) for f in good.fast] == [("fast", 14, 300000), ("event", 14, 150000)]
+    assert [(f.source, f.round, f.amount) for f in good.awards] == [("field", 14, 300000), ("event", 14, 150000)]
     assert good.national_impact == [dt.date(2024, 6, 30)]
     assert registry.by_slug("ancien-service") == good
     assert registry.by_name("DINUM") == [registry.get("organisation:dinum")]
@@ -380,7 +381,7 @@ sponsors: 12
     entity = registry.get("startup:bancal")
     assert entity is not None
     assert [(p.name, p.start) for p in entity.phases] == [("investigation", None), ("acceleration", None)]
-    assert [(f.source, f.promotion, f.amount, f.date) for f in entity.fast] == [("event", 15, 100000, None)]
+    assert [(f.source, f.round, f.amount, f.date) for f in entity.awards] == [("event", 15, 100000, None)]
     assert registry.by_slug("ancien-nom") == entity  # a single redirect string is accepted
 
 
@@ -453,11 +454,11 @@ def test_schema_has_indexed_names_and_slugs(tmp_path: Path) -> None:
     con = sqlite3.connect(db)
     try:
         indexes = {row[0] for row in con.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
-        assert {"names_normalised", "slugs_slug", "fast_awards_promotion"} <= indexes
+        assert {"names_normalised", "slugs_slug", "awards_round"} <= indexes
         rows = con.execute("SELECT entity_id, kind FROM names WHERE normalised = ?", ("bonservice",)).fetchall()
         assert rows == [("startup:bon", "title")]
-        fast = con.execute("SELECT source, promotion, amount FROM fast_awards ORDER BY position").fetchall()
-        assert fast == [("fast", 14, 300000), ("event", 14, 150000)]
+        fast = con.execute("SELECT grant_id, source, round, amount FROM awards ORDER BY position").fetchall()
+        assert fast == [("fast", "field", 14, 300000), ("fast", "event", 14, 150000)]
     finally:
         con.close()
 

@@ -4,10 +4,11 @@
   dont 4,9 ETPT transverses. Ce montant et ces ETP sont répartis ainsi :"), and the list after it
   gives one figure of each kind per item: the items must add up to the total (a "dont" part
   stated with the total may be the difference: 20,8 + 4,9 = 25,7);
-- a total names the promotions it covers ("2,48 millions d'euros ... sur les promos 14 et 15"):
-  the amounts listed under those promotions' headings must add up to it;
-- a chart lists a count per incubator: its bars should add up to the portfolio stated elsewhere
-  in the document (a warning: the two may not be counted the same way).
+- a total names the rounds of a grant it covers (the profile's grants: "2,48 millions d'euros ...
+  sur les promos 14 et 15"): the amounts listed under those rounds' headings must add up to it;
+- figures that the profile declares the parts of a total (`part_sums`: a chart of a count per
+  incubator, against the portfolio stated elsewhere in the document): a warning, since the two may
+  not be counted the same way.
 
 A total written rounded is compared within half a unit of its last written digit
 ("3 millions" agrees with 3 090 000; "2,48 millions" does not agree with 2 217 000).
@@ -20,26 +21,27 @@ import re
 from collections.abc import Iterator
 from decimal import Decimal
 
+from extractor import profiles
 from extractor.checks import Context, rule
-from extractor.claims.compare import tolerance
+from extractor.claims.compare import states, tolerance
 from extractor.evidence import claim_evidence, claims_by_block
 from extractor.models import Block, BlockKind, Claim, Document, Finding, Severity
+from extractor.profiles import Grant, PartSum
 
 # The text states that a breakdown follows: a colon alone does not ("Cette approche se décline en
 # 4 phases :" lists phases with durations, not parts of 4).
 _BREAKDOWN = re.compile(
-    r"(?:répartis?|réparties?|se répartissent|ventilée?s?|décompos\w+)\s+(?:ainsi|comme suit|de la (?:manière|façon)"
-    r" suivante)|\b(?:au total|total|dont|soit)\s*:\s*$",
+    r"(?:répartis?|réparties?|se répartit|se répartissent|ventilée?s?|décompos\w+)\s+(?:ainsi|comme suit|"
+    r"de la (?:manière|façon) suivante)|\b(?:au total|total|dont|soit)\s*:\s*$",
     re.I,
 )
-_PROMOS = re.compile(r"\bpromo(?:tion)?s?\s+(\d+)(?:\s*(?:,|et)\s*(\d+))*", re.I)
-_PROMO_NUMBERS = re.compile(r"\d+")
-_FAST_HEADING = re.compile(r"\bFAST\s+(\d+)\b", re.I)
+_ROUND_NUMBERS = re.compile(r"\d+")
 
 
-def fast_promotion(block: Block) -> int | None:
-    """The FAST promotion a block stands under ("#### FAST 14", "LAURÉATS FAST 14 (2/3)")."""
-    found = next((m for h in reversed(block.heading_path) if (m := _FAST_HEADING.search(h))), None)
+def grant_round(grant: Grant, block: Block) -> int | None:
+    """The round of a grant a block stands under: its nearest heading naming one (the profile's
+    `round_heading`, e.g. "#### FAST 14", "LAURÉATS FAST 14 (2/3)")."""
+    found = next((m for h in reversed(block.heading_path) if (m := grant.heading.search(h))), None)
     return int(found.group(1)) if found else None
 
 
@@ -49,7 +51,7 @@ def fr(value: Decimal, unit: str | None) -> str:
     whole, _, frac = f"{value:f}".partition(".")
     sign = "-" if whole.startswith("-") else ""
     whole = whole.lstrip("-")
-    groups = []
+    groups: list[str] = []
     while len(whole) > 3:
         groups.insert(0, whole[-3:])
         whole = whole[:-3]
@@ -88,7 +90,7 @@ def _mismatch(doc: Document, total: Claim, parts: list[Claim], severity: Severit
 
 
 def _agrees(total: Claim, added: Decimal) -> bool:
-    return abs(total.quantity.value - added) <= tolerance(total)
+    return states(total, added)
 
 
 def _list_after(doc: Document, block: Block) -> list[Block]:
@@ -112,6 +114,18 @@ def _subtree(doc: Document, item: Block) -> list[int]:
     return ids
 
 
+Kind = tuple[str | None, str | None]
+
+
+def _one_part(doc: Document, item: Block, kind: Kind, by_block: dict[int, list[Claim]]) -> Claim | None:
+    """The item's one figure of this kind: in its own text, else in its sub-items; None when it has
+    none or several ("40 sessions à 1 000 € l'unité, soit 40 000 €": the part is unsure)."""
+    own = [c for c in by_block.get(item.id, []) if _kind(c) == kind]
+    if not own:
+        own = [c for i in _subtree(doc, item)[1:] for c in by_block.get(i, []) if _kind(c) == kind]
+    return own[0] if len(own) == 1 else None
+
+
 @rule(
     "arithmetic/sum-mismatch",
     Severity.error,
@@ -122,8 +136,11 @@ def sum_mismatch(doc: Document, ctx: Context) -> Iterator[Finding]:
     claims = ctx.claims(doc)
     by_block = claims_by_block(claims)
     yield from _breakdowns(doc, by_block)
-    yield from _promotions(doc, claims)
-    yield from _charts(doc, claims, by_block)
+    yield from _table_totals(doc, by_block)
+    for grant in profiles.active().grants:
+        yield from _rounds(doc, claims, grant)
+    for part_sum in profiles.active().part_sums:
+        yield from _part_sums(doc, claims, part_sum)
 
 
 def _breakdowns(doc: Document, by_block: dict[int, list[Claim]]) -> Iterator[Finding]:
@@ -136,64 +153,118 @@ def _breakdowns(doc: Document, by_block: dict[int, list[Claim]]) -> Iterator[Fin
         stated = [c for c in by_block[block.id] if not re.search(r"\([^)]*$", block.text[: c.start])]
         for kind in dict.fromkeys(k for c in stated if (k := _kind(c)) is not None):
             totals = [c for c in stated if _kind(c) == kind]
-            parts = []
-            for item in items:
-                found = [c for i in _subtree(doc, item) for c in by_block.get(i, []) if _kind(c) == kind]
-                if found:
-                    parts.append(found[0])
+            parts = [part for item in items if (part := _one_part(doc, item, kind, by_block)) is not None]
             if len(parts) != len(items) or not totals:
-                continue
+                continue  # an item without a figure of this kind, or with several: no part per item
             total, included = totals[0], totals[1] if len(totals) > 1 else None
+            if len(totals) > 2 or (
+                included is not None and not re.search(r"\bdont\b", block.text[total.end : included.start], re.I)
+            ):
+                continue  # two figures ("passe de 12 € à 8 €, soit :"): which one is broken down is unsure
             added = sum((p.quantity.value for p in parts), Decimal(0))
             if _agrees(total, added) or (included is not None and _agrees(total, added + included.quantity.value)):
                 continue
             yield _mismatch(doc, total, parts, Severity.error, "postes", included)
 
 
-def _promotions(doc: Document, claims: list[Claim]) -> Iterator[Finding]:
-    """The parts of a total are the FAST amounts of the promotions it names, but its own service's.
-    Each promotion's amounts are gathered once, and added up once per service, not once per total
-    (a table of 1,000 amounts that each name their promotion)."""
-    amounts = [(c, fast_promotion(doc.blocks[c.block])) for c in claims if c.metric_id == "fast_amount"]
-    named_in: dict[str, frozenset[int] | None] = {}  # sentence -> the promotions it names
+_TOTAL_LABEL = re.compile(r"^\W*total\b", re.I)
+_SUBTOTAL_LABEL = re.compile(r"^\W*sous[-\s]?tota(?:l|ux)\b", re.I)
+
+
+def _cell_figure(cell: Block | None, by_block: dict[int, list[Claim]]) -> Claim | None:
+    """A cell's one figure that can be added (no percentage, no delta), or None."""
+    figures = by_block.get(cell.id, []) if cell is not None else []
+    if len(figures) != 1 or figures[0].quantity.unit == "%" or figures[0].quantity.is_delta:
+        return None
+    return figures[0]
+
+
+def _table_totals(doc: Document, by_block: dict[int, list[Claim]]) -> Iterator[Finding]:
+    """A table's Total row (first cell "Total") against the rows above it, column by column, and
+    its Total column (header "Total") against the other cells of each row. Only when every part
+    has one figure of the total's unit: a blank, a dash or a second figure leaves the column (or the
+    row) unsure; a table with sub-totals is left alone."""
+    tables: dict[int, dict[tuple[int, int], Block]] = {}
+    for block in doc.blocks:
+        if block.kind == BlockKind.table_cell and block.table is not None and block.row is not None:
+            tables.setdefault(block.table, {})[(block.row, block.col or 0)] = block
+    for cells in tables.values():
+        if any(_SUBTOTAL_LABEL.match(b.text) for (_, col), b in cells.items() if col == 0):
+            continue
+        rows = sorted({r for r, _ in cells})
+        cols = sorted({c for _, c in cells})
+        body = [r for r in rows if r > 0]
+        totals = [r for r in body if _TOTAL_LABEL.match(cells.get((r, 0), Block.model_construct(text="")).text)]
+        if len(totals) == 1 and totals[0] == body[-1]:
+            parts_rows = body[:-1]
+            for col in cols[1:]:
+                total = _cell_figure(cells.get((totals[0], col)), by_block)
+                parts = [_cell_figure(cells.get((r, col)), by_block) for r in parts_rows]
+                yield from _table_sum(doc, total, parts, "lignes du tableau")
+        header = [c for c in cols[1:] if _TOTAL_LABEL.match(cells.get((0, c), Block.model_construct(text="")).text)]
+        if len(header) == 1 and header[0] == cols[-1]:
+            for row in body:
+                if row in totals:
+                    continue
+                total = _cell_figure(cells.get((row, header[0])), by_block)
+                parts = [_cell_figure(cells.get((row, c)), by_block) for c in cols[1:-1]]
+                yield from _table_sum(doc, total, parts, "colonnes de la ligne")
+
+
+def _table_sum(doc: Document, total: Claim | None, parts: list[Claim | None], what: str) -> Iterator[Finding]:
+    if total is None or len(parts) < 2 or any(p is None for p in parts):
+        return
+    known = [p for p in parts if p is not None]
+    if any(p.quantity.unit != total.quantity.unit for p in known):
+        return  # euros and counts in one row: not parts of one total
+    if _agrees(total, sum((p.quantity.value for p in known), Decimal(0))):
+        return
+    yield _mismatch(doc, total, known, Severity.error, what)
+
+
+def _rounds(doc: Document, claims: list[Claim], grant: Grant) -> Iterator[Finding]:
+    """The parts of a total are the grant's amounts of the rounds it names, but its own service's.
+    Each round's amounts are gathered once, and added up once per service, not once per total
+    (a table of 1,000 amounts that each name their round)."""
+    amounts = [(c, grant_round(grant, doc.blocks[c.block])) for c in claims if c.metric_id == grant.amount_metric]
+    named_in: dict[str, frozenset[int] | None] = {}  # sentence -> the rounds it names
     gathered: dict[frozenset[int], tuple[list[Claim], Decimal, dict[str | None, tuple[int, Decimal]]]] = {}
     for total in claims:
         if total.quantity.unit != "EUR":
             continue
         if total.sentence not in named_in:
-            named = _PROMOS.search(total.sentence)
+            named = grant.named.search(total.sentence)
             named_in[total.sentence] = (
-                frozenset(int(n) for n in _PROMO_NUMBERS.findall(named.group(0))) if named else None
+                frozenset(int(n) for n in _ROUND_NUMBERS.findall(named.group(0))) if named else None
             )
-        promos = named_in[total.sentence]
-        if promos is None:
+        rounds = named_in[total.sentence]
+        if rounds is None:
             continue
-        if promos not in gathered:
-            listed = [c for c, promotion in amounts if promotion in promos]
+        if rounds not in gathered:
+            listed = [c for c, number in amounts if number in rounds]
             by_scope: dict[str | None, tuple[int, Decimal]] = {}
             for c in listed:
                 count, value = by_scope.get(c.scope_id, (0, Decimal(0)))
                 by_scope[c.scope_id] = (count + 1, value + c.quantity.value)
-            gathered[promos] = (listed, sum((c.quantity.value for c in listed), Decimal(0)), by_scope)
-        listed, added, by_scope = gathered[promos]
+            gathered[rounds] = (listed, sum((c.quantity.value for c in listed), Decimal(0)), by_scope)
+        listed, added, by_scope = gathered[rounds]
         own_count, own_value = by_scope.get(total.scope_id, (0, Decimal(0)))
         if len(listed) - own_count < 2 or _agrees(total, added - own_value):
             continue
         parts = [c for c in listed if c.scope_id != total.scope_id]
-        yield _mismatch(
-            doc, total, parts, Severity.error, f"montants des promotions {' et '.join(map(str, sorted(promos)))}"
-        )
+        listed_rounds = " et ".join(map(str, sorted(rounds)))
+        yield _mismatch(doc, total, parts, Severity.error, f"montants des {grant.round_word}s {listed_rounds}")
 
 
-def _charts(doc: Document, claims: list[Claim], by_block: dict[int, list[Claim]]) -> Iterator[Finding]:
-    bars = [c for c in claims if c.metric_id == "services_per_incubator"]
-    stocks = [c for c in claims if c.metric_id == "services_active" and c.quantity.qualifier.value == "exact"]
+def _part_sums(doc: Document, claims: list[Claim], part_sum: PartSum) -> Iterator[Finding]:
+    bars = [c for c in claims if c.metric_id == part_sum.parts]
+    stocks = [c for c in claims if c.metric_id == part_sum.total and c.quantity.qualifier.value == "exact"]
     if len(bars) < 3 or not stocks:
         return
     added = sum((b.quantity.value for b in bars), Decimal(0))
     for stock in stocks:
         if not _agrees(stock, added):
-            finding = _mismatch(doc, stock, bars, Severity.warning, "barres du graphique par incubateur")
+            finding = _mismatch(doc, stock, bars, Severity.warning, part_sum.what)
             finding.message_fr += " Le graphique et le total ne comptent peut-être pas la même chose ou la même date."
             yield finding
 
@@ -383,11 +454,14 @@ _PREPOSITION_START = re.compile(r"^(?:dans|auprès|en|à|au|aux|avec|pour|par|su
 
 def _not_instances(items: list[Block]) -> bool:
     """Whether the items are not instances of the counted noun: they state figures of their own
-    ("5 services à impact national", "67 % …": a breakdown, the sum rule's business) or begin
-    with a preposition ("Dans 4 départements", "Auprès de gendarmes": where, not what)."""
+    ("5 services à impact national", "67 % …": a breakdown, the sum rule's business), begin
+    with a preposition ("Dans 4 départements", "Auprès de gendarmes": where, not what) or group
+    several instances each ("Bretagne : Finistère, Morbihan, Ille-et-Vilaine")."""
     figures = sum(bool(re.search(r"\d", i.text)) for i in items)
     places = sum(bool(_PREPOSITION_START.match(i.text.strip())) for i in items)
-    return figures >= len(items) / 2 or places >= len(items) / 2
+    # A group per item ("Bretagne : Finistère, Morbihan") lists several instances in each.
+    groups = sum(":" in i.text or i.text.count(",") >= 2 for i in items)
+    return max(figures, places, groups) >= len(items) / 2
 
 
 @rule(

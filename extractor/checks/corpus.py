@@ -16,7 +16,7 @@ from extractor.checks import Context, rule
 from extractor.checks.arithmetic import fr
 from extractor.claims import vocabulary
 from extractor.claims.compare import comparable, tolerance
-from extractor.claims.resolve import PROGRAMME
+from extractor.claims.resolve import publisher_scope
 from extractor.corpus.index import IndexedClaim
 from extractor.evidence import claim_evidence
 from extractor.models import Claim, Document, Evidence, Finding, Qualifier, Severity
@@ -106,7 +106,7 @@ def conflicting_value(doc: Document, ctx: Context) -> Iterator[Finding]:
     corpus = ctx.corpus
     assert corpus is not None
     subjects = ctx.registry if ctx.registry is not None and hasattr(ctx.registry, "entity_at") else None
-    own = [c for c in ctx.claims(doc) if c.metric_id and comparable(doc, c, subjects, PROGRAMME)]
+    own = [c for c in ctx.claims(doc) if c.metric_id and comparable(doc, c, subjects, publisher_scope())]
     links = corpus.links()
     mine = _linked_names(doc)
     indexed = any(path == doc.path for path in links)  # the document is one of the corpus's
@@ -266,8 +266,8 @@ def _same_date(a: str, b: str) -> bool:
     "corpus/conflicting-date",
     Severity.error,
     "Date ou sujet d'un événement contredit par une autre publication",
-    "Un même événement (une « première », le début du FAST) a une autre date, ou un autre sujet, dans un document "
-    "publié.",
+    "Un même événement (une « première », le début d'un programme) a une autre date, ou un autre sujet, dans un "
+    "document publié.",
     needs=("corpus",),
 )
 def conflicting_date(doc: Document, ctx: Context) -> Iterator[Finding]:

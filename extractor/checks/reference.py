@@ -6,10 +6,12 @@ import re
 from collections.abc import Iterator
 from decimal import Decimal
 
+from extractor import profiles
 from extractor.checks import Context, rule
 from extractor.entities.extract import name_spans
 from extractor.evidence import block_evidence
 from extractor.models import Block, Document, Evidence, Finding, Severity
+from extractor.profiles import Grant
 from extractor.reference.names import normalise_name
 from extractor.reference.store import NAME_KINDS, Registry, startup_slug
 
@@ -92,8 +94,7 @@ def _near_miss(registry: Registry, text: str, linked: bool) -> tuple[str, str, f
     "reference/name-typo",
     Severity.error,
     "Nom de service mal orthographié",
-    "Un nom de service s'écarte de peu du nom inscrit au registre beta.gouv.fr (ou du nom de la page vers "
-    "laquelle il pointe).",
+    "Un nom de service s'écarte de peu du nom inscrit au registre (ou du nom de la page vers laquelle il pointe).",
     needs=("registry",),
 )
 def name_typo(doc: Document, ctx: Context) -> Iterator[Finding]:
@@ -121,7 +122,8 @@ def name_typo(doc: Document, ctx: Context) -> Iterator[Finding]:
                 rule="reference/name-typo",
                 severity=Severity.error,
                 message_fr=(
-                    f"Nom mal orthographié : « {text} » ; le registre beta.gouv.fr écrit « {right} » ({source})."
+                    f"Nom mal orthographié : « {text} » ; le {profiles.active().registry_label} écrit « {right} » "
+                    f"({source})."
                 ),
                 evidence=[block_evidence(doc, block, start, start + len(block.text[start:end].rstrip(" :;,.")))],
                 suggestion=f"Écrire « {right} ».",
@@ -148,8 +150,7 @@ def _linked_miss(text: str, names: list[str]) -> str | None:
     "reference/unknown-slug",
     Severity.error,
     "Lien vers une fiche inexistante",
-    "Un lien /startups/SLUG.html ne mène à aucune fiche du registre beta.gouv.fr ; la fiche la plus proche est "
-    "proposée.",
+    "Un lien /startups/SLUG.html ne mène à aucune fiche du registre ; la fiche la plus proche est proposée.",
     needs=("registry",),
 )
 def unknown_slug(doc: Document, ctx: Context) -> Iterator[Finding]:
@@ -165,7 +166,7 @@ def unknown_slug(doc: Document, ctx: Context) -> Iterator[Finding]:
                 continue
             closest = process.extractOne(slug, slugs, scorer=fuzz.ratio)
             suggestion = None
-            message = f"Le lien /startups/{slug}.html ne mène à aucune fiche du registre beta.gouv.fr."
+            message = f"Le lien /startups/{slug}.html ne mène à aucune fiche du {profiles.active().registry_label}."
             if closest and closest[1] >= 80:
                 entity = registry.by_slug(closest[0])
                 name = f" ({entity.name})" if entity else ""
@@ -183,53 +184,65 @@ def unknown_slug(doc: Document, ctx: Context) -> Iterator[Finding]:
 @rule(
     "reference/fast-mismatch",
     Severity.error,
-    "Montant FAST différent du registre",
-    "Un montant ou une promotion du FAST contredit le registre beta.gouv.fr (son champ fast et l'historique de "
-    "ses événements fast) ; une fiche du registre qui se contredit elle-même est signalée une fois, pour information.",
+    "Montant d'un financement différent du registre",
+    "Un montant ou un numéro d'édition d'un financement (ceux que le profil déclare) contredit "
+    "le registre (son champ et l'historique de ses événements) ; une fiche du registre qui se contredit elle-même "
+    "est signalée une fois, pour information.",
     needs=("registry",),
 )
-def fast_mismatch(doc: Document, ctx: Context) -> Iterator[Finding]:
-    from extractor.checks.arithmetic import fast_promotion, fr
+def grant_mismatch(doc: Document, ctx: Context) -> Iterator[Finding]:
+    """The amounts listed under a grant round's heading against the registry's awards of that round
+    (the id names the first grant it checked; it is kept for the baselines that list it)."""
+    for grant in profiles.active().grants:
+        yield from _grant_mismatch(doc, ctx, grant)
+
+
+def _grant_mismatch(doc: Document, ctx: Context, grant: Grant) -> Iterator[Finding]:
+    from extractor.checks.arithmetic import fr, grant_round
 
     registry = ctx.registry
     assert registry is not None
+    label = profiles.active().registry_label
     reported: set[str] = set()
     for claim in ctx.claims(doc):
-        if claim.metric_id != "fast_amount" or not (claim.scope_id or "").startswith("startup:"):
+        if claim.metric_id != grant.amount_metric or not (claim.scope_id or "").startswith("startup:"):
             continue
         block = doc.blocks[claim.block]
-        promotion = fast_promotion(block)
+        number = grant_round(grant, block)
         entity = registry.by_slug(claim.scope_id.split(":", 1)[1])  # type: ignore[union-attr]
-        if promotion is None or entity is None:
+        if number is None or entity is None:
             continue
-        said = {a.source: Decimal(a.amount) for a in entity.fast if a.promotion == promotion and a.amount is not None}
+        said = {
+            a.source: Decimal(a.amount)
+            for a in entity.awards
+            if a.grant == grant.id and a.round == number and a.amount is not None
+        }
         if not said:
-            continue  # the registry keeps only a startup's latest FAST: silence is not a contradiction
+            continue  # the registry may keep only a startup's latest award: silence is no contradiction
         amount = claim.quantity.value
-        where = f"_startups/{entity.slug}.md"
-        listed = " ; ".join(
-            f"{fr(v, 'EUR')} ({'champ fast' if s == 'fast' else 'événement fast'})" for s, v in sorted(said.items())
-        )
+        where = entity.source_path
+        kinds = {"field": f"champ {grant.field}", "event": f"événement {grant.field}"}
+        listed = " ; ".join(f"{fr(v, 'EUR')} ({kinds[s]})" for s, v in sorted(said.items()))
         evidence = [Evidence(location=claim.location, quote=claim.sentence[:160], value=amount)]
+        what = f"{entity.name}, {grant.label} {number}"
         if amount not in said.values():
             yield Finding(
                 rule="reference/fast-mismatch", severity=Severity.error, evidence=evidence,
-                message_fr=(f"{entity.name}, FAST {promotion} : le document dit {fr(amount, 'EUR')}, le registre "
-                            f"beta.gouv.fr dit {listed} ({where})."),
+                message_fr=f"{what} : le document dit {fr(amount, 'EUR')}, le {label} dit {listed} ({where}).",
                 suggestion="Vérifier le montant attribué auprès du registre.",
             )  # fmt: skip
         elif len(set(said.values())) > 1:
             other = [v for v in said.values() if v != amount]
             yield Finding(
                 rule="reference/fast-mismatch", severity=Severity.warning, evidence=evidence,
-                message_fr=(f"{entity.name}, FAST {promotion} : le document dit {fr(amount, 'EUR')}, comme une partie "
-                            f"du registre, mais le registre dit aussi {fr(other[0], 'EUR')} ({listed} ; {where})."),
+                message_fr=(f"{what} : le document dit {fr(amount, 'EUR')}, comme une partie du registre, mais le "
+                            f"registre dit aussi {fr(other[0], 'EUR')} ({listed} ; {where})."),
                 suggestion="Vérifier le montant, puis corriger le registre.",
             )  # fmt: skip
         if len(set(said.values())) > 1 and entity.id not in reported:
             reported.add(entity.id)
             yield Finding(
                 rule="reference/fast-mismatch", severity=Severity.info, evidence=evidence,
-                message_fr=(f"Le registre se contredit pour {entity.name}, FAST {promotion} : {listed} ({where})."),
-                suggestion=f"Corriger {where} dans le registre beta.gouv.fr.",
+                message_fr=f"Le registre se contredit pour {what} : {listed} ({where}).",
+                suggestion=f"Corriger {where} dans le {label}.",
             )  # fmt: skip

@@ -14,8 +14,8 @@ from extractor.models import Document, Finding, Severity
 # in parentheses ("(à confirmer) ~50 procédures"), a lower-case "xxx" standing for a value in a
 # sample message ("votre compte personnel xxx").
 _PLACEHOLDER = re.compile(
-    r"(?i:\b(?:section|page|partie|chapitre|annexe|figure|tableau|slide|diapositive|étape)\s+(?:X{1,3}|N|\?{2,3})"
-    r"(?![\w'’]))"
+    r"(?i:\b(?:section|page|partie|chapitre|annexe|figure|tableau|slide|diapositive|étape)\s+)"
+    r"(?:(?i:X{1,3})|N|\?{2,3})(?![\w'’°º])"
     r"|(?<![\w-])X{3,}(?![\w-])"
     r"|\b(?i:TODO|FIXME|TBD|TBC)\b"
     r"|(?i:[\[<{]\s*(?:à|a)\s+(?:compléter|completer|préciser|preciser|confirmer|vérifier|verifier|définir|insérer"
@@ -25,12 +25,13 @@ _PLACEHOLDER = re.compile(
     r"|\?{3,}",
 )
 # A domain suffix written twice ("beta.gouv.fr.fr", "www.www.").
-_DOUBLE_SUFFIX = re.compile(r"\b(?:[\w-]+\.)+?(?P<tok>[a-z]{2,6})\.(?P=tok)\b", re.I)
+_DOUBLE_SUFFIX = re.compile(r"\b(?:[\w-]+\.)+?(?P<tok>[a-z]{2,6})\.(?P=tok)(?![\w-])", re.I)
 _DOUBLE_PREFIX = re.compile(r"\b(?P<tok>www|https?)[.:/]+(?P=tok)\b", re.I)
 # A word written twice in a row ("le le", "de de"). Combining accents (text stored decomposed, NFD)
 # belong to the word: "caracte\u0300re re\u0301pe\u0301titif" repeats nothing.
 _DOUBLE_WORD = re.compile(r"(?<![\w'’\u0300-\u036f-])(?P<w>[^\W\d_]+)\s+(?P=w)(?![\w'’\u0300-\u036f-])", re.I)
 _GERUND = re.compile(r"\s+[^\W\d_]+ant\b")
+_NAME_AFTER = re.compile(r"\s+[A-ZÀ-Ý]")
 # Repetitions that French writes on purpose.
 _LEGIT_REPEATS = {"nous", "vous", "tam", "bora", "pousse", "fifty", "glou", "quatre", "cha"}
 
@@ -66,7 +67,7 @@ def _placeholder_hint(found: str) -> str:
     "text/duplicated-token",
     Severity.warning,
     "Mot ou suffixe répété",
-    "Un mot écrit deux fois de suite (« le le ») ou un suffixe de domaine doublé (« beta.gouv.fr.fr »).",
+    "Un mot écrit deux fois de suite (« le le ») ou un suffixe de domaine doublé (« exemple.gouv.fr.fr »).",
 )
 def duplicated_token(doc: Document, ctx: Context) -> Iterator[Finding]:
     for block in doc.blocks:
@@ -84,6 +85,10 @@ def duplicated_token(doc: Document, ctx: Context) -> Iterator[Finding]:
                 continue  # a new sentence or label begins: "… la collectivité Collectivité sponsor :"
             if word.casefold() == "en" and _GERUND.match(block.text, match.end()):
                 continue  # a gerund and the pronoun "en": "en en parlant", "en en impulsant la création"
+            if set(word.casefold()) == {"x"}:
+                continue  # a masked value: "FR76 xxxx xxxx xxxx"
+            if word.casefold() in ("de", "du", "des") and _NAME_AFTER.match(block.text, match.end()):
+                continue  # a name's particle: "les mémoires de de Gaulle"
             yield _duplicate(doc, block, match.start(), match.end(), match.group(0), word)
 
 

@@ -39,6 +39,32 @@ def tolerance(claim: Claim) -> Decimal:
     return step / 2
 
 
+APPROXIMATE = Decimal("0.10")  # "près de", "environ": within 10 %
+
+
+def states(claim: Claim, value: Decimal) -> bool:
+    """Whether the claim, with its qualifier and stated precision, is true of `value`: "plus de 10
+    millions" of 10,7 millions, "près de 2,5 millions" of 2 417 000, "5 869 442 €" of itself only.
+
+    >>> from extractor.models import Location, Quantity, Qualifier
+    >>> def said(v, q="exact"):
+    ...     at = Location(path="a", line=1, column=1, end_line=1, end_column=2)
+    ...     quantity = Quantity(value=Decimal(v), raw=v, qualifier=Qualifier(q))
+    ...     return Claim(quantity=quantity, metric_text="", location=at, sentence="", block=0, start=0, end=1)
+    >>> states(said("10000000", "lower_bound"), Decimal(10700000)), states(said("20", "approximate"), Decimal(24))
+    (True, False)
+    """
+    q = claim.quantity
+    tol = tolerance(claim)
+    if q.qualifier.value == "lower_bound":
+        return value >= q.value - tol
+    if q.qualifier.value == "upper_bound":
+        return value <= q.value + tol
+    if q.qualifier.value == "approximate":
+        return abs(value - q.value) <= APPROXIMATE * max(abs(value), abs(q.value))
+    return abs(value - q.value) <= tol
+
+
 class Subjects(Protocol):
     """What knows which documents are registry entries' own pages (the registry)."""
 
@@ -86,7 +112,8 @@ def is_part(doc: Document, block: Block) -> bool:
     for candidate in reversed(doc.blocks[: block.id]):
         if candidate.kind == BlockKind.list_item:
             continue
-        return candidate.text.rstrip().endswith(":") and re.search(r"\d", candidate.text) is not None
+        lead_in = re.sub(r"\b(?:19|20)\d\d\b", "", candidate.text)  # "En 2024 :" dates the list, counts nothing
+        return candidate.text.rstrip().endswith(":") and re.search(r"\d", lead_in) is not None
     return False
 
 

@@ -1,4 +1,5 @@
-"""Dated events a document states: "firsts" of a timeline and the start of the FAST.
+"""Dated events a document states: "firsts" of a timeline and the start of a grant programme
+(the profile's grants that declare a `start_event`).
 
 An event has a key (what happened, normalised: "premiere startup d'etat portee par un service
 deconcentre de l'etat"), a date (year, or year-month) and, for a "first", a subject (who: "Place des
@@ -17,6 +18,7 @@ from extractor.claims import vocabulary
 from extractor.claims.numbers import MONTHS
 from extractor.evidence import locate
 from extractor.models import Block, BlockKind, Document, Location
+from extractor.profiles import StartEvent
 
 _MONTH = (
     r"(janvier|janv\.?|f[ée]vrier|f[ée]vr?\.|mars|avril|avr\.|mai|juin|juillet|juil\.|ao[uû]t|septembre|sept?\."
@@ -31,9 +33,8 @@ _SUBJECT_AFTER_COLON = re.compile(r":\s*(.+?)\s*(?:[;(]|\.(?:\s|$)|$)")
 _SUBJECT_BETWEEN_DASHES = re.compile(r"\s[-–]\s([^-–]+?)\s[-–]\s")
 _SUBJECT_BEFORE = re.compile(r"(?:^|[.!?]\s)\W*([^.!?]+?)\s+est\s+la\s+premi", re.I)
 _IN_DATE = re.compile(rf"\ben\s+(?:{_MONTH}\s+)?((?:19|20)\d\d)\b", re.I)
-_FAST = re.compile(r"\bFAST\b|fonds d['’]acc[ée]l[ée]ration", re.I)
-_FAST_SINCE = re.compile(r"\bdepuis\s+((?:19|20)\d\d)\b", re.I)
-_FAST_LAUNCHED = re.compile(r"\blanc[ée]\w*\s+en\s+((?:19|20)\d\d)\b|1(?:ère|re|er)\s+édition\b", re.I)
+_SINCE = re.compile(r"\bdepuis\s+((?:19|20)\d\d)\b", re.I)
+_LAUNCHED = re.compile(r"\blanc[ée]\w*\s+en\s+((?:19|20)\d\d)\b|1(?:ère|re|er)\s+édition\b", re.I)
 
 
 class Event(BaseModel):
@@ -56,6 +57,9 @@ def _key(text: str) -> str:
 
 
 def extract_events(doc: Document) -> list[Event]:
+    from extractor import profiles
+
+    starts = [g.start_event for g in profiles.active().grants if g.start_event is not None]
     events: list[Event] = []
     for block in doc.blocks:
         text = block.text
@@ -63,7 +67,8 @@ def extract_events(doc: Document) -> list[Event]:
         if block.kind == BlockKind.table_cell and block.row_header:
             dated = _DATE.match(block.row_header)
         events.extend(_firsts(doc, block, dated))
-        events.extend(_fast(doc, block, dated))
+        for start in starts:
+            events.extend(_started(doc, block, dated, start))
     return events
 
 
@@ -95,14 +100,14 @@ def _firsts(doc: Document, block: Block, dated: re.Match[str] | None) -> list[Ev
     return [Event(key=_key(label), label=label, date=date, subject=subject, location=location, quote=text[:160])]
 
 
-def _fast(doc: Document, block: Block, dated: re.Match[str] | None) -> list[Event]:
-    """When the FAST started: "lancé en 2019", a dated "1ère édition de l'appel ... FAST", or
-    "Depuis 2022, le FAST accompagne" (a start date too)."""
+def _started(doc: Document, block: Block, dated: re.Match[str] | None, start: StartEvent) -> list[Event]:
+    """When a programme started, in a text that speaks of it (`start.mention`): "lancé en 2019", a
+    dated "1ère édition de l'appel", or "Depuis 2022, le … accompagne" (a start date too)."""
     text = block.text
-    if not _FAST.search(text):
+    if not re.search(start.mention, text, re.I):
         return []
-    since = _FAST_SINCE.search(text)
-    launched = _FAST_LAUNCHED.search(text)
+    since = _SINCE.search(text)
+    launched = _LAUNCHED.search(text)
     year = None
     match = since or launched
     if since:
@@ -114,4 +119,4 @@ def _fast(doc: Document, block: Block, dated: re.Match[str] | None) -> list[Even
     if year is None or match is None:
         return []
     location = locate(doc, block, match.start(), match.end())
-    return [Event(key="debut du fast", label="Début du FAST", date=year, location=location, quote=text[:160])]
+    return [Event(key=start.key, label=start.label, date=year, location=location, quote=text[:160])]

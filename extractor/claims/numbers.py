@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Literal
 
+from extractor import profiles
 from extractor.models import Qualifier
 
 Kind = Literal["quantity", "year", "date", "ordinal", "reference", "phone", "postal", "version", "address", "size"]
@@ -102,8 +103,9 @@ _QUALIFIERS = [(re.compile(p + r"\s*$", re.I), q) for p, q in _QUALIFIER_PHRASES
 # Any of them: most numbers have none, and one search tells so (instead of one per phrase).
 _ANY_QUALIFIER = re.compile("(?:" + "|".join(p for p, _ in _QUALIFIER_PHRASES) + r")\s*$", re.I)
 _REFERENCE_BEFORE = re.compile(
-    r"(?:\bn[°º]|\bN[°º]|\bno\.|\bsection|\bpage|\bpartie|\bchapitre|\bannexe|\bcrit[èe]re(?: n[°º])?|\bFAST"
-    r"|\bpromos?(?: \d+ et)?|\bpromotions?(?: \d+ et)?|\bsaison|\b[ée]tape|\bphase|\barticle|\bslide|\bversion"
+    r"(?:\bn[°º]|\bN[°º]|\bno\.|\bsection|\bpage|\bpartie|\bchapitre|\bannexe|\bcrit[èe]re(?: n[°º])?"
+    + "".join(rf"|\b{word}" for word in profiles.active().label_words)  # the programme's: "FAST 14", "promo 15"
+    + r"|\bsaison|\b[ée]tape|\bphase|\barticle|\bslide|\bversion"
     r"|\bgamma|\bdiapositive|\bfigure|\btableau|\bGrade|\bniveau|\bv)\s*$",
     re.I,
 )

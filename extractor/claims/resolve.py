@@ -32,7 +32,14 @@ from extractor.evidence import locate
 from extractor.models import Block, BlockKind, Claim, Document, Location, Quantity
 from extractor.reference.store import startup_slug
 
-PROGRAMME = "programme:beta.gouv.fr"
+
+def publisher_scope() -> str:
+    """The scope of a figure the text attributes to no one: the publishing programme (the profile's)."""
+    from extractor import profiles
+
+    return profiles.active().publisher_scope
+
+
 _PRODUCT_HEADERS = {"produit", "produits", "service", "services", "startup", "startups", "laureat", "laureats", "nom"}
 _CLAUSE_END = re.compile(r"[.;:!?()\[\]]|,\s|\s[-–—]\s")
 _LEADING_DE = re.compile(r"^(?:de |d'|d’|des |du )", re.I)
@@ -643,7 +650,7 @@ def scope_for(doc: Document, block: Block, names: NameIndex | None = None) -> tu
                 slug = names.slug_for(candidate.text)
                 if slug:
                     return candidate.text, f"startup:{slug}"
-    return None, PROGRAMME
+    return None, publisher_scope()
 
 
 def _incubator_scope(after: str, names: NameIndex) -> tuple[str, str] | None:

@@ -1,11 +1,10 @@
-"""The metric vocabulary: metric text -> canonical metric id (vocabulary.yaml)."""
+"""The metric vocabulary: metric text -> canonical metric id (the profile's vocabulary.yaml)."""
 
 from __future__ import annotations
 
 import functools
 import re
 import unicodedata
-from importlib import resources
 from typing import Literal
 
 import yaml
@@ -33,7 +32,9 @@ def normalise(text: str) -> str:
 
 @functools.cache
 def metrics() -> tuple[Metric, ...]:
-    data = yaml.safe_load(resources.files("extractor.claims").joinpath("vocabulary.yaml").read_text("utf-8"))
+    from extractor import profiles
+
+    data = yaml.safe_load(profiles.active().data("vocabulary.yaml"))
     return tuple(Metric(**m) for m in data["metrics"])
 
 

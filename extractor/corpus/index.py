@@ -27,13 +27,14 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import cast
 
 from pydantic import BaseModel
 
 from extractor import defaults, limits
 from extractor.claims import compare
 from extractor.claims.events import extract_events
-from extractor.claims.resolve import PROGRAMME, NameIndex, extract_claims
+from extractor.claims.resolve import NameIndex, extract_claims, publisher_scope
 from extractor.errors import InputError
 from extractor.ingest import collect, load, read_file
 from extractor.models import Document, Location, Qualifier
@@ -298,13 +299,13 @@ def extract_rows(name: str, digest: str, names: NameIndex | None = None) -> Extr
             doc = load(name)
             events = [(name, digest, e.key, e.date, e.subject, e.location.line, e.location.column, e.location.page,
                        e.quote) for e in extract_events(doc)]  # fmt: skip
-            subjects = names if hasattr(names, "entity_at") else None
+            subjects = cast(compare.Subjects, names) if hasattr(names, "entity_at") else None
             claims = [
                 (name, digest, c.metric_id, c.scope_id, c.period, str(c.quantity.value), c.quantity.unit,
                  c.quantity.qualifier.value, c.quantity.decimals, c.kind, c.quantity.raw, c.location.line,
                  c.location.column, c.location.page, c.sentence[:200], int(c.derived), str(compare.tolerance(c)))
                 for c in extract_claims(doc, names)
-                if compare.comparable(doc, c, subjects, PROGRAMME)  # type: ignore[arg-type]
+                if compare.comparable(doc, c, subjects, publisher_scope())
             ]  # fmt: skip
     except (InputError, limits.DocumentTimeout, MemoryError):
         return None

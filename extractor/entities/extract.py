@@ -19,8 +19,9 @@ import re
 from collections.abc import Iterable
 from urllib.parse import urlparse
 
+from extractor import profiles
 from extractor.evidence import locate
-from extractor.models import Block, BlockKind, Document, EntityMention
+from extractor.models import Block, BlockKind, Document, EntityMention, MentionSource
 from extractor.reference.store import NAME_KINDS, Registry, startup_slug
 
 LABELS = {"startup": "STARTUP", "incubator": "INCUBATEUR", "organisation": "ORGANISATION"}
@@ -38,13 +39,13 @@ def _hosts(registry: Registry) -> dict[str, str]:
     seen: dict[str, set[str]] = {}
     for entity in registry.entities.values():
         host = _host(entity.link) if entity.link else None
-        if host and host not in ("beta.gouv.fr", "github.com", "gouv.fr"):
+        if host and host not in profiles.active().generic_hosts:
             seen.setdefault(host, set()).add(entity.id)
     return {host: next(iter(ids)) for host, ids in seen.items() if len(ids) == 1}
 
 
 def _mention(doc: Document, block: Block, start: int, end: int, label: str, entity_id: str | None,
-             score: float, source: str, href: str | None = None) -> EntityMention:  # fmt: skip
+             score: float, source: MentionSource, href: str | None = None) -> EntityMention:  # fmt: skip
     return EntityMention(
         text=block.text[start:end], label=label, entity_id=entity_id, score=score,
         location=locate(doc, block, start, end), block=block.id, start=start, end=end, source=source, href=href,
@@ -68,10 +69,10 @@ def _by_name(registry: Registry, name: str) -> str | None:
 
 
 def extract_entities(doc: Document, registry: Registry | None = None, *, use_ner: bool = True) -> list[EntityMention]:
-    mentions: dict[tuple[int, int, int], EntityMention] = {}
+    mentions: dict[tuple[int | None, int | None, int | None], EntityMention] = {}
 
     def add(mention: EntityMention) -> None:
-        key = (mention.block, mention.start, mention.end)  # type: ignore[arg-type]
+        key = (mention.block, mention.start, mention.end)
         kept = mentions.get(key)
         if kept is None or (kept.entity_id is None and mention.entity_id is not None):
             mentions[key] = mention

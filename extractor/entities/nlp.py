@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import functools
 import threading
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from extractor.errors import FactcheckError
 
@@ -57,7 +57,9 @@ def _tokenizer() -> Language:
     from spacy.util import compile_prefix_regex
 
     nlp = spacy.blank("xx")
-    nlp.tokenizer.prefix_search = compile_prefix_regex([ELISIONS, *nlp.Defaults.prefixes]).search
+    prefixes = [ELISIONS, *(nlp.Defaults.prefixes or [])]
+    tokenizer: Any = nlp.tokenizer  # a spacy.tokenizer.Tokenizer (typed as any callable)
+    tokenizer.prefix_search = compile_prefix_regex(prefixes).search
     return nlp
 
 

@@ -11,11 +11,11 @@ import os
 from pathlib import Path
 
 from extractor.errors import InputError
-from extractor.models import Document, Location, Repair
+from extractor.models import Document, DocumentFormat, Location, Repair
 from extractor.repair import ForeignLine, decode_file, decoding_spans, repair
 from extractor.textmap import LineIndex
 
-FORMATS = {
+FORMATS: dict[str, DocumentFormat] = {
     ".md": "markdown",
     ".markdown": "markdown",
     ".txt": "text",
@@ -36,7 +36,7 @@ SUPPORTED = "formats lus : .md, .txt, .html, .pdf, .docx"
 MAX_BYTES = 50 * 1024 * 1024  # a report larger than this is not a report
 
 
-def detect_format(path: str, data: bytes | None = None) -> str:
+def detect_format(path: str, data: bytes | None = None) -> DocumentFormat:
     """The reader to use for a file: by extension, with a look at the content for ambiguous cases."""
     suffix = Path(path).suffix.lower()
     fmt = FORMATS.get(suffix)
@@ -49,7 +49,7 @@ def detect_format(path: str, data: bytes | None = None) -> str:
     return fmt
 
 
-def read_bytes(data: bytes, path: str, fmt: str | None = None, *, max_pages: int = 300) -> Document:
+def read_bytes(data: bytes, path: str, fmt: DocumentFormat | None = None, *, max_pages: int = 300) -> Document:
     """Reads a document from memory. `path` names it in locations and messages."""
     fmt = fmt or detect_format(path, data)
     if len(data) > MAX_BYTES:
@@ -89,7 +89,7 @@ def read_bytes(data: bytes, path: str, fmt: str | None = None, *, max_pages: int
 
 
 def _repaired_document(
-    raw: str, path: str, fmt: str, digest: str, encoding: str, foreign: list[ForeignLine] | None = None
+    raw: str, path: str, fmt: DocumentFormat, digest: str, encoding: str, foreign: list[ForeignLine] | None = None
 ) -> Document:
     """The document of a decoded text, repaired. The mojibake repairs are Repairs of kind "mojibake";
     the characters of the lines a mostly UTF-8 file holds in another encoding (`foreign`), kind

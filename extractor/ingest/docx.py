@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from typing import Any
 
 from extractor.errors import InputError
 from extractor.models import BlockKind, Document
@@ -52,7 +53,7 @@ def read_docx(data: bytes, doc: Document) -> Document:
         raise InputError(doc.path, f"DOCX illisible : {type(exc).__name__}", code="unreadable") from exc
 
     # Pass 1: collect the units (paragraphs and cells) in body order, to build the text.
-    units: list[tuple[str, dict[str, object]]] = []
+    units: list[tuple[str, dict[str, Any]]] = []
     table_no = 0
     for item in word.iter_inner_content():
         if isinstance(item, Paragraph):
@@ -75,7 +76,7 @@ def read_docx(data: bytes, doc: Document) -> Document:
                 for c, cell in enumerate(row):
                     if not cell or (c > 0 and row[c - 1] == cell and r > 0):  # merged cells repeat
                         continue
-                    meta: dict[str, object] = {"kind": "cell", "table": table_no, "row": r, "col": c}
+                    meta: dict[str, Any] = {"kind": "cell", "table": table_no, "row": r, "col": c}
                     if r > 0:
                         meta["row_header"] = row[0] if c > 0 else None
                         meta["column_header"] = headers[c] if c < len(headers) and headers[c] else None

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+from typing import Any
 
 from extractor.errors import InputError
 from extractor.models import BlockKind, Document
@@ -259,7 +260,7 @@ class _Extractor(HTMLParser):
             if container.tag in ("td", "th"):
                 self._cell_done(container, block.text)
 
-    def _kind(self, container: _Element | None) -> tuple[BlockKind, dict[str, object]]:
+    def _kind(self, container: _Element | None) -> tuple[BlockKind, dict[str, Any]]:
         if container is None:
             return BlockKind.paragraph, {}
         if container.tag in HEADINGS:

@@ -19,7 +19,7 @@ from extractor.reference.store import DEFAULT_REFERENCE_PATH
 
 reference_app = typer.Typer(
     name="reference",
-    help="Registre de référence : startups, incubateurs et organisations de beta.gouv.fr.",
+    help="Registre de référence : startups, incubateurs et organisations du programme.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -59,7 +59,7 @@ def import_betagouv_command(
     path: Annotated[
         str,
         typer.Argument(
-            help="Dossier du registre beta.gouv.fr (celui qui contient _startups/, _incubators/, _organisations/).",
+            help="Dossier du registre (celui qui contient _startups/, _incubators/, _organisations/).",
             show_default=False,
             metavar="DOSSIER",
         ),
@@ -71,7 +71,7 @@ def import_betagouv_command(
     """Importe le registre beta.gouv.fr (startups, incubateurs, organisations) dans la base de référence.
 
     Les entrées mal formées sont signalées et ignorées ; la base précédente est remplacée d'un bloc."""
-    from extractor.reference.betagouv import import_betagouv
+    from extractor.profiles.betagouv.registry import import_betagouv
 
     report = import_betagouv(path, reference)
     render_import(report, Console(highlight=False, soft_wrap=True))

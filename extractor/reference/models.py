@@ -59,14 +59,16 @@ class Phase(BaseModel):
     end: dt.date | None = None
 
 
-class FastAward(BaseModel):
-    """One statement of the registry about a FAST award. `source` is "fast" for the `fast:` field (the
-    latest award only), "event" for an `events` entry named `fast` (the history; amount and promotion
-    are parsed from its comment and may be missing)."""
+class Award(BaseModel):
+    """One statement of the registry about a grant award (a round of a funding programme that the
+    profile names, `grant`). `source` is "field" for the entry's own field (its latest award only),
+    "event" for a dated event of the entry (the history; amount and round are parsed from its
+    comment and may be missing)."""
 
-    promotion: int | None = None
+    grant: str = Field(description="the profile's grant id")
+    round: int | None = Field(default=None, description="the round number")
     amount: int | None = Field(default=None, description="euros")
-    source: Literal["fast", "event"]
+    source: Literal["field", "event"]
     date: dt.date | None = None
     comment: str | None = None
 
@@ -83,7 +85,7 @@ class Entity(BaseModel):
         default_factory=list, description="entity ids of the sponsoring (startup) or owning (incubator) organisations"
     )
     phases: list[Phase] = Field(default_factory=list)
-    fast: list[FastAward] = Field(default_factory=list)
+    awards: list[Award] = Field(default_factory=list)
     national_impact: list[dt.date] = Field(default_factory=list, description="dates of `national_impact` events")
     link: str | None = None
     source_path: str = Field(description="the registry file, relative to the imported folder")

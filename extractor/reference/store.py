@@ -23,9 +23,9 @@ from extractor import defaults
 from extractor.errors import InputError
 from extractor.reference.models import (
     Alias,
+    Award,
     Entity,
     EntityKind,
-    FastAward,
     Phase,
     Section,
     SlugRef,
@@ -33,7 +33,7 @@ from extractor.reference.models import (
 from extractor.reference.names import normalise_name
 
 DEFAULT_REFERENCE_PATH = defaults.REFERENCE
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: grant awards of any profile (awards), not FAST only
 # The names that are names (former slugs such as "lapins" or "apprentissage" are often common words).
 NAME_KINDS = ("title", "short", "former", "acronym")
 NO_REGISTRY_FR = (
@@ -85,17 +85,18 @@ CREATE TABLE phases (
     "end" TEXT,
     PRIMARY KEY (entity_id, position)
 );
-CREATE TABLE fast_awards (          -- one row per statement: the fast field and each fast event
+CREATE TABLE awards (               -- one row per statement: the entry's grant field and each grant event
     entity_id TEXT NOT NULL REFERENCES entities(id),
     position INTEGER NOT NULL,
-    source TEXT NOT NULL,           -- fast | event
-    promotion INTEGER,
+    grant_id TEXT NOT NULL,         -- the profile's grant
+    source TEXT NOT NULL,           -- field | event
+    round INTEGER,
     amount INTEGER,                 -- euros
     date TEXT,
     comment TEXT,
     PRIMARY KEY (entity_id, position)
 );
-CREATE INDEX fast_awards_promotion ON fast_awards(promotion);
+CREATE INDEX awards_round ON awards(grant_id, round);
 CREATE TABLE national_impact (
     entity_id TEXT NOT NULL REFERENCES entities(id),
     date TEXT NOT NULL,
@@ -190,11 +191,11 @@ def _write(con: sqlite3.Connection, entities: list[Entity], meta: dict[str, str]
         [(e.id, i, p.name, _iso(p.start), _iso(p.end)) for e in entities for i, p in enumerate(e.phases)],
     )
     con.executemany(
-        "INSERT INTO fast_awards VALUES (?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO awards VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         [
-            (e.id, i, f.source, f.promotion, f.amount, _iso(f.date), f.comment)
+            (e.id, i, f.grant, f.source, f.round, f.amount, _iso(f.date), f.comment)
             for e in entities
-            for i, f in enumerate(e.fast)
+            for i, f in enumerate(e.awards)
         ],
     )
     con.executemany(
@@ -363,13 +364,13 @@ class Registry:
             self._slug_index = index
         return self._slug_index
 
-    def fast_awards(self, promotion: int | None = None) -> list[tuple[Entity, FastAward]]:
-        """Every FAST statement of the registry (fast field and fast events), optionally for one promotion."""
+    def awards(self, grant: str, round: int | None = None) -> list[tuple[Entity, Award]]:
+        """Every statement of the registry about a grant (fields and events), optionally for one round."""
         return [
             (e, award)
             for e in self.entities.values()
-            for award in e.fast
-            if promotion is None or award.promotion == promotion
+            for award in e.awards
+            if award.grant == grant and (round is None or award.round == round)
         ]
 
 
@@ -465,8 +466,8 @@ def _entities(con: sqlite3.Connection) -> list[Entity]:
     slugs = grouped("SELECT entity_id, section, slug, current FROM slugs ORDER BY entity_id, position")
     sponsors = grouped("SELECT entity_id, sponsor_id FROM sponsors ORDER BY entity_id, position")
     phases = grouped('SELECT entity_id, name, start, "end" FROM phases ORDER BY entity_id, position')
-    fast = grouped(
-        "SELECT entity_id, source, promotion, amount, date, comment FROM fast_awards ORDER BY entity_id, position"
+    awards = grouped(
+        "SELECT entity_id, grant_id, source, round, amount, date, comment FROM awards ORDER BY entity_id, position"
     )
     national = grouped("SELECT entity_id, date FROM national_impact ORDER BY entity_id, date")
     entities: list[Entity] = []
@@ -484,9 +485,9 @@ def _entities(con: sqlite3.Connection) -> list[Entity]:
                 incubator=incubator,
                 sponsors=[s for (s,) in sponsors.get(eid, [])],
                 phases=[Phase(name=n, start=_date(s), end=_date(e)) for n, s, e in phases.get(eid, [])],
-                fast=[
-                    FastAward(source=s, promotion=p, amount=a, date=_date(d), comment=c)
-                    for s, p, a, d, c in fast.get(eid, [])
+                awards=[
+                    Award(grant=g, source=s, round=r, amount=a, date=_date(d), comment=c)
+                    for g, s, r, a, d, c in awards.get(eid, [])
                 ],
                 national_impact=[dt.date.fromisoformat(d) for (d,) in national.get(eid, [])],
                 link=link,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from extractor import __version__, checks
+from extractor import __version__, checks, profiles
 from extractor.models import Evidence, Finding, Report
 
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}
@@ -67,7 +67,7 @@ def render(report: Report) -> dict[str, Any]:
         }
         for r in registered.values()
     ]
-    rule_index = {rule["id"]: i for i, rule in enumerate(rules)}
+    rule_index: dict[str, int] = {str(rule["id"]): i for i, rule in enumerate(rules)}
     notifications = [
         {"level": "error", "message": {"text": f"{e.path} : {e.message}" + (f" ({e.hint})" if e.hint else "")},
          "locations": [{"physicalLocation": {"artifactLocation": {"uri": _uri(e.path)}}}]}
@@ -78,7 +78,7 @@ def render(report: Report) -> dict[str, Any]:
             "driver": {
                 "name": "factcheck",
                 "version": __version__,
-                "informationUri": "https://beta.gouv.fr/",
+                **({"informationUri": uri} if (uri := profiles.active().information_uri) else {}),
                 "language": "fr",
                 "rules": rules,
             }

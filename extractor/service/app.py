@@ -137,7 +137,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app = FastAPI(
         title="factcheck",
-        description="Vérification des chiffres et des noms des publications beta.gouv.fr.",
+        description="Vérification des chiffres et des noms des publications d'un programme public.",
         version="0.1.0",
         lifespan=lifespan,
     )

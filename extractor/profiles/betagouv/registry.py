@@ -29,9 +29,9 @@ from extractor.errors import InputError
 from extractor.reference.models import (
     SECTION_OF_KIND,
     Alias,
+    Award,
     Entity,
     EntityKind,
-    FastAward,
     ImportProblem,
     ImportReport,
     Phase,
@@ -325,7 +325,10 @@ def _phases(data: dict[str, Any], warn: Warn) -> list[Phase]:
     return phases
 
 
-def _fast_field(value: object, warn: Warn) -> FastAward | None:
+GRANT = "fast"  # the profile's grant (profile.yaml): the FAST, recorded in the `fast` field and `fast` events
+
+
+def _fast_field(value: object, warn: Warn) -> Award | None:
     if value is None:
         return None
     if not isinstance(value, dict):
@@ -339,11 +342,11 @@ def _fast_field(value: object, warn: Warn) -> FastAward | None:
         warn(f"champ « fast » : montant illisible {raw_amount!r}")
     if promotion is None and amount is None:
         return None
-    return FastAward(promotion=promotion, amount=amount, source="fast")
+    return Award(grant=GRANT, round=promotion, amount=amount, source="field")
 
 
-def _events(data: dict[str, Any], warn: Warn) -> tuple[list[FastAward], list[dt.date]]:
-    awards: list[FastAward] = []
+def _events(data: dict[str, Any], warn: Warn) -> tuple[list[Award], list[dt.date]]:
+    awards: list[Award] = []
     national: list[dt.date] = []
     for i, item in enumerate(_as_list(data.get("events"), "events", warn), 1):
         if not isinstance(item, dict):
@@ -357,8 +360,9 @@ def _events(data: dict[str, Any], warn: Warn) -> tuple[list[FastAward], list[dt.
         comment = " ".join(str(comment).split()) if comment is not None and str(comment).strip() else None
         if name == "fast":
             awards.append(
-                FastAward(
-                    promotion=parse_promotion(comment) if comment else None,
+                Award(
+                    grant=GRANT,
+                    round=parse_promotion(comment) if comment else None,
                     amount=parse_amount(comment, require_unit=True) if comment else None,
                     source="event",
                     date=date,
@@ -399,7 +403,7 @@ def _entity(kind: EntityKind, slug: str, rel_path: str, data: dict[str, Any], wa
     incubator: str | None = None
     sponsors: list[str] = []
     phases: list[Phase] = []
-    fast: list[FastAward] = []
+    fast: list[Award] = []
     national: list[dt.date] = []
     link = data.get("link") if kind == "startup" else data.get("website")
     if kind == "startup":
@@ -434,7 +438,7 @@ def _entity(kind: EntityKind, slug: str, rel_path: str, data: dict[str, Any], wa
         incubator=incubator,
         sponsors=sponsors,
         phases=phases,
-        fast=fast,
+        awards=fast,
         national_impact=national,
         link=link.strip() if isinstance(link, str) and link.strip() else None,
         source_path=rel_path,

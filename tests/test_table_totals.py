@@ -1,0 +1,68 @@
+"""arithmetic/sum-mismatch on tables: a Total row or column against its parts (issue 13, item 4)."""
+
+from __future__ import annotations
+
+import pytest
+
+from extractor import checks
+from extractor.ingest import read_bytes
+
+HEAD = "| Poste | 2023 | 2024 | Total |\n| --- | --- | --- | --- |\n"
+
+
+def sums(table: str) -> list[str]:
+    doc = read_bytes(("# Budget\n\n" + table).encode(), "budget.md")
+    return [f.message_fr for f in checks.run(doc, checks.Context(), only=["arithmetic/sum-mismatch"])]
+
+
+def test_a_consistent_table_says_nothing() -> None:
+    rows = "| Produits | 1 000 € | 2 000 € | 3 000 € |\n| Réseau | 500 € | 700 € | 1 200 € |\n"
+    assert sums(HEAD + rows + "| Total | 1 500 € | 2 700 € | 4 200 € |\n") == []
+
+
+@pytest.mark.parametrize(
+    ("rows", "expected"),
+    [
+        # The Total row is 1 € off in one column (its own Total cell is not checked again row-wise).
+        ("| Produits | 1 000 € | 2 000 € | 3 000 € |\n| Réseau | 500 € | 700 € | 1 200 € |\n"
+         "| Total | 1 500 € | 2 701 € | 4 200 € |\n", ["lignes du tableau"]),
+        # A row's Total cell is 1 € off: the row, and the Total row's total column.
+        ("| Produits | 1 000 € | 2 000 € | 3 000 € |\n| Réseau | 500 € | 700 € | 1 201 € |\n"
+         "| Total | 1 500 € | 2 700 € | 4 200 € |\n", ["colonnes de la ligne", "lignes du tableau"]),
+    ],
+)  # fmt: skip
+def test_a_total_one_euro_off_is_told(rows: str, expected: list[str]) -> None:
+    found = sums(HEAD + rows)
+    assert len(found) == len(expected)
+    assert all(any(what in message for message in found) for what in expected)
+    assert all("écart : 1\u00a0€" in message for message in found)
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        # A blank cell: the column's parts are not all there.
+        "| Produits | 1 000 € | | 3 000 € |\n| Réseau | 500 € | 700 € | 1 200 € |\n| Total | 1 500 € | 2 701 € | |\n",
+        # Sub-totals: which rows a total covers is unsure.
+        "| Produits | 1 000 € | 2 000 € | 3 000 € |\n| Sous-total | 1 000 € | 2 000 € | 3 000 € |\n"
+        "| Réseau | 500 € | 700 € | 1 200 € |\n| Total | 1 500 € | 9 999 € | 4 200 € |\n",
+        # Two totals (engaged, then overall): each covers other rows.
+        "| Produits | 1 000 € | 2 000 € | 3 000 € |\n| Total engagé | 1 000 € | 2 000 € | 3 000 € |\n"
+        "| Réseau | 500 € | 700 € | 1 200 € |\n| Total global | 1 500 € | 2 700 € | 4 200 € |\n",
+        # A Total row that is not the last: not a total of the rows above.
+        "| Total | 1 500 € | 9 999 € | 4 200 € |\n| Produits | 1 000 € | 2 000 € | 3 000 € |\n"
+        "| Réseau | 500 € | 700 € | 1 200 € |\n",
+    ],
+    ids=["blank-cell", "sub-totals", "two-totals", "total-first"],
+)
+def test_an_unsure_table_says_nothing(rows: str) -> None:
+    assert sums(HEAD + rows) == []
+
+
+def test_shares_and_counts_are_not_added_to_euros() -> None:
+    table = (
+        "| Poste | Coût | Part |\n| --- | --- | --- |\n| Développement | 435 515 € | 51 % |\n"
+        "| Design | 111 055 € | 13 % |\n| Total | 546 570 € | 65 % |\n"
+    )
+    # The euros add up; the shares (64 %, written 65 %) are rounded percentages, not parts to add.
+    assert sums(table) == []
