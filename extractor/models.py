@@ -150,7 +150,7 @@ class Document(BaseModel):
     _locator: object | None = PrivateAttr(default=None)
     _memo: dict = PrivateAttr(default_factory=dict)
 
-    def memo(self, key: str, compute):  # type: ignore[no-untyped-def]
+    def memo(self, key: str, compute):
         """A value derived from the blocks, computed once per document (blocks do not change
         once read): keeps per-block lookups linear on documents of 100,000 blocks."""
         if key not in self._memo:
@@ -211,6 +211,9 @@ class Quantity(BaseModel):
     denominator: Decimal | None = Field(default=None, description="'157 tribunaux sur 168' -> 168")
 
 
+ClaimKind = Literal["result", "target"]
+
+
 class Claim(BaseModel):
     """A number with what it counts (metric), for whom (scope) and when (period)."""
 
@@ -220,7 +223,7 @@ class Claim(BaseModel):
     scope_id: str | None = None
     scope_text: str | None = None
     period: str | None = Field(default=None, description="'2024', '2024-01', or '2023/2024' for a growth")
-    kind: Literal["result", "target"] = "result"
+    kind: ClaimKind = "result"
     location: Location
     sentence: str
     block: int = Field(description="id of the block the number is in")

@@ -126,6 +126,14 @@ def test_each_readme_command_runs_as_written(command: str, workspace: Path) -> N
     run(command, workspace)
 
 
+@pytest.mark.parametrize("block", ["\n".join(fenced("python"))] if fenced("python") else [])
+def test_the_python_example_runs_as_written(block: str, workspace: Path) -> None:
+    # Run in its own interpreter, in the workspace, as an integrator would paste it.
+    code = block + "\nassert report.findings and report.failed, report.stats\n"
+    result = subprocess.run([sys.executable, "-c", code], cwd=workspace, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr[-2000:]
+
+
 def test_factcheck_serve_with_no_options_answers_healthz(workspace: Path) -> None:
     # The command communications staff are given: no option at all (it once exited 2 on --workers).
     serve_answers("factcheck serve", workspace)

@@ -29,7 +29,7 @@ from typing import Protocol
 from extractor.claims import vocabulary
 from extractor.claims.numbers import MONTHS, NumberMatch, find_numbers
 from extractor.evidence import locate
-from extractor.models import Block, BlockKind, Claim, Document, Location, Quantity
+from extractor.models import Block, BlockKind, Claim, ClaimKind, Document, Location, Quantity
 from extractor.reference.store import startup_slug
 
 
@@ -194,7 +194,8 @@ def _delta_of(claims: list[Claim], claim: Claim, block: Block) -> Claim:
     update: dict[str, object] = {}
     recent = [c for c in claims[-4:] if not c.quantity.is_delta and c.block >= block.id - 3]
     same = [c for c in recent if claim.metric_id is not None and c.metric_id == claim.metric_id]
-    base = (same or recent or [None])[-1]
+    candidates = same or recent
+    base = candidates[-1] if candidates else None
     if base is not None and (claim.metric_id is None or claim.metric_id == base.metric_id):
         update = {"metric_text": base.metric_text, "metric_id": base.metric_id, "scope_id": base.scope_id,
                   "scope_text": base.scope_text}  # fmt: skip
@@ -413,6 +414,7 @@ def _claim(reading: _Reading, number: NumberMatch) -> Claim:
     doc, block, names = reading.doc, reading.block, reading.shared.names
     is_delta = number.is_delta or (block.bullet == "+" and number.start == 0)
     card = _card_name(doc, block, number)
+    scope_text: str | None
     if card is not None:  # a slide card: NAME / mission / "121 000 €"
         metric_text = block.heading_path[-1] if block.heading_path else ""
         scope_text, scope_id = card.text, _scope_id(card.text, _slug(card), names)
@@ -464,7 +466,7 @@ def _product_table(doc: Document, block: Block) -> bool:
     first = doc.table_cell(block.table, 0, 0)
     if first and vocabulary.normalise(first.text) in _PRODUCT_HEADERS:
         return True
-    return block.column_header is None and bool(block.row_header) and _is_name_text(block.row_header)
+    return block.column_header is None and block.row_header is not None and _is_name_text(block.row_header)
 
 
 def metric_text_for(doc: Document, block: Block, number: NumberMatch, reading: _Reading | None = None) -> str:
@@ -723,12 +725,12 @@ def _period_in(text: str) -> str | None:
 
 def period_for(
     doc: Document, block: Block, number: NumberMatch, numbers: list[NumberMatch], reading: _Reading | None = None
-) -> tuple[str | None, str]:
+) -> tuple[str | None, ClaimKind]:
     """The period of the number and whether it is a result or a target. `numbers` are the block's
     (`reading` is the block's, with the same numbers, when its other numbers are resolved too)."""
     if reading is None or reading.numbers is not numbers:
         reading = _Reading(doc, block, numbers)
-    kind = "result"
+    kind: ClaimKind = "result"
     if _RUNNING_TOTAL.match(block.text, number.end):
         return None, kind  # a total since the start, of no one period: not compared with a year's figure
     if _NOW.search(block.text[number.end : number.end + 40]):  # "136 à la date d'écriture du rapport"

@@ -278,7 +278,7 @@ class IndexedEvent(BaseModel):
     quote: str
 
 
-def _indexed(r: tuple) -> IndexedClaim:  # type: ignore[type-arg]
+def _indexed(r: tuple) -> IndexedClaim:
     location = Location(path=r[0], line=r[10], column=r[11], end_line=r[10], end_column=r[11] + len(r[9]), page=r[12])
     return IndexedClaim(
         path=r[0], sha256=r[14], metric_id=r[1], scope_id=r[2], period=r[3], value=Decimal(r[4]), unit=r[5],

@@ -104,7 +104,7 @@ def extract_entities(doc: Document, registry: Registry | None = None, *, use_ner
         for mention in _nlp_mentions(doc, registry, use_ner):
             if not any(_overlaps(mention, kept) for kept in mentions.values()):
                 add(mention)
-    return sorted(mentions.values(), key=lambda m: (m.block, m.start))  # type: ignore[arg-type, return-value]
+    return sorted(mentions.values(), key=lambda m: (m.block, m.start))
 
 
 def _overlaps(a: EntityMention, b: EntityMention) -> bool:

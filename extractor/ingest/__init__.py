@@ -120,7 +120,7 @@ def _repaired_document(
         path=path,
         format=fmt,
         encoding=encoding,
-        sha256=digest,  # type: ignore[arg-type]
+        sha256=digest,
         text=result.text,
         repairs=repairs,
         repair_explanation=result.explanation,

@@ -251,7 +251,7 @@ class _Extractor(HTMLParser):
         end = self._offset()
         kind, extra = self._kind(container)
         if kind == BlockKind.heading:
-            block = self.builder.heading(int(extra["level"]), text, start, end, spans=spans)  # type: ignore[call-overload]
+            block = self.builder.heading(int(extra["level"]), text, start, end, spans=spans)
         else:
             block = self.builder.add(kind, text, start, end, spans=spans, **extra)
         if block is not None and container is not None:
