@@ -344,6 +344,37 @@ def serve(
     uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
 
 
+class RulesFormat(StrEnum):
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+
+
+@app.command(name="rules")
+def list_rules(
+    output_format: Annotated[RulesFormat, typer.Option("--format", "-f", help="Format de sortie.")] = RulesFormat.text,
+) -> None:
+    """Affiche le catalogue des règles : identifiant, gravité, ce que chacune signale et pourquoi."""
+    import json
+
+    from extractor import checks
+    from extractor.checks.docs import markdown_table, severities
+
+    specs = [r.spec for r in checks.rules().values()]
+    if output_format == RulesFormat.json:
+        payload = [s.model_dump(mode="json", exclude={"examples"}) for s in specs]
+        sys.stdout.write(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
+    elif output_format == RulesFormat.markdown:
+        sys.stdout.write(markdown_table())
+    else:
+        console = Console(highlight=False, soft_wrap=True)
+        for s in specs:
+            needs = f" (nécessite : {', '.join(s.needs)})" if s.needs else ""
+            console.print(f"[bold]{s.id}[/]  {severities(s)}{needs}\n  {s.title_fr} : {s.description_fr}")
+            if s.rationale_fr:
+                console.print(f"  [dim]{s.rationale_fr}[/]")
+
+
 @app.command()
 def schema() -> None:
     """Affiche le schéma JSON du rapport (sortie de « check --format json »)."""

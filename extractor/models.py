@@ -125,7 +125,7 @@ class Block(BaseModel):
     spans: list[Span] = Field(default_factory=list)
 
 
-DocumentFormat = Literal["markdown", "text", "html", "pdf", "docx"]
+DocumentFormat = str  # a registered reader's format: "markdown", "text", "html", "pdf", "docx", …
 
 
 class Document(BaseModel):

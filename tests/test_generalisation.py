@@ -447,8 +447,8 @@ SELF_CONTRADICTION = [
         ),
         id="self-docx",
         marks=xfail(
-            "a DOCX has no date: the derived 6 + 18 takes the period of the 6 (2023) and contradicts the 18 itself "
-            "('ce document dit 18, … dit 24'); 'près de 20' has no period and is not compared"
+            "an undated DOCX (python-docx's template stamp is no date): 'près de 20' has no period and is not "
+            "compared; with a saved date it fires (tests/test_docx_reader.py, dated DOCX)"
         ),
     ),
 ]
@@ -569,7 +569,6 @@ NAME_CASES = [
         ),
         "France Chaleur Urbaine",
         id="docx-bold-run",
-        marks=xfail("the DOCX reader keeps no bold (nor link) spans, so a bold name in a paragraph is not seen"),
     ),
     pytest.param(
         pdf(
@@ -630,7 +629,6 @@ SLUG_CASES = [
         docx([(("Voir la fiche ", ""), ("Réfugiés.info", "link:https://beta.gouv.fr/startups/refugies.infos.html"))]),
         "refugies.info",
         id="docx-hyperlink",
-        marks=xfail("the DOCX reader drops hyperlink targets: a link of a DOCX is never checked"),
     ),
     pytest.param(
         pdf(["Fiche du service : https://beta.gouv.fr/startups/refugies.infos.html"]),

@@ -151,7 +151,9 @@ def test_registry_discovers_rules_and_filters_by_family() -> None:
 def test_a_new_rule_module_is_picked_up_without_touching_the_engine(monkeypatch) -> None:
     from extractor.models import Finding, Severity
 
-    @checks.rule("test/always", Severity.info, "Test", "Règle de test.")
+    spec = checks.RuleSpec(id="test/always", severity=Severity.info, title_fr="Test", description_fr="Règle de test.")
+
+    @checks.rule(spec)
     def always(doc, ctx):
         yield Finding(rule="test/always", severity=Severity.info, message_fr="ok", evidence=[])
 

@@ -1,17 +1,24 @@
 """The rule registry (DESIGN §4).
 
-A rule is a plain function `(doc, ctx) -> Iterable[Finding]` registered with `@rule(...)` in a
-module of this package. Every module here is imported on first use, so adding a rule family is
-adding a module: the engine does not change.
+A rule is data plus a check: its entry in `catalogue.yaml` (id, severities, French title and
+description, rationale, examples) and a plain function `(doc, ctx) -> Iterable[Finding]`
+registered with `@rule(id)` in a module of this package. Every module here is imported on first
+use, so adding a rule family is adding a module and its catalogue entries: the engine does not
+change. The engine refuses what breaks the catalogue's contract (RuleError).
 """
 
 from __future__ import annotations
 
+import functools
 import importlib
 import pkgutil
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from importlib import resources
+from typing import TYPE_CHECKING, Any
+
+import yaml
+from pydantic import BaseModel, Field
 
 from extractor.models import Claim, Document, Finding, Severity
 
@@ -45,30 +52,108 @@ class Context:
 RuleFunc = Callable[[Document, Context], Iterable[Finding]]
 
 
-@dataclass(frozen=True)
-class Rule:
-    id: str
+class Example(BaseModel):
+    """A text a rule fires on, or stays silent on (run as tests: tests/test_catalogue.py)."""
+
+    text: str | None = None
+    raw: str | None = Field(
+        default=None, alias="bytes", description="the file's bytes, one character U+0000-U+00FF each"
+    )
+    name: str = "exemple.md"
+    date: str | None = Field(default=None, description="the document's date (front matter), AAAA-MM-JJ")
+    corpus: dict[str, str] = Field(default_factory=dict, description="published documents, by file name")
+    registry: list[dict[str, Any]] = Field(default_factory=list, description="registry entities")
+
+    def data(self) -> bytes:
+        if self.raw is not None:
+            return self.raw.encode("latin-1")
+        text = self.text or ""
+        if self.date:
+            text = f"---\ntitle: Exemple\ndate: {self.date}\n---\n\n{text}"
+        return text.encode("utf-8")
+
+
+class Examples(BaseModel):
+    fires: list[Example] = Field(default_factory=list)
+    silent: list[Example] = Field(default_factory=list)
+
+
+class RuleSpec(BaseModel):
+    """A rule as data (extractor/checks/catalogue.yaml)."""
+
+    id: str = Field(pattern=r"^[a-z]+/[a-z][a-z-]*$")
     severity: Severity
+    severities: list[Severity] = Field(default_factory=list, description="all it may give; default: its own")
     title_fr: str
     description_fr: str
+    rationale_fr: str = ""
+    needs: tuple[str, ...] = ()
+    examples: Examples = Field(default_factory=Examples)
+
+    @property
+    def anchor(self) -> str:
+        """Its place in the README's table of rules."""
+        return "rule-" + self.id.replace("/", "-")
+
+    @property
+    def allowed(self) -> set[Severity]:
+        return {self.severity, *self.severities}
+
+
+class RuleError(RuntimeError):
+    """A rule that breaks the catalogue's contract: a bug in factcheck, not in the document."""
+
+
+@functools.cache
+def catalogue() -> dict[str, RuleSpec]:
+    data = yaml.safe_load(resources.files(__name__).joinpath("catalogue.yaml").read_text("utf-8"))
+    specs = [RuleSpec.model_validate(r) for r in data["rules"]]
+    return {spec.id: spec for spec in specs}
+
+
+@dataclass(frozen=True)
+class Rule:
+    spec: RuleSpec
     func: RuleFunc
-    needs: tuple[str, ...] = ()  # "registry"
+
+    @property
+    def id(self) -> str:
+        return self.spec.id
+
+    @property
+    def severity(self) -> Severity:
+        return self.spec.severity
+
+    @property
+    def title_fr(self) -> str:
+        return self.spec.title_fr
+
+    @property
+    def description_fr(self) -> str:
+        return self.spec.description_fr
+
+    @property
+    def needs(self) -> tuple[str, ...]:
+        return self.spec.needs
 
 
 _REGISTRY: dict[str, Rule] = {}
 _loaded = False
 
 
-def rule(
-    id: str, severity: Severity | str, title_fr: str, description_fr: str, needs: tuple[str, ...] = ()
-) -> Callable[[RuleFunc], RuleFunc]:
-    """Registers a rule. `id` is stable (baselines and SARIF depend on it); `needs` names what the
-    rule cannot run without ("registry")."""
+def rule(spec: str | RuleSpec) -> Callable[[RuleFunc], RuleFunc]:
+    """Registers the check of a rule: its id in the catalogue (its metadata come from there), or a
+    whole `RuleSpec` for a rule defined elsewhere (a test, a plugin)."""
+    if isinstance(spec, str):
+        found = catalogue().get(spec)
+        if found is None:
+            raise RuleError(f"rule {spec} is not in extractor/checks/catalogue.yaml")
+        spec = found
 
     def register(func: RuleFunc) -> RuleFunc:
-        if id in _REGISTRY and _REGISTRY[id].func is not func:
-            raise ValueError(f"rule {id} is registered twice")
-        _REGISTRY[id] = Rule(id, Severity(severity), title_fr, description_fr, func, needs)
+        if spec.id in _REGISTRY and _REGISTRY[spec.id].func is not func:
+            raise RuleError(f"rule {spec.id} is registered twice")
+        _REGISTRY[spec.id] = Rule(spec, func)
         return func
 
     return register
@@ -82,6 +167,9 @@ def rules() -> dict[str, Rule]:
             if not module.name.startswith("_"):
                 importlib.import_module(f"{__name__}.{module.name}")
         _loaded = True
+        missing = sorted(set(catalogue()) - set(_REGISTRY))
+        if missing:
+            raise RuleError(f"catalogue entries without a check: {', '.join(missing)}")
     return dict(sorted(_REGISTRY.items()))
 
 
@@ -108,5 +196,9 @@ def run(doc: Document, ctx: Context | None = None, only: Iterable[str] | None = 
             ctx.skipped.add(rule_id)
             continue
         for finding in r.func(doc, ctx):
-            findings.append(finding.model_copy(update={"rule": rule_id}) if finding.rule != rule_id else finding)
+            if finding.rule != rule_id:
+                raise RuleError(f"{rule_id} returned a finding of {finding.rule}")
+            if finding.severity not in r.spec.allowed:
+                raise RuleError(f"{rule_id} returned a {finding.severity.value}, not in the catalogue's severities")
+            findings.append(finding)
     return findings

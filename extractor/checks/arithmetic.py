@@ -126,12 +126,7 @@ def _one_part(doc: Document, item: Block, kind: Kind, by_block: dict[int, list[C
     return own[0] if len(own) == 1 else None
 
 
-@rule(
-    "arithmetic/sum-mismatch",
-    Severity.error,
-    "Total différent de la somme des parties",
-    "Un total annoncé ne correspond pas à la somme des montants ou effectifs détaillés avec lui.",
-)
+@rule("arithmetic/sum-mismatch")
 def sum_mismatch(doc: Document, ctx: Context) -> Iterator[Finding]:
     claims = ctx.claims(doc)
     by_block = claims_by_block(claims)
@@ -273,12 +268,7 @@ _MEAN_HEADER = re.compile(r"\bmoyenne\b", re.I)
 _YEAR_IN = re.compile(r"\b(19[89]\d|20[0-4]\d)\b")
 
 
-@rule(
-    "arithmetic/average-mismatch",
-    Severity.error,
-    "Moyenne incohérente",
-    "Une moyenne annoncée dans un tableau ne correspond pas aux valeurs de la même ligne pour la même année.",
-)
+@rule("arithmetic/average-mismatch")
 def average_mismatch(doc: Document, ctx: Context) -> Iterator[Finding]:
     cells = {}
     for claim in ctx.claims(doc):
@@ -464,12 +454,7 @@ def _not_instances(items: list[Block]) -> bool:
     return max(figures, places, groups) >= len(items) / 2
 
 
-@rule(
-    "arithmetic/count-vs-list",
-    Severity.error,
-    "Nombre annoncé différent de la liste",
-    "Un nombre annoncé (« 8 lauréates : ») ne correspond pas au nombre d'éléments énumérés avec lui.",
-)
+@rule("arithmetic/count-vs-list")
 def count_vs_list(doc: Document, ctx: Context) -> Iterator[Finding]:
     by_block = claims_by_block(ctx.claims(doc))
     for block in doc.blocks:

@@ -90,14 +90,7 @@ def _words(q: Qualifier) -> str:
     return {"lower_bound": "plus de ", "upper_bound": "moins de ", "approximate": "près de "}.get(q.value, "")
 
 
-@rule(
-    "corpus/conflicting-value",
-    Severity.error,
-    "Chiffre contredit par une autre publication",
-    "Un chiffre (même indicateur, même périmètre, même période) a une autre valeur dans un document publié, ou "
-    "contredit ce que les chiffres du document lui-même impliquent.",
-    needs=("corpus",),
-)
+@rule("corpus/conflicting-value")
 def conflicting_value(doc: Document, ctx: Context) -> Iterator[Finding]:
     """One finding per figure that disagrees with the other publications stating it: the figure
     of the minority (or, on a tie, of the first document by path) lists every document that states
@@ -206,14 +199,7 @@ def _finding(claim: Claim, others: list[IndexedClaim], label: str) -> Finding:
     )
 
 
-@rule(
-    "corpus/stock-flow",
-    Severity.warning,
-    "Stock, flux et nouveau stock incohérents",
-    "Le stock du début d'une année plus les nouveaux éléments de l'année ne donnent pas le stock annoncé au début "
-    "de l'année suivante (d'après l'ensemble des documents publiés).",
-    needs=("corpus",),
-)
+@rule("corpus/stock-flow")
 def stock_flow(doc: Document, ctx: Context) -> Iterator[Finding]:
     corpus = ctx.corpus
     assert corpus is not None
@@ -262,14 +248,7 @@ def _same_date(a: str, b: str) -> bool:
     return a[:4] == b[:4]  # a year and a month: the year decides
 
 
-@rule(
-    "corpus/conflicting-date",
-    Severity.error,
-    "Date ou sujet d'un événement contredit par une autre publication",
-    "Un même événement (une « première », le début d'un programme) a une autre date, ou un autre sujet, dans un "
-    "document publié.",
-    needs=("corpus",),
-)
+@rule("corpus/conflicting-date")
 def conflicting_date(doc: Document, ctx: Context) -> Iterator[Finding]:
     from extractor.claims.events import extract_events
 

@@ -32,12 +32,7 @@ def _repair_evidence(doc: Document, repair: Repair) -> Evidence:
     return Evidence(location=doc.locate(start, end), quote=f"{original} → {fixed}")
 
 
-@rule(
-    "encoding/mojibake-repaired",
-    Severity.info,
-    "Encodage réparé",
-    "Le texte contenait des caractères mal encodés (mojibake), réparés automatiquement avant la vérification.",
-)
+@rule("encoding/mojibake-repaired")
 def mojibake_repaired(doc: Document, ctx: Context) -> Iterator[Finding]:
     repairs = [r for r in doc.repairs if r.kind == "mojibake"]
     if not repairs:
@@ -63,13 +58,7 @@ def mojibake_repaired(doc: Document, ctx: Context) -> Iterator[Finding]:
 MAX_QUOTE = 120
 
 
-@rule(
-    "encoding/mixed-encoding",
-    Severity.warning,
-    "Ligne dans un autre encodage",
-    "Le fichier est en UTF-8 sauf certaines lignes, enregistrées dans un autre encodage (Windows-1252…) : "
-    "elles ont été décodées à part, dans l'encodage supposé, et s'affichent mal en UTF-8.",
-)
+@rule("encoding/mixed-encoding")
 def mixed_encoding(doc: Document, ctx: Context) -> Iterator[Finding]:
     """One finding per line of a mostly UTF-8 file that is not UTF-8, located on that line."""
     by_line: dict[int, list[Repair]] = {}
@@ -118,12 +107,7 @@ def _window(line: str, first: int) -> tuple[int, int]:
     return lo, min(len(line), lo + MAX_QUOTE)
 
 
-@rule(
-    "encoding/residual-mojibake",
-    Severity.warning,
-    "Caractères mal encodés",
-    "Des séquences typiques d'un mauvais encodage (« Ã© », « â€™ », « √© », « � »…) restent après réparation.",
-)
+@rule("encoding/residual-mojibake")
 def residual(doc: Document, ctx: Context) -> Iterator[Finding]:
     for block in doc.blocks:
         matches = residual_mojibake(block.text)

@@ -32,12 +32,7 @@ def _pct(value: Decimal) -> str:
     return fr(value.quantize(Decimal("0.1")), "%")
 
 
-@rule(
-    "arithmetic/percentage-mismatch",
-    Severity.error,
-    "Pourcentage incohérent",
-    "Un taux d'évolution ou une part ne correspond pas aux valeurs dont il est calculé, au-delà de l'arrondi.",
-)
+@rule("arithmetic/percentage-mismatch")
 def percentage_mismatch(doc: Document, ctx: Context) -> Iterator[Finding]:
     claims = ctx.claims(doc)
     yield from _growth(claims)

@@ -90,13 +90,7 @@ def _near_miss(registry: Registry, text: str, linked: bool) -> tuple[str, str, f
     return None
 
 
-@rule(
-    "reference/name-typo",
-    Severity.error,
-    "Nom de service mal orthographié",
-    "Un nom de service s'écarte de peu du nom inscrit au registre (ou du nom de la page vers laquelle il pointe).",
-    needs=("registry",),
-)
+@rule("reference/name-typo")
 def name_typo(doc: Document, ctx: Context) -> Iterator[Finding]:
     registry = ctx.registry
     assert registry is not None
@@ -146,13 +140,7 @@ def _linked_miss(text: str, names: list[str]) -> str | None:
     return None
 
 
-@rule(
-    "reference/unknown-slug",
-    Severity.error,
-    "Lien vers une fiche inexistante",
-    "Un lien /startups/SLUG.html ne mène à aucune fiche du registre ; la fiche la plus proche est proposée.",
-    needs=("registry",),
-)
+@rule("reference/unknown-slug")
 def unknown_slug(doc: Document, ctx: Context) -> Iterator[Finding]:
     from rapidfuzz import fuzz, process
 
@@ -181,15 +169,7 @@ def unknown_slug(doc: Document, ctx: Context) -> Iterator[Finding]:
             )
 
 
-@rule(
-    "reference/fast-mismatch",
-    Severity.error,
-    "Montant d'un financement différent du registre",
-    "Un montant ou un numéro d'édition d'un financement (ceux que le profil déclare) contredit "
-    "le registre (son champ et l'historique de ses événements) ; une fiche du registre qui se contredit elle-même "
-    "est signalée une fois, pour information.",
-    needs=("registry",),
-)
+@rule("reference/fast-mismatch")
 def grant_mismatch(doc: Document, ctx: Context) -> Iterator[Finding]:
     """The amounts listed under a grant round's heading against the registry's awards of that round
     (the id names the first grant it checked; it is kept for the baselines that list it)."""

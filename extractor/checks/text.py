@@ -36,12 +36,7 @@ _NAME_AFTER = re.compile(r"\s+[A-ZÀ-Ý]")
 _LEGIT_REPEATS = {"nous", "vous", "tam", "bora", "pousse", "fifty", "glou", "quatre", "cha"}
 
 
-@rule(
-    "text/placeholder",
-    Severity.error,
-    "Texte provisoire oublié",
-    "Un repère de rédaction (« section X », « XXX », « TODO », « [à compléter] », lorem ipsum) est resté.",
-)
+@rule("text/placeholder")
 def placeholder(doc: Document, ctx: Context) -> Iterator[Finding]:
     for block in doc.blocks:
         for match in _PLACEHOLDER.finditer(block.text):
@@ -63,12 +58,7 @@ def _placeholder_hint(found: str) -> str:
     return "Remplacer ce repère par le texte définitif, ou le supprimer."
 
 
-@rule(
-    "text/duplicated-token",
-    Severity.warning,
-    "Mot ou suffixe répété",
-    "Un mot écrit deux fois de suite (« le le ») ou un suffixe de domaine doublé (« exemple.gouv.fr.fr »).",
-)
+@rule("text/duplicated-token")
 def duplicated_token(doc: Document, ctx: Context) -> Iterator[Finding]:
     for block in doc.blocks:
         for match in _DOUBLE_SUFFIX.finditer(block.text):
@@ -102,12 +92,7 @@ def _duplicate(doc: Document, block, start: int, end: int, found: str, fixed: st
     )
 
 
-@rule(
-    "text/suppression-without-reason",
-    Severity.warning,
-    "Suppression sans raison",
-    "Un commentaire <!-- factcheck: ignore … --> ou <!-- factcheck: off --> ne dit pas pourquoi (après « -- »).",
-)
+@rule("text/suppression-without-reason")
 def suppression_without_reason(doc: Document, ctx: Context) -> Iterator[Finding]:
     from extractor.suppress import suppressions
 

@@ -14,10 +14,10 @@ import re
 
 from pydantic import BaseModel
 
-from extractor.claims import vocabulary
 from extractor.claims.numbers import MONTHS
 from extractor.evidence import locate
 from extractor.models import Block, BlockKind, Document, Location
+from extractor.normalise import fold
 from extractor.profiles import StartEvent
 
 _MONTH = (
@@ -49,11 +49,11 @@ class Event(BaseModel):
 def _date(month: str | None, year: str) -> str:
     if not month:
         return year
-    return f"{year}-{MONTHS[vocabulary.normalise(month).rstrip('.')]:02d}"
+    return f"{year}-{MONTHS[fold(month).rstrip('.')]:02d}"
 
 
 def _key(text: str) -> str:
-    return re.sub(r"\W+", " ", vocabulary.normalise(text)).strip()
+    return re.sub(r"\W+", " ", fold(text)).strip()
 
 
 def extract_events(doc: Document) -> list[Event]:

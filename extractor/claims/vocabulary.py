@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import functools
 import re
-import unicodedata
 from typing import Literal
 
 import yaml
 from pydantic import BaseModel
+
+from extractor.normalise import fold
 
 UnitClass = Literal["count", "EUR", "%", "score", "ETPT"]
 
@@ -23,11 +24,7 @@ class Metric(BaseModel):
     adds_to: str | None = None
 
 
-def normalise(text: str) -> str:
-    """Lower case, no accents, apostrophes as ', white space collapsed."""
-    text = unicodedata.normalize("NFKD", text.casefold().replace("’", "'").replace("ʼ", "'"))
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    return re.sub(r"\s+", " ", text).strip()
+normalise = fold  # lower case, no accents, apostrophes as ', white space collapsed (extractor.normalise)
 
 
 @functools.cache

@@ -7,24 +7,70 @@ so every reader sees clean text and every block can still point at the original 
 from __future__ import annotations
 
 import hashlib
+import importlib
 import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 from extractor.errors import InputError
 from extractor.models import Document, DocumentFormat, Location, Repair
 from extractor.repair import ForeignLine, decode_file, decoding_spans, repair
 from extractor.textmap import LineIndex
 
-FORMATS: dict[str, DocumentFormat] = {
-    ".md": "markdown",
-    ".markdown": "markdown",
-    ".txt": "text",
-    ".text": "text",
-    ".html": "html",
-    ".htm": "html",
-    ".pdf": "pdf",
-    ".docx": "docx",
-}
+# A reader turns one format into a Document. A *text* reader gets the document already decoded and
+# repaired (its `text` and `repairs` set) and fills its blocks; a *binary* reader (PDF, DOCX) gets
+# the file's bytes. Readers are named "module:function" and imported on first use, so that a run
+# over Markdown never imports the PDF library. A new format is one module and one registration.
+TextReader = Callable[[Document], Document]
+BinaryReader = Callable[[bytes, str, int], Document]
+
+
+@dataclass(frozen=True)
+class Reader:
+    format: DocumentFormat
+    target: str = field(repr=False)  # "package.module:function"
+    binary: bool = False
+
+    def load(self) -> Callable[..., Document]:
+        module, _, function = self.target.partition(":")
+        return cast(Callable[..., Document], getattr(importlib.import_module(module), function))
+
+
+READERS: dict[str, Reader] = {}  # by extension
+FORMATS: dict[str, DocumentFormat] = {}  # extension -> format name
+
+
+def register_reader(suffixes: Iterable[str], fmt: DocumentFormat, target: str, *, binary: bool = False) -> None:
+    """Makes `factcheck` read files of these extensions with `target` ("module:function"): a text
+    reader `(Document) -> Document`, or with `binary`, `(data, path, max_pages) -> Document`."""
+    reader = Reader(fmt, target, binary)
+    for suffix in suffixes:
+        READERS[suffix.lower()] = reader
+        FORMATS[suffix.lower()] = fmt
+
+
+def _read_docx(data: bytes, path: str, max_pages: int) -> Document:
+    from extractor.ingest.docx import read_docx
+
+    if not data:
+        raise InputError(path, "le fichier est vide", code="empty")
+    digest = hashlib.sha256(data).hexdigest()
+    return read_docx(data, Document(id=digest[:16], path=path, format="docx", sha256=digest, text=""))
+
+
+def _read_pdf(data: bytes, path: str, max_pages: int) -> Document:
+    from extractor.ingest.pdf import read_pdf
+
+    return read_pdf(data, path, max_pages=max_pages)
+
+
+register_reader([".md", ".markdown"], "markdown", "extractor.ingest.markdown:read_markdown")
+register_reader([".txt", ".text"], "text", "extractor.ingest.text:read_text")
+register_reader([".html", ".htm"], "html", "extractor.ingest.html:read_html")
+register_reader([".pdf"], "pdf", "extractor.ingest:_read_pdf", binary=True)
+register_reader([".docx"], "docx", "extractor.ingest:_read_docx", binary=True)
 UNSUPPORTED_HINTS = {
     ".doc": "enregistrer le document au format .docx",
     ".odt": "enregistrer le document au format .docx ou exporter en PDF",
@@ -32,7 +78,7 @@ UNSUPPORTED_HINTS = {
     ".pptx": "exporter la présentation en PDF",
     ".ppt": "exporter la présentation en PDF",
 }
-SUPPORTED = "formats lus : .md, .txt, .html, .pdf, .docx"
+SUPPORTED = "formats lus : .md, .txt, .html, .pdf, .docx"  # (and those registered with register_reader)
 MAX_BYTES = 50 * 1024 * 1024  # a report larger than this is not a report
 
 
@@ -59,33 +105,17 @@ def read_bytes(data: bytes, path: str, fmt: DocumentFormat | None = None, *, max
             code="too_large",
         )
     digest = hashlib.sha256(data).hexdigest()
-    if fmt == "pdf":
-        from extractor.ingest.pdf import read_pdf
-
-        return read_pdf(data, path, max_pages=max_pages)
-    if fmt == "docx":
-        from extractor.ingest.docx import read_docx
-
-        if not data:
-            raise InputError(path, "le fichier est vide", code="empty")
-        doc = Document(id=digest[:16], path=path, format="docx", sha256=digest, text="")
-        return read_docx(data, doc)
+    reader = next((r for r in READERS.values() if r.format == fmt), None)
+    if reader is None:
+        raise InputError(path, f"format inconnu : {fmt}", SUPPORTED, code="unsupported")
+    if reader.binary:
+        return cast(BinaryReader, reader.load())(data, path, max_pages)
     decoded = decode_file(data, path)
     # One line break, "\n": CRLF and CR files keep their line numbers and columns, and every reader
     # (markdown-it normalises them too) counts lines the same way.
     raw = decoded.text.replace("\r\n", "\n").replace("\r", "\n")
     doc = _repaired_document(raw, path, fmt, digest, decoded.encoding, decoded.foreign_lines)
-    if fmt == "markdown":
-        from extractor.ingest.markdown import read_markdown
-
-        return read_markdown(doc)
-    if fmt == "html":
-        from extractor.ingest.html import read_html
-
-        return read_html(doc)
-    from extractor.ingest.text import read_text
-
-    return read_text(doc)
+    return cast(TextReader, reader.load())(doc)
 
 
 def _repaired_document(

@@ -88,10 +88,15 @@ DOCUMENT_BODY: dict[str, Any] = {
 
 
 class RuleInfo(BaseModel):
+    """A rule of the catalogue (extractor/checks/catalogue.yaml)."""
+
     id: str
-    severity: str
+    severity: str = Field(description="its default severity")
+    severities: list[str] = Field(description="every severity it may give")
     title_fr: str
     description_fr: str
+    rationale_fr: str
+    needs: list[str] = Field(description="what it needs beyond the document: registry, corpus")
 
 
 @dataclass
@@ -156,8 +161,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @app.get("/api/rules", response_model=list[RuleInfo])
     async def rules() -> list[RuleInfo]:
         return [
-            RuleInfo(id=r.id, severity=r.severity.value, title_fr=r.title_fr, description_fr=r.description_fr)
-            for r in checks.rules().values()
+            RuleInfo(
+                id=s.id,
+                severity=s.severity.value,
+                severities=sorted(v.value for v in s.allowed),
+                title_fr=s.title_fr,
+                description_fr=s.description_fr,
+                rationale_fr=s.rationale_fr,
+                needs=list(s.needs),
+            )
+            for s in (r.spec for r in checks.rules().values())
         ]
 
     async def _document(request: Request) -> tuple[bytes, str, str | None]:

@@ -1,0 +1,118 @@
+"""The rule catalogue (issue 18): rules are data plus a check. Every rule's examples run here (each
+`fires` example gives a finding of that rule, each `silent` one none); the engine refuses what
+breaks the catalogue's contract; the README's table and GET /api/rules come from the catalogue."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from extractor import checks
+from extractor.ingest import read_bytes
+from extractor.models import Finding, Severity
+from tests.conftest import ROOT
+
+
+def examples(kind: str) -> list[tuple[str, checks.Example]]:
+    return [(spec.id, example) for spec in checks.catalogue().values() for example in getattr(spec.examples, kind)]
+
+
+def run_example(rule_id: str, example: checks.Example, tmp_path: Path) -> list[Finding]:
+    from extractor.corpus.index import CorpusIndex
+    from extractor.reference.models import Entity
+    from extractor.reference.store import Registry
+
+    registry = Registry([Entity.model_validate(e) for e in example.registry]) if example.registry else None
+    ctx = checks.Context(registry=registry)
+    if example.corpus or "corpus" in checks.catalogue()[rule_id].needs:  # an empty corpus is a corpus
+        folder = tmp_path / "corpus"
+        folder.mkdir()
+        for name, text in example.corpus.items():
+            (folder / name).write_text(text, encoding="utf-8")
+        ctx.corpus = CorpusIndex(tmp_path / "index.sqlite", folder)
+        ctx.corpus.refresh(folder, registry)
+    try:
+        return checks.run(read_bytes(example.data(), example.name), ctx, only=[rule_id])
+    finally:
+        if ctx.corpus is not None:
+            ctx.corpus.close()
+
+
+def label(case: tuple[str, checks.Example]) -> str:
+    return case[0]
+
+
+def test_every_rule_has_examples_both_ways() -> None:
+    for spec in checks.catalogue().values():
+        assert spec.examples.fires and spec.examples.silent, spec.id
+
+
+@pytest.mark.parametrize("case", examples("fires"), ids=[label(c) for c in examples("fires")])
+def test_each_fires_example_fires(case: tuple[str, checks.Example], tmp_path: Path) -> None:
+    rule_id, example = case
+    found = run_example(rule_id, example, tmp_path)
+    assert found and {f.rule for f in found} == {rule_id}, example
+
+
+@pytest.mark.parametrize("case", examples("silent"), ids=[label(c) for c in examples("silent")])
+def test_each_silent_example_stays_silent(case: tuple[str, checks.Example], tmp_path: Path) -> None:
+    rule_id, example = case
+    assert run_example(rule_id, example, tmp_path) == [], example
+
+
+def test_the_catalogue_and_the_checks_match() -> None:
+    assert set(checks.rules()) == set(checks.catalogue())
+
+
+def test_an_unknown_rule_id_is_refused() -> None:
+    with pytest.raises(checks.RuleError, match="not in"):
+        checks.rule("text/nonexistent")
+
+
+@pytest.mark.parametrize(
+    ("finding", "message"),
+    [
+        (Finding(rule="test/contract", severity=Severity.info, message_fr="x", evidence=[]), "severities"),
+        (Finding(rule="text/other", severity=Severity.warning, message_fr="x", evidence=[]), "returned a finding"),
+    ],
+    ids=["severity-not-listed", "another-rule-id"],
+)
+def test_a_finding_that_breaks_the_contract_is_refused(finding: Finding, message: str) -> None:
+    spec = checks.RuleSpec(id="test/contract", severity=Severity.warning, title_fr="T", description_fr="D")
+
+    @checks.rule(spec)
+    def broken(doc, ctx):
+        yield finding.model_copy(
+            update={"rule": finding.rule if finding.rule != "text/placeholder" else "test/contract"}
+        )
+
+    try:
+        with pytest.raises(checks.RuleError, match=message):
+            checks.run(read_bytes(b"Texte.", "a.md"), only=["test/contract"])
+    finally:
+        checks._REGISTRY.pop("test/contract")
+
+
+def test_the_readme_table_is_the_catalogue() -> None:
+    from extractor.checks.docs import README_BEGIN, README_END, markdown_table
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = readme.split(README_BEGIN, 1)[1].split(README_END, 1)[0]
+    assert table.strip() == markdown_table().strip(), "run: factcheck rules --format markdown --write-readme"
+
+
+def test_the_api_lists_the_catalogue() -> None:
+    from fastapi.testclient import TestClient
+
+    from extractor.service.app import Settings, create_app
+
+    with TestClient(create_app(Settings(workers=1, corpus=Path("nowhere")))) as client:
+        listed = client.get("/api/rules").json()
+    assert [r["id"] for r in listed] == sorted(checks.catalogue())
+    for entry in listed:
+        spec = checks.catalogue()[entry["id"]]
+        assert (entry["title_fr"], entry["description_fr"], entry["rationale_fr"]) == (
+            spec.title_fr, spec.description_fr, spec.rationale_fr,
+        )  # fmt: skip
+        assert entry["severities"] == sorted(s.value for s in spec.allowed)
