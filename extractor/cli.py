@@ -59,20 +59,6 @@ def write_atomic(path: Path, data: bytes, inputs: list[str] | None = None) -> No
     fileio.write_atomic(path, data)
 
 
-def _html(report, ctx) -> str:
-    """The HTML report: the checked documents again (the report holds no text), with their claims
-    and the names the registry knows, for highlighting."""
-    from extractor.entities.extract import extract_entities
-    from extractor.ingest import load
-    from extractor.report import html
-
-    documents = []
-    for summary in report.documents:
-        doc = load(summary.path)
-        documents.append((doc, ctx.claims(doc), extract_entities(doc, ctx.registry, use_ner=False)))
-    return html.render(report, documents)
-
-
 @contextlib.contextmanager
 def _progress(paths: list[str]) -> Iterator[Callable[[str], None] | None]:
     """A rich progress bar on runs of several files, in a terminal only (not in CI, not in a pipe)."""
@@ -175,7 +161,8 @@ def check(
     inputs += paths  # with --changed: the files git gave
     known = baselines.load(baseline) if baseline else set()
     with _progress(paths) as on_file:
-        report = check_paths(paths, rules, debug=debug, ctx=ctx, on_file=on_file, seconds=timeout or None)
+        report = check_paths(paths, rules, debug=debug, ctx=ctx, on_file=on_file, seconds=timeout or None,
+                             details=output_format == OutputFormat.html)  # fmt: skip
     if write_baseline:
         write_atomic(write_baseline, baselines.dump(report), inputs)
         err_console().print(f"{write_baseline} : {len(report.findings)} constat(s) enregistré(s)")
@@ -202,7 +189,9 @@ def check(
 
             data = github.render(report).encode()
         else:
-            data = _html(report, ctx).encode()
+            from extractor.report import html
+
+            data = html.render(report).encode()
         if output:
             write_atomic(output, data, inputs)
         else:

@@ -309,12 +309,24 @@ class Extraction(BaseModel):
     entities: list[EntityMention] = Field(default_factory=list)
 
 
+class DocumentDetail(BaseModel):
+    """What the pipeline read of one document, for the renderers that show the text (HTML): the
+    document itself, its claims and its registry-linked names."""
+
+    document: Document
+    claims: list[Claim] = Field(default_factory=list)
+    entities: list[EntityMention] = Field(default_factory=list)
+
+
 class Report(BaseModel):
     documents: list[DocumentSummary] = Field(default_factory=list)
     findings: list[Finding] = Field(default_factory=list)
     errors: list[InputErrorInfo] = Field(default_factory=list)
     stats: Stats = Field(default_factory=Stats)
     failed: bool = Field(default=False, description="a finding reaches the --fail-on / fail_on severity")
+    details: list[DocumentDetail] = Field(
+        default_factory=list, exclude=True, description="the documents as read (kept on request; not serialised)"
+    )
 
     def restricted(self, kept: list[Finding], suppressed: int = 0) -> Report:
         """The same report with only `kept` findings (counts recomputed; `suppressed` added)."""

@@ -15,7 +15,7 @@ from pathlib import Path
 from extractor import checks, config, defaults, fingerprint, limits, suppress
 from extractor.errors import FactcheckError, InputError
 from extractor.ingest import collect, load
-from extractor.models import Document, Finding, InputErrorInfo, Report, Severity, summarise
+from extractor.models import Document, DocumentDetail, Finding, InputErrorInfo, Report, Severity, summarise
 
 SEVERITY_ORDER = {Severity.error: 0, Severity.warning: 1, Severity.info: 2}
 
@@ -68,9 +68,12 @@ def check_paths(
     on_file: Callable[[str], None] | None = None,
     ctx: checks.Context | None = None,
     seconds: float | None = limits.DOCUMENT_SECONDS,
+    details: bool = False,
 ) -> Report:
     """Checks files and folders. Never raises for a bad input file: it is reported in `errors`,
-    as is a document that takes more than `seconds` or more memory than the process may use."""
+    as is a document that takes more than `seconds` or more memory than the process may use.
+    With `details`, the report keeps each document, its claims and its names (`Report.details`),
+    so that a renderer that shows the text needs nothing but the report."""
     started = time.perf_counter()
     ctx = ctx or checks.Context()
     report = Report()
@@ -84,6 +87,7 @@ def check_paths(
             with limits.time_budget(seconds):
                 doc = load(name)
                 findings = check_document(doc, selected, ctx)
+                detail = document_detail(doc, ctx) if details else None
         except InputError as exc:
             report.errors.append(_error_info(exc))
             continue
@@ -113,6 +117,8 @@ def check_paths(
             continue
         report.documents.append(summarise(doc))
         report.findings.extend(findings)
+        if detail is not None:
+            report.details.append(detail)
     report.stats.files = len(files) + len(errors)
     report.stats.documents = len(report.documents)
     report.stats.errors = len(report.errors)
@@ -122,6 +128,15 @@ def check_paths(
     report.stats.skipped_rules = sorted(ctx.skipped)
     report.stats.seconds = round(time.perf_counter() - started, 3)
     return report
+
+
+def document_detail(doc: Document, ctx: checks.Context) -> DocumentDetail:
+    """The document with the claims its rules read and the names the registry knows (no NER)."""
+    from extractor.entities.extract import extract_entities
+
+    return DocumentDetail(
+        document=doc, claims=ctx.claims(doc), entities=extract_entities(doc, ctx.registry, use_ner=False)
+    )
 
 
 def _error_info(exc: InputError) -> InputErrorInfo:

@@ -133,3 +133,25 @@ def test_a_new_format_is_one_module_and_one_registration(tmp_path: Path, monkeyp
     assert sorted(f.evidence[0].location.line for f in found) == [2, 3]
     # And a folder of such files is collected like any other.
     assert ingest.collect([str(tmp_path)])[0] == [str(document)]
+
+
+def test_every_renderer_takes_only_a_report(tmp_path: Path) -> None:
+    import inspect
+
+    from extractor.pipeline import check_paths
+    from extractor.report import github, html, sarif, text
+
+    for renderer in (html.render, sarif.render, github.render):
+        assert list(inspect.signature(renderer).parameters) == ["report"], renderer
+    assert next(iter(inspect.signature(text.render).parameters)) == "report"  # and the console to print on
+    # The HTML page shows the text from the report alone: the file may be gone by then.
+    draft = tmp_path / "brouillon.md"
+    draft.write_text(
+        "# Bilan\n\nVoir la section X.\n\nEn 2024, le programme compte 17 incubateurs.\n", encoding="utf-8"
+    )
+    report = check_paths([str(draft)], details=True)
+    draft.unlink()
+    page = html.render(report)
+    assert "Voir la section X." in page and "17" in page and "text/placeholder" in page
+    # The details are for renderers: the JSON report does not carry them.
+    assert "details" not in report.model_dump()

@@ -169,7 +169,10 @@ def _finding(finding: Finding) -> str:
     )
 
 
-def render(report: Report, documents: list[tuple[Document, list[Claim], list[EntityMention]]]) -> str:
+def render(report: Report) -> str:
+    """The page of a report checked with `details` (pipeline.check_paths): its documents' text with
+    their claims and names highlighted, and the findings."""
+    documents = [(d.document, d.claims, d.entities) for d in report.details]
     counts = report.stats.findings
     total = sum(counts.values())
     summary = (

@@ -59,11 +59,11 @@ def _load(data: bytes, name: str, date: str | None) -> Document:
     return doc
 
 
-def _checked(data: bytes, name: str, date: str | None, only: list[str] | None):
-    """The document, its report and the claims the rules used."""
+def _checked(data: bytes, name: str, date: str | None, only: list[str] | None, details: bool = False) -> Report:
+    """The document's report (with the document, its claims and names when `details`)."""
     from extractor.corpus.index import CorpusIndex
     from extractor.models import summarise
-    from extractor.pipeline import check_document
+    from extractor.pipeline import check_document, document_detail
 
     doc = _load(data, name, date)
     corpus = CorpusIndex(*_STATE["corpus"]) if _STATE["corpus"] else None
@@ -75,12 +75,14 @@ def _checked(data: bytes, name: str, date: str | None, only: list[str] | None):
             corpus.close()
     report = Report(documents=[summarise(doc)]).restricted(findings)
     report.stats.files = report.stats.documents = 1
-    return doc, report, ctx.claims(doc)
+    if details:
+        report.details = [document_detail(doc, ctx)]
+    return report
 
 
 def check(data: bytes, name: str, date: str | None, only: list[str] | None, fail_on: FailOn = FailOn.error) -> bytes:
     """The report as JSON bytes: serialised here, in the worker, so that the parent only relays it."""
-    report = _checked(data, name, date, only)[1]
+    report = _checked(data, name, date, only)
     report.failed = fail_on.reached_by(report.findings)
     return report.model_dump_json().encode()
 
@@ -98,8 +100,6 @@ def extract(data: bytes, name: str, date: str | None) -> bytes:
 
 
 def report_html(data: bytes, name: str, date: str | None) -> str:
-    from extractor.entities.extract import extract_entities
     from extractor.report import html
 
-    doc, report, claims = _checked(data, name, date, None)
-    return html.render(report, [(doc, claims, extract_entities(doc, _STATE["registry"], use_ner=False))])
+    return html.render(_checked(data, name, date, None, details=True))
