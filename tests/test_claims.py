@@ -157,3 +157,14 @@ def test_ambiguous_plain_space_grouping_is_resolved_by_context() -> None:
     assert values == [(1, 18), (1, 154), (3, 18), (3, 154), (3, 99278)]
     alone = read_bytes(b"Bilan : les 18 154 agents.\n", "b.md")
     assert [c.quantity.value for c in extract_claims(alone)] == [18154]
+
+
+def test_a_footnote_call_is_no_figure() -> None:
+    from extractor.ingest import read_bytes
+
+    text = "En 2024, 154 agents publics[^1] ont rejoint le programme.\n\n[^1]: Source : DINUM, 12 mars.\n"
+    raws = [c.quantity.raw for c in extract_claims(read_bytes(text.encode(), "a.md"))]
+    assert "154" in raws and "1" not in raws
+    # A bracketed number that is not a footnote call is still read.
+    other = [c.quantity.raw for c in extract_claims(read_bytes(b"Il reste [3] places.\n", "b.md"))]
+    assert "3" in other

@@ -428,7 +428,6 @@ SELF_CONTRADICTION = [
             "national.\n\n" + NEAR_20 + "\n"
         ),
         id="self-past-tense-ont-rejoint",
-        marks=xfail("'ont rejoint' (past tense) is not a join: only 'rejoign…' is, so no 6 + 18 is derived"),
     ),
     pytest.param(
         md(

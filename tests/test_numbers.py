@@ -45,6 +45,11 @@ def one(text: str):
         ("45,5 de NPS", Decimal("45.5"), None),
         ("6 nouvelles Startups", 6, None),
         ("2 173 979  simulations", 2_173_979, None),
+        ("20 Euros", 20, "EUR"),
+        ("2 millions de €", 2_000_000, "EUR"),
+        ("3 millions et demi d'euros", 3_500_000, "EUR"),
+        ("1.200.000 €", 1_200_000, "EUR"),
+        ("180.000 interventions", 180_000, None),
     ],
 )
 def test_values_and_units(text: str, value: Decimal | int, unit: str | None) -> None:
@@ -67,6 +72,9 @@ def test_values_and_units(text: str, value: Decimal | int, unit: str | None) -> 
         ("près de 20 Startups d’État", Qualifier.approximate),
         ("environ 40 000 orientations", Qualifier.approximate),
         ("quasi 100 % des tribunaux", Qualifier.approximate),
+        ("pas plus de 20 agents", Qualifier.upper_bound),
+        ("supérieur ou égal à 5 jours", Qualifier.lower_bound),
+        ("en dessous de 5 %", Qualifier.upper_bound),
         ("213 Startups", Qualifier.exact),
     ],
 )
@@ -109,6 +117,11 @@ def test_ratios() -> None:
         ("dont deux tiers sont aujourd'hui membres", Decimal("0.666667"), "fraction"),
         ("Plus d’un million de trajets", 1_000_000, None),
         ("un million d'euros", 1_000_000, "EUR"),
+        ("deux millions et demi d'euros", 2_500_000, "EUR"),
+        ("deux mille deux cents agents", 2200, None),
+        ("quatre-vingt-dix-neuf agents", 99, None),
+        ("neuf agents", 9, None),
+        ("la moitié des agents", Decimal("0.5"), "fraction"),
     ],
 )
 def test_written_numbers(text: str, value: Decimal | int, unit: str | None) -> None:
@@ -118,6 +131,15 @@ def test_written_numbers(text: str, value: Decimal | int, unit: str | None) -> N
 
 def test_written_numbers_are_not_read_in_running_text() -> None:
     assert quantities("un service, les deux équipes, à deux, Sept. 2021") == []
+    assert quantities("un site tout neuf, un bâtiment neuf, des milliers de connexions, à moitié") == []
+
+
+def test_a_range_shares_its_unit_and_multiplier() -> None:
+    low, high = [n for n in find_numbers("entre 2 et 3 millions d'euros") if n.kind == "quantity"]
+    assert (low.value, low.unit, low.qualifier) == (2_000_000, "EUR", Qualifier.lower_bound)
+    assert (high.value, high.unit, high.qualifier) == (3_000_000, "EUR", Qualifier.upper_bound)
+    assert quantities("de 10 à 15 %") == [(10, "%"), (15, "%")]
+    assert quantities("2 services et 3 millions d'euros") == [(2, None), (3_000_000, "EUR")]
 
 
 @pytest.mark.parametrize(
@@ -141,6 +163,9 @@ def test_written_numbers_are_not_read_in_running_text() -> None:
         ("20, avenue de Ségur", "address"),
         ("75007 Paris", "postal"),
         ("version v2.3.1", "version"),
+        ("version 1.2.3.", "version"),
+        ("le serveur 192.168.1.1", "version"),
+        ("le 12.03.2024", "version"),
     ],
 )
 def test_not_counts(text: str, kind: str) -> None:

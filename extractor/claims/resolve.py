@@ -70,7 +70,10 @@ _NOW = re.compile(r"aujourd['’]hui|à la date d['’]écriture|à ce jour|actu
 _PUBLISHED = re.compile(r"(?:date de )?publication\s*:?\s*((?:[^\W\d_]+\s+)?(?:19|20)\d\d)", re.I)
 _TITLE_NAME = re.compile(r"\b[A-ZÉÈ][\w’'-]+(?:\s+(?:de\s+|du\s+|des\s+|la\s+|l['’])?[A-ZÉÈ][\w’'-]+)+")
 _PHRASE_END = re.compile(r"\s(?:qui|que|afin|grâce|dont|en\s+[^\W\d_]+ant)\b", re.I)
-_JOIN = re.compile(r"\b(\d+)\s+nouve(?:aux|lles)\b[^.;:]*?\brejoign\w*\s+les\s+(\d+)\b", re.I)
+_JOIN = re.compile(
+    r"\b(\d+)\s+nouve(?:aux|lles)\b[^.;:]*?\b(?:rejoign\w*|(?:ont|a|avaient|avait)\s+rejoint)\s+les\s+(\d+)\b", re.I
+)
+_FOOTNOTE_CALL = re.compile(r"\[\^\d+\]")  # a Markdown footnote call: its number counts nothing
 _CONNECTOR = re.compile(r"^(?:dont|et|soit|ou|sur|pour|avec)$", re.I)
 _MAX_METRIC_WORDS = 14
 _NAME_LOOKBACK = 8  # blocks between a service's name and its last figure, in slide exports
@@ -225,8 +228,10 @@ def _split_ambiguous(text: str, numbers: list[NumberMatch], known: set) -> list[
 
 
 def _decorative(doc: Document, block: Block, number: NumberMatch) -> bool:
-    """Numbers that label rather than count: a slide's step number ("1" above "INVESTIGATION"),
-    or a number in a heading that is part of a name ("Innolab 62")."""
+    """Numbers that label rather than count: a footnote call ("[^1]", "¹"), a slide's step number
+    ("1" above "INVESTIGATION"), or a number in a heading that is part of a name ("Innolab 62")."""
+    if _FOOTNOTE_CALL.match(block.text, max(0, number.start - 2)) and number.start >= 2:
+        return True
     lone = block.kind == BlockKind.paragraph and _only_number(block.text, number)
     if lone and number.unit is None and 1 <= number.value <= 9:
         following = doc.blocks[block.id + 1] if block.id + 1 < len(doc.blocks) else None
