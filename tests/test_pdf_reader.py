@@ -1,4 +1,4 @@
-"""The PDF reader (extractor/ingest/pdf.py) on the Bilan 2024 deck and on generated bad inputs.
+"""The PDF reader (extractor/ingest/pdf/) on the Bilan 2024 deck and on generated bad inputs.
 
 The deck's facts used here are in DESIGN §9: off-page white "IRIGO" text boxes, three services
 side by side on page 12, the PLF indicators table on page 9, on-page white figures. Bad inputs

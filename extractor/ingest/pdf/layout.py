@@ -1,0 +1,336 @@
+"""Page layout: text runs, lines and the reading order across columns.
+
+- characters: pdfplumber words with `keep_blank_chars`, split at changes of font or size, become
+  text runs, normalised by NFKC (ligatures) except for the thousands separators U+00A0 and U+202F,
+  and without private-use glyphs (icons);
+- lines: runs whose vertical centres fall in a line's band, joined by the white space the PDF had
+  between them;
+- reading order: pdfplumber's `extract_text()` interleaves side-by-side columns line by line, so
+  runs (and tables, whole) are ordered by a recursive XY-cut: the widest white gap of the region,
+  vertical (between columns) or horizontal (between bands), cuts it in two, until only lines
+  remain.
+
+Also the layout objects the other modules share (runs, lines, table cells and tables) and their
+geometry. Off-page text never gets here: `blocks._read_page` crops the page to its box first, which
+drops the off-page white text boxes while keeping the on-page white text that carries figures.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+import unicodedata
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+# Thousands separators that must survive both NFKC and white-space collapsing.
+_KEPT_SPACES = "\u00a0\u202f"
+_WS_RUN = re.compile(r"[ \t\r\n\f\v]+")
+_KEPT_SPACE_SPLIT = re.compile(f"([{_KEPT_SPACES}])")
+_BULLETS = frozenset("-–•●▪◦‣○■►✓✔")
+_MIN_COLUMN_GAP = 1.0  # a vertical cut needs a white gap of at least this many font sizes
+_COLUMN_GAP_WEIGHT = 0.5  # a vertical gap weighs this much of its width against horizontal gaps
+_EQUAL_GAP = 0.5  # gaps within this many points of the widest one are cut at the same time
+
+BBox = tuple[float, float, float, float]
+
+
+# --------------------------------------------------------------------------- text normalisation
+
+
+def _nfkc(text: str) -> str:
+    """NFKC (ligatures such as "ﬀ"), except for U+00A0 and U+202F, which NFKC would turn into
+    plain spaces; also drops private-use glyphs (icons) and turns BEL into a space."""
+    text = text.replace("\x07", " ")
+    parts = _KEPT_SPACE_SPLIT.split(text)
+    text = "".join(p if p and p in _KEPT_SPACES else unicodedata.normalize("NFKC", p) for p in parts)
+    return "".join(ch for ch in text if unicodedata.category(ch) != "Co")
+
+
+def _collapse(text: str) -> str:
+    """Collapses runs of ordinary white space; keeps U+00A0 and U+202F."""
+    return _WS_RUN.sub(" ", text).strip()
+
+
+def _letters(text: str) -> int:
+    return sum(ch.isalpha() for ch in text)
+
+
+# --------------------------------------------------------------------------- layout objects
+
+
+@dataclass
+class _Run:
+    """A run of characters on one line in one font (a pdfplumber word with its spaces)."""
+
+    text: str  # normalised, without leading/trailing white space
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    size: float
+    bold: bool
+    italic: bool
+    space_before: str  # white space the raw run began with ("" if none)
+    space_after: str
+
+    @property
+    def style(self) -> tuple[bool, bool]:
+        return self.bold, self.italic
+
+
+@dataclass
+class _Line:
+    runs: list[_Run]
+    text: str = ""
+    strong: list[tuple[int, int]] = field(default_factory=list)  # bold spans in `text`
+
+    def __post_init__(self) -> None:
+        self.text, self.strong = _join_runs(self.runs)
+
+    @property
+    def x0(self) -> float:
+        return min(r.x0 for r in self.runs)
+
+    @property
+    def x1(self) -> float:
+        return max(r.x1 for r in self.runs)
+
+    @property
+    def top(self) -> float:
+        return min(r.top for r in self.runs)
+
+    @property
+    def bottom(self) -> float:
+        return max(r.bottom for r in self.runs)
+
+    @property
+    def size(self) -> float:
+        """The size carrying most of the line's characters."""
+        weights: dict[float, int] = {}
+        for r in self.runs:
+            weights[round(r.size, 1)] = weights.get(round(r.size, 1), 0) + len(r.text)
+        return max(weights, key=lambda s: weights[s])
+
+    @property
+    def bullet(self) -> bool:
+        first = self.text.split(" ", 1)[0]
+        return first in _BULLETS or (len(first) > 1 and first[0] in "•●▪")
+
+
+@dataclass
+class _Cell:
+    row: int
+    col: int
+    text: str
+    bbox: BBox
+
+
+@dataclass
+class _Table:
+    bbox: BBox
+    rows: list[list[_Cell | None]]  # None: covered by a merged cell
+    header: list[str | None]  # column headers, from the first row
+
+
+def _union(boxes: Sequence[BBox]) -> BBox:
+    return (
+        min(b[0] for b in boxes),
+        min(b[1] for b in boxes),
+        max(b[2] for b in boxes),
+        max(b[3] for b in boxes),
+    )
+
+
+def _join_runs(runs: list[_Run]) -> tuple[str, list[tuple[int, int]]]:
+    """The text of a line: runs in x order, separated by the white space the PDF had between
+    them (a kept U+00A0/U+202F stays itself), by a space when they are apart, else glued (a
+    font change inside a word). Also returns the bold runs' spans."""
+    parts: list[str] = []
+    strong: list[tuple[int, int]] = []
+    length = 0
+    prev: _Run | None = None
+    for run in runs:
+        if prev is not None:
+            sep = _separator(prev, run)
+            parts.append(sep)
+            length += len(sep)
+        if run.bold:
+            strong.append((length, length + len(run.text)))
+        parts.append(run.text)
+        length += len(run.text)
+        prev = run
+    return "".join(parts), strong
+
+
+def _separator(left: _Run, right: _Run) -> str:
+    space = left.space_after or right.space_before
+    if space:
+        kept = [ch for ch in space if ch in _KEPT_SPACES]
+        return kept[0] if kept else " "
+    return " " if right.x0 - left.x1 > 0.15 * min(left.size, right.size) else ""
+
+
+def _bbox(values: Sequence[Any]) -> BBox:
+    x0, top, x1, bottom = (float(v) for v in values)
+    return x0, top, x1, bottom
+
+
+def _centre_in(run: _Run, bbox: Sequence[float]) -> bool:
+    x = (run.x0 + run.x1) / 2
+    y = (run.top + run.bottom) / 2
+    return bbox[0] <= x <= bbox[2] and bbox[1] <= y <= bbox[3]
+
+
+# --------------------------------------------------------------------------- runs and lines
+
+
+def _runs(page: Any) -> list[_Run]:
+    """The page's text runs (pdfplumber words keeping their inner spaces, split at changes of
+    font or size)."""
+    words = page.extract_words(keep_blank_chars=True, use_text_flow=False, extra_attrs=["size", "fontname"])
+    runs: list[_Run] = []
+    for w in words:
+        raw = _nfkc(w["text"])
+        text = raw.strip(" \t\r\n\f\v" + _KEPT_SPACES)
+        if not text:
+            continue
+        lead = raw[: len(raw) - len(raw.lstrip(" \t\r\n\f\v" + _KEPT_SPACES))]
+        trail = raw[len(raw.rstrip(" \t\r\n\f\v" + _KEPT_SPACES)) :]
+        font = str(w.get("fontname", "")).split("+")[-1].lower()
+        runs.append(
+            _Run(
+                text=_collapse(text),
+                x0=float(w["x0"]),
+                top=float(w["top"]),
+                x1=float(w["x1"]),
+                bottom=float(w["bottom"]),
+                size=float(w.get("size") or (w["bottom"] - w["top"])),
+                bold=any(k in font for k in ("bold", "black", "heavy", "semibold")),
+                italic="italic" in font or "oblique" in font,
+                space_before=lead,
+                space_after=trail,
+            )
+        )
+    return runs
+
+
+def _lines(runs: list[_Run]) -> list[_Line]:
+    """Groups runs into lines (vertical centres inside the line's band), top to bottom.
+
+    Each line's band (its runs' lowest top and highest bottom) is kept up to date as runs join
+    it, not recomputed: a page of 20,000 tiny text boxes on one band took 100 s that way."""
+    lines: list[list[_Run]] = []
+    bands: list[list[float]] = []  # [top, bottom] of each line
+    for run in sorted(runs, key=lambda r: (r.top, r.x0)):
+        centre = (run.top + run.bottom) / 2
+        for line, band in zip(reversed(lines[-3:]), reversed(bands[-3:]), strict=True):
+            if band[0] <= centre <= band[1]:
+                line.append(run)
+                band[0], band[1] = min(band[0], run.top), max(band[1], run.bottom)
+                break
+        else:
+            lines.append([run])
+            bands.append([run.top, run.bottom])
+    return [_Line(sorted(line, key=lambda r: r.x0)) for line in lines]
+
+
+# --------------------------------------------------------------------------- reading order
+
+
+@dataclass
+class _Atom:
+    """Something the XY-cut places: text runs (one, or a bullet and its text) or a table."""
+
+    bbox: BBox
+    runs: list[_Run] = field(default_factory=list)
+    table: _Table | None = None
+
+    @property
+    def size(self) -> float:
+        return max((r.size for r in self.runs), default=0.0)
+
+
+def _atoms(runs: list[_Run], tables: list[_Table]) -> list[_Atom]:
+    """Runs and tables as atoms; a bullet alone in its run is tied to the text that follows it
+    on the line, so that no column gap can separate them."""
+    groups: list[list[_Run]] = []
+    taken: set[int] = set()
+    ordered = sorted(runs, key=lambda r: (r.top, r.x0))
+    for i, run in enumerate(ordered):
+        if i in taken:
+            continue
+        group = [run]
+        if run.text in _BULLETS:
+            centre = (run.top + run.bottom) / 2
+            for j in range(i + 1, len(ordered)):
+                nxt = ordered[j]
+                if j not in taken and nxt.top <= centre <= nxt.bottom and 0 <= nxt.x0 - run.x1 <= 4 * run.size:
+                    group.append(nxt)
+                    taken.add(j)
+                    break
+        groups.append(group)
+    atoms = [_Atom(_union([(r.x0, r.top, r.x1, r.bottom) for r in g]), runs=g) for g in groups]
+    return atoms + [_Atom(t.bbox, table=t) for t in tables]
+
+
+def _gaps(atoms: list[_Atom], axis: int) -> Iterator[tuple[float, float, float]]:
+    """White gaps across the whole region along an axis (0: x, 1: y), as (start, end, size):
+    `size` is the largest font size among the runs that border the gap."""
+    ordered = sorted(atoms, key=lambda a: (a.bbox[axis], a.bbox[axis + 2]))
+    size_at: dict[float, float] = {}  # largest size among the atoms starting at a coordinate
+    for atom in ordered:
+        size_at[atom.bbox[axis]] = max(size_at.get(atom.bbox[axis], 0.0), atom.size)
+    end = ordered[0].bbox[axis + 2]
+    left_size = ordered[0].size
+    for atom in ordered[1:]:
+        start = atom.bbox[axis]
+        if start > end:
+            yield end, start, max(left_size, size_at[start])
+        if atom.bbox[axis + 2] > end:
+            end, left_size = atom.bbox[axis + 2], atom.size
+        elif atom.bbox[axis + 2] == end:
+            left_size = max(left_size, atom.size)
+
+
+def _xy_cut(atoms: list[_Atom]) -> list[list[_Atom]]:
+    """Orders atoms by recursive XY-cut (iterative, so that no page can exhaust the stack): a
+    region is cut at its widest white gap, until no gap is left; the parts are read top to
+    bottom, or left to right."""
+    leaves: list[list[_Atom]] = []
+    stack = [atoms] if atoms else []
+    while stack:
+        region = stack.pop()
+        parts = _split(region)
+        if parts is None:
+            leaves.append(region)
+        else:
+            stack.extend(reversed(parts))
+    return leaves
+
+
+def _split(atoms: list[_Atom]) -> list[list[_Atom]] | None:
+    """Cuts a region at its widest white gap spanning the whole region (and at the gaps as wide
+    as it: lines evenly spaced are cut at once), or returns None if there is none.
+
+    A vertical gap counts only if it is wider than the font size of the text that borders it
+    (wide word spacing in a title is not a column gap), and counts for half its width against
+    horizontal gaps: columns are further apart than the paragraphs in them, and a band that
+    runs across the whole region (a row of cards, a row of a grid) is read before the next."""
+    if len(atoms) <= 1:
+        return None
+    horizontal = list(_gaps(atoms, 1))
+    vertical = [g for g in _gaps(atoms, 0) if g[1] - g[0] >= _MIN_COLUMN_GAP * g[2]]
+    h_width = max((g[1] - g[0] for g in horizontal), default=0.0)
+    v_width = max((g[1] - g[0] for g in vertical), default=0.0)
+    if not horizontal and not vertical:
+        return None
+    if v_width * _COLUMN_GAP_WEIGHT > h_width:
+        axis, cuts = 0, [g[0] for g in vertical if g[1] - g[0] >= v_width - _EQUAL_GAP]
+    else:
+        axis, cuts = 1, [g[0] for g in horizontal if g[1] - g[0] >= h_width - _EQUAL_GAP]
+    parts: list[list[_Atom]] = [[] for _ in range(len(cuts) + 1)]
+    for atom in atoms:
+        parts[bisect.bisect_left(cuts, atom.bbox[axis + 2])].append(atom)
+    return [part for part in parts if part]
