@@ -226,14 +226,14 @@ def repair(
 ) -> None:
     """Répare l'encodage d'un fichier texte (mojibake) et écrit le texte réparé ; l'original n'est jamais modifié."""
     from extractor.ingest import detect_format, read_file
-    from extractor.repair import decode
+    from extractor.repair import decode_file
     from extractor.repair import repair as fix
 
     fmt = detect_format(file)
     if fmt in ("pdf", "docx"):
         raise fail(f"{file} : « repair » lit les fichiers texte (.md, .txt, .html), pas les fichiers .{fmt}")
-    text, _ = decode(read_file(file), file)
-    result = fix(text)
+    decoded = decode_file(read_file(file), file)
+    result = fix(decoded.text)
     payload = result.text.encode("utf-8")
     if output:
         write_atomic(output, payload, [file])
@@ -241,7 +241,14 @@ def repair(
         sys.stdout.buffer.write(payload)
         sys.stdout.flush()
     how = f" ({result.explanation})" if result.explanation else ""
-    err_console().print(f"{file} : {len(result.spans)} passage(s) réparé(s){how}")
+    lines = decoded.foreign_lines
+    other = (
+        f" ; {len(lines)} ligne(s) enregistrée(s) dans un autre encodage, décodée(s) à part "
+        f"({', '.join(f'ligne {f.line} : {f.encoding}' for f in lines[:5])}{', …' if len(lines) > 5 else ''})"
+        if lines
+        else ""
+    )
+    err_console().print(f"{file} : {len(result.spans)} passage(s) réparé(s){how}{other}")
 
 
 class ExtractFormat(StrEnum):

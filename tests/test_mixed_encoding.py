@@ -245,3 +245,14 @@ def test_a_long_redecoded_line_is_quoted_around_its_first_foreign_character() ->
     assert evidence.quote.endswith("…") and len(evidence.quote) <= 122
     assert "r�union � No�l" in finding.message_fr
     assert (evidence.location.line, evidence.location.column, evidence.location.end_column) == (2, 1, len(line) + 1)
+
+
+def test_repair_says_which_lines_it_decoded_apart(tmp_path) -> None:
+    page = tmp_path / "mixed.md"
+    page.write_bytes(
+        "Le budget est de 5 869 442 € pour la présentation.\n".encode()
+        + "Une ligne : 12 événements.\n".encode("cp1252")
+    )
+    result = runner.invoke(app, ["repair", str(page)])
+    assert result.exit_code == 0
+    assert "1 ligne(s) enregistrée(s) dans un autre encodage" in result.stderr and "ligne 2 : cp1252" in result.stderr
