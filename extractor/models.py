@@ -9,11 +9,14 @@ or PDF page and bbox), so that a finding can be shown where the user will look f
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 from enum import StrEnum
-from typing import Literal
+from typing import Any, Literal, TypeVar, cast
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
+
+T = TypeVar("T")
 
 
 class Severity(StrEnum):
@@ -148,14 +151,14 @@ class Document(BaseModel):
     )
 
     _locator: object | None = PrivateAttr(default=None)
-    _memo: dict = PrivateAttr(default_factory=dict)
+    _memo: dict[str, Any] = PrivateAttr(default_factory=dict)
 
-    def memo(self, key: str, compute):
+    def memo(self, key: str, compute: Callable[[], T]) -> T:
         """A value derived from the blocks, computed once per document (blocks do not change
         once read): keeps per-block lookups linear on documents of 100,000 blocks."""
         if key not in self._memo:
             self._memo[key] = compute()
-        return self._memo[key]
+        return cast(T, self._memo[key])
 
     def table_cell(self, table: int | None, row: int | None, col: int) -> Block | None:
         """The cell of a table at (row, col), if any."""
