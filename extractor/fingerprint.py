@@ -7,18 +7,15 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
-import unicodedata
 
 from extractor.models import Finding
-
-_NOISE = re.compile(r"[\W_]+")
+from extractor.normalise import plain
 
 
 def normalise(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text.casefold())
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    return _NOISE.sub(" ", text).strip()
+    """A quote as fingerprinted: `plain` (punctuation-blind), and never to change, since baselines
+    and the site's verdicts are keyed by it (tests/test_normalise.py pins it)."""
+    return plain(text)
 
 
 def assign(findings: list[Finding]) -> list[Finding]:

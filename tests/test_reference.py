@@ -215,6 +215,53 @@ def test_amount_in_a_comment_needs_a_unit() -> None:
 
 
 @pytest.mark.parametrize(
+    "text",
+    ["300 000 €", "150k€", "1,5 M€", "2,48 millions d'euros", "1.200.000 €", "deux millions d'euros", "0,15 M€"],
+)
+def test_an_amount_is_read_as_a_document_reads_it(text: str) -> None:
+    """The registry reads amounts with the number grammar (issue 18: one amount parser)."""
+    from extractor.claims.numbers import find_numbers
+
+    (figure,) = find_numbers(text)
+    assert figure.unit == "EUR"
+    assert parse_amount(text) == parse_amount(text, require_unit=True) == int(figure.value)
+
+
+def test_amounts_the_grammar_does_not_read_are_none_not_wrong() -> None:
+    assert parse_amount("Montant : 150 000") == 150000  # after "montant", no unit needed
+    assert parse_amount("150 mille €") is None  # read 150, then "mille €" (1 000 €): refused
+    assert parse_amount("1.5 M€") is None  # a dot is no French decimal mark
+    assert parse_amount("-5 €") is None
+    assert parse_amount("entre 100 000 et 200 000 €") == 100000
+
+
+def test_the_registry_has_no_amount_grammar_of_its_own() -> None:
+    from tests.conftest import ROOT
+
+    text = (ROOT / "extractor/profiles/betagouv/registry.py").read_text(encoding="utf-8")
+    assert "find_numbers" in text and "millions?" not in text and "_SCALES" not in text
+
+
+def test_every_fast_amount_of_the_registry_is_read() -> None:
+    """The amounts of the real registry's FAST comments ("Montant de 150 000€ pour la promotion
+    14"), read by the grammar, are their digits."""
+    import re
+
+    from extractor.profiles.betagouv.registry import parse_front_matter
+
+    read = 0
+    for path in sorted(need(REFERENCE).joinpath("_startups").glob("*.md")):
+        data = parse_front_matter(path.read_text(encoding="utf-8"))
+        for event in data.get("events") or []:
+            comment = " ".join(str(event.get("comment") or "").split()) if isinstance(event, dict) else ""
+            written = re.search(r"Montant de ([\d\s]+)€", comment)
+            if written:
+                assert parse_amount(comment, require_unit=True) == int(re.sub(r"\s", "", written.group(1))), comment
+                read += 1
+    assert read >= 20
+
+
+@pytest.mark.parametrize(
     ("value", "promotion"),
     [(14, 14), ("14", 14), ("Montant de 150000€ pour la promotion 14", 14), ("Lauréat du FAST 13. ", 13), ("x", None)],
 )

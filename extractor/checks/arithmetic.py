@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from extractor import profiles
+from extractor.calendar import YEAR
 from extractor.checks import Context, rule
 from extractor.claims.compare import states, tolerance
 from extractor.evidence import claim_evidence, claims_by_block
@@ -265,7 +266,7 @@ def _part_sums(doc: Document, claims: list[Claim], part_sum: PartSum) -> Iterato
 
 
 _MEAN_HEADER = re.compile(r"\bmoyenne\b", re.I)
-_YEAR_IN = re.compile(r"\b(19[89]\d|20[0-4]\d)\b")
+_YEAR_IN = re.compile(rf"\b({YEAR})\b")
 
 
 @rule("arithmetic/average-mismatch")
@@ -387,7 +388,7 @@ _NOT_IN_PHRASE = frozenset(
 _NOT_A_COUNT_BEFORE = re.compile(
     r"(?:\bsur|\bparmi|\bpendant|\bau bout de|\bà|\ben|\bdans|\bpour|\baprès|\()\s*(?:les\s+|des\s+)?$", re.I
 )
-_PHRASE_WORD = re.compile(r"^(?:[^\W\d_][\w'’-]*|(?:19|20)\d\d)$")
+_PHRASE_WORD = re.compile(rf"^(?:[^\W\d_][\w'’-]*|{YEAR})$")
 
 
 _COPULA = frozenset(["sont", "est", "seront", "sera", "suivants", "suivantes", "ci-dessous"])

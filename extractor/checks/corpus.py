@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 
+from extractor.calendar import period_fr
 from extractor.checks import Context, rule
 from extractor.checks.arithmetic import fr
 from extractor.claims import vocabulary
@@ -22,19 +23,6 @@ from extractor.evidence import claim_evidence
 from extractor.models import Claim, Document, Evidence, Finding, Qualifier, Severity
 
 APPROXIMATE = Decimal("0.10")  # "près de", "environ": within 10 %
-
-
-_MONTH_NAMES = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
-                "novembre", "décembre"]  # fmt: skip
-
-
-def period_fr(period: str | None) -> str:
-    """'2025-01' -> 'janvier 2025'; '2024' -> '2024'."""
-    months = _months(period or "")
-    if months is None:
-        return period or "?"
-    year, month = divmod(months - 1, 12)
-    return f"{_MONTH_NAMES[month]} {year}"
 
 
 def _months(period: str) -> int | None:

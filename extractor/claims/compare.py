@@ -19,6 +19,7 @@ import re
 from decimal import Decimal
 from typing import Protocol
 
+from extractor.calendar import YEAR
 from extractor.claims import vocabulary
 from extractor.models import Block, BlockKind, Claim, Document
 
@@ -112,7 +113,7 @@ def is_part(doc: Document, block: Block) -> bool:
     for candidate in reversed(doc.blocks[: block.id]):
         if candidate.kind == BlockKind.list_item:
             continue
-        lead_in = re.sub(r"\b(?:19|20)\d\d\b", "", candidate.text)  # "En 2024 :" dates the list, counts nothing
+        lead_in = re.sub(rf"\b{YEAR}\b", "", candidate.text)  # "En 2024 :" dates the list, counts nothing
         return candidate.text.rstrip().endswith(":") and re.search(r"\d", lead_in) is not None
     return False
 

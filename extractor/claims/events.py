@@ -14,17 +14,13 @@ import re
 
 from pydantic import BaseModel
 
-from extractor.claims.numbers import MONTHS
+from extractor.calendar import MONTH, YEAR, month_number
 from extractor.evidence import locate
 from extractor.models import Block, BlockKind, Document, Location
-from extractor.normalise import fold
+from extractor.normalise import fold, plain
 from extractor.profiles import StartEvent
 
-_MONTH = (
-    r"(janvier|janv\.?|f[ée]vrier|f[ée]vr?\.|mars|avril|avr\.|mai|juin|juillet|juil\.|ao[uû]t|septembre|sept?\."
-    r"|octobre|oct\.|novembre|nov\.|d[ée]cembre|d[ée]c\.)"
-)
-_DATE = re.compile(rf"^\W*{_MONTH}\s+((?:19|20)\d\d)\b", re.I)
+_DATE = re.compile(rf"^\W*({MONTH})\s+({YEAR})\b", re.I)
 _FIRST = re.compile(
     r"\b(premi(?:er|ère)\s+[^:,(]+?)(?:\s*(?::|\s[-–]\s|\(|,|\bet\b|\best\b|\s(?:lanc|cré|ouvert)\w*\s+en\b|$))",
     re.I,
@@ -32,9 +28,9 @@ _FIRST = re.compile(
 _SUBJECT_AFTER_COLON = re.compile(r":\s*(.+?)\s*(?:[;(]|\.(?:\s|$)|$)")
 _SUBJECT_BETWEEN_DASHES = re.compile(r"\s[-–]\s([^-–]+?)\s[-–]\s")
 _SUBJECT_BEFORE = re.compile(r"(?:^|[.!?]\s)\W*([^.!?]+?)\s+est\s+la\s+premi", re.I)
-_IN_DATE = re.compile(rf"\ben\s+(?:{_MONTH}\s+)?((?:19|20)\d\d)\b", re.I)
-_SINCE = re.compile(r"\bdepuis\s+((?:19|20)\d\d)\b", re.I)
-_LAUNCHED = re.compile(r"\blanc[ée]\w*\s+en\s+((?:19|20)\d\d)\b|1(?:ère|re|er)\s+édition\b", re.I)
+_IN_DATE = re.compile(rf"\ben\s+(?:({MONTH})\s+)?({YEAR})\b", re.I)
+_SINCE = re.compile(rf"\bdepuis\s+({YEAR})\b", re.I)
+_LAUNCHED = re.compile(rf"\blanc[ée]\w*\s+en\s+({YEAR})\b|1(?:ère|re|er)\s+édition\b", re.I)
 
 
 class Event(BaseModel):
@@ -47,13 +43,12 @@ class Event(BaseModel):
 
 
 def _date(month: str | None, year: str) -> str:
-    if not month:
-        return year
-    return f"{year}-{MONTHS[fold(month).rstrip('.')]:02d}"
+    number = month_number(month) if month else None
+    return f"{year}-{number:02d}" if number else year
 
 
 def _key(text: str) -> str:
-    return re.sub(r"\W+", " ", fold(text)).strip()
+    return plain(fold(text))  # fold first: "l’État" and "lʼÉtat" are one key
 
 
 def extract_events(doc: Document) -> list[Event]:

@@ -66,20 +66,11 @@ from decimal import Decimal
 from typing import Literal
 
 from extractor import profiles
+from extractor.calendar import MONTH, YEAR
 from extractor.models import Qualifier
 
 Kind = Literal["quantity", "year", "date", "ordinal", "reference", "phone", "postal", "version", "address", "size"]
 
-MONTHS = {
-    "janvier": 1, "janv": 1, "jan": 1, "février": 2, "fevrier": 2, "févr": 2, "fev": 2, "fév": 2, "mars": 3,
-    "avril": 4, "avr": 4, "mai": 5, "juin": 6, "juillet": 7, "juil": 7, "août": 8, "aout": 8, "septembre": 9,
-    "sept": 9, "sep": 9, "octobre": 10, "oct": 10, "novembre": 11, "nov": 11, "décembre": 12, "decembre": 12,
-    "déc": 12, "dec": 12,
-}  # fmt: skip
-_MONTH = (
-    r"(?:janvier|janv\.?|f[ée]vrier|f[ée]vr?\.|mars|avril|avr\.|mai|juin|juillet|juil\.|ao[uû]t|septembre"
-    r"|sept?\.|octobre|oct\.|novembre|nov\.|d[ée]cembre|d[ée]c\.)"
-)
 # The words of written numbers (`written_value` composes them): "un" and "une" alone are articles.
 UNIT_WORDS = {
     "un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7, "huit": 8, "neuf": 9,
@@ -175,8 +166,8 @@ _PHONE = re.compile(r"(?<!\d)0\d(?:[ .\u00a0]\d{2}){4}(?!\d)")
 # (a sentence may end right after one: "version 1.2.3.")
 _VERSION = re.compile(r"(?<![\w.])v?\d+\.\d+(?:\.\d+)+(?!\w|\.\w)|(?<![\w.])v\d+(?:\.\d+)?(?!\w|\.\w)")
 _DATE_NUMERIC = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})/(\d{2,4})(?![\d/])")
-_DAY_MONTH = re.compile(rf"(?:er)?\s+{_MONTH}(?:\s+\d{{4}})?", re.I)  # matched at the end of the number
-_MONTH_BEFORE = re.compile(rf"(?:{_MONTH}|\b1er\s+{_MONTH})\s*$", re.I)
+_DAY_MONTH = re.compile(rf"(?:er)?\s+{MONTH}(?:\s+\d{{4}})?", re.I)  # matched at the end of the number
+_MONTH_BEFORE = re.compile(rf"(?:{MONTH}|\b1er\s+{MONTH})\s*$", re.I)
 _URLISH = re.compile(r"\S*(?:://|www\.|@|/\S|\.(?:fr|gouv|com|org|net|io|eu|html|pdf)\b)\S*", re.I)
 _SLIDE_COUNTER = re.compile(r"\((\d+)/(\d+)\)")
 _NUMBER_WORDS = sorted([*UNIT_WORDS, *TEEN_WORDS, *TEN_WORDS, "vingts", "cent", "cents", "mille", "million",
@@ -209,7 +200,7 @@ _AT_BEFORE = re.compile(r"(?<![\w'’])à\s+$", re.I)  # "à la moitié du parco
 # Written numbers that are idioms, not figures: "les deux", "à deux", "deux à deux".
 _WRITTEN_IDIOM_BEFORE = re.compile(r"(?:\bles|\bà|\bces|\btous|\btoutes|\bentre|\bl['’]un|\bnos|\bses)\s*$", re.I)
 _RANGE_AFTER = re.compile(r"\s+et\s+(?:\d|[^\W\d_])")  # "entre deux et trois millions"
-_MONTH_AFTER = re.compile(rf"\s+{_MONTH}(?![\w'’-])", re.I)  # "neuf mars", "deux mai": dates (not "deux maisons")
+_MONTH_AFTER = re.compile(rf"\s+{MONTH}(?![\w'’-])", re.I)  # "neuf mars", "deux mai": dates (not "deux maisons")
 # "neuf" alone is also an adjective ("un bâtiment neuf", "tout neuf"): a number before a plural word only.
 _ADJECTIVE_NEUF_BEFORE = re.compile(r"(?:\btout|\btoute|\bflambant|\b[ée]tat|\bquoi de|\ble|\bdu)\s+$", re.I)
 _PLURAL_AFTER = re.compile(
@@ -350,7 +341,7 @@ _PERCENT_AFTER = re.compile(r"\s*%")
 _SHARE_AFTER = re.compile(r"\s+des\s")
 _DAY = re.compile(r"\d{1,2}")
 _POSTAL = re.compile(r"\d{5}")
-_YEAR = re.compile(r"(?:19[89]\d|20[0-4]\d)")
+_YEAR = re.compile(YEAR)
 
 
 def find_numbers(text: str) -> list[NumberMatch]:

@@ -26,8 +26,9 @@ import re
 from dataclasses import replace
 from typing import Protocol
 
+from extractor.calendar import MONTH_NAME, YEAR, month_number
 from extractor.claims import vocabulary
-from extractor.claims.numbers import MONTHS, NumberMatch, find_numbers
+from extractor.claims.numbers import NumberMatch, find_numbers
 from extractor.evidence import locate
 from extractor.models import Block, BlockKind, Claim, ClaimKind, Document, Location, Quantity
 from extractor.reference.store import startup_slug
@@ -43,17 +44,13 @@ def publisher_scope() -> str:
 _PRODUCT_HEADERS = {"produit", "produits", "service", "services", "startup", "startups", "laureat", "laureats", "nom"}
 _CLAUSE_END = re.compile(r"[.;:!?()\[\]]|,\s|\s[-–—]\s")
 _LEADING_DE = re.compile(r"^(?:de |d'|d’|des |du )", re.I)
-_YEAR = re.compile(r"\b(19[89]\d|20[0-4]\d)\b")
-_MONTH_YEAR = re.compile(
-    r"\b(janvier|f[ée]vrier|mars|avril|mai|juin|juillet|ao[uû]t|septembre|octobre|novembre|d[ée]cembre)\s+(\d{4})\b",
-    re.I,
-)
-_REPORT_TITLE = re.compile(r"\b(?:bilan|rapport)\b[^.]{0,40}?\b(19[89]\d|20[0-4]\d)\b", re.I)
-_COMPARED_TO = re.compile(r"par rapport (?:à|a) (?:fin |début )?(19[89]\d|20[0-4]\d)", re.I)
-_NUMERIC_DATE = re.compile(r"\b(\d{1,2})/(\d{1,2})/((?:19|20)\d\d)\b")
+_YEAR = re.compile(rf"\b({YEAR})\b")
+_MONTH_YEAR = re.compile(rf"\b({MONTH_NAME})\s+(\d{{4}})\b", re.I)
+_REPORT_TITLE = re.compile(rf"\b(?:bilan|rapport)\b[^.]{{0,40}}?\b({YEAR})\b", re.I)
+_COMPARED_TO = re.compile(rf"par rapport (?:à|a) (?:fin |début )?({YEAR})", re.I)
+_NUMERIC_DATE = re.compile(rf"\b(\d{{1,2}})/(\d{{1,2}})/({YEAR})\b")
 _TEMPORAL = re.compile(
-    r"\b(?:en|fin|début|depuis|au|à|au cours de)\s+(?:\d{1,2}(?:er)?\s+)?(?:[^\W\d_]+\s+)?(?:19[89]\d|20[0-4]\d)\b",
-    re.I,
+    rf"\b(?:en|fin|début|depuis|au|à|au cours de)\s+(?:\d{{1,2}}(?:er)?\s+)?(?:[^\W\d_]+\s+)?{YEAR}\b", re.I
 )
 _CAPS_NAME = re.compile(r"\b(?:[A-ZÉÈ]{2,}[A-Z0-9É]*|[A-Z][a-zé]+(?:[A-Z][a-zé]+)+)\b")
 _ARTICLE = re.compile(r"^(?:les|le|la|l['’ʼ])\s*", re.I)
@@ -65,9 +62,9 @@ _NOT_A_NOUN = re.compile(
     re.I,
 )
 # "79 intrapreneurs (dont 11 en 2024)": the figure is a running total; the year is its part's.
-_RUNNING_TOTAL = re.compile(r"(?:\s+[^\W\d_'’]+){0,3}\s*\(\s*dont\b[^)]*\b(?:19[89]\d|20[0-4]\d)\b[^)]*\)", re.I)
+_RUNNING_TOTAL = re.compile(rf"(?:\s+[^\W\d_'’]+){{0,3}}\s*\(\s*dont\b[^)]*\b{YEAR}\b[^)]*\)", re.I)
 _NOW = re.compile(r"aujourd['’]hui|à la date d['’]écriture|à ce jour|actuellement", re.I)
-_PUBLISHED = re.compile(r"(?:date de )?publication\s*:?\s*((?:[^\W\d_]+\s+)?(?:19|20)\d\d)", re.I)
+_PUBLISHED = re.compile(rf"(?:date de )?publication\s*:?\s*((?:[^\W\d_]+\s+)?{YEAR})", re.I)
 _TITLE_NAME = re.compile(r"\b[A-ZÉÈ][\w’'-]+(?:\s+(?:de\s+|du\s+|des\s+|la\s+|l['’])?[A-ZÉÈ][\w’'-]+)+")
 _PHRASE_END = re.compile(r"\s(?:qui|que|afin|grâce|dont|en\s+[^\W\d_]+ant)\b", re.I)
 _JOIN = re.compile(
@@ -720,7 +717,7 @@ def _card_name(doc: Document, block: Block, number: NumberMatch) -> Block | None
 def _period_in(text: str) -> str | None:
     month = _MONTH_YEAR.search(text)
     if month:
-        return f"{month.group(2)}-{MONTHS[vocabulary.normalise(month.group(1))]:02d}"
+        return f"{month.group(2)}-{month_number(month.group(1)):02d}"
     numeric = _NUMERIC_DATE.search(text)  # "AU 01/01/2022"
     if numeric and 1 <= int(numeric.group(2)) <= 12:
         return f"{numeric.group(3)}-{int(numeric.group(2)):02d}"

@@ -7,10 +7,10 @@ words in running text are not taken for services. Former slugs are left out (oft
 
 from __future__ import annotations
 
-import unicodedata
 import weakref
 from typing import TYPE_CHECKING
 
+from extractor.normalise import strip_accents
 from extractor.reference.store import NAME_KINDS, Registry
 
 if TYPE_CHECKING:
@@ -22,10 +22,6 @@ MIN_NAME_CHARS = 3
 _cache: weakref.WeakKeyDictionary[Registry, dict[int, tuple[PhraseMatcher, PhraseMatcher]]] = (
     weakref.WeakKeyDictionary()
 )
-
-
-def _strip_accents(text: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
 def matcher_for(nlp: Language, registry: Registry) -> _Combined:
@@ -40,10 +36,10 @@ def matcher_for(nlp: Language, registry: Registry) -> _Combined:
             if len(name) < MIN_NAME_CHARS:
                 continue
             if len(name.split()) > 1:
-                variants = {name, _strip_accents(name)}
+                variants = {name, strip_accents(name)}
                 lower.add(entity_id, [nlp.make_doc(v) for v in variants])
             else:
-                variants = {name, name.upper(), _strip_accents(name)}
+                variants = {name, name.upper(), strip_accents(name)}
                 exact.add(entity_id, [nlp.make_doc(v) for v in variants])
         built[id(nlp.vocab)] = (lower, exact)
     return _Combined(*built[id(nlp.vocab)])

@@ -24,12 +24,12 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-import unicodedata
 import zipfile
 from typing import Any
 
 from extractor.errors import InputError
 from extractor.models import BlockKind, Document, Span
+from extractor.normalise import plain
 from extractor.structure import BlockBuilder, normalize_ws
 
 _HEADING_STYLE = re.compile(r"^(?:heading|titre)\s*(\d)$", re.I)
@@ -399,8 +399,7 @@ def _custom_date(word: Any) -> dt.date | None:
     if root is None:
         return None
     for prop in root:
-        name = unicodedata.normalize("NFKD", prop.get("name") or "")
-        name = re.sub(r"[\W_]+", " ", "".join(c for c in name if not unicodedata.combining(c))).strip().lower()
+        name = plain(prop.get("name") or "")
         if name in _DATE_PROPERTIES and len(prop):
             found = _date_of(prop[0].text or "")
             if found is not None:

@@ -12,18 +12,16 @@ import datetime as dt
 import re
 from typing import Any
 
-import yaml
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from extractor.errors import InputError
+from extractor.ingest.frontmatter import FrontMatterError, read_front_matter
 from extractor.ingest.html import extract_html
 from extractor.models import BlockKind, Document, Span
 from extractor.structure import BlockBuilder, TextBuffer, normalize_ws
 from extractor.textmap import LineIndex
 
-_FENCE = re.compile(r"^---[ \t]*$")
-_FENCE_END = re.compile(r"^(?:---|\.\.\.)[ \t]*$")
 _HTML_TAG = re.compile(r"^<\s*(/?)\s*([a-zA-Z][\w-]*)")
 _FOOTNOTE_MARK = re.compile(r"^\s*\d{1,2}\s*$")
 # Front-matter keys that hold layout, paths or identifiers rather than text for readers.
@@ -60,68 +58,52 @@ _NOT_TEXT_KEYS = {
     "order",
     "weight",
 }
-_MAX_YAML_ALIASES = 20  # a front matter has a few, if any; the "billion laughs" bomb has 81
 
 
 def split_front_matter(text: str, path: str) -> tuple[dict[str, Any], int, int]:
     """Returns (metadata, offset where the YAML starts, offset where the body starts).
     A document without front matter returns ({}, 0, 0)."""
-    lines = text.splitlines(keepends=True)
-    if not lines or not _FENCE.match(lines[0].rstrip("\r\n")):
-        return {}, 0, 0
-    offset = len(lines[0])
-    yaml_start = offset
-    for line in lines[1:]:
-        if _FENCE_END.match(line.rstrip("\r\n")):
-            source = text[yaml_start:offset]
-            return _load_yaml(source, path), yaml_start, offset + len(line)
-        offset += len(line)
-    raise InputError(
-        path,
-        "front matter YAML non fermé : la ligne 1 ouvre un bloc « --- » qui n'est jamais refermé",
-        "ajouter une ligne « --- » après les métadonnées",
-        code="front_matter",
-    )
-
-
-def _load_yaml(source: str, path: str) -> dict[str, Any]:
-    if source.count("*") > _MAX_YAML_ALIASES and len(re.findall(r"(?<![\w*])\*[\w-]+", source)) > _MAX_YAML_ALIASES:
-        raise InputError(path, "front matter YAML refusé : trop d'alias (« *ancre »)", code="front_matter")
     try:
-        data = yaml.safe_load(source)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" ligne {mark.line + 2}" if mark is not None else ""
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise InputError(
+        front = read_front_matter(text)
+    except FrontMatterError as exc:
+        raise _input_error(exc, path) from exc
+    return (front.data, front.yaml_start, front.body_start) if front is not None else ({}, 0, 0)
+
+
+def _input_error(exc: FrontMatterError, path: str) -> InputError:
+    """What a reader is told of a front matter that cannot be read (`frontmatter.FrontMatterError`)."""
+    if exc.problem == "unclosed":
+        return InputError(
             path,
-            f"front matter YAML mal formé ({where.strip() or 'en tête'} : {problem})",
-            "corriger la syntaxe YAML entre les deux lignes « --- »",
+            "front matter YAML non fermé : la ligne 1 ouvre un bloc « --- » qui n'est jamais refermé",
+            "ajouter une ligne « --- » après les métadonnées",
             code="front_matter",
-        ) from exc
-    except RecursionError as exc:
-        raise InputError(
+        )
+    if exc.problem == "aliases":
+        return InputError(path, "front matter YAML refusé : trop d'alias (« *ancre »)", code="front_matter")
+    if exc.problem == "too_deep":
+        return InputError(
             path,
             "front matter YAML imbriqué trop profondément",
             "simplifier les listes et tableaux imbriqués entre les deux lignes « --- »",
             code="too_deep",
-        ) from exc
-    except (ValueError, OverflowError) as exc:  # well-formed, but a value cannot be built (2024-02-30)
-        raise InputError(
+        )
+    if exc.problem == "value":  # well-formed, but a value cannot be built (2024-02-30)
+        return InputError(
             path,
-            f"front matter YAML : valeur impossible à lire ({exc})",
+            f"front matter YAML : valeur impossible à lire ({exc.detail})",
             "vérifier les dates (AAAA-MM-JJ, heures 00:00:00 à 23:59:59) entre les deux lignes « --- »",
             code="front_matter",
-        ) from exc
-    if data is None:
-        return {}
-    if not isinstance(data, dict):
-        raise InputError(
-            path,
-            "front matter YAML mal formé : attendu des paires « clé: valeur »",
-            code="front_matter",
         )
-    return data
+    if exc.problem == "not_mapping":
+        return InputError(path, "front matter YAML mal formé : attendu des paires « clé: valeur »", code="front_matter")
+    where = f"ligne {exc.line}" if exc.line is not None else "en tête"
+    return InputError(
+        path,
+        f"front matter YAML mal formé ({where} : {exc.detail})",
+        "corriger la syntaxe YAML entre les deux lignes « --- »",
+        code="front_matter",
+    )
 
 
 def _front_date(value: object) -> dt.date | None:

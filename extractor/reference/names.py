@@ -11,17 +11,14 @@ from __future__ import annotations
 import unicodedata
 from functools import lru_cache
 
-_APOSTROPHES = frozenset("ʼʻʹ")
-# Letters that NFKD does not decompose but that people write either way.
-_LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ø": "o", "đ": "d", "ł": "l", "ı": "i", "ħ": "h", "þ": "th"})
+from extractor.normalise import compact
 
 
 @lru_cache(maxsize=65536)
 def normalise_name(text: str) -> str:
-    """The compact comparison key of a name: 'Accès Libre' -> 'acceslibre', 'Œuvre-1' -> 'oeuvre1'."""
-    folded = unicodedata.normalize("NFKD", text.casefold().translate(_LIGATURES))
-    # U+02BC (ʼ) is a "letter" for isalnum(), but French uses it as an apostrophe ("lʼinclusion").
-    return "".join(c for c in folded if c.isalnum() and c not in _APOSTROPHES and not unicodedata.combining(c))
+    """The compact comparison key of a name (`extractor.normalise.compact`, cached: every lookup of
+    every rule goes through it): 'Accès Libre' -> 'acceslibre', 'Œuvre-1' -> 'oeuvre1'."""
+    return compact(text)
 
 
 def clean_text(text: str) -> str:

@@ -21,6 +21,7 @@ from urllib.parse import unquote
 
 from extractor import defaults
 from extractor.errors import InputError
+from extractor.normalise import LIGATURES, strip_accents
 from extractor.reference.models import (
     Alias,
     Award,
@@ -383,7 +384,7 @@ _GENERIC_WORDS = frozenset(
 def _stems(text: str) -> set[str]:
     """Words of a name reduced for comparison: no accents, no generic words, eight letters at most
     ("solidarités" and "solidarité" agree, "écologie" and "écologique" do not)."""
-    words = re.findall(r"[a-z0-9]+", unicodedata.normalize("NFKD", text.casefold()).encode("ascii", "ignore").decode())
+    words = re.findall(r"[a-z0-9]+", strip_accents(text.casefold().translate(LIGATURES)))
     return {w[:8] for w in words if w not in _GENERIC_WORDS}
 
 

@@ -18,14 +18,13 @@ import time
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-import yaml
-
+from extractor.claims.numbers import find_numbers
 from extractor.errors import InputError
+from extractor.ingest.frontmatter import FrontMatterError, read_front_matter
 from extractor.reference.models import (
     SECTION_OF_KIND,
     Alias,
@@ -59,50 +58,41 @@ _SECTIONS: dict[str, Section] = {
 
 # --- front matter -------------------------------------------------------------------------------
 
-_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)^(?:---|\.\.\.)[ \t]*\r?$", re.S | re.M)
-_BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-class _Loader(_BaseLoader):
-    """Safe loader (C parser when available) that keeps an impossible date ("2024-02-30") as a
-    string instead of failing the whole file: the field is then reported, not the entry."""
-
-
-def _lenient_timestamp(loader: Any, node: yaml.Node) -> object:
-    try:
-        return loader.construct_yaml_timestamp(node)
-    except (ValueError, OverflowError):
-        return loader.construct_scalar(node)
-
-
-_Loader.add_constructor("tag:yaml.org,2002:timestamp", _lenient_timestamp)
-
 
 class EntryError(Exception):
     """An entry that cannot be imported; the message is the French reason shown to the user."""
 
 
 def parse_front_matter(text: str) -> dict[str, Any]:
-    """The front matter of a registry file as a mapping; raises EntryError with a French reason."""
-    match = _FRONT_MATTER.match(text.removeprefix("\ufeff"))
-    if not match:
+    """The front matter of a registry file as a mapping (`ingest.frontmatter`, with its guards:
+    aliases, depth); raises EntryError with a French reason. An impossible date ("2024-02-30")
+    stays a string: the field is then reported, not the entry."""
+    text = text.removeprefix("\ufeff")
+    try:
+        front = read_front_matter(text, lenient_dates=True)
+    except FrontMatterError as exc:
+        raise EntryError(_reason(exc)) from None
+    if front is None:
         if text.lstrip().startswith("---"):
             raise EntryError("front matter non terminé (ligne « --- » de fin absente)")
         raise EntryError("pas de front matter YAML (le fichier doit commencer par « --- »)")
-    try:
-        data = yaml.load(match.group(1), Loader=_Loader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" (ligne {mark.line + 2})" if mark is not None else ""
-        problem = getattr(exc, "problem", None) or type(exc).__name__
-        raise EntryError(f"front matter YAML invalide{where} : {problem}") from None
-    except (ValueError, TypeError, RecursionError, OverflowError) as exc:
-        raise EntryError(f"front matter YAML invalide : {exc}") from None
-    if data is None:
+    if not front.data:
         raise EntryError("front matter vide")
-    if not isinstance(data, dict):
-        raise EntryError(f"front matter invalide : un dictionnaire de champs est attendu, pas {_type_fr(data)}")
-    return data
+    return front.data
+
+
+def _reason(exc: FrontMatterError) -> str:
+    """The French reason an entry is skipped for its front matter (`frontmatter.FrontMatterError`)."""
+    if exc.problem == "unclosed":
+        return "front matter non terminé (ligne « --- » de fin absente)"
+    if exc.problem == "aliases":
+        return f"front matter YAML refusé : trop d'alias (« *ancre ») ({exc.detail})"
+    if exc.problem == "too_deep":
+        return f"front matter YAML refusé : imbriqué trop profondément ({exc.detail})"
+    if exc.problem == "not_mapping":
+        return f"front matter invalide : un dictionnaire de champs est attendu, pas {_type_fr(exc.found)}"
+    where = f" (ligne {exc.line})" if exc.line is not None else ""
+    return f"front matter YAML invalide{where} : {exc.detail}"
 
 
 def _type_fr(value: object) -> str:
@@ -121,31 +111,23 @@ def _type_fr(value: object) -> str:
 
 # --- values ---------------------------------------------------------------------------------------
 
-_NUMBER = r"(?<![\d,.])(\d{1,3}(?:[ \u00a0\u202f.]\d{3})+|\d+)(?:[,.](\d+))?"
-_SCALE = r"(k|K|M|Md|millions?|milliards?|mille)?"
-_AMOUNT_WITH_UNIT = re.compile(_NUMBER + r"\s*" + _SCALE + r"\s*(?:d['’]\s*)?(?:€|euros?\b|EUR\b)", re.I)
-_AMOUNT_AFTER_MONTANT = re.compile(r"\bmontant\s*(?:de|:)?\s*" + _NUMBER + r"\s*" + _SCALE + r"(?![\w])", re.I)
-_BARE_AMOUNT = re.compile(r"\s*" + _NUMBER + r"\s*" + _SCALE + r"\s*", re.I)
 _PROMOTION = re.compile(r"\bpromo(?:tion)?\s*(?:n\s*[°º]\s*)?(\d{1,3})\b|\bFAST\s*#?\s*(\d{1,3})\b", re.I)
-_SCALES = {"k": 1_000, "mille": 1_000, "m": 1_000_000, "million": 1_000_000, "millions": 1_000_000}
-_SCALES |= {"md": 1_000_000_000, "milliard": 1_000_000_000, "milliards": 1_000_000_000}
-
-
-def _amount_from_match(match: re.Match[str]) -> int | None:
-    whole, decimals, scale = match.group(1), match.group(2), match.group(3)
-    digits = re.sub(r"[ \u00a0\u202f.]", "", whole)
-    try:
-        value = Decimal(digits + (f".{decimals}" if decimals else ""))
-    except InvalidOperation:
-        return None
-    value *= _SCALES.get((scale or "").casefold(), 1)
-    return int(value.to_integral_value())
+_MONTANT_BEFORE = re.compile(r"\bmontant\s*(?:de|:)?\s*$", re.I)  # "Montant de 150000" (searched before a figure)
+_DIGIT_BEFORE = re.compile(r"\d\s*$")
 
 
 def parse_amount(value: object, *, require_unit: bool = False) -> int | None:
     """An amount in euros from a YAML value or a French text: 300000, "300 000 €", "150k€",
     "Montant de 150000€ pour la promotion 14", "2,48 millions d'euros". None when there is none.
-    With `require_unit`, a bare number in a text is not an amount ("promotion 14" is not)."""
+    With `require_unit`, a bare number in a text is not an amount ("promotion 14" is not).
+
+    A text is read by the French number grammar (`claims.numbers.find_numbers`), as documents are:
+    the first figure in euros, else the figure right after "montant (de|:)", else (without
+    `require_unit`) a text that is one figure written in digits ("300 000"; "trois cent mille" is
+    not taken for an amount). So the registry reads an amount as a document does, and what the
+    grammar does not read as euros is no amount here either: "1.5 M€" (a dot is no French decimal
+    mark), "150k" and "150 K" without "€" (a bare "k" is not a multiplier), "150 mille €" (read today as 150
+    and 1 000 €, so refused)."""
     if isinstance(value, bool) or value is None:
         return None
     if isinstance(value, int):
@@ -155,10 +137,16 @@ def parse_amount(value: object, *, require_unit: bool = False) -> int | None:
     if not isinstance(value, str):
         return None
     text = unicodedata.normalize("NFC", value)
-    match = _AMOUNT_WITH_UNIT.search(text) or _AMOUNT_AFTER_MONTANT.search(text)
-    if match is None and not require_unit:
-        match = _BARE_AMOUNT.fullmatch(text)
-    return _amount_from_match(match) if match else None
+    figures = [n for n in find_numbers(text) if n.value >= 0]
+    found = next((n for n in figures if n.unit == "EUR"), None)
+    if found is not None and found.written and _DIGIT_BEFORE.search(text, 0, found.start):
+        return None  # "150 mille €": the grammar reads 150, then "mille €" (1 000 €); no amount, not a wrong one
+    if found is None:
+        found = next((n for n in figures if n.is_count and _MONTANT_BEFORE.search(text, 0, n.start)), None)
+    if found is None and not require_unit:
+        bare = text.strip()
+        found = next((n for n in figures if n.is_count and text[n.start : n.end] == bare and bare[:1].isdigit()), None)
+    return int(found.value.to_integral_value()) if found is not None else None
 
 
 def parse_promotion(value: object) -> int | None:
