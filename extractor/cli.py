@@ -93,6 +93,17 @@ def _only_changed_lines(report, lines_changed: dict[str, set[int] | None]):
     return report.restricted(keep)
 
 
+def _unread_as_findings(report):
+    """In a site run, a file that cannot be read is an info finding (site/unread-file), not exit 2."""
+    from extractor import fingerprint, site
+
+    unread = fingerprint.assign([site.unread_file(e) for e in report.errors])
+    report = report.restricted([*report.findings, *unread])
+    report.errors = []
+    report.stats.errors = 0
+    return report
+
+
 ReferenceOption = Annotated[Path, typer.Option(help="Registre importé (factcheck reference import-betagouv).")]
 DEFAULT_REFERENCE = defaults.REFERENCE
 
@@ -140,11 +151,22 @@ def check(
         unknown = checks.unknown(rules)
         if unknown:
             raise fail(f"règle inconnue : {', '.join(unknown)} (règles : {', '.join(checks.rules())})")
+    from extractor import site as sites
     from extractor.reference.store import NO_REGISTRY_FR
 
-    inputs = [*(paths or []), *([str(corpus)] if corpus.is_dir() else [])]
+    site = sites.site_root(paths[0]) if paths and len(paths) == 1 and not changed else None
+    corpus_folders: list[Path] = [corpus]
+    if site is not None:
+        # A whole site: its own registry (no import step), its folders, the same folders as corpus.
+        paths = sites.checked_folders(site)
+        corpus_folders = [Path(p) for p in paths]
+        if reference == DEFAULT_REFERENCE:
+            reference, imported = sites.site_registry(site)
+            how = "importé" if imported else "déjà importé, inchangé"
+            err_console().print(f"{site} : site ; registre lu du site ({how}) ; dossiers : {', '.join(paths)}")
+    inputs = [*(paths or []), *(str(f) for f in corpus_folders if f.is_dir())]
     refuse_inputs([output, write_baseline, index], inputs)  # before any work, not after it
-    ctx = open_context(reference, corpus, index)
+    ctx = open_context(reference, corpus_folders, index)
     from extractor import baseline as baselines
 
     lines_changed: dict[str, set[int] | None] = {}
@@ -163,6 +185,8 @@ def check(
     with _progress(paths) as on_file:
         report = check_paths(paths, rules, debug=debug, ctx=ctx, on_file=on_file, seconds=timeout or None,
                              details=output_format == OutputFormat.html)  # fmt: skip
+    if site is not None and report.errors:
+        report = _unread_as_findings(report)
     if write_baseline:
         write_atomic(write_baseline, baselines.dump(report), inputs)
         err_console().print(f"{write_baseline} : {len(report.findings)} constat(s) enregistré(s)")
@@ -356,7 +380,8 @@ def list_rules(
     from extractor import checks
     from extractor.checks.docs import markdown_table, severities
 
-    specs = [r.spec for r in checks.rules().values()]
+    checks.rules()  # every check registered against its entry
+    specs = sorted(checks.catalogue().values(), key=lambda s: s.id)
     if output_format == RulesFormat.json:
         payload = [s.model_dump(mode="json", exclude={"examples"}) for s in specs]
         sys.stdout.write(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")

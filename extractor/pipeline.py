@@ -21,19 +21,23 @@ SEVERITY_ORDER = {Severity.error: 0, Severity.warning: 1, Severity.info: 2}
 
 
 def open_context(
-    reference: Path | None = defaults.REFERENCE, corpus: Path | None = defaults.CORPUS, index: Path = defaults.INDEX
+    reference: Path | None = defaults.REFERENCE,
+    corpus: Path | Sequence[Path] | None = defaults.CORPUS,
+    index: Path = defaults.INDEX,
 ) -> checks.Context:
     """What the rules compare with: the imported registry (if `reference` exists) and the corpus
-    index of `corpus` (if it is a folder), refreshed now. The CLI and the Python API both start
-    here, so they run the same rules. Close `ctx.corpus` when done."""
+    index of `corpus` (a folder, or several: a site's), refreshed now. The CLI and the Python API
+    both start here, so they run the same rules. Close `ctx.corpus` when done."""
     from extractor.reference.store import load_registry
 
     ctx = checks.Context(registry=load_registry(reference) if reference is not None else None)
-    if corpus is not None and Path(corpus).is_dir():
+    folders = [Path(corpus)] if isinstance(corpus, str | Path) else [Path(f) for f in corpus or []]
+    folders = [f for f in folders if f.is_dir()]
+    if folders:
         from extractor.corpus.index import CorpusIndex
 
-        ctx.corpus = CorpusIndex(index, corpus)
-        ctx.corpus.refresh(Path(corpus), ctx.registry)
+        ctx.corpus = CorpusIndex(index, folders)
+        ctx.corpus.refresh(folders, ctx.registry)
     return ctx
 
 

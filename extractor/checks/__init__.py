@@ -15,7 +15,7 @@ import pkgutil
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from importlib import resources
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import yaml
 from pydantic import BaseModel, Field
@@ -89,6 +89,9 @@ class RuleSpec(BaseModel):
     rationale_fr: str = ""
     needs: tuple[str, ...] = ()
     examples: Examples = Field(default_factory=Examples)
+    produced_by: Literal["check", "pipeline"] = Field(
+        default="check", description="a check of the document, or the pipeline itself (a file it could not read)"
+    )
 
     @property
     def anchor(self) -> str:
@@ -167,7 +170,7 @@ def rules() -> dict[str, Rule]:
             if not module.name.startswith("_"):
                 importlib.import_module(f"{__name__}.{module.name}")
         _loaded = True
-        missing = sorted(set(catalogue()) - set(_REGISTRY))
+        missing = sorted({i for i, s in catalogue().items() if s.produced_by == "check"} - set(_REGISTRY))
         if missing:
             raise RuleError(f"catalogue entries without a check: {', '.join(missing)}")
     return dict(sorted(_REGISTRY.items()))
@@ -180,7 +183,7 @@ def selects(selection: str, rule_id: str) -> bool:
 
 def unknown(selection: Iterable[str]) -> list[str]:
     """The `--rule` values that name no rule."""
-    known = rules()
+    known = {**rules(), **catalogue()}
     return [s for s in selection if not any(selects(s, k) for k in known)]
 
 

@@ -53,6 +53,12 @@ class PartSum(BaseModel):
     what: str = Field(description="what the parts are, in French, for the message")
 
 
+class SiteLayout(BaseModel):
+    marker: str = Field(description="a file at the root that makes a folder a site (_config.yml)")
+    registry: str = Field(description="the folder of the registry, relative to the root")
+    checked: list[str] = Field(description="the folders a site run checks by default, relative to the root")
+
+
 class Profile(BaseModel):
     name: str
     folder: str = Field(default="", description="where its data files are (set when it is read)")
@@ -64,6 +70,7 @@ class Profile(BaseModel):
     grants: list[Grant] = Field(default_factory=list)
     label_words: list[str] = Field(default_factory=list)
     part_sums: list[PartSum] = Field(default_factory=list)
+    site: SiteLayout | None = None
 
     def grant(self, grant_id: str) -> Grant | None:
         return next((g for g in self.grants if g.id == grant_id), None)

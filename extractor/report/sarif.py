@@ -55,14 +55,15 @@ def _result(finding: Finding, rule_index: dict[str, int]) -> dict[str, Any]:
 
 
 def render(report: Report) -> dict[str, Any]:
-    registered = checks.rules()
+    checks.rules()
+    registered = dict(sorted(checks.catalogue().items()))  # the pipeline's own rules too (site/unread-file)
     rules = [
         {
             "id": r.id,
             "name": r.id.replace("/", "-"),
             "shortDescription": {"text": r.title_fr},
             "fullDescription": {"text": r.description_fr},
-            "help": {"text": f"{r.description_fr} Sévérité par défaut : {r.severity.value}."},
+            "help": {"text": f"{r.description_fr} {r.rationale_fr} Sévérité par défaut : {r.severity.value}.".strip()},
             "defaultConfiguration": {"level": LEVELS[r.severity.value]},
         }
         for r in registered.values()

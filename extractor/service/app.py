@@ -170,7 +170,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 rationale_fr=s.rationale_fr,
                 needs=list(s.needs),
             )
-            for s in (r.spec for r in checks.rules().values())
+            for s in sorted(checks.catalogue().values(), key=lambda spec: spec.id)
         ]
 
     async def _document(request: Request) -> tuple[bytes, str, str | None]:

@@ -1,0 +1,92 @@
+"""A whole site checked as its CI would (issue 14, item 1): `factcheck check SITE`.
+
+A folder is a site when the profile's layout says so (the beta.gouv.fr profile: a `_config.yml` at
+the root and the registry under `content/`). Then the registry is read from the site itself, no
+import step: it is imported once per content (the hash of its files) into `.factcheck/`, so a
+second run only hashes it; the folders checked are the profile's (`_pages`, `_posts`,
+`content/docs`, `content/_fasts`, `content/_startups`), or those of a `factcheck.toml` at the root
+(`[site] include = [...]`, `exclude = [...]`, paths relative to the root); and the same folders are
+the corpus the `corpus/*` rules compare with. A file of the site that cannot be read (a scanned
+PDF, an unsupported or damaged file) is a finding at info level, not a failed run: the site's CI
+should not break on a PDF without a text layer.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tomllib
+from pathlib import Path
+
+from extractor import profiles
+from extractor.errors import FactcheckError
+from extractor.models import Evidence, Finding, InputErrorInfo, Location, Severity
+
+CACHE = Path(".factcheck")
+
+
+def site_root(path: str | Path) -> Path | None:
+    """The site whose root `path` is, or None when it is no site of the active profile."""
+    layout = profiles.active().site
+    root = Path(path)
+    if layout is None or not root.is_dir():
+        return None
+    if not (root / layout.marker).is_file() or not (root / layout.registry / "_startups").is_dir():
+        return None
+    return root
+
+
+def checked_folders(root: Path) -> list[str]:
+    """The folders a run over the site checks: the profile's, or the site's factcheck.toml's."""
+    layout = profiles.active().site
+    assert layout is not None
+    include, exclude = list(layout.checked), []
+    config = root / "factcheck.toml"
+    if config.is_file():
+        try:
+            table = tomllib.loads(config.read_text(encoding="utf-8")).get("site", {})
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise FactcheckError(f"{config}: configuration illisible ({exc})") from exc
+        if not isinstance(table, dict):
+            raise FactcheckError(f"{config}: [site] doit être une table (include, exclude)")
+        include = [str(p) for p in table.get("include", include)]
+        exclude = [str(p) for p in table.get("exclude", [])]
+    folders = [f for f in include if (root / f).exists() and f not in exclude]
+    return [str(root / f) for f in folders]
+
+
+def registry_digest(root: Path) -> str:
+    """The hash of the registry's files (names and bytes): the cache key of its import."""
+    layout = profiles.active().site
+    assert layout is not None
+    digest = hashlib.sha256()
+    base = root / layout.registry
+    for path in sorted(base.glob("_*/*.md")):
+        digest.update(str(path.relative_to(base)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
+def site_registry(root: Path, cache: Path = CACHE) -> tuple[Path, bool]:
+    """The site's registry, imported into the cache unless an import of the same content is there;
+    (the store, whether it was imported now)."""
+    from extractor.profiles.betagouv.registry import import_betagouv
+
+    layout = profiles.active().site
+    assert layout is not None
+    store = cache / f"site-registry-{registry_digest(root)}.sqlite"
+    if store.exists():
+        return store, False
+    import_betagouv(root / layout.registry, store)
+    return store, True
+
+
+def unread_file(error: InputErrorInfo) -> Finding:
+    """A file of the site that could not be read, as an info finding naming it and why."""
+    hint = f" ({error.hint})" if error.hint else ""
+    at = Location(path=error.path, line=1, column=1, end_line=1, end_column=1)
+    return Finding(
+        rule="site/unread-file",
+        severity=Severity.info,
+        message_fr=f"Fichier non vérifié : {error.message}{hint}.",
+        evidence=[Evidence(location=at, quote=Path(error.path).name)],
+        suggestion="Le remplacer par une version lisible (PDF avec couche texte, .docx) ou l'exclure (factcheck.toml).",
+    )
