@@ -27,9 +27,6 @@ from pydantic import BaseModel, Field
 from extractor.errors import FactcheckError
 from extractor.models import Finding, Report, Severity
 
-# What is checked, relative to the site's root.
-FOLDERS = ("_pages", "content/docs", "content/_fasts", "content/_startups")
-REGISTRY = "content"  # the folder holding _startups/, _incubators/, _organisations/
 JUDGED = (Severity.error, Severity.warning)
 
 
@@ -94,22 +91,24 @@ def _inside(folder: Path) -> Iterator[None]:
 
 
 def site_report(site: Path) -> Report:
-    """factcheck's report on the site, as the verdicts were judged on it."""
+    """factcheck's report on the site, as the verdicts were judged on it: `factcheck check SITE`'s
+    folders, registry and corpus (extractor.site), with paths relative to the site's root."""
     from extractor import checks
+    from extractor import site as sites
     from extractor.corpus.index import CorpusIndex
     from extractor.pipeline import check_paths
-    from extractor.profiles.betagouv.registry import import_betagouv
     from extractor.reference.store import load_registry
 
-    if not (site / REGISTRY / "_startups").is_dir():
-        raise FactcheckError(f"{site} : pas un site au format attendu (pas de {REGISTRY}/_startups)")
+    if sites.site_root(site) is None:
+        raise FactcheckError(f"{site} : pas un site au format du profil (pas de _config.yml ni de registre)")
     with tempfile.TemporaryDirectory() as tmp, _inside(site):
-        import_betagouv(REGISTRY, Path(tmp) / "reference.sqlite")
-        registry = load_registry(Path(tmp) / "reference.sqlite")
-        index = CorpusIndex(Path(tmp) / "index.sqlite")
+        folders = sites.checked_folders(Path("."))
+        store, _ = sites.site_registry(Path("."), cache=Path(tmp))
+        registry = load_registry(store)
+        index = CorpusIndex(Path(tmp) / "index.sqlite", folders)
         try:
-            index.refresh(list(FOLDERS), registry)
-            return check_paths(list(FOLDERS), ctx=checks.Context(registry=registry, corpus=index))
+            index.refresh(folders, registry)
+            return check_paths(folders, ctx=checks.Context(registry=registry, corpus=index))
         finally:
             index.close()
 
