@@ -50,7 +50,8 @@ def checked_folders(root: Path) -> list[str]:
             raise FactcheckError(f"{config}: [site] doit être une table (include, exclude)")
         include = [str(p) for p in table.get("include", include)]
         exclude = [str(p) for p in table.get("exclude", [])]
-    folders = [f for f in include if (root / f).exists() and f not in exclude]
+    # An empty folder is no unreadable document: it is left out (a site without _posts/).
+    folders = [f for f in include if f not in exclude and any(p.is_file() for p in (root / f).rglob("*"))]
     return [str(root / f) for f in folders]
 
 

@@ -101,7 +101,7 @@ def test_the_readme_table_is_the_catalogue() -> None:
 
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     table = readme.split(README_BEGIN, 1)[1].split(README_END, 1)[0]
-    assert table.strip() == markdown_table().strip(), "run: factcheck rules --format markdown --write-readme"
+    assert table.strip() == markdown_table().strip(), "run: python -m extractor.checks.docs README.md"
 
 
 def test_the_api_lists_the_catalogue() -> None:

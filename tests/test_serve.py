@@ -44,6 +44,7 @@ def test_click_a_finding_in_the_embedded_report_scrolls_to_its_place(live_server
     page.get_by_label("Texte (Markdown accepté)").fill(PRESS_RELEASE.read_text(encoding="utf-8"))
     page.get_by_label("Date de publication").fill("2024-02-26")
     submit(page)
+    page.frame_locator("#report").locator("li.finding a").first.wait_for()  # the frame has loaded its report
     frame = page.locator("#report").element_handle().content_frame()
     assert frame is not None and frame.url == "about:srcdoc"
     report = page.frame_locator("#report")

@@ -86,3 +86,18 @@ def test_a_folder_that_is_not_a_site_is_checked_as_a_folder(tmp_path: Path) -> N
     (folder / "scan.pdf").write_bytes(text_pdf([None]))
     done = check(str(folder), cwd=tmp_path)
     assert done.returncode == 2 and "site/unread-file" not in done.stdout
+
+
+def test_a_registry_page_naming_no_entry_is_told_on_its_own_line(tmp_path: Path) -> None:
+    site = make_site(tmp_path / "site")
+    incubator = site / "content" / "_incubators" / "dinum.md"
+    incubator.write_text("---\ntitle: Incubateur DINUM\nowner: /organisations/dinum\n---\nTexte.\n", "utf-8")
+    report = json.loads(check(str(site), "-f", "json", cwd=tmp_path).stdout)
+    (finding,) = [f for f in report["findings"] if f["rule"] == "reference/unknown-entry"]
+    location = finding["evidence"][0]["location"]
+    assert location["path"].endswith("_incubators/dinum.md") and location["line"] == 3
+    assert "« dinum »" in finding["message_fr"] and "/organisations/dinum" in finding["message_fr"]
+    # The organisation's page exists: nothing to say.
+    (site / "content" / "_organisations" / "dinum.md").write_text("---\nname: DINUM\n---\n", encoding="utf-8")
+    report = json.loads(check(str(site), "-f", "json", cwd=tmp_path).stdout)
+    assert not [f for f in report["findings"] if f["rule"] == "reference/unknown-entry"]

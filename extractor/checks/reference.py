@@ -10,7 +10,7 @@ from extractor import profiles
 from extractor.checks import Context, rule
 from extractor.entities.extract import name_spans
 from extractor.evidence import block_evidence
-from extractor.models import Block, Document, Evidence, Finding, Severity
+from extractor.models import Block, Document, Evidence, Finding, Location, Severity
 from extractor.profiles import Grant
 from extractor.reference.names import normalise_name
 from extractor.reference.store import NAME_KINDS, Registry, startup_slug
@@ -226,3 +226,46 @@ def _grant_mismatch(doc: Document, ctx: Context, grant: Grant) -> Iterator[Findi
                 message_fr=f"Le registre se contredit pour {what} : {listed} ({where}).",
                 suggestion=f"Corriger {where} dans le {label}.",
             )  # fmt: skip
+
+
+_FIELD_LINE = re.compile(r"^(?P<field>incubators?|sponsors|owner)\s*:", re.M)
+
+
+@rule("reference/unknown-entry")
+def unknown_entry(doc: Document, ctx: Context) -> Iterator[Finding]:
+    """A registry page whose incubator, sponsors or owner names no entry of the registry: the site
+    renders a link to a page that does not exist. Reported on the page's own line."""
+    registry = ctx.registry
+    assert registry is not None
+    entity_id = registry.entity_at(doc.path)
+    entity = registry.get(entity_id) if entity_id else None
+    if entity is None:
+        return
+    named = [("incubator", entity.incubator)] if entity.incubator else []
+    named += [("sponsors" if entity.kind == "startup" else "owner", s) for s in entity.sponsors]
+    for field, target in named:
+        if target is None or registry.get(target) is not None:
+            continue
+        slug = target.split(":", 1)[1]
+        at = _field_value(doc.text, field, slug)
+        location = doc.locate(*at) if at else Location(path=doc.path, line=1, column=1, end_line=1, end_column=1)
+        folder = {"incubator": "incubateurs", "organisation": "organisations"}.get(target.split(":", 1)[0], "")
+        yield Finding(
+            rule="reference/unknown-entry",
+            severity=Severity.error,
+            message_fr=(f"« {field} » de {entity.name} nomme « {slug} », qui n'est pas une fiche du "
+                        f"{profiles.active().registry_label} : le lien /{folder}/{slug} ne mène nulle part."),
+            evidence=[Evidence(location=location, quote=doc.text[at[0] : at[1]] if at else slug)],
+            suggestion="Corriger le nom de la fiche visée, ou créer la fiche manquante.",
+        )  # fmt: skip
+
+
+def _field_value(text: str, field: str, slug: str) -> tuple[int, int] | None:
+    """Where the front matter writes this field's value naming `slug` (its line, or the list item)."""
+    for match in _FIELD_LINE.finditer(text):
+        if not match.group("field").startswith(field.rstrip("s")):
+            continue
+        found = text.find(slug, match.end(), match.end() + 400)
+        if found != -1:
+            return found, found + len(slug)
+    return None
