@@ -17,14 +17,20 @@ def severities(spec: RuleSpec) -> str:
     return spec.severity.value + (f" (or {', '.join(others)})" if others else "")
 
 
+def _cell(text: str) -> str:
+    """Text safe in a Markdown table cell: no raw HTML ("<!-- factcheck: … -->" would hide the
+    rest of the cell), no column break."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("|", "\\|")
+
+
 def markdown_table() -> str:
     """The README's table of rules, one row per catalogue entry (the rules' own texts, in French)."""
     lines = ["| id | severity | what it reports | when it stays silent, and why |", "| --- | --- | --- | --- |"]
     for spec in catalogue().values():
         needs = f" *(needs the {' and the '.join(spec.needs)})*" if spec.needs else ""
         lines.append(
-            f'| <a id="{spec.anchor}"></a>`{spec.id}` | {severities(spec)} | **{spec.title_fr}** : '
-            f"{spec.description_fr}{needs} | {spec.rationale_fr} |"
+            f'| <a id="{spec.anchor}"></a>`{spec.id}` | {severities(spec)} | **{_cell(spec.title_fr)}** : '
+            f"{_cell(spec.description_fr)}{needs} | {_cell(spec.rationale_fr)} |"
         )
     return "\n".join(lines) + "\n"
 
