@@ -8,10 +8,14 @@ years a document may speak of, and periods written back in French.
 - `YEAR_MIN`, `YEAR_MAX`: the years a figure may be dated by (1980-2049): a four-digit number
   outside them is a count or a reference, not a year. `YEAR` is their regex fragment (no group),
   `is_year` the same test on a number.
+- `date_of`: a date from a date, a datetime or its text (ISO, day first, year first).
 - `period_fr`: a period ("2025-01", "2024") as a French text ("janvier 2025", "2024").
 """
 
 from __future__ import annotations
+
+import datetime as dt
+import re
 
 from extractor.normalise import fold
 
@@ -82,3 +86,34 @@ def period_fr(period: str | None) -> str:
     if len(parts) != 2 or not all(p.isdigit() for p in parts) or not 1 <= int(parts[1]) <= 12:
         return period or "?"
     return f"{MONTH_NAMES[int(parts[1]) - 1]} {int(parts[0])}"
+
+
+_ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ][\d:.+\-Z]*)?")
+_DAY_FIRST = re.compile(r"(\d{1,2})[/.](\d{1,2})[/.](\d{4})")
+_YEAR_FIRST = re.compile(r"(\d{4})/(\d{1,2})/(\d{1,2})")
+
+
+def date_of(value: object) -> dt.date | None:
+    """A calendar date from a date, a datetime or the text of one ("2024-01-31", with or without
+    a time; "31/01/2024", "31.01.2024", "2024/01/31"); None when it is none or impossible.
+
+    >>> date_of("2024-01-31T10:00:00Z"), date_of("31.01.2024"), date_of("2024-02-30"), date_of("janvier")
+    (datetime.date(2024, 1, 31), datetime.date(2024, 1, 31), None, None)
+    """
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    try:
+        if found := _ISO_DATE.fullmatch(text) or _YEAR_FIRST.fullmatch(text):
+            year, month, day = map(int, found.groups())
+        elif found := _DAY_FIRST.fullmatch(text):
+            day, month, year = map(int, found.groups())
+        else:
+            return None
+        return dt.date(year, month, day)
+    except ValueError:
+        return None

@@ -47,8 +47,8 @@ def stage_of(module: str) -> str | None:
     return MODULES[best] if best else None
 
 
-def module_name(path: Path) -> str:
-    name = ".".join(path.relative_to(ROOT).with_suffix("").parts)
+def module_name(path: Path, root: Path = ROOT) -> str:
+    name = ".".join(path.relative_to(root).with_suffix("").parts)
     return name.removesuffix(".__init__")
 
 
@@ -64,10 +64,10 @@ def imports(path: Path) -> list[tuple[int, str]]:
     return found
 
 
-def backward_imports() -> list[str]:
+def backward_imports(root: Path = ROOT) -> list[str]:
     out = []
-    for path in sorted((ROOT / "extractor").rglob("*.py")):
-        module = module_name(path)
+    for path in sorted((root / "extractor").rglob("*.py")):
+        module = module_name(path, root)
         stage = stage_of(module)
         if stage is None:
             continue
@@ -91,8 +91,12 @@ def test_the_walk_sees_a_backward_import(tmp_path: Path, monkeypatch) -> None:
     assert stage_of("extractor.claims.numbers") == "extract" and stage_of("extractor.ingest.pdf") == "structure"
     source = tmp_path / "extractor" / "claims" / "bad.py"
     source.parent.mkdir(parents=True)
-    source.write_text("from extractor.checks.text import placeholder\n", encoding="utf-8")
-    assert imports(source) == [(1, "extractor.checks.text"), (1, "extractor.checks.text.placeholder")]
+    source.write_text("def f():\n    from extractor.checks.text import placeholder\n", encoding="utf-8")
+    assert imports(source) == [(2, "extractor.checks.text"), (2, "extractor.checks.text.placeholder")]
+    assert backward_imports(tmp_path) == [
+        "extractor.claims.bad (resolve) imports extractor.checks.text (check), line 2",
+        "extractor.claims.bad (resolve) imports extractor.checks.text.placeholder (check), line 2",
+    ]
 
 
 TOY = '''

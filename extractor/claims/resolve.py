@@ -426,7 +426,7 @@ def _claim(reading: _Reading, number: NumberMatch) -> Claim:
     period, kind = period_for(doc, block, number, reading.numbers, reading)
     share = number.unit == "%" and not is_delta  # a share is of a %-metric; a growth is of any
     metric = reading.shared.metric(metric_text, number.unit, share)
-    if metric is not None and metric.id == "services_per_incubator" and names is not None:
+    if metric is not None and metric.scope_named_after == "incubator" and names is not None:
         incubator = _incubator_scope(block.text[number.end :], names)
         if incubator is not None:
             scope_text, scope_id = incubator

@@ -22,6 +22,7 @@ class Metric(BaseModel):
     patterns: list[str]
     share_of: str | None = None
     adds_to: str | None = None
+    scope_named_after: Literal["incubator"] | None = None  # the entity named right after the figure is its scope
 
 
 normalise = fold  # lower case, no accents, apostrophes as ', white space collapsed (extractor.normalise)

@@ -119,6 +119,7 @@ class CorpusIndex:
     def __init__(self, path: Path = DEFAULT_INDEX, corpus: Folders | None = None) -> None:
         self.path = Path(path)
         self.key = corpus_key(corpus) if corpus is not None else None
+        self._links: dict[str, set[str]] | None = None
         self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
             self.db = sqlite3.connect(self.path, timeout=LOCK_SECONDS, isolation_level=None)
@@ -181,6 +182,7 @@ class CorpusIndex:
         started = time.perf_counter()
         stats = RefreshStats()
         key = self.key = corpus_key(folder)
+        self._links = None
         files, _ = collect([str(f) for f in _folders(folder)])
         known = dict(self.db.execute("SELECT path, sha256 FROM documents WHERE corpus = ?", (key,)))
         seen, todo = set(), []
@@ -244,9 +246,12 @@ class CorpusIndex:
         return [_indexed(r) for r in rows]
 
     def links(self) -> dict[str, set[str]]:
-        """The files each document of the corpus links to (their names: "bilan_2024.pdf"), by path."""
-        query, params = self._scoped("SELECT path, links FROM documents WHERE 1", [])
-        return {path: set(json.loads(links)) for path, links in self.db.execute(query, params)}
+        """The files each document of the corpus links to (their names: "bilan_2024.pdf"), by path;
+        read once per refresh (every checked document asks)."""
+        if self._links is None:
+            query, params = self._scoped("SELECT path, links FROM documents WHERE 1", [])
+            self._links = {path: set(json.loads(links)) for path, links in self.db.execute(query, params)}
+        return self._links
 
     def events(self, key: str) -> list[IndexedEvent]:
         rows = self.db.execute(

@@ -27,6 +27,7 @@ import re
 import zipfile
 from typing import Any
 
+from extractor.calendar import date_of
 from extractor.errors import InputError
 from extractor.models import BlockKind, Document, Span
 from extractor.normalise import plain
@@ -353,26 +354,6 @@ def _int(value: str | None) -> int | None:
         return None
 
 
-def _date_of(value: object) -> dt.date | None:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        text = value.strip()
-        iso = re.match(r"(\d{4})-(\d{2})-(\d{2})", text)
-        french = re.match(r"(\d{1,2})[/.](\d{1,2})[/.](\d{4})\b", text)
-        try:
-            if iso:
-                return dt.date(*map(int, iso.groups()))
-            if french:
-                day, month, year = map(int, french.groups())
-                return dt.date(year, month, day)
-        except ValueError:
-            return None
-    return None
-
-
 def _related_part(word: Any, reltype: str) -> Any | None:
     """The package part of a relationship type (core or custom properties), None when absent.
     Asking python-docx for `core_properties` of a document without them makes default ones,
@@ -401,7 +382,7 @@ def _custom_date(word: Any) -> dt.date | None:
     for prop in root:
         name = plain(prop.get("name") or "")
         if name in _DATE_PROPERTIES and len(prop):
-            found = _date_of(prop[0].text or "")
+            found = date_of(prop[0].text or "")
             if found is not None:
                 return found
     return None

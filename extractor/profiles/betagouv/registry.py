@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from extractor.calendar import date_of
 from extractor.claims.numbers import find_numbers
 from extractor.errors import InputError
 from extractor.ingest.frontmatter import FrontMatterError, read_front_matter
@@ -174,18 +175,7 @@ def parse_date(value: object) -> dt.date | object | None:
     `_BAD_DATE` when present but unreadable."""
     if value is None or value == "":
         return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        text = value.strip()
-        for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%Y/%m/%d"):
-            try:
-                return dt.datetime.strptime(text, fmt).date()
-            except ValueError:
-                continue
-    return _BAD_DATE
+    return date_of(value) or _BAD_DATE
 
 
 # --- names ----------------------------------------------------------------------------------------
