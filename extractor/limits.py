@@ -21,9 +21,34 @@ import signal
 import threading
 from collections.abc import Iterator
 
+# Every limit the README states (its "Limits" paragraph and "The service"), in this one place: the
+# readers, the CLI and the service import them, and tests/test_limits.py checks each against the
+# README's text and against what the code does at the limit and one past it.
 DOCUMENT_SECONDS = 120.0
 GRACE_SECONDS = 2.0  # after the budget, how long clean-up code may run before it is interrupted too
 MAX_MEMORY = 4 * 1024**3  # bytes of address space for the CLI process (checking needs < 0.6 GB)
+MAX_FILE_BYTES = 50 * 1024 * 1024  # a report larger than this is not a report
+MAX_PDF_PAGES = 300  # from the PDF's catalog, before its pages are read
+MAX_DOCX_INFLATED_BYTES = 200 * 1024 * 1024  # a larger total is a zip bomb, not a report
+MAX_DOCX_RATIO = 200  # inflated / compressed size of one DOCX member
+MAX_YAML_ALIASES = 20  # a front matter has a few, if any; the "billion laughs" bomb has 81
+MAX_YAML_DEPTH = 50  # levels of lists and mappings; beta.gouv.fr front matters have 5 at most
+MAX_MARKDOWN_DEPTH = 100  # nested lists and block quotes; 101 is refused
+MAX_HTML_DEPTH = 512  # nested elements; 513 is refused
+MAX_BLOCK_CHARS = 4_000  # longer paragraphs are cut at sentence ends (keeps the time linear)
+
+# The service (`factcheck serve`; its options override the first three).
+SERVICE_MAX_MB = 20  # --max-mb
+SERVICE_MAX_BYTES = SERVICE_MAX_MB * 1024 * 1024
+SERVICE_TIMEOUT = 30.0  # --timeout: seconds per document
+SERVICE_MAX_RSS = 1_500_000_000  # bytes of resident memory per worker before it is stopped
+SERVICE_MAX_PENDING_BYTES = 256 * 1024 * 1024  # bytes of request bodies held in memory, all clients
+SERVICE_CLIENT_SHARE = 4  # one client address may hold 1/4 of them (at least one whole document)
+SERVICE_HEADER_SECONDS = 10.0  # to send the request line and headers
+SERVICE_BODY_GRACE_SECONDS = 10.0  # a body may take this long whatever its size...
+SERVICE_BODY_MIN_RATE = 2_000  # ...plus one second per this many bytes received (mod_reqtimeout's rule)
+SERVICE_BODY_IDLE_SECONDS = 10.0  # at most between two chunks of a body
+SERVICE_KEEP_ALIVE_SECONDS = 5.0  # an idle kept-alive connection is closed after this
 
 
 class DocumentTimeout(BaseException):

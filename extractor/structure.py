@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import re
 
+from extractor import limits
 from extractor.models import Block, BlockKind, Document, Span
 
 _WS = re.compile(r"[ \t\r\n\f\v]+")
 # A paragraph of a real report is under 1,000 characters. Longer ones (a 10 MB single line) are cut
 # at sentence ends into blocks of at most this size, so that the work per block stays bounded and
 # a document costs time in proportion to its length.
-MAX_BLOCK_CHARS = 4_000
+MAX_BLOCK_CHARS = limits.MAX_BLOCK_CHARS
 _HAS_CONTENT = re.compile(r"\w")
 
 

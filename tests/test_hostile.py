@@ -119,7 +119,8 @@ def test_a_200_mb_text_file_is_refused_before_it_is_read(tmp_path: Path) -> None
         out.write(b"12 services. ")
         out.truncate(200 * 1024 * 1024)  # sparse: 200 MB without writing them
     code, output, seconds, rss_mb = run_check(huge)
-    assert code == 2 and "fichier trop volumineux (209 Mo, maximum 52 Mo)" in output and "section X" in output
+    # the README's 50 MB (MiB, as the code counts them; the message said "52 Mo")
+    assert code == 2 and "fichier trop volumineux (200 Mo, maximum 50 Mo)" in output and "section X" in output
     assert seconds < 15 and rss_mb < 200
 
 

@@ -113,3 +113,47 @@ def test_requests_queue_for_a_free_worker(pool: WorkerPool) -> None:
 
     answers = asyncio.run_coroutine_threadsafe(go(), pool.loop).result()
     assert answers == ["réveillé"] * 6  # one worker, six requests: all answered in turn
+
+
+def _busy(seconds: float) -> str:
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:  # Python code: the interrupt lands between two bytecodes
+        pass
+    return "fini"
+
+
+def _deaf(seconds: float) -> str:
+    import signal
+
+    signal.signal(signal.SIGUSR1, signal.SIG_IGN)  # like native code that never returns to Python
+    time.sleep(seconds)
+    return "fini"
+
+
+def _cancel_after(pool: WorkerPool, func, seconds: float, after: float) -> float:
+    """Starts `func(seconds)`, cancels it after `after` s; how long until the pool ran a tiny task."""
+
+    async def go() -> float:
+        task = asyncio.ensure_future(pool.run(func, seconds, timeout=30))
+        await asyncio.sleep(after)
+        task.cancel()
+        cancelled = time.monotonic()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        await pool.run(_nothing, timeout=30)
+        return time.monotonic() - cancelled
+
+    return asyncio.run_coroutine_threadsafe(go(), pool.loop).result()
+
+
+def test_a_cancelled_task_frees_its_worker_at_once(pool: WorkerPool) -> None:
+    before = run(pool, _pid)
+    assert _cancel_after(pool, _busy, 20, 0.3) < 1.0  # not the 20 s of the task
+    assert run(pool, _pid) == before  # interrupted, not killed: still loaded
+    assert run(pool, _busy, 0.01) == "fini"  # and the next task is not interrupted by a late signal
+
+
+def test_a_task_deaf_to_the_interrupt_is_killed(pool: WorkerPool) -> None:
+    before = run(pool, _pid)
+    _cancel_after(pool, _deaf, 20, 0.3)
+    assert not _alive(before) and run(pool, _pid) != before  # killed and replaced, not left running

@@ -27,6 +27,7 @@ import re
 import zipfile
 from typing import Any
 
+from extractor import limits
 from extractor.calendar import date_of
 from extractor.errors import InputError
 from extractor.models import BlockKind, Document, Span
@@ -34,8 +35,8 @@ from extractor.normalise import plain
 from extractor.structure import BlockBuilder, normalize_ws
 
 _HEADING_STYLE = re.compile(r"^(?:heading|titre)\s*(\d)$", re.I)
-MAX_UNCOMPRESSED = 200 * 1024 * 1024  # a larger total is a zip bomb, not a report
-MAX_RATIO = 200
+MAX_UNCOMPRESSED = limits.MAX_DOCX_INFLATED_BYTES  # a larger total is a zip bomb, not a report
+MAX_RATIO = limits.MAX_DOCX_RATIO
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
@@ -446,24 +447,29 @@ def read_docx(data: bytes, doc: Document) -> Document:
     # Pass 1: collect the units (paragraphs and cells) in body order, to build the text.
     units: list[tuple[str, list[Span], dict[str, Any]]] = []
     table_no = 0
-    for item in word.iter_inner_content():
-        if isinstance(item, Paragraph):
-            text, spans = reader.read(item._p)
-            if text:
-                units.append((text, spans, _paragraph_kind(item._p, styles)))
-        elif isinstance(item, Table):
-            table_no += 1
-            rows = [[_cell(reader, cell) for cell in row.cells] for row in item.rows]
-            headers = [text for text, _ in rows[0]] if len(rows) > 1 else []
-            for r, row in enumerate(rows):
-                for c, (cell, cell_spans) in enumerate(row):
-                    if not cell or (c > 0 and row[c - 1][0] == cell and r > 0):  # merged cells repeat
-                        continue
-                    meta: dict[str, Any] = {"kind": "cell", "table": table_no, "row": r, "col": c}
-                    if r > 0:
-                        meta["row_header"] = row[0][0] if c > 0 else None
-                        meta["column_header"] = headers[c] if c < len(headers) and headers[c] else None
-                    units.append((cell, cell_spans, meta))
+    try:  # python-docx's model of a body whose XML is well formed but not WordprocessingML
+        for item in word.iter_inner_content():
+            if isinstance(item, Paragraph):
+                text, spans = reader.read(item._p)
+                if text:
+                    units.append((text, spans, _paragraph_kind(item._p, styles)))
+            elif isinstance(item, Table):
+                table_no += 1
+                rows = [[_cell(reader, cell) for cell in row.cells] for row in item.rows]
+                headers = [text for text, _ in rows[0]] if len(rows) > 1 else []
+                for r, row in enumerate(rows):
+                    for c, (cell, cell_spans) in enumerate(row):
+                        if not cell or (c > 0 and row[c - 1][0] == cell and r > 0):  # merged cells repeat
+                            continue
+                        meta: dict[str, Any] = {"kind": "cell", "table": table_no, "row": r, "col": c}
+                        if r > 0:
+                            meta["row_header"] = row[0][0] if c > 0 else None
+                            meta["column_header"] = headers[c] if c < len(headers) and headers[c] else None
+                        units.append((cell, cell_spans, meta))
+    except (AttributeError, TypeError, ValueError, IndexError, KeyError) as exc:
+        raise InputError(
+            doc.path, f"DOCX illisible : corps du document invalide ({type(exc).__name__})", code="unreadable"
+        ) from exc
     if not units:
         raise InputError(doc.path, "DOCX sans texte", "le document ne contient aucun paragraphe", code="no_text")
     doc.text = "\n".join(text for text, _, _ in units) + "\n"

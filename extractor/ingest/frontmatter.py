@@ -19,8 +19,10 @@ from typing import Any, Literal
 
 import yaml
 
-MAX_ALIASES = 20  # a front matter has a few, if any; the "billion laughs" bomb has 81
-MAX_DEPTH = 50  # levels of lists and mappings; beta.gouv.fr front matters have 5 at most
+from extractor import limits
+
+MAX_ALIASES = limits.MAX_YAML_ALIASES  # the limits are in extractor/limits.py
+MAX_DEPTH = limits.MAX_YAML_DEPTH
 
 Problem = Literal["unclosed", "syntax", "aliases", "too_deep", "value", "not_mapping"]
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any
 
+from extractor import limits
 from extractor.errors import InputError
 from extractor.models import BlockKind, Document
 from extractor.structure import BlockBuilder, TextBuffer, normalize_ws
@@ -93,7 +94,7 @@ INLINE_SPANS = {"a": "link", "strong": "strong", "b": "strong", "em": "em", "i":
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _FOOTNOTE_MARK = re.compile(r"^\s*\d{1,2}\s*$")
 _TAG = re.compile(r"<[^<>]*>|<[!/?\[]*\w*")
-MAX_DEPTH = 512  # deeper nesting is refused (DESIGN §7): no page has a reason to nest that deep
+MAX_DEPTH = limits.MAX_HTML_DEPTH  # deeper nesting is refused (DESIGN §7): no page has a reason to nest that deep
 
 
 @dataclass

@@ -15,6 +15,7 @@ from typing import Any
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from extractor import limits
 from extractor.errors import InputError
 from extractor.ingest.frontmatter import FrontMatterError, read_front_matter
 from extractor.ingest.html import extract_html
@@ -184,15 +185,29 @@ def read_markdown(doc: Document) -> Document:
     return doc
 
 
-# markdown-it stops reading (silently dropping the rest of the document) at this depth of nested
-# lists and quotes: reaching it is reported as an error instead.
-MAX_NESTING = 100
-_MD = MarkdownIt("commonmark", {"html": True, "maxNesting": MAX_NESTING}).enable(["table", "strikethrough"])
+# Lists and block quotes may nest MAX_NESTING levels (extractor/limits.py); deeper is refused. A
+# list level is two token levels (the list, its item) and a paragraph in it one more, so markdown-it
+# (which stops reading, silently dropping the rest of the document, at its maxNesting) gets room
+# for that: reaching its own limit is refused too.
+MAX_NESTING = limits.MAX_MARKDOWN_DEPTH
+_TOKEN_LEVELS = 2 * MAX_NESTING + 8
+_MD = MarkdownIt("commonmark", {"html": True, "maxNesting": _TOKEN_LEVELS}).enable(["table", "strikethrough"])
+_NESTS = {"bullet_list_open": 1, "ordered_list_open": 1, "blockquote_open": 1,
+          "bullet_list_close": -1, "ordered_list_close": -1, "blockquote_close": -1}  # fmt: skip
+
+
+def _too_deep(tokens: list[Token]) -> bool:
+    depth = 0
+    for token in tokens:
+        depth += _NESTS.get(token.type, 0)
+        if depth > MAX_NESTING or token.level >= _TOKEN_LEVELS - 1:
+            return True
+    return False
 
 
 def _walk(builder: BlockBuilder, body: str, lines: LineIndex) -> None:
     tokens = _MD.parse(body)
-    if any(t.level >= MAX_NESTING - 1 for t in tokens):
+    if _too_deep(tokens):
         raise InputError(
             builder.doc.path,
             f"structure trop profonde : plus de {MAX_NESTING} niveaux de listes ou de citations imbriquées",

@@ -20,11 +20,12 @@ _STATE: dict[str, Any] = {}
 
 
 class ServiceError(Exception):
-    """An answer other than 200: HTTP status, a stable English code, a French message."""
+    """An answer other than 200: HTTP status, a stable English code, a French message and hint."""
 
-    def __init__(self, status: int, code: str, message_fr: str) -> None:
-        super().__init__(status, code, message_fr)  # args, so that it pickles across processes
+    def __init__(self, status: int, code: str, message_fr: str, hint_fr: str | None = None) -> None:
+        super().__init__(status, code, message_fr, hint_fr)  # args, so that it pickles across processes
         self.status, self.code, self.message_fr = status, code, message_fr
+        self.hint_fr = hint_fr  # what to do; None: the code's default hint (service/errors.py)
 
 
 def init(reference: Path, corpus_index: tuple[Path, Path] | None, max_pages: int) -> None:
@@ -50,7 +51,7 @@ def _load(data: bytes, name: str, date: str | None) -> Document:
     try:
         doc = read_bytes(data, name, max_pages=_STATE["max_pages"])
     except InputError as exc:
-        raise ServiceError(INPUT_STATUS.get(exc.code, 422), exc.code, exc.message) from None
+        raise ServiceError(INPUT_STATUS.get(exc.code, 422), exc.code, exc.message, exc.hint) from None
     if date:
         try:
             doc.date = dt.date.fromisoformat(date)

@@ -6,6 +6,10 @@ worker processes, started once (each loads the registry once), and answers from 
 document overruns its time or memory budget the parent kills that worker and starts a fresh one:
 nothing is left running. Requests wait for a free worker (they queue, they do not fail).
 
+A request whose client goes away cancels its task: the parent interrupts the worker (SIGUSR1, which
+raises `Interrupted` in the task), which answers and is free again at once, still loaded; a worker
+that does not answer within `CANCEL_GRACE` (stuck in native code) is killed and replaced.
+
 Workers are started with "spawn": forking a process that already runs an event loop and threads is
 not safe.
 """
@@ -17,6 +21,7 @@ import contextlib
 import multiprocessing
 import os
 import signal
+import threading
 import time
 import traceback
 from collections.abc import Callable
@@ -27,6 +32,7 @@ from typing import Any
 
 PAGE_SIZE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 POLL = 0.1  # seconds between two looks at a busy worker's clock and memory
+CANCEL_GRACE = 0.8  # seconds an interrupted worker has to answer before it is killed
 
 
 class Overrun(Exception):
@@ -41,6 +47,24 @@ class WorkerCrashed(Exception):
     """The worker died (or could not start) without an answer."""
 
 
+class Cancelled(Exception):
+    """The task was cancelled (its client went away); its worker is free again."""
+
+
+class Interrupted(BaseException):
+    """Raised inside a worker's task when the parent cancels it. A BaseException, so that no
+    reader's `except Exception` swallows it."""
+
+
+_TASK = {"running": False}
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    if _TASK["running"]:  # between two tasks the signal is late: nothing to stop
+        _TASK["running"] = False
+        raise Interrupted()
+
+
 def rss(pid: int) -> int:
     """Resident memory of a process, in bytes (0 when unknown)."""
     try:
@@ -53,6 +77,7 @@ def rss(pid: int) -> int:
 def _serve(conn: Connection, initializer: Callable[..., None], initargs: tuple) -> None:
     """A worker's life: load once, then run what the parent sends until it hangs up."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the parent, which stops us
+    signal.signal(signal.SIGUSR1, _interrupt)  # a cancelled task
     try:
         initializer(*initargs)
     except BaseException:
@@ -68,7 +93,13 @@ def _serve(conn: Connection, initializer: Callable[..., None], initargs: tuple) 
             return
         func, args = message
         try:
-            outcome: tuple[str, Any] = ("ok", func(*args))
+            _TASK["running"] = True
+            try:
+                outcome: tuple[str, Any] = ("ok", func(*args))
+            finally:
+                _TASK["running"] = False
+        except Interrupted:
+            outcome = ("cancelled", None)
         except MemoryError:
             outcome = ("overrun", "memory")
         except Exception as exc:  # every failure goes back to the parent, which answers the request
@@ -168,10 +199,13 @@ class WorkerPool:
         return fresh
 
     # -- running --------------------------------------------------------------------------------
-    def _wait(self, worker: Worker, timeout: float) -> tuple[str, Any]:
-        """Blocks until the worker answers, or raises Overrun once it is over a budget."""
+    def _wait(self, worker: Worker, timeout: float, cancel: threading.Event | None = None) -> tuple[str, Any]:
+        """Blocks until the worker answers, or raises Overrun once it is over a budget. When
+        `cancel` is set, interrupts the task: ("cancelled", None) once the worker is free again."""
         deadline = time.monotonic() + timeout
         while not worker.conn.poll(min(POLL, max(0.0, deadline - time.monotonic()))):
+            if cancel is not None and cancel.is_set():
+                return self._interrupt(worker)
             if not worker.process.is_alive():
                 raise WorkerCrashed("le processus de vérification s'est arrêté")
             if time.monotonic() >= deadline:
@@ -183,12 +217,32 @@ class WorkerPool:
         except (EOFError, OSError) as exc:
             raise WorkerCrashed("le processus de vérification s'est arrêté") from exc
 
-    def _call(self, worker: Worker, func: Callable[..., Any], args: tuple, timeout: float) -> tuple[Worker | None, Any]:
+    def _interrupt(self, worker: Worker) -> tuple[str, Any]:
+        """Stops the worker's task (it answers "cancelled", or its result if it had just ended);
+        raises Overrun("cancelled") when it does not answer in time (the caller kills it)."""
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(worker.pid, signal.SIGUSR1)
+        if not worker.conn.poll(CANCEL_GRACE):
+            raise Overrun("cancelled")
+        try:
+            worker.conn.recv()  # "cancelled", or the result that was on its way: dropped either way
+        except (EOFError, OSError) as exc:
+            raise WorkerCrashed("le processus de vérification s'est arrêté") from exc
+        return "cancelled", None
+
+    def _call(
+        self,
+        worker: Worker,
+        func: Callable[..., Any],
+        args: tuple,
+        timeout: float,
+        cancel: threading.Event | None = None,
+    ) -> tuple[Worker | None, Any]:
         """Runs one task on `worker`. Never raises: returns the worker to put back (a fresh one when
         it was killed, None when no fresh one would start) and the result or the exception."""
         try:
             worker.conn.send((func, args))
-            kind, detail = self._wait(worker, timeout)
+            kind, detail = self._wait(worker, timeout, cancel)
         except (Overrun, WorkerCrashed) as exc:
             kind, detail = "killed", exc
         except Exception as exc:  # the task did not pickle: nothing was sent, the worker is fine
@@ -197,6 +251,10 @@ class WorkerPool:
             return worker, detail
         if kind == "error":  # an exception raised by the task: the worker is fine
             return worker, detail
+        if kind == "cancelled":  # interrupted, and free again
+            return worker, Cancelled()
+        if isinstance(detail, Overrun) and detail.what == "cancelled":
+            detail = Cancelled()
         failure = {"overrun": Overrun, "crash": WorkerCrashed}.get(kind, lambda d: d)(detail)
         try:  # killed, out of memory (its heap may be in a bad state) or crashed: start a new one
             return self._replace(worker), failure
@@ -212,15 +270,20 @@ class WorkerPool:
 
     async def run(self, func: Callable[..., Any], *args: Any, timeout: float) -> Any:
         """Runs `func(*args)` in a free worker (waiting for one) and returns its result, or raises
-        what it raised, or Overrun / WorkerCrashed. A request that goes away does not free its
-        worker early: the worker goes back to the pool when its task ends (or is killed)."""
+        what it raised, or Overrun / WorkerCrashed. Cancelling the call (its client went away)
+        interrupts the task: the worker goes back to the pool within about a second."""
         assert self._idle is not None, "start() the pool first"
         if not self.workers:
             raise WorkerCrashed("aucun processus de vérification disponible")
         worker = await self._idle.get()
-        future = asyncio.get_running_loop().run_in_executor(None, self._call, worker, func, args, timeout)
+        cancel = threading.Event()
+        future = asyncio.get_running_loop().run_in_executor(None, self._call, worker, func, args, timeout, cancel)
         future.add_done_callback(self._release)
-        outcome = (await asyncio.shield(future))[1]
+        try:
+            outcome = (await asyncio.shield(future))[1]
+        except asyncio.CancelledError:
+            cancel.set()
+            raise
         if isinstance(outcome, BaseException):
             raise outcome
         return outcome

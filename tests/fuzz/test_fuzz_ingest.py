@@ -1,13 +1,16 @@
-"""Fuzzing ingest + check (issue 7): mutated PDFs, Markdown, HTML and raw bytes must give either a
-document whose check runs, or the documented clear error (InputError with a known code and a
-French message). Never another exception.
+"""Fuzzing ingest + check (issues 7, 17): mutated PDFs, DOCX (the archive's bytes, and the XML of
+its body repacked), Markdown, HTML and raw bytes must give either a document whose check runs, or
+the documented clear error (InputError with a known code and a French message). Never another
+exception. The HTTP API has its own target (test_fuzz_api.py).
 
-Bounded in CI (FACTCHECK_FUZZ_EXAMPLES, default 150 per target); the long run is
-`FACTCHECK_FUZZ_EXAMPLES=2500 python -m pytest tests/fuzz -q` (4 targets: 10,000 cases)."""
+Bounded in CI (FACTCHECK_FUZZ_EXAMPLES, default 150 per target); the long run is `bench/fuzz N`
+(N per target)."""
 
 from __future__ import annotations
 
+import io
 import os
+import zipfile
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -22,13 +25,43 @@ from tests.conftest import A_PROPOS, PRESS_RELEASE
 EXAMPLES = int(os.environ.get("FACTCHECK_FUZZ_EXAMPLES", "150"))
 CODES = {"binary", "empty", "encoding", "encrypted", "front_matter", "no_text", "too_large", "too_many_pages",
          "too_deep", "too_complex", "unreadable", "unsupported"}  # fmt: skip
+
+
+def docx_seed() -> bytes:
+    import docx
+
+    document = docx.Document()
+    document.core_properties.title = "Bilan"
+    document.add_heading("Bilan 2024", level=1)
+    document.add_paragraph("Au total 12 services : 5 ici et 6 là.")
+    document.add_paragraph("Tchap : 279 500 utilisateurs", style="List Bullet")
+    table = document.add_table(rows=2, cols=2)
+    for (row, col), text in {(0, 0): "Produit", (0, 1): "Montant", (1, 0): "Mes Aides", (1, 1): "150 000 €"}.items():
+        table.rows[row].cells[col].text = text
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def with_body(archive: bytes, body: bytes) -> bytes:
+    """The DOCX `archive` with its word/document.xml replaced by `body`."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(archive)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            target.writestr(item, body if item.filename == "word/document.xml" else source.read(item))
+    return out.getvalue()
+
+
 SEEDS = {
     "pdf": samples.text_pdf(["Bilan 2024 : 5 869 442 euros", "Au total 12 services : 5 ici et 6 la."]),
     "md": PRESS_RELEASE.read_bytes()[:3000],
     "html": b"<html><body><h1>Bilan</h1><ul><li>12 services</li><li>3 incubateurs</li></ul>"
     b"<table><tr><th>Produit</th><th>Montant</th></tr><tr><td>Mes Aides</td><td>150 000 \xe2\x82\xac</td></tr></table>",
     "txt": A_PROPOS.read_bytes()[:2000],
+    "docx": docx_seed(),
 }
+with zipfile.ZipFile(io.BytesIO(SEEDS["docx"])) as _archive:
+    DOCX_BODY = _archive.read("word/document.xml")
 
 
 @st.composite
@@ -83,6 +116,27 @@ def test_mutated_html_and_text(data: bytes, name: str) -> None:
 
 
 @FUZZ
+@given(mutated(SEEDS["docx"]))
+def test_mutated_docx_archives(data: bytes) -> None:
+    ingest_and_check(data, "fuzz.docx")
+
+
+@FUZZ
+@given(mutated(DOCX_BODY))
+def test_mutated_docx_bodies(body: bytes) -> None:
+    ingest_and_check(with_body(SEEDS["docx"], body), "fuzz.docx")
+
+
+@FUZZ
 @given(st.binary(max_size=4096), st.sampled_from(["x.md", "x.txt", "x.html", "x.pdf", "x.docx"]))
 def test_raw_bytes(data: bytes, name: str) -> None:
     ingest_and_check(data, name)
+
+
+def test_a_docx_whose_body_is_not_wordprocessingml_is_unreadable() -> None:
+    # Found by test_mutated_docx_bodies: python-docx raised AttributeError on a body without <w:body>.
+    for body in (b"", b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"/>'):
+        try:
+            read_bytes(with_body(SEEDS["docx"], body), "vide.docx")
+        except InputError as exc:
+            assert exc.code in {"unreadable", "no_text"}, exc
