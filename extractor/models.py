@@ -78,6 +78,17 @@ class Location(BaseModel):
     page: int | None = Field(default=None, ge=1)
     bbox: tuple[float, float, float, float] | None = None
 
+    def place_fr(self) -> str:
+        """Where a person finds it, in French: "ligne 12, colonne 5"; in a PDF, whose lines are
+        those of a page, the page first: "page 9, ligne 10 de la page, cadre x 786–937, y 485–523 pt"."""
+        if self.page is None:
+            return f"ligne {self.line}, colonne {self.column}"
+        place = f"page {self.page}, ligne {self.line} de la page"
+        if self.bbox is not None:
+            x0, top, x1, bottom = self.bbox
+            place += f", cadre x {x0:.0f}–{x1:.0f}, y {top:.0f}–{bottom:.0f} pt"
+        return place
+
 
 class Repair(BaseModel):
     """One span changed by the encoding repair: `before` (as in the original file) became `after`.

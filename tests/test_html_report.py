@@ -70,3 +70,13 @@ def test_the_page_forbids_every_request_and_handles_its_own_links(tmp_path: Path
     assert "scrollIntoView" in script and "preventDefault" in script
     assert not re.search(r"fetch|XMLHttpRequest|WebSocket|sendBeacon|import\(|\.src\s*=", script)
     assert re.findall(r'<a href="#f-[0-9a-f]+">', page)  # the plain links stay, for a page without script
+
+
+def test_a_pdf_report_says_each_findings_page(tmp_path: Path, bilan_pdf: Path) -> None:
+    """Issue 16, item 4: a PDF finding's place is its page (and its box there), not "file.pdf:3:1"."""
+    page = html_for(bilan_pdf, tmp_path / "pdf.html")
+    wheres = re.findall(r'<span class="where">([^<]+)</span>', page)
+    assert wheres and all("page " in w for w in wheres)
+    assert re.search(r"betagouv_bilan_2024\.pdf, page 9, ligne \d+ de la page, cadre x \d+–\d+, y \d+–\d+ pt", page)
+    assert not re.search(r"betagouv_bilan_2024\.pdf:\d+:\d+", page)
+    assert '<p class="page-label">Page 9</p>' in page and '<span class="where">(page 9)</span>' in page

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from html import escape
 
-from extractor.models import Block, BlockKind, Claim, Document, EntityMention, Finding, Report
+from extractor.models import Block, BlockKind, Claim, Document, EntityMention, Finding, Location, Report
 
 # No request leaves the page: everything is inline.
 CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'"
@@ -42,6 +42,7 @@ a:focus-visible, select:focus-visible, .block:focus-visible { outline: 3px solid
 .block.has-finding.error { background: #ffe3e6; box-shadow: inset 4px 0 0 var(--error); }
 .block:target, .block.current { outline: 3px solid #000091; }
 .kind { font-size: .75rem; color: #3a3a3a; margin-right: .5rem; }
+.page-label { font-weight: 700; color: #3a3a3a; border-top: 1px solid #ccc; margin-top: 1.5rem; padding-top: .5rem; }
 mark.claim { background: #dbe8ff; color: inherit; }
 mark.entity { background: #d7f5df; color: inherit; }
 .hidden { display: none; }
@@ -131,7 +132,11 @@ def _document(doc: Document, findings: list[Finding], claims: list[Claim], entit
         if block is not None:
             anchored[block.id].append(finding)
     rows = []
+    page: int | None = None
     for block in doc.blocks:
+        if block.location.page is not None and block.location.page != page:
+            page = block.location.page  # a PDF: say where each page begins
+            rows.append(f'<p class="page-label">Page {page}</p>')
         here = anchored.get(block.id, [])
         classes = ["block"]
         ids = ""
@@ -154,17 +159,24 @@ def _document(doc: Document, findings: list[Finding], claims: list[Claim], entit
     )
 
 
+def _place(loc: Location) -> str:
+    """`path:line:column`, or for a PDF `path, page N, ligne L de la page, cadre …`."""
+    return f"{loc.path}, {loc.place_fr()}" if loc.page else f"{loc.path}:{loc.line}:{loc.column}"
+
+
 def _finding(finding: Finding) -> str:
     evidence = "".join(
-        f'<li><span class="where">{escape(e.location.path)}:{e.location.line}:{e.location.column}</span>'
-        f"<br>« {escape(e.quote)} »</li>"
+        f'<li><span class="where">{escape(_place(e.location))}</span><br>« {escape(e.quote)} »</li>'
         for e in finding.evidence
     )
     suggestion = f"<p>→ {escape(finding.suggestion)}</p>" if finding.suggestion else ""
+    first = finding.evidence[0].location if finding.evidence else None
+    page = f' <span class="where">(page {first.page})</span>' if first and first.page else ""
     return (
         f'<li class="finding {finding.severity.value}" data-severity="{finding.severity.value}" '
         f'data-rule="{escape(finding.rule)}"><p><span class="badge">{LABELS[finding.severity.value]}</span> '
-        f'<code>{escape(finding.rule)}</code> — <a href="#{_anchor(finding)}">{escape(finding.message_fr)}</a></p>'
+        f'<code>{escape(finding.rule)}</code> — <a href="#{_anchor(finding)}">{escape(finding.message_fr)}</a>'
+        f"{page}</p>"
         f'{suggestion}<ul class="evidence" aria-label="Preuves">{evidence}</ul></li>'
     )
 

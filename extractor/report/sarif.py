@@ -31,6 +31,11 @@ def _location(evidence: Evidence, index: int | None = None) -> dict[str, Any]:
         "endColumn": max(loc.end_column, loc.column + 1) if loc.end_line <= loc.line else loc.end_column,
         "snippet": {"text": evidence.quote},
     }
+    if loc.page is not None:
+        # A PDF has no lines of its own: the lines count within the page, which the region names
+        # (with the box on it, in PDF points from the top-left corner).
+        region["message"] = {"text": loc.place_fr()}
+        region["properties"] = {"page": loc.page, **({"bbox": list(loc.bbox)} if loc.bbox else {})}
     out: dict[str, Any] = {"physicalLocation": {"artifactLocation": {"uri": _uri(loc.path)}, "region": region}}
     if index is not None:
         out["id"] = index
@@ -48,6 +53,10 @@ def _result(finding: Finding, rule_index: dict[str, int]) -> dict[str, Any]:
     }
     if finding.rule in rule_index:
         result["ruleIndex"] = rule_index[finding.rule]
+    first = finding.evidence[0].location if finding.evidence else None
+    if first is not None and first.page is not None:
+        result["message"]["text"] = f"Page {first.page} : {result['message']['text']}"
+        result["properties"] = {"page": first.page, **({"bbox": list(first.bbox)} if first.bbox else {})}
     related = [_location(e, i) for i, e in enumerate(finding.evidence[1:], start=1)]
     if related:
         result["relatedLocations"] = related

@@ -49,7 +49,7 @@ def _finding(finding: Finding, console: Console) -> None:
     first = finding.evidence[0].location if finding.evidence else None
     where = f"{first.line}:{first.column}" if first else ""
     if first and first.page:
-        where = f"p.{first.page} {where}"
+        where = f"p. {first.page}"  # a PDF: its lines count within the page, the evidence says which
     style = STYLES[finding.severity]
     console.print(
         f"  [dim]{where:>9}[/]  [{style}]{LABELS[finding.severity]}[/]  [bold]{escape(finding.rule)}[/]  "
@@ -57,7 +57,7 @@ def _finding(finding: Finding, console: Console) -> None:
     )
     for ev in finding.evidence:
         loc = ev.location
-        place = f"{loc.path}:{loc.line}:{loc.column}" + (f" (p. {loc.page})" if loc.page else "")
+        place = f"{loc.path}, {loc.place_fr()}" if loc.page else f"{loc.path}:{loc.line}:{loc.column}"
         console.print(f"             [dim]{escape(place)}[/]  « {escape(ev.quote)} »", highlight=False)
     if finding.suggestion:
         console.print(f"             [green]→ {escape(finding.suggestion)}[/]", highlight=False)

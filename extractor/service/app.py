@@ -10,6 +10,7 @@ next to the corpus.
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import logging
 import os
 from contextlib import asynccontextmanager
@@ -19,22 +20,27 @@ from typing import Any, Literal
 
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
 
-from extractor import checks, defaults
+from extractor import checks, defaults, limits
 from extractor.ingest import FORMATS
 from extractor.models import Extraction, FailOn, Report
-from extractor.service import work
+from extractor.service import body as bodies
+from extractor.service import docs, errors, guard, work
+from extractor.service import page as page_files
+from extractor.service.page import review
+from extractor.service.page.review import Review
 from extractor.service.work import ServiceError
 from extractor.service.workers import Overrun, WorkerCrashed, WorkerPool
 
 log = logging.getLogger("factcheck.service")
 
-MAX_BYTES = 20 * 1024 * 1024
-MAX_PAGES = 300
-TIMEOUT = 30.0
-MAX_PENDING = 256 * 1024 * 1024  # bytes of request bodies waiting for a worker
-MAX_RSS = 1_500_000_000  # bytes of resident memory per worker before it is stopped
+MAX_BYTES = limits.SERVICE_MAX_BYTES  # every limit is in extractor/limits.py
+MAX_PAGES = limits.MAX_PDF_PAGES
+TIMEOUT = limits.SERVICE_TIMEOUT
+MAX_PENDING = limits.SERVICE_MAX_PENDING_BYTES  # bytes of request bodies held in memory
+MAX_RSS = limits.SERVICE_MAX_RSS  # bytes of resident memory per worker before it is stopped
 TEXT_FORMATS = {"markdown": ".md", "text": ".txt", "html": ".html"}
 
 
@@ -48,22 +54,9 @@ def megabytes(size: int) -> str:
     return f"{size / 1_048_576:.3g} Mo".replace(".", ",")
 
 
-class ErrorBody(BaseModel):
-    code: str = Field(description="stable, in English: too_large, unsupported, encrypted, timeout, busy…")
-    message_fr: str
-
-
-ERRORS: dict[int | str, dict[str, Any]] = {
-    status: {"model": ErrorBody, "description": text}
-    for status, text in [
-        (413, "document trop volumineux"),
-        (415, "type non pris en charge"),
-        (422, "document illisible, chiffré, trop de pages, trop complexe ou corps invalide"),
-        (500, "erreur interne"),
-        (503, "service occupé"),
-        (504, "vérification trop longue"),
-    ]
-}
+ErrorBody = errors.ErrorBody  # every error: {code, message_fr, hint_fr} (service/errors.py)
+ERRORS = errors.DOCUMENT_ERRORS
+_REQUEST: contextvars.ContextVar[Request] = contextvars.ContextVar("request")  # the one `_run` serves
 
 
 # The endpoints read their body themselves (JSON or a form, with a size limit): this describes it.
@@ -110,6 +103,9 @@ class Settings:
     workers: int = field(default_factory=lambda: os.cpu_count() or 2)
     max_rss: int = MAX_RSS
     max_pending_bytes: int = MAX_PENDING
+    max_client_pending_bytes: int = MAX_PENDING // limits.SERVICE_CLIENT_SHARE  # at least one document
+    allowed_hosts: tuple[str, ...] | None = None  # Host names accepted; None: any ("*" too)
+    body_times: guard.BodyTimes = field(default_factory=guard.BodyTimes)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -145,16 +141,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description="Vérification des chiffres et des noms des publications d'un programme public.",
         version="0.1.0",
         lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+        responses=errors.COMMON_ERRORS,
     )
-
-    @app.exception_handler(ServiceError)
-    async def service_error(_: Request, exc: ServiceError) -> JSONResponse:
-        return JSONResponse(status_code=exc.status, content={"code": exc.code, "message_fr": exc.message_fr})
+    errors.install(app)
+    docs.install(app)
+    share = max(settings.max_client_pending_bytes, settings.max_bytes + 64_000)
+    app.add_middleware(guard.Guard, hosts=settings.allowed_hosts, times=settings.body_times,
+                       pending=guard.PendingBytes(settings.max_pending_bytes, share))  # fmt: skip
 
     @app.get("/healthz")
     async def healthz() -> JSONResponse:
         if not state["ready"]:
-            return JSONResponse(status_code=503, content={"status": "loading"})
+            loading = errors.body("loading", "le service démarre : registre, corpus et règles en cours de chargement")
+            return JSONResponse(status_code=503, content={"status": "loading", **loading})
         return JSONResponse({"status": "ready", "registry": state["registry"],
                              "corpus": state["corpus"] is not None})  # fmt: skip
 
@@ -199,7 +200,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                     raise too_large
             request._body = bytes(received)  # Starlette's cache of the body, read by form() and body()
         if kind.startswith("multipart/form-data"):
-            form = await request.form()
+            form = await bodies.parse_form(request.headers, await request.body())  # in memory, never on disk
             upload = form.get("file")
             if upload is None or isinstance(upload, str):
                 raise ServiceError(422, "missing_file", "champ « file » absent du formulaire")
@@ -214,26 +215,30 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 body = CheckRequest.model_validate_json(await request.body())
             except ValueError as exc:
                 raise ServiceError(422, "invalid_body", f"corps JSON invalide : {exc.errors()[0]['msg']}") from exc  # type: ignore[attr-defined]
+            if not body.text.strip():
+                raise ServiceError(422, "empty_text", "le texte est vide : rien à vérifier")
             return body.text.encode("utf-8"), f"document{TEXT_FORMATS[body.format]}", body.date
         raise ServiceError(415, "unsupported", "envoyer un fichier (multipart/form-data) ou du JSON {text, format}")
 
     @asynccontextmanager
     async def _admitted(request: Request):
-        """Bounds the memory held by waiting requests: each counts its declared size (the maximum
-        when undeclared); past `max_pending_bytes` the service answers 503 instead of queueing."""
-        declared = request.headers.get("content-length", "")
-        size = min(int(declared), settings.max_bytes) if declared.isdigit() else settings.max_bytes
-        if state["pending"] + size > settings.max_pending_bytes:
-            raise ServiceError(503, "busy", "service occupé : trop de documents en attente, réessayer dans un instant")
-        state["pending"] += size
+        """The request `_run` serves (its work is cancelled if its client goes away). The memory held
+        by waiting bodies is bounded by guard.Guard, for all clients and for each."""
+        token = _REQUEST.set(request)
         try:
             yield
         finally:
-            state["pending"] -= size
+            _REQUEST.reset(token)
 
     async def _run(func, *args):
         try:
-            return await state["pool"].run(func, *args, timeout=settings.timeout)
+            if not state["ready"]:
+                raise ServiceError(503, "loading", "le service démarre : il n'est pas encore prêt à vérifier")
+            running = state["pool"].run(func, *args, timeout=settings.timeout)
+            request = _REQUEST.get(None)  # set by `_admitted`
+            if request is None:
+                return await running
+            return await guard.while_connected(request, running, f"vérification ({func.__name__})")
         except Overrun as exc:
             if exc.what == "time":
                 message = f"vérification trop longue (plus de {settings.timeout:g} s), arrêtée"
@@ -269,63 +274,23 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             data, name, date = await _document(request)
             return HTMLResponse(await _run(work.report_html, data, name, date))
 
+    @app.post("/api/review", response_model=Review, responses=ERRORS, openapi_extra=DOCUMENT_BODY)
+    async def review_answer(request: Request, rules: str | None = None, fail_on: FailOn = FailOn.error) -> Response:
+        """What the web page shows for one document, in one answer: the report, the text with each
+        finding's place, the images of the PDF pages holding a finding, and the HTML report."""
+        async with _admitted(request):
+            data, name, date = await _document(request)
+            only = [r for r in (rules or "").split(",") if r] or None
+            unknown = checks.unknown(only or [])
+            if unknown:
+                raise ServiceError(422, "unknown_rule", f"règle inconnue : {', '.join(unknown)} (voir /api/rules)")
+            answer = await _run(review.review, data, name, date, only, fail_on.value)
+            return Response(answer, media_type="application/json")
+
     @app.get("/", response_class=HTMLResponse)
-    async def page() -> str:
-        return PAGE
+    async def page() -> HTMLResponse:
+        return HTMLResponse((page_files.STATIC / "index.html").read_text(encoding="utf-8"))
+
+    app.mount("/static", StaticFiles(directory=page_files.STATIC), name="static")
 
     return app
-
-
-PAGE = """<!doctype html>
-<html lang="fr"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>factcheck — vérifier un communiqué</title>
-<style>body{font:16px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#161616}
-textarea{width:100%;min-height:14rem;font:inherit}label{display:block;font-weight:600;margin-top:1rem}
-button{margin-top:1rem;padding:.5rem 1.5rem;font:inherit;background:#000091;color:#fff;border:0;border-radius:4px}
-:focus-visible{outline:3px solid #000091;outline-offset:2px}.finding{border-left:6px solid #b3001b;padding:.25rem 1rem;
-margin:.5rem 0;background:#f6f6f6}</style></head>
-<body><h1>Vérifier un communiqué ou un bilan</h1>
-<form id="form"><label for="text">Texte (Markdown accepté)</label><textarea id="text" name="text"></textarea>
-<label for="file">Ou un fichier (.md, .txt, .html, .pdf, .docx)</label><input id="file" name="file" type="file">
-<label for="date">Date de publication (pour « aujourd'hui »)</label><input id="date" name="date" type="date">
-<button type="submit">Vérifier</button></form>
-<section aria-live="polite"><h2>Résultat</h2><p id="summary">—</p><ul id="findings"></ul>
-<p id="downloads" hidden><a id="dl-html" download="rapport.html">Télécharger le rapport (HTML)</a> ·
-<a id="dl-json" download="rapport.json">Télécharger le rapport (JSON)</a></p>
-<iframe id="report" title="Le document avec les chiffres et les constats surlignés" sandbox="allow-scripts"
- style="width:100%;height:40rem;border:1px solid #ccc" hidden></iframe></section>
-<script>
-const form = document.getElementById('form');
-form.addEventListener('submit', async (event) => {
-  event.preventDefault();
-  const file = document.getElementById('file').files[0];
-  const date = document.getElementById('date').value;
-  const send = (url) => {
-    if (file) {
-      const body = new FormData(); body.append('file', file); if (date) body.append('date', date);
-      return fetch(url, {method: 'POST', body});
-    }
-    return fetch(url, {method: 'POST', headers: {'Content-Type': 'application/json'},
-      body: JSON.stringify({text: document.getElementById('text').value, format: 'markdown', date: date || null})});
-  };
-  const response = await send('/api/check');
-  const data = await response.json();
-  const list = document.getElementById('findings'); list.replaceChildren();
-  if (!response.ok) { document.getElementById('summary').textContent = data.message_fr; return; }
-  const n = data.findings.length;
-  document.getElementById('summary').textContent = n
-    ? n + (n > 1 ? ' constats' : ' constat') : 'Aucune incohérence détectée';
-  for (const f of data.findings) {
-    const item = document.createElement('li'); item.className = 'finding';
-    const label = {error: 'Erreur', warning: 'Avertissement', info: 'Info'}[f.severity];
-    item.textContent = label + ' · ' + f.rule + ' — ' + f.message_fr; list.append(item);
-  }
-  const page = await (await send('/api/report')).text();
-  const frame = document.getElementById('report'); frame.srcdoc = page; frame.hidden = false;
-  document.getElementById('dl-html').href = URL.createObjectURL(new Blob([page], {type: 'text/html'}));
-  document.getElementById('dl-json').href = URL.createObjectURL(
-    new Blob([JSON.stringify(data, null, 2)], {type: 'application/json'}));
-  document.getElementById('downloads').hidden = false;
-});
-</script></body></html>
-"""
