@@ -12,6 +12,7 @@ from __future__ import annotations
 import codecs
 import difflib
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 import ftfy
@@ -50,6 +51,7 @@ class RepairSpan:
     orig_end: int
     before: str
     after: str
+    kind: str = "mojibake"  # or NFC / INVISIBLE (see `normalise_characters`)
 
 
 @dataclass
@@ -299,12 +301,44 @@ def _check_text(text: str, path: str) -> str:
     return text
 
 
+NFC = "unicode:nfc"  # Repair.kind of letters stored decomposed (NFD), recomposed
+INVISIBLE = "unicode:invisible"  # Repair.kind of invisible characters removed from inside the text
+
+# Characters that show nothing and that no French text needs: zero-width space, word joiner, BOM
+# (inside the text: a leading one is taken by the decoder), soft hyphen, left-to-right and
+# right-to-left marks. The zero-width joiner and non-joiner are kept: emoji sequences need them.
+_INVISIBLE = re.compile("[\u200b\u2060\ufeff\u00ad\u200e\u200f]")
+
+
+def normalise_characters(text: str) -> str:
+    """The text with its letters composed (NFC: "e" + U+0301 becomes "é") and without the invisible
+    characters of `_INVISIBLE`; line breaks are never touched, so lines keep their numbers."""
+    return unicodedata.normalize("NFC", _INVISIBLE.sub("", text))
+
+
 def repair(text: str) -> RepairResult:
-    """Repairs mojibake in a whole text. Clean text comes back unchanged (same object content)."""
+    """Repairs mojibake in a whole text, then composes its decomposed letters and removes its
+    invisible characters (`normalise_characters`), so that no rule reads "re re" in an NFD
+    "répétitif" nor misses a word cut by U+FEFF. Each change is a span whose kind says which
+    repair made it. Clean text comes back unchanged (same object content)."""
     fixed, steps = ftfy.fix_encoding_and_explain(text)
-    if fixed == text:
+    normal = normalise_characters(fixed)
+    if normal == text:
         return RepairResult(text=text)
-    return RepairResult(text=fixed, spans=diff_spans(text, fixed), explanation=_explain(steps))
+    spans = diff_spans(text, normal)
+    for span in spans:
+        span.kind = _kind(span.before, span.after)
+    explanation = _explain(steps) if fixed != text else None
+    return RepairResult(text=normal, spans=spans, explanation=explanation)
+
+
+def _kind(before: str, after: str) -> str:
+    """Which repair explains a span: removing invisible characters, composing letters, or mojibake."""
+    if _INVISIBLE.sub("", before) == after:
+        return INVISIBLE
+    if unicodedata.normalize("NFC", before) == after and not unicodedata.is_normalized("NFC", before):
+        return NFC
+    return "mojibake"
 
 
 def _explain(steps: object) -> str | None:

@@ -182,3 +182,36 @@ def test_residual_mojibake_is_found_only_in_broken_text() -> None:
     assert residual_mojibake("un caractère perdu \ufffd ici")
     for path in [*CLEAN, BILAN_2024]:
         assert residual_mojibake(repair(path.read_text(encoding="utf-8")).text) == []
+
+
+# Issue 15: decomposed letters (NFD) are composed and invisible characters removed, as repairs of
+# their own kinds, whose spans point at the original text.
+
+
+def test_decomposed_letters_and_invisible_characters_are_repairs_with_spans() -> None:
+    from extractor.repair import INVISIBLE, NFC
+
+    original = "Un caracte\u0300re re\u0301pe\u0301titif.\nM\ufeffon Suivi Social, Ã©tÃ©\n"
+    result = repair(original)
+    assert result.text == "Un caractère répétitif.\nMon Suivi Social, été\n"
+    kinds = [s.kind for s in result.spans]
+    assert kinds == [NFC, NFC, INVISIBLE, "mojibake"]
+    for span in result.spans:
+        assert original[span.orig_start : span.orig_end] == span.before
+        assert result.text[span.start : span.end] == span.after
+    assert result.spans[2].before == "\ufeff" and result.spans[2].after == ""
+
+
+def test_normalisation_keeps_lines_emoji_and_french_spaces() -> None:
+    text = "Prix\u00a0: 12\u202f000\u00a0€ !\n👩\u200d💻 développeuse\n"
+    assert repair(text).text == text and repair(text).spans == []
+
+
+def test_a_document_points_at_the_original_bytes_after_normalisation() -> None:
+    from extractor.ingest import read_bytes
+
+    doc = read_bytes("L\ufeffa communaute\u0301 de l'inclusion et le budget.\n".encode(), "x.md")
+    start = doc.text.index("budget")
+    loc = doc.locate(start, start + len("budget"))
+    assert (loc.line, loc.column) == (1, 1 + "L\ufeffa communaute\u0301 de l'inclusion et le ".__len__())
+    assert [r.kind for r in doc.repairs] == ["unicode:invisible", "unicode:nfc"]

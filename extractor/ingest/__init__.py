@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import cast
 
+from extractor import limits
 from extractor.errors import InputError
 from extractor.models import Document, DocumentFormat, Location, Repair
 from extractor.repair import ForeignLine, decode_file, decoding_spans, repair
@@ -79,7 +80,7 @@ UNSUPPORTED_HINTS = {
     ".ppt": "exporter la présentation en PDF",
 }
 SUPPORTED = "formats lus : .md, .txt, .html, .pdf, .docx"  # (and those registered with register_reader)
-MAX_BYTES = 50 * 1024 * 1024  # a report larger than this is not a report
+MAX_BYTES = limits.MAX_FILE_BYTES  # a report larger than this is not a report
 
 
 def detect_format(path: str, data: bytes | None = None) -> DocumentFormat:
@@ -95,13 +96,15 @@ def detect_format(path: str, data: bytes | None = None) -> DocumentFormat:
     return fmt
 
 
-def read_bytes(data: bytes, path: str, fmt: DocumentFormat | None = None, *, max_pages: int = 300) -> Document:
+def read_bytes(
+    data: bytes, path: str, fmt: DocumentFormat | None = None, *, max_pages: int = limits.MAX_PDF_PAGES
+) -> Document:
     """Reads a document from memory. `path` names it in locations and messages."""
     fmt = fmt or detect_format(path, data)
     if len(data) > MAX_BYTES:
         raise InputError(
             path,
-            f"fichier trop volumineux ({len(data) // 1_000_000} Mo, maximum {MAX_BYTES // 1_000_000} Mo)",
+            f"fichier trop volumineux ({len(data) / 2**20:.0f} Mo, maximum {MAX_BYTES // 2**20} Mo)",
             code="too_large",
         )
     digest = hashlib.sha256(data).hexdigest()
@@ -121,7 +124,8 @@ def read_bytes(data: bytes, path: str, fmt: DocumentFormat | None = None, *, max
 def _repaired_document(
     raw: str, path: str, fmt: DocumentFormat, digest: str, encoding: str, foreign: list[ForeignLine] | None = None
 ) -> Document:
-    """The document of a decoded text, repaired. The mojibake repairs are Repairs of kind "mojibake";
+    """The document of a decoded text, repaired. The mojibake repairs are Repairs of kind "mojibake"
+    (composed letters and removed invisible characters: `repair.NFC`, `repair.INVISIBLE`);
     the characters of the lines a mostly UTF-8 file holds in another encoding (`foreign`), kind
     "decoding:<codec>", so that the encoding rules can name those lines."""
     result = repair(raw)
@@ -129,7 +133,7 @@ def _repaired_document(
     repairs = []
     decoded = decoding_spans(raw, result.spans, foreign or [])
     for span, kind in sorted(
-        [(s, "mojibake") for s in result.spans] + decoded, key=lambda pair: (pair[0].orig_start, pair[0].start)
+        [(s, s.kind) for s in result.spans] + decoded, key=lambda pair: (pair[0].orig_start, pair[0].start)
     ):
         line, col = lines.line_col(span.orig_start)
         end_line, end_col = lines.line_col(span.orig_end)
@@ -168,7 +172,7 @@ def read_file(path: str | os.PathLike[str]) -> bytes:
         if size > MAX_BYTES:
             raise InputError(
                 name,
-                f"fichier trop volumineux ({size // 1_000_000} Mo, maximum {MAX_BYTES // 1_000_000} Mo)",
+                f"fichier trop volumineux ({size / 2**20:.0f} Mo, maximum {MAX_BYTES // 2**20} Mo)",
                 code="too_large",
             )
         return p.read_bytes()
@@ -182,7 +186,7 @@ def read_file(path: str | os.PathLike[str]) -> bytes:
         raise InputError(name, f"lecture impossible : {exc.strerror or exc}", code="unreadable") from exc
 
 
-def load(path: str | os.PathLike[str], *, max_pages: int = 300) -> Document:
+def load(path: str | os.PathLike[str], *, max_pages: int = limits.MAX_PDF_PAGES) -> Document:
     """Reads a document from disk (never writes it). Raises InputError with a clear message."""
     name = str(path)
     fmt = detect_format(name)  # unknown extensions fail before the file is opened

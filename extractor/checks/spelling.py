@@ -1,0 +1,294 @@
+"""French spelling (issue 15): Hunspell's French dictionary through Enchant (pyenchant), read once
+per process when first needed. Without it (no pyenchant, no hunspell-fr), the rule is skipped and
+the run says so (`Context.skipped`).
+
+Precision first: a word is reported only when the dictionary and the context agree it is wrong.
+- A word the dictionary rejects is reported only when its best suggestion differs from it by an
+  accent, a doubled or undoubled letter, or two swapped letters (the slips of typing), is itself
+  a dictionary word and keeps the word's case; never a name (capitalised), an acronym, a word
+  with digits, a word the registry or the programme's profile knows, an English word, code, a URL
+  or an e-mail, nor a word of a passage in English.
+- A word the dictionary accepts is reported in a context where its form cannot stand: a past
+  participle in -i right after a reflexive pronoun ("s'élargi" for "s'élargit"), a verb in -ent
+  after the "en" of a gerund ("tout en allongent" for "allongeant").
+A near-miss of a registry name is `reference/name-typo`'s, not this rule's.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterator
+from typing import Any, Protocol
+
+import yaml
+
+from extractor import profiles
+from extractor.checks import Context, rule
+from extractor.evidence import block_evidence
+from extractor.models import Block, BlockKind, Document, Finding, Severity
+from extractor.normalise import fold
+
+RULE = "text/spelling"
+
+
+class Speller(Protocol):
+    def check(self, word: str) -> bool: ...
+    def suggest(self, word: str) -> list[str]: ...
+
+
+@functools.cache
+def dictionary(language: str = "fr_FR") -> Speller | None:
+    """The French dictionary, or None when Enchant or its Hunspell dictionary is not installed."""
+    try:
+        import enchant
+    except (ImportError, OSError):  # pyenchant missing, or libenchant not installed
+        return None
+    try:
+        for tag in (language, language.split("_")[0]):
+            if enchant.dict_exists(tag):
+                return enchant.Dict(tag)
+    except Exception:  # enchant's own errors (a broken provider): no dictionary
+        return None
+    return None
+
+
+@functools.cache
+def _programme_words() -> frozenset[str]:
+    """The programme's own words that no dictionary has (profile's spelling.yaml), folded."""
+    try:
+        data: Any = yaml.safe_load(profiles.active().data("spelling.yaml"))
+    except OSError:
+        return frozenset()
+    words = data.get("words", []) if isinstance(data, dict) else []
+    return frozenset(fold(str(w)) for w in words)
+
+
+# A word: letters, with inner apostrophes or hyphens ("aujourd'hui", "peut-être"); combining marks belong to it.
+_WORD = re.compile(r"(?<![\w@/.\-])[^\W\d_](?:[^\W\d_]|['’\-](?=[^\W\d_]))*(?![\w@/\-]|\.\w)")
+_URL = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+|\b[\w-]+(?:\.[\w-]+)+\.(?:fr|com|org|net|io|eu|gouv)\b\S*")
+_ELISION = re.compile(r"^(?:[cdjlmnst]|qu|jusqu|lorsqu|puisqu|quoiqu|presqu)['’]", re.I)
+_REFLEXIVE = re.compile(r"(?i)(?<![\w'’])(?:s|m|t)['’]$|(?<![\w'’])(?:se|me|te)\s+$")
+_GERUND_EN = re.compile(r"(?i)(?<![\w'’])(?P<tout>tout\s+)?en\s+$")
+MIN_LENGTH = 4
+MAX_LENGTH = 40  # no French word is longer; a longer run of letters is no word a slip away from one
+
+
+@rule(RULE)
+def spelling(doc: Document, ctx: Context) -> Iterator[Finding]:
+    speller = dictionary()
+    if speller is None:
+        ctx.skipped.add(RULE)
+        return
+    known = _known_words(ctx)
+    english = _english()
+    for block in doc.blocks:
+        if block.kind == BlockKind.front_matter:
+            continue  # keys and values of the page's metadata
+        yield from _block(doc, block, speller, english, known)
+
+
+def _block(
+    doc: Document, block: Block, speller: Speller, english: Speller | None, known: frozenset[str]
+) -> Iterator[Finding]:
+    text = block.text
+    masked = [(s.start, s.end) for s in block.spans if s.kind == "code"]
+    masked += [(m.start(), m.end()) for m in _URL.finditer(text)]
+    for match in _WORD.finditer(text):
+        if any(a < match.end() and match.start() < b for a, b in masked):
+            continue
+        token = match.group(0)
+        start = match.start()
+        elided = _ELISION.match(token)
+        if elided:
+            token, start = token[elided.end() :], start + elided.end()
+        found = _context_error(text, start, token, speller) or _dictionary_error(
+            text, start, token, speller, english, known, glued=doc.format != "pdf"
+        )
+        if found is None:
+            continue
+        right, why = found
+        if english is not None and _english_passage(text, start, english, speller):
+            continue
+        yield Finding(
+            rule=RULE,
+            severity=Severity.warning,
+            message_fr=f"Faute d'orthographe probable : « {token} » ({why}) ; « {right} » attendu.",
+            evidence=[block_evidence(doc, block, start, start + len(token), context=40)],
+            suggestion=f"Écrire « {right} ».",
+        )
+
+
+def _context_error(text: str, start: int, word: str, speller: Speller) -> tuple[str, str] | None:
+    """A dictionary word whose form the words before it rule out."""
+    before = text[max(0, start - 12) : start]
+    lower = word.lower()
+    if not word.islower() or "-" in word:
+        return None
+    if lower.endswith("i") and _REFLEXIVE.search(before) and len(lower) >= 5:
+        fixed = word + "t"
+        if speller.check(fixed) and speller.check(lower + "r"):
+            return fixed, "un participe passé ne suit pas un pronom réfléchi : verbe conjugué attendu"
+    gerund = _GERUND_EN.search(before) if lower.endswith("ent") and not lower.endswith("ment") else None
+    if gerund and gerund.group("tout"):  # "en" alone may be the pronoun: "qui en assurent la publication"
+        for fixed in (word[:-3] + "ant", word[:-2] + "ant"):  # "allongent" -> "allongeant"
+            if speller.check(fixed) and speller.check(word) and speller.check(word[:-3] + "er"):
+                return fixed, "après « en », le gérondif s'écrit en -ant"
+    return None
+
+
+def _dictionary_error(
+    text: str,
+    start: int,
+    word: str,
+    speller: Speller,
+    english: Speller | None,
+    known: frozenset[str],
+    *,
+    glued: bool = True,
+) -> tuple[str, str] | None:
+    """A word the dictionary rejects and that one typing slip away is a dictionary word, one only.
+    `glued`: whether a word glued to "à" is the writer's ("facilementà"), not a PDF's text layer
+    that lost a space between positioned words ("pourparticiperà", "échouerle")."""
+    if not MIN_LENGTH <= len(word) <= MAX_LENGTH or not word.islower() or "-" in word or "'" in word or "’" in word:
+        return None  # names, acronyms and CamelCase are capitalised; compounds are left alone
+    if _inclusive(text, start, start + len(word)):
+        return None  # "développeur(euse)", "collaborat·eurs·rices"
+    if _checked(speller, word) or fold(word) in known or _checked(speller, word.capitalize()):
+        return None  # a word, a word of the programme, or a name written in lower case ("fil d'ariane")
+    if english is not None and (_checked(english, word) or _english_stem(word, english)):
+        return None  # an English word, or a French ending on one ("designé")
+    if _FUTURE_STEM.search(word):
+        return None  # "gèrera", "libèrera": the 1990 spelling of the future and conditional
+    if word.endswith("à") and len(word) > MIN_LENGTH and _checked(speller, word[:-1]):
+        # "participerà la modernisation": not "participera"
+        return (word[:-1] + " à", "espace oubliée avant « à »") if glued else None
+    for why, candidates in _slips(word):
+        found = sorted({c for c in candidates if c != word and _checked(speller, c)})
+        if len(found) > 1:
+            return None  # several words are a slip away: unsure which was meant
+        if found and _fits(word, found[0]):
+            return found[0], why
+        if found:
+            return None
+    return None
+
+
+@functools.lru_cache(maxsize=200_000)
+def _checked_cached(speller_id: int, word: str) -> bool:
+    return _SPELLERS[speller_id].check(word)
+
+
+_SPELLERS: dict[int, Speller] = {}
+
+
+def _checked(speller: Speller, word: str) -> bool:
+    _SPELLERS.setdefault(id(speller), speller)
+    return _checked_cached(id(speller), word)
+
+
+_FUTURE_STEM = re.compile(r"è[^aeiouyéèêàâîôûœ]+er(?:a|ai|as|ons|ez|ont|ais|ait|ions|iez|aient)$")
+_ACCENTS = {
+    "a": "aàâ", "à": "aàâ", "â": "aàâ", "e": "eéèêë", "é": "eéèêë", "è": "eéèêë", "ê": "eéèêë", "ë": "eéèêë",
+    "i": "iîï", "î": "iîï", "ï": "iîï", "o": "oô", "ô": "oô", "u": "uùûü", "ù": "uùûü", "û": "uùûü", "ü": "uùûü",
+    "c": "cç", "ç": "cç",
+}  # fmt: skip
+_CONSONANT = re.compile(r"[bcdfghjklmnpqrstvwxz]")
+
+
+def _accent_variants(word: str) -> Iterator[str]:
+    for i, char in enumerate(word):
+        for other in _ACCENTS.get(char, ""):
+            if other != char:
+                yield word[:i] + other + word[i + 1 :]
+
+
+def _double_variants(word: str) -> Iterator[str]:
+    for i, char in enumerate(word):
+        if not _CONSONANT.match(char):
+            continue
+        if i + 1 < len(word) and word[i + 1] == char:
+            yield word[:i] + word[i + 1 :]  # "commme", "parrallèle", "recourrir"
+        elif 0 < i < len(word) - 1:
+            yield word[:i] + char + word[i:]  # "notament", "profesionnels"
+
+
+def _slips(word: str) -> Iterator[tuple[str, list[str]]]:
+    """The words one typing slip away, by kind of slip, the likeliest first."""
+    yield "accent", list(_accent_variants(word))
+    doubled = list(_double_variants(word))
+    yield "lettre doublée ou manquante", doubled
+    yield "accent et lettre doublée ou manquante", [v for d in doubled for v in _accent_variants(d)]
+    if len(word) >= 6:
+        swaps = []
+        for i in range(1, len(word) - 1):
+            if word[i] != word[i + 1] and word[i : i + 2] != "se":  # not a plural "es" swapped
+                swaps.append(word[:i] + word[i + 1] + word[i] + word[i + 2 :])
+        yield "lettres inversées", swaps
+
+
+def _fits(word: str, right: str) -> bool:
+    """Whether the correction keeps the word's form: not an agreement question ("bénéficiés" is not
+    "bénéficies", "jargonnée" not "jargonné"), which a dictionary cannot settle."""
+    if re.search(r"é(?:e|s|es)?$", word) and not re.search(r"é(?:e|s|es)?$", right):
+        return False  # a participle whose accent the correction drops
+    if _only_reformed_circumflex(word, right):
+        return False  # "connaitre", "cout": the 1990 spelling, which a classical dictionary lacks
+    # a feminine e dropped is an agreement too, except for the nouns in -ité ("entitées")
+    return not (re.search(r"ée?s?$", word) and len(right) < len(word) and not re.search(r"ités?$", right))
+
+
+def _only_reformed_circumflex(word: str, right: str) -> bool:
+    pairs = list(zip(word, right, strict=False))
+    return len(word) == len(right) and all(a == b or (a, b) in (("i", "î"), ("u", "û")) for a, b in pairs)
+
+
+def _inclusive(text: str, start: int, end: int) -> bool:
+    """Whether a word is a piece of inclusive writing: "(euse)", "·eurs·rices", ".e"."""
+    before = text[start - 1] if start > 0 else ""
+    after = text[end] if end < len(text) else ""
+    return (before in "(·./" and start > 1 and text[start - 2].isalpha()) or after in "·"
+
+
+def _english_stem(word: str, english: Speller) -> bool:
+    """Whether the word is an English stem with a French ending ("designé", "designer")."""
+    stem = re.sub(r"(?:ée?s?|er|ez|ait|aient)$", "", word)
+    return stem != word and len(stem) >= 4 and _checked(english, stem)
+
+
+@functools.cache
+def _english() -> Speller | None:
+    return dictionary("en_US")
+
+
+def _english_passage(text: str, start: int, english: Speller, french: Speller) -> bool:
+    """Whether the sentence around a word is in English: more of its words are English than French."""
+    left = max(text.rfind(". ", 0, start), text.rfind("\n", 0, start)) + 1
+    right = min([i for i in (text.find(". ", start), text.find("\n", start)) if i != -1] or [len(text)])
+    words = [w for w in re.findall(r"[^\W\d_]{3,}", text[left:right]) if w.islower()]
+    if len(words) < 3:
+        return False
+    en = sum(1 for w in words if english.check(w) and not french.check(w))
+    return en * 3 >= len(words)
+
+
+def _known_words(ctx: Context) -> frozenset[str]:
+    """The words of the registry's names and slugs and the programme's own words, folded."""
+    registry = ctx.registry
+    cache = ctx.options.get("spelling.known")
+    if isinstance(cache, frozenset):
+        return cache
+    words: set[str] = set(_programme_words())
+    if registry is not None:
+        for entry in registry.names():
+            words.update(fold(w) for w in re.findall(r"[^\W\d_]+", entry.name))
+        for section in ("startups", "incubators", "organisations"):
+            try:
+                slugs = registry.slugs(section)  # type: ignore[arg-type]
+            except Exception:
+                continue
+            for slug in slugs:
+                words.update(fold(w) for w in re.split(r"[\W_]+", slug) if w)
+    known = frozenset(words)
+    ctx.options["spelling.known"] = known
+    return known
