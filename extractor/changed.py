@@ -1,13 +1,22 @@
-"""`check --changed`: the files a git change touches, and the lines it adds or modifies."""
+"""`check --changed`: the files a git change touches, and the lines it adds or modifies; on a site,
+also the documents that cite a changed registry page's startup or a changed FAST page's promotion."""
 
 from __future__ import annotations
 
 import re
 import subprocess
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from extractor.errors import FactcheckError
+from extractor import profiles
+from extractor.errors import FactcheckError, InputError
 from extractor.ingest import FORMATS
+from extractor.models import Document
+from extractor.reference.store import startup_slug
+
+if TYPE_CHECKING:
+    from extractor.reference.store import Registry
 
 _HUNK = re.compile(r"^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@", re.M)
 
@@ -39,4 +48,134 @@ def changed_files(base: str, cwd: Path) -> dict[str, set[int] | None]:
     for name in _git(["ls-files", "--others", "--exclude-standard"], cwd).splitlines():
         if Path(name).suffix.lower() in FORMATS:
             out[name] = None  # a new file: every line is new
+    return out
+
+
+# -- a site (issue 14, item 7) ----------------------------------------------------------------
+
+TEXT_SUFFIXES = {".md", ".markdown", ".html", ".htm", ".txt"}  # read as text to find the citing ones
+
+
+@dataclass
+class Cited:
+    """What a changed reference page is, for the documents that cite it: a startup (its page's
+    slug and its names) or a grant's round ("FAST 14")."""
+
+    slugs: set[str] = field(default_factory=set)
+    names: set[str] = field(default_factory=set)
+    rounds: dict[str, set[int]] = field(default_factory=dict)  # grant id -> round numbers
+
+    def __bool__(self) -> bool:
+        return bool(self.slugs or self.names or any(self.rounds.values()))
+
+
+def cited_by_change(root: Path, changed: list[Path], registry: Registry | None) -> Cited:
+    """The startups and grant rounds whose pages (registry pages, a round's page) a change touches."""
+    layout = profiles.active().site
+    cited = Cited()
+    if layout is None:
+        return cited
+    base = (root / layout.registry).resolve()
+    for path in changed:
+        if not path.is_relative_to(base) or path.suffix.lower() not in (".md", ".markdown"):
+            continue
+        folder = path.relative_to(base).parts[0]
+        if folder == "_startups":
+            cited.slugs.add(path.stem)
+            entity = registry.by_slug(path.stem) if registry is not None else None
+            cited.names.update(n for n in (entity.names if entity else []) if len(n) >= 3)
+            continue
+        front = _front_matter(path)
+        for grant in profiles.active().grants:
+            number = front.get(grant.round_word)
+            title = grant.heading.search(str(front.get("title") or ""))
+            if isinstance(number, int) or title:
+                cited.rounds.setdefault(grant.id, set()).add(number if isinstance(number, int) else int(title.group(1)))  # type: ignore[union-attr]
+    return cited
+
+
+def _front_matter(path: Path) -> dict[str, Any]:
+    from extractor.ingest.frontmatter import FrontMatterError, read_front_matter
+
+    try:
+        front = read_front_matter(path.read_text(encoding="utf-8"), lenient_dates=True)
+    except (OSError, UnicodeDecodeError, FrontMatterError):
+        return {}
+    return front.data if front is not None else {}
+
+
+def _patterns(cited: Cited) -> list[re.Pattern[str]]:
+    """What a text citing them says: a link to a startup's page, its name, a round's number."""
+    out = [re.compile(r"/startups/" + re.escape(s) + r"(?:\.html)?(?![\w.-])") for s in sorted(cited.slugs)]
+    out += [re.compile(r"(?<!\w)" + re.escape(n) + r"(?!\w)") for n in sorted(cited.names)]
+    return out
+
+
+def _cites_round(text: str, cited: Cited) -> bool:
+    for grant in profiles.active().grants:
+        wanted = cited.rounds.get(grant.id)
+        if not wanted:
+            continue
+        if any(int(m.group(1)) in wanted for m in grant.heading.finditer(text)):
+            return True
+        if any(wanted & {int(n) for n in re.findall(r"\d+", m.group(0))} for m in grant.named.finditer(text)):
+            return True
+    return False
+
+
+def citing_lines(doc: Document, cited: Cited) -> set[int]:
+    """The lines of a document that cite what changed: the blocks that link to the startup's page,
+    name it or name the round, and the blocks under a heading that does (a FAST table)."""
+    patterns = _patterns(cited)
+
+    def cites(text: str) -> bool:
+        return any(p.search(text) for p in patterns) or _cites_round(text, cited)
+
+    lines: set[int] = set()
+    for block in doc.blocks:
+        linked = any(startup_slug(s.href) in cited.slugs for s in block.spans if s.kind == "link")
+        if linked or cites(block.text) or any(cites(h) for h in block.heading_path):
+            end = block.location.end_line or block.location.line
+            lines.update(range(block.location.line, end + 1))
+    return lines
+
+
+def site_changes(
+    root: Path, folders: list[str], changed: dict[str, set[int] | None], registry: Registry | None
+) -> dict[str, set[int] | None]:
+    """`--changed` on a site: the changed documents of its checked folders, and the documents that
+    cite a changed registry page's startup or a changed round page's promotion, with the lines
+    that cite it. Keys are paths under `root` as the folders are written (what the run loads)."""
+    from extractor.ingest import collect, load
+
+    folder_paths = [Path(f) for f in folders]
+    resolved = [f.resolve() for f in folder_paths]
+    out: dict[str, set[int] | None] = {}
+    touched: list[Path] = []
+    for name, lines in changed.items():
+        path = Path(name).resolve()
+        touched.append(path)
+        for folder, real in zip(folder_paths, resolved, strict=True):
+            if path.is_relative_to(real):
+                out[str(folder / path.relative_to(real))] = lines
+                break
+    cited = cited_by_change(root, touched, registry)
+    if not cited:
+        return out
+    patterns = _patterns(cited)
+    files, _ = collect([str(f) for f in folder_paths if f.is_dir()])
+    for name in files:
+        if name in out:
+            continue
+        if Path(name).suffix.lower() in TEXT_SUFFIXES:  # a cheap look first: most do not cite it
+            text = Path(name).read_text(encoding="utf-8", errors="replace")
+            if not any(p.search(text) for p in patterns) and not _cites_round(text, cited):
+                continue
+        try:
+            doc = load(name)
+        except (InputError, MemoryError):
+            continue  # the run itself reports what cannot be read
+        lines = citing_lines(doc, cited)
+        if lines:
+            out[name] = lines
     return out

@@ -10,7 +10,7 @@ import traceback
 from collections.abc import Callable, Iterator
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -20,6 +20,10 @@ from extractor.cliutil import EXIT_ERROR, EXIT_FINDINGS, err_console, fail, guar
 from extractor.errors import FactcheckError, InputError
 from extractor.models import FailOn
 from extractor.reference.cli import reference_app
+
+if TYPE_CHECKING:
+    from extractor import checks
+    from extractor.results import ResultCache
 
 app = typer.Typer(
     name="factcheck",
@@ -93,6 +97,27 @@ def _only_changed_lines(report, lines_changed: dict[str, set[int] | None]):
     return report.restricted(keep)
 
 
+def _site_results(
+    site: Path, ctx: checks.Context, rules: list[str] | None, reference: Path | None, timeout: float
+) -> ResultCache:
+    """The results of a site's previous run (issue 14, item 8), keyed by what findings depend on."""
+    import hashlib
+
+    from extractor import profiles
+    from extractor.results import ResultCache, listing_digest, run_key
+
+    store = Path(reference) if reference else None
+    parts = [
+        profiles.active().name,
+        ",".join(sorted(rules or [])),
+        f"{timeout:g}",
+        hashlib.sha256(store.read_bytes()).hexdigest() if store and store.is_file() else "",
+        ctx.corpus.digest() if ctx.corpus is not None else "",
+        listing_digest(site),
+    ]
+    return ResultCache(Path(".factcheck") / "site-results.sqlite", run_key(parts))
+
+
 def _unread_as_findings(report):
     """In a site run, a file that cannot be read is an info finding (site/unread-file), not exit 2."""
     from extractor import fingerprint, site
@@ -145,7 +170,7 @@ def check(
 ) -> None:
     """Vérifie des documents et liste les incohérences trouvées."""
     from extractor import checks
-    from extractor.pipeline import check_paths, open_context
+    from extractor.pipeline import ContextSpec, check_paths, open_context
 
     if rules:
         unknown = checks.unknown(rules)
@@ -154,7 +179,7 @@ def check(
     from extractor import site as sites
     from extractor.reference.store import NO_REGISTRY_FR
 
-    site = sites.site_root(paths[0]) if paths and len(paths) == 1 and not changed else None
+    site = sites.site_root(paths[0]) if paths and len(paths) == 1 else None
     corpus_folders: list[Path] = [corpus]
     if site is not None:
         # A whole site: its own registry (no import step), its folders, the same folders as corpus.
@@ -166,7 +191,7 @@ def check(
             err_console().print(f"{site} : site ; registre lu du site ({how}) ; dossiers : {', '.join(paths)}")
     inputs = [*(paths or []), *(str(f) for f in corpus_folders if f.is_dir())]
     refuse_inputs([output, write_baseline, index], inputs)  # before any work, not after it
-    ctx = open_context(reference, corpus_folders, index)
+    ctx = open_context(reference, corpus_folders, index, site=site)
     from extractor import baseline as baselines
 
     lines_changed: dict[str, set[int] | None] = {}
@@ -174,6 +199,10 @@ def check(
         from extractor.changed import changed_files
 
         lines_changed = changed_files(base, Path.cwd())
+        if site is not None:  # also the documents citing a changed registry or FAST page
+            from extractor.changed import site_changes
+
+            lines_changed = site_changes(site, paths or [], lines_changed, ctx.registry)
         paths = [p for p in lines_changed if not paths or any(Path(p).is_relative_to(q) for q in paths)]
         if not paths:
             Console(highlight=False).print(f"Aucun document modifié depuis {base}")
@@ -182,9 +211,18 @@ def check(
         raise fail("indiquer des fichiers ou dossiers à vérifier (ou --changed)")
     inputs += paths  # with --changed: the files git gave
     known = baselines.load(baseline) if baseline else set()
+    results = _site_results(site, ctx, rules, reference, timeout) if site is not None else None
     with _progress(paths) as on_file:
+        spec = ContextSpec(reference, tuple(corpus_folders), index, site) if site is not None else None
         report = check_paths(paths, rules, debug=debug, ctx=ctx, on_file=on_file, seconds=timeout or None,
-                             details=output_format == OutputFormat.html)  # fmt: skip
+                             details=output_format == OutputFormat.html, results=results, workers=spec)  # fmt: skip
+    if results is not None:
+        results.prune()
+        results.close()
+        if results.hits:
+            err_console().print(
+                f"{results.hits} document(s) inchangé(s) : résultats de la vérification précédente repris"
+            )
     if site is not None and report.errors:
         report = _unread_as_findings(report)
     if write_baseline:
@@ -348,20 +386,34 @@ def serve(
     workers: Annotated[
         int | None, typer.Option(help="Processus de vérification (par défaut : un par cœur).", min=1)
     ] = None,
-    timeout: Annotated[float, typer.Option(help="Durée maximale par document, en secondes.", min=0.1)] = 30.0,
-    max_mb: Annotated[int, typer.Option(help="Taille maximale d'un document, en Mo.", min=1)] = 20,
-    max_pages: Annotated[int, typer.Option(help="Nombre maximal de pages d'un PDF.", min=1)] = 300,
+    timeout: Annotated[
+        float, typer.Option(help="Durée maximale par document, en secondes.", min=0.1)
+    ] = limits.SERVICE_TIMEOUT,
+    max_mb: Annotated[int, typer.Option(help="Taille maximale d'un document, en Mo.", min=1)] = limits.SERVICE_MAX_MB,
+    max_pages: Annotated[int, typer.Option(help="Nombre maximal de pages d'un PDF.", min=1)] = limits.MAX_PDF_PAGES,
+    allowed_host: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Nom accepté dans l'en-tête Host (répétable ; « * » : tous). Par défaut : l'adresse "
+            "d'écoute, localhost, 127.0.0.1 et ::1 ; les autres sont refusés (protection contre le DNS rebinding)."
+        ),
+    ] = None,
 ) -> None:
     """Lance le service HTTP (API et page web) : http://127.0.0.1:8000/ ; documentation : /docs."""
     import uvicorn
 
+    from extractor.service import guard
     from extractor.service.app import Settings, create_app
 
     settings = Settings(reference=reference, corpus=corpus, index=index, timeout=timeout,
-                        max_bytes=max_mb * 1024 * 1024, max_pages=max_pages)  # fmt: skip
+                        max_bytes=max_mb * 1024 * 1024, max_pages=max_pages,
+                        allowed_hosts=guard.allowed_hosts(host, allowed_host or ()))  # fmt: skip
     if workers:
         settings.workers = workers
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+    config = uvicorn.Config(create_app(settings), host=host, port=port, log_level="warning",
+                            http=guard.protocol(limits.SERVICE_HEADER_SECONDS),
+                            timeout_keep_alive=int(limits.SERVICE_KEEP_ALIVE_SECONDS))  # fmt: skip
+    uvicorn.Server(config).run()
 
 
 class RulesFormat(StrEnum):

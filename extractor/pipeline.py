@@ -9,13 +9,25 @@ from __future__ import annotations
 import os
 import time
 import traceback
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from extractor import checks, config, defaults, fingerprint, limits, suppress
 from extractor.errors import FactcheckError, InputError
 from extractor.ingest import collect, load
-from extractor.models import Document, DocumentDetail, Finding, InputErrorInfo, Report, Severity, summarise
+from extractor.models import (
+    Document,
+    DocumentDetail,
+    DocumentSummary,
+    Finding,
+    InputErrorInfo,
+    Report,
+    Severity,
+    summarise,
+)
+from extractor.results import Entry, ResultCache
 
 SEVERITY_ORDER = {Severity.error: 0, Severity.warning: 1, Severity.info: 2}
 
@@ -24,20 +36,29 @@ def open_context(
     reference: Path | None = defaults.REFERENCE,
     corpus: Path | Sequence[Path] | None = defaults.CORPUS,
     index: Path = defaults.INDEX,
+    site: Path | None = None,
+    *,
+    refresh: bool = True,
 ) -> checks.Context:
     """What the rules compare with: the imported registry (if `reference` exists) and the corpus
-    index of `corpus` (a folder, or several: a site's), refreshed now. The CLI and the Python API
-    both start here, so they run the same rules. Close `ctx.corpus` when done."""
+    index of `corpus` (a folder, or several: a site's), refreshed now (unless `refresh` is False:
+    a worker of a run whose index is up to date). The CLI and the Python API both start here, so
+    they run the same rules. Close `ctx.corpus` when done."""
     from extractor.reference.store import load_registry
 
     ctx = checks.Context(registry=load_registry(reference) if reference is not None else None)
+    if site is not None:  # a site run: the URLs the site serves, for its links (extractor.sitemap)
+        from extractor.sitemap import SiteMap
+
+        ctx.site = SiteMap.build(site)
     folders = [Path(corpus)] if isinstance(corpus, str | Path) else [Path(f) for f in corpus or []]
     folders = [f for f in folders if f.is_dir()]
     if folders:
         from extractor.corpus.index import CorpusIndex
 
         ctx.corpus = CorpusIndex(index, folders)
-        ctx.corpus.refresh(folders, ctx.registry)
+        if refresh:
+            ctx.corpus.refresh(folders, ctx.registry)
     return ctx
 
 
@@ -64,6 +85,18 @@ def check_document(
     return fingerprint.assign(findings)
 
 
+@dataclass(frozen=True)
+class Outcome:
+    """What checking one file gave: its summary and findings, or the error that stopped it."""
+
+    document: DocumentSummary | None = None
+    findings: list[Finding] = field(default_factory=list)
+    detail: DocumentDetail | None = None
+    error: InputErrorInfo | None = None
+    ignored: int = 0
+    skipped: frozenset[str] = frozenset()
+
+
 def check_paths(
     paths: Sequence[str],
     only: Iterable[str] | None = None,
@@ -73,56 +106,56 @@ def check_paths(
     ctx: checks.Context | None = None,
     seconds: float | None = limits.DOCUMENT_SECONDS,
     details: bool = False,
+    results: ResultCache | None = None,
+    workers: ContextSpec | None = None,
 ) -> Report:
     """Checks files and folders. Never raises for a bad input file: it is reported in `errors`,
     as is a document that takes more than `seconds` or more memory than the process may use.
     With `details`, the report keeps each document, its claims and its names (`Report.details`),
-    so that a renderer that shows the text needs nothing but the report."""
+    so that a renderer that shows the text needs nothing but the report. With `results`, a
+    document whose result is kept (same bytes, same run key) is not read again. With `workers`
+    (how to open the same context in another process), the files to check are shared among one
+    process per core once there are `PARALLEL_FROM` of them (a site run)."""
     started = time.perf_counter()
     ctx = ctx or checks.Context()
     report = Report()
     files, errors = collect(list(paths))
     report.errors.extend(_error_info(e) for e in errors)
     selected = list(only) if only else None
+    outcomes: dict[str, Outcome] = {}
+    todo: list[tuple[str, str | None]] = []
     for name in files:
+        digest = _kept(name, results) if results is not None and not details else None
+        if isinstance(digest, Entry):
+            if on_file:
+                on_file(name)
+            outcomes[name] = Outcome(document=digest.document, findings=digest.findings, ignored=digest.ignored)
+        else:
+            todo.append((name, digest))
+    jobs = os.cpu_count() or 1
+    if workers is not None and jobs > 1 and len(todo) >= PARALLEL_FROM and not details:
+        done = _in_workers(workers, [n for n, _ in todo], selected, seconds, jobs)
+    else:
+        done = (_check_one(n, selected, ctx, seconds, debug, details) for n, _ in todo)
+    for (name, digest), outcome in zip(todo, done, strict=True):
         if on_file:
             on_file(name)
-        try:
-            with limits.time_budget(seconds):
-                doc = load(name)
-                findings = check_document(doc, selected, ctx)
-                detail = document_detail(doc, ctx) if details else None
-        except InputError as exc:
-            report.errors.append(_error_info(exc))
+        outcomes[name] = outcome
+        ctx.skipped |= outcome.skipped
+        if results is not None and digest is not None and outcome.document is not None:
+            entry = Entry(document=outcome.document, findings=outcome.findings, ignored=outcome.ignored)
+            results.put(digest, entry)
+    for name in files:
+        outcome = outcomes[name]
+        if outcome.error is not None:
+            report.errors.append(outcome.error)
             continue
-        except limits.DocumentTimeout:
-            message, hint = f"vérification arrêtée après {seconds:g} s", "document trop long ou trop complexe"
-            report.errors.append(InputErrorInfo(path=name, message=message, hint=hint + " ; --timeout pour attendre"))
-            continue
-        except MemoryError:
-            message, hint = (
-                "vérification arrêtée : mémoire maximale dépassée",
-                "PDF ou archive démesurée une fois décompressée ?",
-            )
-            report.errors.append(InputErrorInfo(path=name, message=message, hint=hint))
-            continue
-        except FactcheckError:
-            raise  # a problem with the run itself (a bad factcheck.toml), not with this file
-        except Exception as exc:  # a bug in a reader must not stop the run nor show a traceback
-            if debug:
-                traceback.print_exc()
-            report.errors.append(
-                InputErrorInfo(
-                    path=name,
-                    message=f"erreur interne en lisant ce fichier ({type(exc).__name__}: {exc})",
-                    hint="relancer avec --debug et signaler le problème",
-                )
-            )
-            continue
-        report.documents.append(summarise(doc))
-        report.findings.extend(findings)
-        if detail is not None:
-            report.details.append(detail)
+        assert outcome.document is not None
+        report.documents.append(outcome.document)
+        report.findings.extend(outcome.findings)
+        ctx.ignored += outcome.ignored
+        if outcome.detail is not None:
+            report.details.append(outcome.detail)
     report.stats.files = len(files) + len(errors)
     report.stats.documents = len(report.documents)
     report.stats.errors = len(report.errors)
@@ -132,6 +165,93 @@ def check_paths(
     report.stats.skipped_rules = sorted(ctx.skipped)
     report.stats.seconds = round(time.perf_counter() - started, 3)
     return report
+
+
+def _check_one(
+    name: str, selected: list[str] | None, ctx: checks.Context, seconds: float | None, debug: bool, details: bool
+) -> Outcome:
+    """One file read and checked; an input error, a timeout or a reader's bug as its error."""
+    before, skipped = ctx.ignored, set(ctx.skipped)
+    try:
+        with limits.time_budget(seconds):
+            doc = load(name)
+            findings = check_document(doc, selected, ctx)
+            detail = document_detail(doc, ctx) if details else None
+    except InputError as exc:
+        return Outcome(error=_error_info(exc))
+    except limits.DocumentTimeout:
+        message, hint = f"vérification arrêtée après {seconds:g} s", "document trop long ou trop complexe"
+        return Outcome(error=InputErrorInfo(path=name, message=message, hint=hint + " ; --timeout pour attendre"))
+    except MemoryError:
+        message, hint = (
+            "vérification arrêtée : mémoire maximale dépassée",
+            "PDF ou archive démesurée une fois décompressée ?",
+        )
+        return Outcome(error=InputErrorInfo(path=name, message=message, hint=hint))
+    except FactcheckError:
+        raise  # a problem with the run itself (a bad factcheck.toml), not with this file
+    except Exception as exc:  # a bug in a reader must not stop the run nor show a traceback
+        if debug:
+            traceback.print_exc()
+        message = f"erreur interne en lisant ce fichier ({type(exc).__name__}: {exc})"
+        return Outcome(
+            error=InputErrorInfo(path=name, message=message, hint="relancer avec --debug et signaler le problème")
+        )
+    ignored, ctx.ignored = ctx.ignored - before, before  # counted once, by check_paths
+    return Outcome(document=summarise(doc), findings=findings, detail=detail, ignored=ignored,
+                   skipped=frozenset(ctx.skipped - skipped))  # fmt: skip
+
+
+PARALLEL_FROM = 64  # files to check before a run shares them among processes (a worker costs ~1.5 s)
+
+
+class ContextSpec(NamedTuple):
+    """How to open a run's context in another process: what `open_context` was given (the index
+    is refreshed already: a worker only reads it)."""
+
+    reference: Path | None
+    corpus: tuple[Path, ...]
+    index_path: Path
+    site: Path | None
+
+
+_WORKER: dict[str, object] = {}
+
+
+def _init_checker(spec: ContextSpec, selected: list[str] | None, seconds: float | None, parent: int) -> None:
+    from extractor.corpus.index import watch_parent
+
+    watch_parent(parent)
+    ctx = open_context(spec.reference, list(spec.corpus), spec.index_path, site=spec.site, refresh=False)
+    _WORKER.update(ctx=ctx, selected=selected, seconds=seconds)
+
+
+def _check_in_worker(name: str) -> Outcome:
+    ctx = _WORKER["ctx"]
+    assert isinstance(ctx, checks.Context)
+    return _check_one(name, _WORKER["selected"], ctx, _WORKER["seconds"], False, False)  # type: ignore[arg-type]
+
+
+def _in_workers(spec: ContextSpec, names: list[str], selected: list[str] | None, seconds: float | None,
+                jobs: int) -> Iterator[Outcome]:  # fmt: skip
+    """The outcome of each file, in order, from `jobs` processes that each open the run's context."""
+    from extractor.corpus.index import in_processes
+
+    chunk = max(1, min(16, len(names) // (8 * jobs)))
+    yield from in_processes(_check_in_worker, names, jobs, _init_checker, (spec, selected, seconds, os.getpid()), chunk)
+
+
+def _kept(name: str, results: ResultCache) -> Entry | str | None:
+    """The kept result of the file, else its hash (to keep its result under), else None (unreadable)."""
+    import hashlib
+
+    from extractor.ingest import read_file
+
+    try:
+        digest = hashlib.sha256(read_file(name)).hexdigest()
+    except InputError:
+        return None
+    return results.get(digest) or digest
 
 
 def document_detail(doc: Document, ctx: checks.Context) -> DocumentDetail:

@@ -73,7 +73,9 @@ def site_registry(root: Path, cache: Path = CACHE) -> tuple[Path, bool]:
 
     layout = profiles.active().site
     assert layout is not None
-    store = cache / f"site-registry-{registry_digest(root)}.sqlite"
+    from extractor.reference.store import SCHEMA_VERSION
+
+    store = cache / f"site-registry-{registry_digest(root)}-v{SCHEMA_VERSION}.sqlite"
     if store.exists():
         return store, False
     import_betagouv(root / layout.registry, store)

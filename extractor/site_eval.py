@@ -98,6 +98,7 @@ def site_report(site: Path) -> Report:
     from extractor.corpus.index import CorpusIndex
     from extractor.pipeline import check_paths
     from extractor.reference.store import load_registry
+    from extractor.sitemap import SiteMap
 
     if sites.site_root(site) is None:
         raise FactcheckError(f"{site} : pas un site au format du profil (pas de _config.yml ni de registre)")
@@ -108,7 +109,8 @@ def site_report(site: Path) -> Report:
         index = CorpusIndex(Path(tmp) / "index.sqlite", folders)
         try:
             index.refresh(folders, registry)
-            return check_paths(folders, ctx=checks.Context(registry=registry, corpus=index))
+            ctx = checks.Context(registry=registry, corpus=index, site=SiteMap.build(Path(".")))
+            return check_paths(folders, ctx=ctx)
         finally:
             index.close()
 

@@ -79,16 +79,23 @@ def encrypted_pdf(user_password: bytes) -> bytes:
 def text_pdf(texts: list[str | None] | None = None) -> bytes:
     """A valid PDF with one page per entry of `texts` (None = a blank page, no text layer)."""
     texts = texts if texts is not None else ["Bilan 2024 : 5 869 442 euros"]
-    n = len(texts)
+    return lines_pdf([None if t is None else [t] for t in texts], size=18, top=700)
+
+
+def lines_pdf(pages: list[list[str] | None], size: int = 12, top: int = 740, step: int = 30) -> bytes:
+    """A valid PDF whose pages each show these lines (latin-1), one under the other (None = a blank
+    page, no text layer)."""
+    n = len(pages)
     font = 3 + 2 * n
     kids = " ".join(f"{3 + 2 * i} 0 R" for i in range(n)).encode()
     objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [" + kids + b"] /Count %d >>" % n]
-    for i, text in enumerate(texts):
+    for i, lines in enumerate(pages):
         objects.append(
             b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents %d 0 R "
             b"/Resources << /Font << /F1 %d 0 R >> >> >>" % (4 + 2 * i, font)
         )
-        objects.append(stream(b"" if text is None else f"BT /F1 18 Tf 72 700 Td ({text}) Tj ET".encode("latin-1")))
+        shown = [f"BT /F1 {size} Tf 72 {top - step * j} Td ({t}) Tj ET" for j, t in enumerate(lines or [])]
+        objects.append(stream("\n".join(shown).encode("latin-1")))
     objects.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
     return pdf_file(objects)
 

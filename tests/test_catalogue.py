@@ -21,10 +21,17 @@ def examples(kind: str) -> list[tuple[str, checks.Example]]:
 
 def run_example(rule_id: str, example: checks.Example, tmp_path: Path) -> list[Finding]:
     from extractor.corpus.index import CorpusIndex
-    from extractor.reference.models import Entity
+    from extractor.reference.models import Entity, Round
     from extractor.reference.store import Registry
 
-    registry = Registry([Entity.model_validate(e) for e in example.registry]) if example.registry else None
+    registry = (
+        Registry(
+            [Entity.model_validate(e) for e in example.registry],
+            rounds=[Round.model_validate(r) for r in example.rounds],
+        )
+        if example.registry or example.rounds
+        else None
+    )
     ctx = checks.Context(registry=registry)
     if example.corpus or "corpus" in checks.catalogue()[rule_id].needs:  # an empty corpus is a corpus
         folder = tmp_path / "corpus"
@@ -33,8 +40,18 @@ def run_example(rule_id: str, example: checks.Example, tmp_path: Path) -> list[F
             (folder / name).write_text(text, encoding="utf-8")
         ctx.corpus = CorpusIndex(tmp_path / "index.sqlite", folder)
         ctx.corpus.refresh(folder, registry)
+    name = example.name
+    if example.site:  # a small Jekyll site, the document one of its files
+        from extractor.sitemap import SiteMap
+
+        root = tmp_path / "site"
+        for path, text in {**example.site, example.name: example.data().decode("utf-8")}.items():
+            (root / path).parent.mkdir(parents=True, exist_ok=True)
+            (root / path).write_text(text, encoding="utf-8")
+        ctx.site = SiteMap.build(root)
+        name = str(root / example.name)
     try:
-        return checks.run(read_bytes(example.data(), example.name), ctx, only=[rule_id])
+        return checks.run(read_bytes(example.data(), name), ctx, only=[rule_id])
     finally:
         if ctx.corpus is not None:
             ctx.corpus.close()

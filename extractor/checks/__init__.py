@@ -25,6 +25,7 @@ from extractor.models import Claim, Document, Finding, Severity
 if TYPE_CHECKING:
     from extractor.corpus.index import CorpusIndex
     from extractor.reference.store import Registry
+    from extractor.sitemap import SiteMap
 
 
 @dataclass
@@ -36,6 +37,7 @@ class Context:
     options: dict[str, object] = field(default_factory=dict)
     registry: Registry | None = None
     corpus: CorpusIndex | None = None
+    site: SiteMap | None = None  # the URLs of the site a site run checks (extractor.sitemap)
     skipped: set[str] = field(default_factory=set)
     ignored: int = 0  # findings silenced by inline comments
     _claims: dict[str, list[Claim]] = field(default_factory=dict, repr=False)
@@ -63,6 +65,10 @@ class Example(BaseModel):
     date: str | None = Field(default=None, description="the document's date (front matter), AAAA-MM-JJ")
     corpus: dict[str, str] = Field(default_factory=dict, description="published documents, by file name")
     registry: list[dict[str, Any]] = Field(default_factory=list, description="registry entities")
+    rounds: list[dict[str, Any]] = Field(default_factory=list, description="grant rounds' pages (reference data)")
+    site: dict[str, str] = Field(
+        default_factory=dict, description="files of a Jekyll site, by path: the document is its file `name`"
+    )
 
     def data(self) -> bytes:
         if self.raw is not None:

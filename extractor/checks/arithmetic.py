@@ -228,12 +228,11 @@ def _rounds(doc: Document, claims: list[Claim], grant: Grant) -> Iterator[Findin
     for total in claims:
         if total.quantity.unit != "EUR":
             continue
-        if total.sentence not in named_in:
-            named = grant.named.search(total.sentence)
-            named_in[total.sentence] = (
-                frozenset(int(n) for n in _ROUND_NUMBERS.findall(named.group(0))) if named else None
-            )
-        rounds = named_in[total.sentence]
+        said = total.sentence + " " + caption(doc, total)
+        if said not in named_in:
+            named = grant.named.search(said)
+            named_in[said] = frozenset(int(n) for n in _ROUND_NUMBERS.findall(named.group(0))) if named else None
+        rounds = named_in[said]
         if rounds is None:
             continue
         if rounds not in gathered:
@@ -250,6 +249,21 @@ def _rounds(doc: Document, claims: list[Claim], grant: Grant) -> Iterator[Findin
         parts = [c for c in listed if c.scope_id != total.scope_id]
         listed_rounds = " et ".join(map(str, sorted(rounds)))
         yield _mismatch(doc, total, parts, Severity.error, f"montants des {grant.round_word}s {listed_rounds}")
+
+
+def caption(doc: Document, claim: Claim) -> str:
+    """What a figure standing alone in its block says it counts, on a slide: the next block of
+    the same page when it goes on the phrase in lower case ("2,48 M€" then "accordés sur les promos
+    14 et 15"); empty otherwise.
+
+    A callout's figure and its caption are two text boxes of the slide, hence two blocks."""
+    block = doc.blocks[claim.block]
+    rest = block.text.replace(claim.quantity.raw, "", 1).strip(" \u00a0€%*")
+    following = doc.blocks[claim.block + 1] if claim.block + 1 < len(doc.blocks) else None
+    if len(rest) > 3 or following is None or following.location.page != block.location.page:
+        return ""
+    text = following.text.strip()
+    return text if text[:1].islower() else ""
 
 
 def _part_sums(doc: Document, claims: list[Claim], part_sum: PartSum) -> Iterator[Finding]:

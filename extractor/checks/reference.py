@@ -12,6 +12,7 @@ from extractor.entities.extract import name_spans
 from extractor.evidence import block_evidence
 from extractor.models import Block, Document, Evidence, Finding, Location, Severity
 from extractor.profiles import Grant
+from extractor.reference.models import Entity
 from extractor.reference.names import normalise_name
 from extractor.reference.store import NAME_KINDS, Registry, startup_slug
 
@@ -231,18 +232,25 @@ def _grant_mismatch(doc: Document, ctx: Context, grant: Grant) -> Iterator[Findi
 _FIELD_LINE = re.compile(r"^(?P<field>incubators?|sponsors|owner)\s*:", re.M)
 
 
+def _page_entity(doc: Document, ctx: Context) -> Entity | None:
+    """The registry entry whose page the document is (None for any other document)."""
+    registry = ctx.registry
+    assert registry is not None
+    entity_id = registry.entity_at(doc.path)
+    return registry.get(entity_id) if entity_id else None
+
+
 @rule("reference/unknown-entry")
 def unknown_entry(doc: Document, ctx: Context) -> Iterator[Finding]:
     """A registry page whose incubator, sponsors or owner names no entry of the registry: the site
     renders a link to a page that does not exist. Reported on the page's own line."""
-    registry = ctx.registry
-    assert registry is not None
-    entity_id = registry.entity_at(doc.path)
-    entity = registry.get(entity_id) if entity_id else None
+    entity = _page_entity(doc, ctx)
     if entity is None:
         return
     named = [("incubator", entity.incubator)] if entity.incubator else []
     named += [("sponsors" if entity.kind == "startup" else "owner", s) for s in entity.sponsors]
+    registry = ctx.registry
+    assert registry is not None
     for field, target in named:
         if target is None or registry.get(target) is not None:
             continue
@@ -269,3 +277,52 @@ def _field_value(text: str, field: str, slug: str) -> tuple[int, int] | None:
         if found != -1:
             return found, found + len(slug)
     return None
+
+
+@rule("reference/registry-conflict")
+def registry_conflict(doc: Document, ctx: Context) -> Iterator[Finding]:
+    """A registry page whose grant field says one amount for a round and whose own dated event of
+    that round says another. An event that names no round is another award (an earlier round), not
+    a contradiction. Reported on the page's own field line, the event's line beside it."""
+    entity = _page_entity(doc, ctx)
+    if entity is None:
+        return
+    label = profiles.active().registry_label
+    for grant in profiles.active().grants:
+        awards = [a for a in entity.awards if a.grant == grant.id and a.amount is not None and a.round is not None]
+        for field in (a for a in awards if a.source == "field"):
+            events = [a for a in awards if a.source == "event" and a.round == field.round and a.amount != field.amount]
+            if not events:
+                continue
+            from extractor.checks.arithmetic import fr
+
+            at = _grant_field_value(doc.text, grant.field, field.amount)  # type: ignore[arg-type]
+            here = doc.locate(*at) if at else Location(path=doc.path, line=1, column=1, end_line=1, end_column=1)
+            evidence = [Evidence(location=here, quote=doc.text[at[0] : at[1]] if at else grant.field,
+                                 value=Decimal(field.amount))]  # type: ignore[arg-type]  # fmt: skip
+            for event in events:
+                found = doc.text.find(event.comment or "\0")
+                if found != -1:
+                    end = found + len(event.comment or "")
+                    evidence.append(Evidence(location=doc.locate(found, end), quote=doc.text[found:end],
+                                             value=Decimal(event.amount)))  # type: ignore[arg-type]  # fmt: skip
+            said = " ; ".join(fr(Decimal(e.amount or 0), "EUR") for e in events)
+            yield Finding(
+                rule="reference/registry-conflict",
+                severity=Severity.error,
+                message_fr=(f"La fiche de {entity.name} se contredit : son champ « {grant.field} » dit "
+                            f"{fr(Decimal(field.amount or 0), 'EUR')} pour la {grant.round_word} {field.round} du "
+                            f"{grant.label}, son événement « {grant.field} » de la même {grant.round_word} "
+                            f"dit {said}."),
+                evidence=evidence,
+                suggestion=f"Corriger le montant erroné dans la fiche du {label}.",
+            )  # fmt: skip
+
+
+def _grant_field_value(text: str, field: str, amount: int) -> tuple[int, int] | None:
+    """Where the front matter's grant field writes this amount (its own line under `field:`)."""
+    head = re.search(rf"^{re.escape(field)}\s*:", text, re.M)
+    if head is None:
+        return None
+    value = re.compile(rf"(?<!\d){amount}(?!\d)").search(text, head.end(), head.end() + 200)
+    return (value.start(), value.end()) if value else None

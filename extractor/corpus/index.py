@@ -23,11 +23,11 @@ import json
 import os
 import sqlite3
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
 from pydantic import BaseModel
 
@@ -213,6 +213,16 @@ class CorpusIndex:
         stats.seconds = time.perf_counter() - started
         return stats
 
+    def digest(self) -> str:
+        """The hash of this corpus's documents (paths and hashes): what the corpus rules compared
+        with, for the results kept between runs (extractor.results)."""
+        digest = hashlib.sha256()
+        for path, sha in self.db.execute(
+            "SELECT path, sha256 FROM documents WHERE corpus = ? ORDER BY path", (self.key,)
+        ):
+            digest.update(f"{path}\0{sha}\0".encode())
+        return digest.hexdigest()
+
     def _write_document(self, key: str, extracted: Extracted) -> None:
         name, digest, title, date, links, events, claims = extracted
         for table in ("claims", "events"):
@@ -361,15 +371,23 @@ def _extract_all(todo: list[tuple[str, str]], names: NameIndex | None, jobs: int
         for name, digest in todo:
             yield extract_rows(name, digest, names)
         return
+    chunk = max(1, min(32, len(todo) // (4 * jobs)))
+    yield from in_processes(_extract_in_worker, todo, jobs, _init_worker, (names, os.getpid()), chunk)
+
+
+def in_processes(func: Callable[[Any], Any], items: list[Any], jobs: int, initializer: Callable[..., None],
+                 initargs: tuple[Any, ...], chunksize: int) -> Iterator[Any]:  # fmt: skip
+    """`func` of each item, in order, from `jobs` new processes started with `initializer(*initargs)`
+    (which should call `watch_parent`). Interrupted (Ctrl-C, SIGTERM, a time budget), the workers
+    are stopped now, not after their current items; killed with SIGKILL, this process takes them
+    along (watch_parent)."""
     import multiprocessing
 
     context = multiprocessing.get_context("spawn")  # never fork a process that may run threads
-    pool = context.Pool(jobs, initializer=_init_worker, initargs=(names, os.getpid()))
+    pool = context.Pool(jobs, initializer=initializer, initargs=initargs)
     try:
-        yield from pool.imap(_extract_in_worker, todo, chunksize=max(1, min(32, len(todo) // (4 * jobs))))
+        yield from pool.imap(func, items, chunksize=chunksize)
     except BaseException:
-        # Interrupted (Ctrl-C, SIGTERM, a time budget): the workers are stopped now, not after their
-        # current documents; killed with SIGKILL, this process takes them along (watch_parent).
         pool.terminate()
         raise
     pool.close()

@@ -28,6 +28,26 @@ class StartEvent(BaseModel):
     mention: str = Field(description="a regular expression: the text speaks of the grant")
 
 
+class GrantPages(BaseModel):
+    """Where a grant's rounds have a page each (the FAST promotions' pages) and how to read them."""
+
+    folder: str = Field(description="the folder of the pages, in the registry's folder")
+    title: str = Field(description="a regular expression on the page's title: groups round, month, year")
+    figures: dict[str, str] = Field(
+        default_factory=dict,
+        description="regular expressions on the page's text: deadline (groups day, month, year), "
+        "applications, selected (group value), total (group value, an amount)",
+    )
+
+    @functools.cached_property
+    def title_pattern(self) -> re.Pattern[str]:
+        return re.compile(self.title, re.I)
+
+    @functools.cached_property
+    def patterns(self) -> dict[str, re.Pattern[str]]:
+        return {name: re.compile(p, re.I) for name, p in self.figures.items()}
+
+
 class Grant(BaseModel):
     id: str
     label: str
@@ -35,8 +55,13 @@ class Grant(BaseModel):
     round_heading: str = Field(description="a regular expression: a heading naming a round (group 1)")
     rounds_named: str = Field(description="a regular expression: a total naming the rounds it covers")
     round_word: str = "promotion"
+    round_ordinal: str | None = Field(
+        default=None, description="a regular expression: a round named by its ordinal (group 1), '14ème édition'"
+    )
     amount_metric: str
+    laureates_metric: str | None = Field(default=None, description="the metric of a count of laureates")
     start_event: StartEvent | None = None
+    pages: GrantPages | None = None
 
     @functools.cached_property
     def heading(self) -> re.Pattern[str]:
@@ -46,11 +71,55 @@ class Grant(BaseModel):
     def named(self) -> re.Pattern[str]:
         return re.compile(self.rounds_named, re.I)
 
+    def rounds_in(self, text: str) -> frozenset[int]:
+        """The rounds a text names: "promos 14 et 15", "FAST 14", "la 14ème édition" (the grant
+        named in the text for the last one).
+
+        >>> from extractor import profiles
+        >>> sorted(profiles.active().grants[0].rounds_in("2,48 M€ accordés sur les promos 14 et 15"))
+        [14, 15]
+        >>> sorted(profiles.active().grants[0].rounds_in("lauréates de la 14ème édition du FAST"))
+        [14]
+        """
+        found: set[int] = set()
+        if named := self.named.search(text):
+            found.update(int(n) for n in re.findall(r"\d+", named.group(0)))
+        found.update(int(m.group(1)) for m in self.heading.finditer(text))
+        if self.round_ordinal and re.search(rf"\b{re.escape(self.label)}\b", text, re.I):
+            found.update(int(m.group(1)) for m in re.finditer(self.round_ordinal, text, re.I))
+        return frozenset(found)
+
 
 class PartSum(BaseModel):
     parts: str = Field(description="the metric of the parts")
     total: str = Field(description="the metric of the total they add up to")
     what: str = Field(description="what the parts are, in French, for the message")
+
+
+class PhaseState(BaseModel):
+    """A state of a product the text may name ("en accélération", "pérennisé"), and the registry's
+    phases that are that state, or that end it."""
+
+    text: str = Field(description="a regular expression: the text says the product is in this state")
+    phases: list[str] = Field(description="the registry's phases that are this state")
+    ended_by: list[str] = Field(default_factory=list, description="phases after which it is no longer in it")
+    entered: bool = Field(
+        default=False,
+        description="the text says the product entered the state that year ('lancé en 2024', group year): "
+        "one of the phases starts within the year; else it is in the state during the year",
+    )
+    in_heading: bool = Field(default=False, description="a heading may say it of the products listed under it")
+
+    @functools.cached_property
+    def pattern(self) -> re.Pattern[str]:
+        return re.compile(self.text, re.I)
+
+
+class Timeline(BaseModel):
+    """The registry's phases in their order, and the states the text names."""
+
+    order: list[str]
+    states: list[PhaseState] = Field(default_factory=list)
 
 
 class SiteLayout(BaseModel):
@@ -71,6 +140,7 @@ class Profile(BaseModel):
     label_words: list[str] = Field(default_factory=list)
     part_sums: list[PartSum] = Field(default_factory=list)
     site: SiteLayout | None = None
+    phases: Timeline | None = None
 
     def grant(self, grant_id: str) -> Grant | None:
         return next((g for g in self.grants if g.id == grant_id), None)

@@ -104,6 +104,24 @@ class Entity(BaseModel):
         return max(dated, key=lambda p: p.start or dt.date.min)
 
 
+class Round(BaseModel):
+    """One round of a grant as its own page announces it (a FAST promotion's page): its number,
+    its month (the page's title), the call's deadline, the applications received, the projects
+    selected and the total awarded, each None when the page does not say it. `lines` gives the
+    page's line of each figure, for evidence."""
+
+    grant: str = Field(description="the profile's grant id")
+    round: int
+    title: str
+    date: dt.date | None = Field(default=None, description="the first day of the month in the title")
+    deadline: dt.date | None = None
+    applications: int | None = None
+    selected: int | None = None
+    total: int | None = Field(default=None, description="euros")
+    source_path: str = Field(description="the round's page, relative to the imported folder")
+    lines: dict[str, int] = Field(default_factory=dict, description="figure name -> line of the page")
+
+
 class ImportProblem(BaseModel):
     """A registry file that was skipped, or a field of an imported entry that was ignored."""
 

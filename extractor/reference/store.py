@@ -28,13 +28,14 @@ from extractor.reference.models import (
     Entity,
     EntityKind,
     Phase,
+    Round,
     Section,
     SlugRef,
 )
 from extractor.reference.names import normalise_name
 
 DEFAULT_REFERENCE_PATH = defaults.REFERENCE
-SCHEMA_VERSION = 2  # 2: grant awards of any profile (awards), not FAST only
+SCHEMA_VERSION = 3  # 2: grant awards of any profile (awards), not one grant only; 3: grant rounds' pages (rounds)
 # The names that are names (former slugs such as "lapins" or "apprentissage" are often common words).
 NAME_KINDS = ("title", "short", "former", "acronym")
 NO_REGISTRY_FR = (
@@ -98,6 +99,11 @@ CREATE TABLE awards (               -- one row per statement: the entry's grant 
     PRIMARY KEY (entity_id, position)
 );
 CREATE INDEX awards_round ON awards(grant_id, round);
+CREATE TABLE rounds (               -- a grant round's own page (the profile's grant pages): reference data too
+    grant_id TEXT NOT NULL,
+    round INTEGER NOT NULL,
+    data TEXT NOT NULL               -- the Round, as JSON
+);
 CREATE TABLE national_impact (
     entity_id TEXT NOT NULL REFERENCES entities(id),
     date TEXT NOT NULL,
@@ -137,7 +143,9 @@ def check_writable_store(db_path: str | Path) -> None:
             )
 
 
-def import_into(db_path: str | Path, entities: Iterable[Entity], meta: dict[str, str] | None = None) -> None:
+def import_into(
+    db_path: str | Path, entities: Iterable[Entity], meta: dict[str, str] | None = None, rounds: Iterable[Round] = ()
+) -> None:
     """Replaces the store at `db_path` with these entities, atomically (temporary file + rename)."""
     from extractor import fileio
 
@@ -150,6 +158,9 @@ def import_into(db_path: str | Path, entities: Iterable[Entity], meta: dict[str,
             con.execute("PRAGMA synchronous = OFF")
             con.executescript(SCHEMA)
             _write(con, list(entities), meta or {})
+            con.executemany(
+                "INSERT INTO rounds VALUES (?, ?, ?)", [(r.grant, r.round, r.model_dump_json()) for r in rounds]
+            )
             con.commit()
         finally:
             con.close()
@@ -222,8 +233,11 @@ class Registry:
     """The imported registry in memory, with the lookups the rules need. Build one from entities
     (`Registry(read_betagouv(path).entities)`) or from the store (`load_registry`)."""
 
-    def __init__(self, entities: Iterable[Entity], meta: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, entities: Iterable[Entity], meta: dict[str, str] | None = None, rounds: Iterable[Round] = ()
+    ) -> None:
         self.meta: dict[str, str] = dict(meta or {})
+        self.rounds: dict[tuple[str, int], Round] = {(r.grant, r.round): r for r in rounds}
         self.entities: dict[str, Entity] = {e.id: e for e in entities}
         self._slugs: dict[tuple[str, str], tuple[str, bool]] = {}
         self._by_name: dict[str, list[NameEntry]] = {}
@@ -244,6 +258,17 @@ class Registry:
 
     def __len__(self) -> int:
         return len(self.entities)
+
+    def round_page(self, grant: str, number: int) -> Round | None:
+        """What the round's own page says (the profile's grant pages), when the registry has it."""
+        return self.rounds.get((grant, number))
+
+    def round_at(self, path: str) -> Round | None:
+        """The round whose page is the document at `path` (matched on the path's end, as `entity_at`)."""
+        end = path.replace("\\", "/")
+        return next(
+            (r for r in self.rounds.values() if end.endswith("/" + r.source_path) or end == r.source_path), None
+        )
 
     def entity_at(self, path: str) -> str | None:
         """The entity whose registry page is the document at `path` (matched on the path's end:
@@ -449,7 +474,10 @@ def _read(path: Path) -> Registry:
                 hint=hint,
                 code="reference",
             )
-        return Registry(_entities(con), meta)
+        rounds = [
+            Round.model_validate_json(d) for (d,) in con.execute("SELECT data FROM rounds ORDER BY grant_id, round")
+        ]
+        return Registry(_entities(con), meta, rounds)
     except sqlite3.Error as exc:
         raise InputError(str(path), f"base de référence illisible ({exc})", hint=hint, code="reference") from None
     finally:

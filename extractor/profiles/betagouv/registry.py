@@ -542,9 +542,13 @@ def import_betagouv(root: str | Path, db_path: str | Path) -> ImportReport:
     check_writable_store(db_path)
     result = read_betagouv(root)
     counts = {kind: result.count(kind) for kind in FOLDERS}
+    from extractor import profiles
+    from extractor.profiles.betagouv.rounds import read_rounds
+
     import_into(
         db_path,
         result.entities,
+        rounds=read_rounds(Path(root), profiles.active().grants),
         meta={
             "source": str(Path(root).resolve()),
             "skipped": str(len(result.skipped)),

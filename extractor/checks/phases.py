@@ -1,0 +1,122 @@
+"""Registry timelines against the text (issue 14, item 3, in part): a product the text says is "en
+accélération" or "pérennisé" in a year, against the registry's phases of that product (the list
+item that links its page, or an item under it). The registry's phases with their start dates are
+the reference; a phase that starts within a month of the year's bounds is no finding, and a
+product whose phases are out of order in the registry (an acceleration that starts after its
+consolidation) is left alone: the registry itself is unsure."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+
+from extractor import profiles
+from extractor.checks import Context, rule
+from extractor.evidence import block_evidence
+from extractor.models import Block, Document, Finding, Severity
+from extractor.reference.models import Entity, Phase
+from extractor.reference.store import startup_slug
+
+MARGIN = dt.timedelta(days=31)
+_YEAR = re.compile(r"\ben\s+(20\d\d)\b")
+
+
+def _startup(doc: Document, block: Block) -> str | None:
+    """The product a block speaks of: the startup page its own item, or an item above it, links."""
+    seen = 0
+    current: Block | None = block
+    while current is not None and seen < 4:
+        for span in current.spans:
+            if span.kind == "link" and (slug := startup_slug(span.href)):
+                return slug
+        current = doc.blocks[current.parent] if current.parent is not None else None
+        seen += 1
+    return None
+
+
+def _year(doc: Document, block: Block) -> int | None:
+    """The year the block speaks of: one its headings name ("… en 2024"), else the document's date's."""
+    for heading in reversed(block.heading_path):
+        if found := _YEAR.search(heading):
+            return int(found.group(1))
+    return doc.date.year if doc.date else None
+
+
+def _ordered(phases: list[Phase], order: list[str]) -> bool:
+    dated = sorted((p for p in phases if p.start and p.name in order), key=lambda p: p.start or dt.date.min)
+    ranks = [order.index(p.name) for p in dated]
+    return ranks == sorted(ranks)
+
+
+def _phase_in(entity: Entity, day: dt.date) -> Phase | None:
+    started = [p for p in entity.phases if p.start and p.start <= day]
+    return max(started, key=lambda p: p.start or dt.date.min) if started else None
+
+
+@rule("reference/phase-mismatch")
+def phase_mismatch(doc: Document, ctx: Context) -> Iterator[Finding]:
+    registry = ctx.registry
+    assert registry is not None
+    timeline = profiles.active().phases
+    if timeline is None:
+        return
+    label = profiles.active().registry_label
+    for block in doc.blocks:
+        states = [(s, m) for s in timeline.states if (m := s.pattern.search(block.text))]
+        heading = block.heading_path[-1] if block.heading_path and block.kind == "list_item" else ""
+        states += [(s, m) for s in timeline.states if s.in_heading and not any(t is s for t, _ in states)
+                   and (m := s.pattern.search(heading))]  # fmt: skip
+        if not states:
+            continue
+        slug = _startup(doc, block)
+        entity = registry.by_slug(slug) if slug else None
+        year = _year(doc, block)
+        if entity is None or year is None or not _ordered(entity.phases, timeline.order):
+            continue
+        for state, match in states:
+            said_year = int(match.group("year")) if state.entered else year
+            first, last = dt.date(said_year, 1, 1), dt.date(said_year, 12, 31)
+            phases = [p for p in entity.phases if p.name in state.phases and p.start]
+            if not phases and not any(p.start for p in entity.phases):
+                continue  # no dated phase at all: the registry says nothing
+            if state.entered:
+                if not phases or any(first - MARGIN <= (p.start or first) <= last + MARGIN for p in phases):
+                    continue  # no such phase recorded (unsure), or it starts that year
+                start = phases[0].start
+                yield _finding(doc, block, match, entity, said_year, label,
+                               f"le début de la phase « {phases[0].name} » le {start:%d/%m/%Y}")  # fmt: skip
+                continue
+            if any((p.start or last) <= last + MARGIN for p in phases):
+                later = [p for p in entity.phases if p.start and p.name in state.ended_by and p.start < first - MARGIN]
+                if not later:
+                    continue  # the registry has it in that state by the end of the year
+                ended = later[0]
+                said = f"la phase « {ended.name} » depuis le {ended.start:%d/%m/%Y}"
+            else:
+                now = _phase_in(entity, last)
+                said = (
+                    f"la phase « {now.name} » (depuis le {now.start:%d/%m/%Y})"
+                    if now and now.start
+                    else "aucune phase datée"
+                )
+                if phases:
+                    said += f" ; « {phases[0].name} » ne commence que le {phases[0].start:%d/%m/%Y}"
+            yield _finding(doc, block, match, entity, year, label, said)
+
+
+def _finding(doc: Document, block: Block, match: re.Match[str], entity: Entity, year: int, label: str,
+             said: str) -> Finding:  # fmt: skip
+    if match.string == block.text:
+        evidence = block_evidence(doc, block, match.start(), match.end())
+    else:  # said by the heading over the list: the item's link to the product
+        link = next((s for s in block.spans if s.kind == "link"), None)
+        evidence = block_evidence(doc, block, link.start if link else 0, link.end if link else min(len(block.text), 60))
+    return Finding(
+        rule="reference/phase-mismatch",
+        severity=Severity.warning,
+        message_fr=(f"Le document dit {entity.name} « {match.group(0)} » (en {year}) ; le {label} lui donne "
+                    f"{said} ({entity.source_path})."),
+        evidence=[evidence],
+        suggestion="Vérifier la phase du produit, dans le document ou dans sa fiche du registre.",
+    )  # fmt: skip

@@ -1,0 +1,97 @@
+"""Registry timelines against the text (issue 14, item 3, in part): "en accélération",
+"pérennisé" and "lancé en 2024" in a year against the registry's phases, both sides of the
+one-month margin, and a registry whose phases are out of order left alone. The real Bilan 2024
+page (a seed) names seven products in a phase and eight launched in 2024; the registry agrees with
+each, has France Chaleur Urbaine's phases out of order, or does not date the launch."""
+
+from __future__ import annotations
+
+import pytest
+
+from extractor import checks
+from extractor.ingest import load, read_bytes
+from extractor.reference.models import Entity
+from extractor.reference.store import Registry, load_registry
+from tests.conftest import ROOT
+
+PAGE = (
+    "---\ntitle: Bilan\ndate: 2025-01-15\n---\n\n## Les services en 2024\n\n"
+    "- [Alpha](/startups/alpha.html)\n    - {state}\n"
+)
+
+
+def alpha(*phases: tuple[str, str]) -> Registry:
+    entity = Entity(id="startup:alpha", kind="startup", slug="alpha", name="Alpha", source_path="_startups/alpha.md",
+                    slugs=[{"section": "startups", "slug": "alpha", "current": True}],  # type: ignore[list-item]
+                    phases=[{"name": n, "start": d} for n, d in phases])  # type: ignore[misc]  # fmt: skip
+    return Registry([entity])
+
+
+def found(state: str, registry: Registry) -> list[str]:
+    doc = read_bytes(PAGE.format(state=state).encode(), "bilan.md")
+    return [f.message_fr for f in checks.run(doc, checks.Context(registry=registry), ["reference/phase-mismatch"])]
+
+
+def test_sustained_in_a_year_the_registry_has_it_in_acceleration() -> None:
+    registry = alpha(("construction", "2022-01-01"), ("acceleration", "2023-06-01"))
+    messages = found("Pérennisé à la Fabrique.", registry)
+    assert len(messages) == 1 and "« acceleration » (depuis le 01/06/2023)" in messages[0]
+    assert found("En accélération au sein de la Fabrique.", registry) == []
+
+
+def test_a_phase_within_a_month_of_the_year_is_no_finding() -> None:
+    assert found("Pérennisé.", alpha(("acceleration", "2023-06-01"), ("consolidation", "2025-01-20"))) == []
+    assert len(found("Pérennisé.", alpha(("acceleration", "2023-06-01"), ("consolidation", "2025-02-15")))) == 1
+
+
+def test_in_acceleration_in_a_year_after_its_consolidation() -> None:
+    registry = alpha(("acceleration", "2021-06-01"), ("consolidation", "2022-03-01"))
+    messages = found("En accélération au sein de la Fabrique.", registry)
+    assert len(messages) == 1 and "« consolidation » depuis le 01/03/2022" in messages[0]
+    assert found("En accélération.", alpha(("acceleration", "2021-06-01"), ("consolidation", "2023-12-15"))) == []
+
+
+def test_in_acceleration_before_the_registry_starts_it() -> None:
+    messages = found("En accélération.", alpha(("construction", "2023-01-01"), ("acceleration", "2025-06-01")))
+    assert len(messages) == 1 and "ne commence que le 01/06/2025" in messages[0]
+
+
+def test_phases_out_of_order_in_the_registry_are_left_alone() -> None:
+    registry = alpha(("construction", "2020-12-01"), ("consolidation", "2025-05-14"), ("acceleration", "2026-01-01"))
+    assert found("En accélération.", registry) == []
+
+
+@pytest.mark.skipif(not (ROOT.parent / "shared" / "reference").is_dir(), reason="../shared is not here")
+def test_the_real_bilan_names_phases_the_registry_agrees_with(tmp_path) -> None:
+    from extractor.profiles.betagouv.registry import import_betagouv
+
+    import_betagouv(ROOT.parent / "shared" / "reference" / "betagouv", tmp_path / "reference.sqlite")
+    registry = load_registry(tmp_path / "reference.sqlite")
+    doc = load(str(ROOT / "corpus" / "bilan-2024.md"))
+    assert checks.run(doc, checks.Context(registry=registry), ["reference/phase-mismatch"]) == []
+
+
+LAUNCHED = (
+    "---\ntitle: Bilan\n---\n\n### Focus sur quelques nouveaux produits lancés en 2024\n\n"
+    "- [Alpha](/startups/alpha.html) : un service.\n"
+)
+
+
+def launched(registry: Registry) -> list[str]:
+    doc = read_bytes(LAUNCHED.encode(), "bilan.md")
+    return [f.message_fr for f in checks.run(doc, checks.Context(registry=registry), ["reference/phase-mismatch"])]
+
+
+def test_a_product_launched_in_a_year_whose_construction_started_earlier() -> None:
+    messages = launched(alpha(("investigation", "2022-01-10"), ("construction", "2022-06-01")))
+    assert len(messages) == 1 and "le 01/06/2022" in messages[0] and "lancés en 2024" in messages[0]
+
+
+def test_a_launch_within_the_year_or_a_month_of_it_is_no_finding() -> None:
+    assert launched(alpha(("investigation", "2024-01-10"), ("construction", "2024-06-01"))) == []
+    assert launched(alpha(("investigation", "2024-02-21"), ("construction", "2025-01-17"))) == []  # Carte Facile
+    assert len(launched(alpha(("investigation", "2024-02-21"), ("construction", "2025-02-17")))) == 1
+
+
+def test_a_launch_the_registry_does_not_date_is_no_finding() -> None:
+    assert launched(alpha(("acceleration", "2025-06-25"))) == []  # no construction phase recorded
