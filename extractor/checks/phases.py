@@ -120,3 +120,45 @@ def _finding(doc: Document, block: Block, match: re.Match[str], entity: Entity, 
         evidence=[evidence],
         suggestion="Vérifier la phase du produit, dans le document ou dans sa fiche du registre.",
     )  # fmt: skip
+
+
+@rule("reference/impact-mismatch")
+def impact_mismatch(doc: Document, ctx: Context) -> Iterator[Finding]:
+    """A product listed under a heading that says it reached national impact in a year ("Les
+    services numériques à impact national en 2024", the list item linking its page), against the
+    registry's national-impact events of that product: none at all, or one a year or more older
+    (a product already at national impact is not new that year). The registry dates the events
+    when a bilan announces them, after the year: a later event is no contradiction."""
+    registry = ctx.registry
+    assert registry is not None
+    timeline = profiles.active().phases
+    milestone = timeline.national_impact if timeline else None
+    if milestone is None:
+        return
+    label = profiles.active().registry_label
+    for block in doc.blocks:
+        if block.kind != "list_item" or block.level != 0 or not block.heading_path:
+            continue
+        heading = block.heading_path[-1]
+        year = _YEAR.search(heading)
+        if not milestone.pattern.search(heading) or year is None:
+            continue
+        link = next((s for s in block.spans if s.kind == "link" and startup_slug(s.href)), None)
+        entity = registry.by_slug(startup_slug(link.href) or "") if link else None
+        if link is None or entity is None:
+            continue
+        first = dt.date(int(year.group(1)), 1, 1)
+        if not entity.national_impact:
+            said = f"aucun événement « {milestone.label} »"
+        elif min(entity.national_impact) < first - MARGIN:
+            said = f"un événement « {milestone.label} » dès le {min(entity.national_impact):%d/%m/%Y}"
+        else:
+            continue
+        yield Finding(
+            rule="reference/impact-mismatch",
+            severity=Severity.warning,
+            message_fr=(f"Le document range {entity.name} parmi les produits à {milestone.label} en "
+                        f"{year.group(1)} ; le {label} lui donne {said} ({entity.source_path})."),
+            evidence=[block_evidence(doc, block, link.start, link.end)],
+            suggestion="Vérifier la liste, ou l'événement du produit dans sa fiche du registre.",
+        )  # fmt: skip

@@ -115,11 +115,25 @@ class PhaseState(BaseModel):
         return re.compile(self.text, re.I)
 
 
+class Milestone(BaseModel):
+    """A dated event of the registry's entries that a report lists products under ("Les services
+    numériques à impact national en 2024"): the heading that names it, and its name in French."""
+
+    heading: str = Field(description="a regular expression on a heading (which also names a year)")
+    label: str
+
+    @functools.cached_property
+    def pattern(self) -> re.Pattern[str]:
+        return re.compile(self.heading, re.I)
+
+
 class Timeline(BaseModel):
-    """The registry's phases in their order, and the states the text names."""
+    """The registry's phases in their order, the states the text names, and the milestone (the
+    registry's `national_impact` events) a report lists products under."""
 
     order: list[str]
     states: list[PhaseState] = Field(default_factory=list)
+    national_impact: Milestone | None = None
 
 
 class SiteLayout(BaseModel):
