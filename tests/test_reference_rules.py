@@ -53,6 +53,7 @@ def test_registry_rules_are_skipped_without_a_registry(tmp_path) -> None:
     assert checks.run(load(BILAN_2024), ctx, only=["reference/"]) == []
     assert ctx.skipped == {
         "reference/fast-mismatch",
+        "reference/impact-mismatch",
         "reference/name-typo",
         "reference/phase-mismatch",
         "reference/registry-conflict",

@@ -1,39 +1,68 @@
-"""PDF reader (pdfplumber): reading order across columns, ruled tables, off-page text dropped.
+"""PDF reader (pypdfium2): reading order across columns, ruled tables, off-page text dropped.
 
 Measured on Google-Slides exports (DESIGN §9):
-- every page is cropped to its box, which drops the off-page white text boxes ("Plan du réseau
-  IRIGO ...") while keeping the on-page white text that carries figures ("5 869 442 €");
-- pdfplumber's `extract_text()` interleaves side-by-side columns line by line, so the page is
-  read from text runs (pdfplumber words with `keep_blank_chars`, split at font changes) ordered
-  by a recursive XY-cut: the widest white gap of the region, vertical (between columns) or
-  horizontal (between bands), cuts it in two, until only lines remain;
+- only characters wholly inside the page's media box are read, which drops the off-page white text
+  boxes ("Plan du réseau IRIGO ...") while keeping the on-page white text that carries figures
+  ("5 869 442 €"); invisible text is dropped too, unless the page has an image (an OCR layer);
+- a plain text extraction interleaves side-by-side columns line by line, so the page is read from
+  text runs (characters grouped as pdfplumber groups words with `keep_blank_chars`, split at font
+  changes) ordered by a recursive XY-cut: the widest white gap of the region, vertical (between
+  columns) or horizontal (between bands), cuts it in two, until only lines remain;
 - lines are then grouped into blocks (a vertical gap, a size change, a font change at the line
   boundary or a bullet starts a new block); a slide's title is the largest text at the top;
-- ruled tables found by `find_tables()` become `table_cell` blocks with their row and column
-  headers, and their words are not read again as paragraphs. Slides draw many boxes that
-  pdfplumber also takes for tables (one-cell frames, grids of cards): only grids with at least
-  two rows and two filled columns and few merged cells are kept as tables.
+- ruled tables (pdfplumber's grid finder, run on the edges of the page's path objects, on pages
+  that have both horizontal and vertical rules) become `table_cell` blocks with their row and
+  column headers, and their words are not read again as paragraphs. Slides draw many boxes that
+  also look like tables (one-cell frames, grids of cards): only grids with at least two rows and
+  two filled columns and few merged cells are kept as tables.
 
 The document's text is each page's reading-order text (blocks separated by a blank line, the
 lines of a block by a newline, table rows by a newline and their cells by a tab); pages are
 separated by "\\n\\f\\n" and `Document.page_starts` gives where each page begins.
 
+Pages are read one at a time and released (PDFium's page and text page closed) once laid out:
+memory does not grow with the page count beyond the document's text and blocks.
+
 The package, one module by concern (each imports only the ones before it):
-- `layout`: text runs, lines and the reading order (XY-cut), and the layout objects;
+- `layout`: characters, text runs, lines and the reading order (XY-cut), and the layout objects;
 - `tables`: ruled tables, kept when they look like data tables;
 - `blocks`: a page's blocks and title, and the `Document` built from the pages;
-- `open`: opening the PDF, its errors (encrypted, corrupt, too many pages) and pdfminer's guards;
+- `pdfium`: a page's characters and rules, read with pypdfium2;
+- `streams`: how far the file's streams inflate, measured before PDFium decodes them;
+- `open`: opening the PDF, its errors (encrypted, corrupt, truncated, too many pages, streams
+  that inflate too far) and reading its pages;
+- `plumber`: the former pdfplumber reader, for the benchmark only;
 - here: `read_pdf`, the entry point.
 """
 
 from __future__ import annotations
 
+import contextlib
+import gc
+from collections.abc import Iterator
+
 from extractor.ingest.pdf.blocks import BLOCK_SEPARATOR, CELL_SEPARATOR, PAGE_SEPARATOR, _build
 from extractor.ingest.pdf.layout import BBox
-from extractor.ingest.pdf.open import MAX_REFERENCE_HOPS, _error, _not_a_pdf, _quiet_pdfminer, _read_pages
+from extractor.ingest.pdf.open import _error, _not_a_pdf, _read_pages
+from extractor.ingest.pdf.streams import MAX_INFLATED_STREAM
 from extractor.models import Document
 
-__all__ = ["BLOCK_SEPARATOR", "CELL_SEPARATOR", "MAX_REFERENCE_HOPS", "PAGE_SEPARATOR", "BBox", "read_pdf"]
+__all__ = ["BLOCK_SEPARATOR", "CELL_SEPARATOR", "MAX_INFLATED_STREAM", "PAGE_SEPARATOR", "BBox", "read_pdf"]
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector paused while the pages are read: reading allocates
+    millions of small objects (characters, runs) that hold no reference cycles, and each
+    collection walks every object the pages already read keep alive, which took half the time
+    of a 300-page PDF."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def read_pdf(data: bytes, path: str, *, max_pages: int = 300) -> Document:
@@ -41,10 +70,11 @@ def read_pdf(data: bytes, path: str, *, max_pages: int = 300) -> Document:
 
     Raises `InputError` (French message, hint) when the bytes are not a PDF, the file is
     truncated or corrupt (code "unreadable"), password-protected ("encrypted"), longer than
-    `max_pages` ("too_many_pages"), or has no text layer at all ("no_text")."""
+    `max_pages` ("too_many_pages"), has a stream that inflates too far ("too_complex"), or has no
+    text layer at all ("no_text")."""
     if b"%PDF-" not in data[:1024]:
         raise _not_a_pdf(path)
-    with _quiet_pdfminer():
+    with _collector_paused():
         pages, metadata = _read_pages(data, path, max_pages)
     if not pages:
         raise _error(

@@ -1,8 +1,8 @@
 """Blocks and the document: a page's lines and tables as blocks, its title, and the `Document`
 built from every page.
 
-- a page is cropped to its box (off-page text dropped), its runs and ruled tables found, the
-  other runs put in reading order (`layout`, `tables`); lines are then grouped into blocks (a
+- a page's runs (off-page text already dropped) and ruled grids give its tables, the other runs
+  are put in reading order (`layout`, `tables`); lines are then grouped into blocks (a
   vertical gap, a size change, a font change at the line boundary or a bullet starts a new block);
   a slide's title is the largest text at the top;
 - the document's text is each page's reading-order text (blocks separated by a blank line, the
@@ -25,7 +25,6 @@ from extractor.ingest.pdf.layout import (
     BBox,
     _Atom,
     _atoms,
-    _bbox,
     _centre_in,
     _collapse,
     _letters,
@@ -33,12 +32,11 @@ from extractor.ingest.pdf.layout import (
     _lines,
     _nfkc,
     _Run,
-    _runs,
     _Table,
     _union,
     _xy_cut,
 )
-from extractor.ingest.pdf.tables import _row_header, _tables
+from extractor.ingest.pdf.tables import Grid, _row_header, _tables
 from extractor.models import Block, BlockKind, Document, Span
 
 PAGE_SEPARATOR = "\n\f\n"
@@ -182,14 +180,12 @@ def _continues(block: _TextBlock, line: _Line) -> bool:
 # --------------------------------------------------------------------------- pages
 
 
-def _read_page(page: Any, number: int) -> _Page:
-    cropped = page.within_bbox(page.bbox)  # drops off-page text (white boxes beyond the slide)
-    runs = _runs(cropped)
-    tables = _tables(cropped, runs) if runs else []
+def _layout_page(number: int, box: BBox, runs: list[_Run], grids: list[Grid]) -> _Page:
+    """A page's blocks in reading order and its title, from its runs and its ruled grids."""
+    tables = _tables(grids, runs) if runs and grids else []
     free = [r for r in runs if not any(_centre_in(r, t.bbox) for t in tables)]
     atoms = _atoms(free, tables)
     items = _blocks(_xy_cut(atoms))
-    box = _bbox(page.bbox)
     heading = _heading(items, runs, box[1] + _HEADING_TOP * (box[3] - box[1]))
     if heading is not None:
         heading.kind = BlockKind.heading

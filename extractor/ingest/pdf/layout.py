@@ -18,16 +18,18 @@ drops the off-page white text boxes while keeping the on-page white text that ca
 from __future__ import annotations
 
 import bisect
+import operator
 import re
 import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 # Thousands separators that must survive both NFKC and white-space collapsing.
 _KEPT_SPACES = "\u00a0\u202f"
 _WS_RUN = re.compile(r"[ \t\r\n\f\v]+")
 _KEPT_SPACE_SPLIT = re.compile(f"([{_KEPT_SPACES}])")
+_PRIVATE_USE = re.compile("[\ue000-\uf8ff\U000f0000-\U000ffffd\U00100000-\U0010fffd]")  # category Co
 _BULLETS = frozenset("-–•●▪◦‣○■►✓✔")
 _MIN_COLUMN_GAP = 1.0  # a vertical cut needs a white gap of at least this many font sizes
 _COLUMN_GAP_WEIGHT = 0.5  # a vertical gap weighs this much of its width against horizontal gaps
@@ -43,9 +45,11 @@ def _nfkc(text: str) -> str:
     """NFKC (ligatures such as "ﬀ"), except for U+00A0 and U+202F, which NFKC would turn into
     plain spaces; also drops private-use glyphs (icons) and turns BEL into a space."""
     text = text.replace("\x07", " ")
+    if text.isascii():
+        return text  # NFKC leaves ASCII as it is, and it has no private-use character
     parts = _KEPT_SPACE_SPLIT.split(text)
     text = "".join(p if p and p in _KEPT_SPACES else unicodedata.normalize("NFKC", p) for p in parts)
-    return "".join(ch for ch in text if unicodedata.category(ch) != "Co")
+    return _PRIVATE_USE.sub("", text)
 
 
 def _collapse(text: str) -> str:
@@ -54,7 +58,7 @@ def _collapse(text: str) -> str:
 
 
 def _letters(text: str) -> int:
-    return sum(ch.isalpha() for ch in text)
+    return sum(map(str.isalpha, text))
 
 
 # --------------------------------------------------------------------------- layout objects
@@ -85,33 +89,20 @@ class _Line:
     runs: list[_Run]
     text: str = ""
     strong: list[tuple[int, int]] = field(default_factory=list)  # bold spans in `text`
+    # The line's box and size, computed once (the layout reads them many times).
+    x0: float = field(init=False, default=0.0)
+    x1: float = field(init=False, default=0.0)
+    top: float = field(init=False, default=0.0)
+    bottom: float = field(init=False, default=0.0)
+    size: float = field(init=False, default=0.0)  # the size carrying most of the line's characters
 
     def __post_init__(self) -> None:
         self.text, self.strong = _join_runs(self.runs)
-
-    @property
-    def x0(self) -> float:
-        return min(r.x0 for r in self.runs)
-
-    @property
-    def x1(self) -> float:
-        return max(r.x1 for r in self.runs)
-
-    @property
-    def top(self) -> float:
-        return min(r.top for r in self.runs)
-
-    @property
-    def bottom(self) -> float:
-        return max(r.bottom for r in self.runs)
-
-    @property
-    def size(self) -> float:
-        """The size carrying most of the line's characters."""
+        self.x0, self.top, self.x1, self.bottom = _union([(r.x0, r.top, r.x1, r.bottom) for r in self.runs])
         weights: dict[float, int] = {}
         for r in self.runs:
             weights[round(r.size, 1)] = weights.get(round(r.size, 1), 0) + len(r.text)
-        return max(weights, key=lambda s: weights[s])
+        self.size = max(weights, key=lambda s: weights[s])
 
     @property
     def bullet(self) -> bool:
@@ -135,12 +126,10 @@ class _Table:
 
 
 def _union(boxes: Sequence[BBox]) -> BBox:
-    return (
-        min(b[0] for b in boxes),
-        min(b[1] for b in boxes),
-        max(b[2] for b in boxes),
-        max(b[3] for b in boxes),
-    )
+    if len(boxes) == 1:
+        return boxes[0]
+    x0s, tops, x1s, bottoms = zip(*boxes, strict=True)
+    return min(x0s), min(tops), max(x1s), max(bottoms)
 
 
 def _join_runs(runs: list[_Run]) -> tuple[str, list[tuple[int, int]]]:
@@ -186,34 +175,112 @@ def _centre_in(run: _Run, bbox: Sequence[float]) -> bool:
 # --------------------------------------------------------------------------- runs and lines
 
 
-def _runs(page: Any) -> list[_Run]:
-    """The page's text runs (pdfplumber words keeping their inner spaces, split at changes of
-    font or size)."""
-    words = page.extract_words(keep_blank_chars=True, use_text_flow=False, extra_attrs=["size", "fontname"])
+# A drawn character: x0, x1, top, bottom (points from the page's top-left corner) and its text.
+CharBox = tuple[float, float, float, float, str]
+
+
+class CharGroup(NamedTuple):
+    """Consecutive characters (content-stream order) of one font, size and direction."""
+
+    size: float  # points
+    font: str
+    upright: bool
+    chars: list[CharBox]
+
+
+_X_TOLERANCE = 3.0  # a word ends where the next character starts more than this many points on
+_Y_TOLERANCE = 3.0  # ... or its top is more than this many points off (pdfplumber's defaults)
+_X0 = operator.itemgetter(0)
+_X1 = operator.itemgetter(1)
+_TOP = operator.itemgetter(2)
+_BOTTOM = operator.itemgetter(3)
+
+
+def _runs_from_chars(groups: list[CharGroup]) -> list[_Run]:
+    """Text runs from groups of characters, as pdfplumber's `extract_words` with
+    `keep_blank_chars` builds its words: in each group of one font, size and direction, the
+    characters are clustered into lines by their tops (within 3 pt), each line sorted by x and
+    cut where a character starts before the previous one or more than 3 pt after its end."""
     runs: list[_Run] = []
-    for w in words:
-        raw = _nfkc(w["text"])
-        text = raw.strip(" \t\r\n\f\v" + _KEPT_SPACES)
-        if not text:
-            continue
-        lead = raw[: len(raw) - len(raw.lstrip(" \t\r\n\f\v" + _KEPT_SPACES))]
-        trail = raw[len(raw.rstrip(" \t\r\n\f\v" + _KEPT_SPACES)) :]
-        font = str(w.get("fontname", "")).split("+")[-1].lower()
-        runs.append(
-            _Run(
-                text=_collapse(text),
-                x0=float(w["x0"]),
-                top=float(w["top"]),
-                x1=float(w["x1"]),
-                bottom=float(w["bottom"]),
-                size=float(w.get("size") or (w["bottom"] - w["top"])),
-                bold=any(k in font for k in ("bold", "black", "heavy", "semibold")),
-                italic="italic" in font or "oblique" in font,
-                space_before=lead,
-                space_after=trail,
-            )
-        )
+    for group in groups:
+        lines, one_line = _char_lines(group.chars)
+        for line in lines:
+            # Sorted by x0, a character never starts before the previous one: a word ends at a gap
+            # (and, in a cluster of lines, at a change of top).
+            if one_line:
+                cuts = [j for j in range(1, len(line)) if line[j][0] > line[j - 1][1] + _X_TOLERANCE]
+            else:
+                cuts = [
+                    j
+                    for j in range(1, len(line))
+                    if line[j][0] > line[j - 1][1] + _X_TOLERANCE or abs(line[j][2] - line[j - 1][2]) > _Y_TOLERANCE
+                ]
+            start = 0
+            for j in cuts:
+                _add_run(runs, line[start:j], group)
+                start = j
+            _add_run(runs, line[start:], group)
     return runs
+
+
+def _char_lines(chars: list[CharBox]) -> tuple[list[list[CharBox]], bool]:
+    """Characters clustered by their tops (a new cluster past 3 pt from the previous distinct
+    top), each cluster sorted by x (ties in stream order); and whether all the tops are within
+    3 pt of each other (one line)."""
+    tops = sorted(set(map(_TOP, chars)))
+    if tops[-1] - tops[0] <= _Y_TOLERANCE:  # one line (the common case)
+        return [sorted(chars, key=_X0)], True
+    cluster: dict[float, int] = {}
+    index = 0
+    last = tops[0]
+    for top in tops:
+        if top > last + _Y_TOLERANCE:
+            index += 1
+        cluster[top] = index
+        last = top
+    lines: list[list[CharBox]] = [[] for _ in range(index + 1)]
+    for ch in chars:
+        lines[cluster[ch[2]]].append(ch)
+    return [sorted(line, key=_X0) for line in lines if line], False
+
+
+def _add_run(runs: list[_Run], word: list[CharBox], group: CharGroup) -> None:
+    text = "".join([ch[4] for ch in word])
+    run = _run(
+        text,
+        word[0][0],  # sorted by x0
+        min(map(_TOP, word)),
+        max(map(_X1, word)),
+        max(map(_BOTTOM, word)),
+        group.size,
+        group.font,
+    )
+    if run is not None:
+        runs.append(run)
+
+
+def _run(raw_text: str, x0: float, top: float, x1: float, bottom: float, size: float, fontname: str) -> _Run | None:
+    """A run from a word's raw text (normalised, its outer white space kept apart) and its font;
+    None if it has no visible character."""
+    raw = _nfkc(raw_text)
+    text = raw.strip(" \t\r\n\f\v" + _KEPT_SPACES)
+    if not text:
+        return None
+    lead = raw[: len(raw) - len(raw.lstrip(" \t\r\n\f\v" + _KEPT_SPACES))]
+    trail = raw[len(raw.rstrip(" \t\r\n\f\v" + _KEPT_SPACES)) :]
+    font = fontname.split("+")[-1].lower()
+    return _Run(
+        text=_collapse(text),
+        x0=x0,
+        top=top,
+        x1=x1,
+        bottom=bottom,
+        size=size or (bottom - top),
+        bold=any(k in font for k in ("bold", "black", "heavy", "semibold")),
+        italic="italic" in font or "oblique" in font,
+        space_before=lead,
+        space_after=trail,
+    )
 
 
 def _lines(runs: list[_Run]) -> list[_Line]:
@@ -246,10 +313,10 @@ class _Atom:
     bbox: BBox
     runs: list[_Run] = field(default_factory=list)
     table: _Table | None = None
+    size: float = field(init=False, default=0.0)  # the largest size of its runs
 
-    @property
-    def size(self) -> float:
-        return max((r.size for r in self.runs), default=0.0)
+    def __post_init__(self) -> None:
+        self.size = max((r.size for r in self.runs), default=0.0)
 
 
 def _atoms(runs: list[_Run], tables: list[_Table]) -> list[_Atom]:

@@ -1,0 +1,297 @@
+"""A page's characters and rules, read with pypdfium2 (the PDFium C library).
+
+- characters: each with its loose box (the font's advance width horizontally), its font name and
+  its size in points (the font size times the vertical scale of the text matrix, as pdfminer
+  gives it), in the page's coordinates measured from the top of its media box; of the characters
+  PDFium infers, line breaks are dropped and spaces kept (with no width, after the character they
+  follow): PDFium puts some in place of a drawn tab between two text objects;
+- dropped: characters not wholly inside the media box (off-page text, such as the white text
+  boxes left beyond a slide), and invisible text (render mode 3 or 7) on pages without an image:
+  on a page with an image, invisible text is an OCR layer and is what the page shows;
+- rules: the straight segments of the page's path objects (forms included, their matrices
+  composed), as horizontal and vertical edges, for the ruled-table finder (`tables`); a page
+  without both kinds of edge has no ruled table and skips the finder.
+
+Each page and its text page are closed as soon as they are read: only the characters of the
+page being read are ever in memory.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import itertools
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import pypdfium2.raw as pdfium_c
+
+from extractor.ingest.pdf.layout import BBox, CharBox, CharGroup
+from extractor.ingest.pdf.tables import Edge
+
+_INVISIBLE = frozenset({pdfium_c.FPDF_TEXTRENDERMODE_INVISIBLE, pdfium_c.FPDF_TEXTRENDERMODE_CLIP})
+_MAX_FORM_DEPTH = 16  # forms nested deeper than this are not searched for rules
+
+Matrix = tuple[float, float, float, float, float, float]
+_IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+
+
+@dataclass
+class PageContent:
+    """What the layout needs from one page, in points from the top-left of its media box."""
+
+    box: BBox
+    chars: list[CharGroup] = field(default_factory=list)  # characters, in groups of one style
+    edges: list[Edge] = field(default_factory=list)  # rules, for the table finder
+
+
+class PageError(Exception):
+    """PDFium could not load a page (its content is broken)."""
+
+
+def _compose(inner: Matrix, outer: Matrix) -> Matrix:
+    a, b, c, d, e, f = inner
+    a2, b2, c2, d2, e2, f2 = outer
+    return (
+        a * a2 + b * c2,
+        a * b2 + b * d2,
+        c * a2 + d * c2,
+        c * b2 + d * d2,
+        e * a2 + f * c2 + e2,
+        e * b2 + f * d2 + f2,
+    )
+
+
+def _matrix(obj: int) -> Matrix:
+    m = pdfium_c.FS_MATRIX()
+    if not _GET_MATRIX(obj, ctypes.byref(m)):
+        return _IDENTITY
+    return (m.a, m.b, m.c, m.d, m.e, m.f)
+
+
+def read_page(document: Any, index: int) -> PageContent:
+    """Loads page `index` (0-based) of an open FPDF_DOCUMENT, reads it and closes it."""
+    page = pdfium_c.FPDF_LoadPage(document, index)
+    if not page:
+        raise PageError(f"page {index + 1}")
+    try:
+        box = _media_box(page)
+        edges, has_image = _rules(page, box)
+        textpage = pdfium_c.FPDFText_LoadPage(page)
+        if not textpage:
+            raise PageError(f"page {index + 1}")
+        try:
+            chars = _chars(textpage, box, keep_invisible=has_image)
+        finally:
+            pdfium_c.FPDFText_ClosePage(textpage)
+    finally:
+        pdfium_c.FPDF_ClosePage(page)
+    return PageContent((box[0], 0.0, box[2], box[3] - box[1]), chars, edges)
+
+
+def _media_box(page: Any) -> BBox:
+    """The media box in PDF coordinates (x0, y0, x1, y1); the page size if it has none."""
+    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+    if pdfium_c.FPDFPage_GetMediaBox(page, left, bottom, right, top):
+        x0, x1 = sorted((left.value, right.value))
+        y0, y1 = sorted((bottom.value, top.value))
+        return x0, y0, x1, y1
+    return 0.0, 0.0, pdfium_c.FPDF_GetPageWidthF(page), pdfium_c.FPDF_GetPageHeightF(page)
+
+
+# --------------------------------------------------------------------------- characters
+
+
+def _prototype(function: Any, restype: Any, *argtypes: Any) -> Any:
+    """The same C function with plain pointer types: called once per character, the ctypes
+    wrappers' casts of typed handles cost more than the calls themselves."""
+    address = ctypes.cast(function, ctypes.c_void_p).value
+    if address is None:
+        raise ImportError("PDFium function not found")
+    return ctypes.CFUNCTYPE(restype, *argtypes)(address)
+
+
+_RECT_P = ctypes.POINTER(pdfium_c.FS_RECTF)
+_IS_GENERATED = _prototype(pdfium_c.FPDFText_IsGenerated, ctypes.c_int, ctypes.c_void_p, ctypes.c_int)
+_GET_OBJECT = _prototype(pdfium_c.FPDFText_GetTextObject, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)
+_GET_BOX = _prototype(pdfium_c.FPDFText_GetLooseCharBox, ctypes.c_int, ctypes.c_void_p, ctypes.c_int, _RECT_P)
+_COUNT_SEGMENTS = _prototype(pdfium_c.FPDFPath_CountSegments, ctypes.c_int, ctypes.c_void_p)
+_GET_SEGMENT = _prototype(pdfium_c.FPDFPath_GetPathSegment, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)
+_GET_POINT = _prototype(
+    pdfium_c.FPDFPathSegment_GetPoint, ctypes.c_int, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p
+)
+_GET_TYPE = _prototype(pdfium_c.FPDFPathSegment_GetType, ctypes.c_int, ctypes.c_void_p)
+_GET_CLOSE = _prototype(pdfium_c.FPDFPathSegment_GetClose, ctypes.c_int, ctypes.c_void_p)
+_COUNT_OBJECTS = _prototype(pdfium_c.FPDFPage_CountObjects, ctypes.c_int, ctypes.c_void_p)
+_COUNT_FORM = _prototype(pdfium_c.FPDFFormObj_CountObjects, ctypes.c_int, ctypes.c_void_p)
+_GET_PAGE_OBJECT = _prototype(pdfium_c.FPDFPage_GetObject, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)
+_GET_FORM_OBJECT = _prototype(pdfium_c.FPDFFormObj_GetObject, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_ulong)
+_GET_OBJECT_TYPE = _prototype(pdfium_c.FPDFPageObj_GetType, ctypes.c_int, ctypes.c_void_p)
+_GET_MATRIX = _prototype(pdfium_c.FPDFPageObj_GetMatrix, ctypes.c_int, ctypes.c_void_p, ctypes.c_void_p)
+_RENDER_MODE = _prototype(pdfium_c.FPDFTextObj_GetTextRenderMode, ctypes.c_int, ctypes.c_void_p)
+
+
+def _chars(textpage: Any, box: BBox, *, keep_invisible: bool) -> list[CharGroup]:
+    """The page's drawn characters wholly inside the media box, in content-stream order, in
+    groups of consecutive characters of one style (size, font, direction)."""
+    handle = ctypes.cast(textpage, ctypes.c_void_p).value
+    count = pdfium_c.FPDFText_CountChars(textpage)
+    if count <= 0:
+        return []
+    # The text in one call: PDFium's characters are UTF-16 units, one per character index.
+    units = (ctypes.c_ushort * (count + 1))()
+    pdfium_c.FPDFText_GetText(textpage, 0, count, units)
+    codes = list(units)
+    x_min, y_min, x_max, y_max = box
+    height = y_max - y_min
+    rect = pdfium_c.FS_RECTF()
+    rect_p = ctypes.pointer(rect)
+    matrix = pdfium_c.FS_MATRIX()
+    name = ctypes.create_string_buffer(256)
+    flags = ctypes.c_int()
+    get_object, get_box = _GET_OBJECT, _GET_BOX
+    styles: dict[int, tuple[float, str, bool] | None] = {}  # per text object
+    groups: list[CharGroup] = []
+    current: list[CharBox] = []
+    current_style: tuple[float, str, bool] | None = None
+    last = -2  # index of the last character kept
+    for i in range(count):
+        code = codes[i]
+        if code <= 0x20 or 0xD800 <= code < 0xE000 or code == 0xFFFE:
+            if 0xDC00 <= code < 0xE000 and i and 0xD800 <= codes[i - 1] < 0xDC00:
+                code = 0x10000 + ((codes[i - 1] - 0xD800) << 10) + (code - 0xDC00)  # a pair's low half
+            elif code == 0 or 0xD800 <= code < 0xE000 or code == 0xFFFE:
+                continue  # nothing, or a pair's high half (read with its low half)
+            elif _IS_GENERATED(handle, i) == 1:
+                # PDFium infers line breaks and spaces: the breaks are dropped, a space is kept
+                # after the character it follows (PDFium puts some in place of a drawn tab)
+                if code == 0x20 and last == i - 1 and current:
+                    x1, top, bottom = current[-1][1], current[-1][2], current[-1][3]
+                    current.append((x1, x1, top, bottom, " "))
+                continue
+        obj = get_object(handle, i)
+        if not obj:
+            continue
+        if obj in styles:
+            style = styles[obj]
+        else:
+            style = styles[obj] = _style(textpage, i, obj, matrix, name, flags, keep_invisible)
+        if style is None or not get_box(handle, i, rect_p):
+            continue  # invisible text (not an OCR layer), or no box
+        size = style[0]
+        x0 = rect.left
+        x1 = rect.right
+        bottom = y_max - rect.bottom
+        top = bottom - size if style[2] else y_max - rect.top
+        if x0 < x_min or x1 > x_max or top < 0 or bottom > height or x1 < x0:
+            continue  # not wholly inside the media box
+        if style is not current_style and style != current_style:
+            current = []
+            groups.append(CharGroup(size, style[1], style[2], current))
+            current_style = style
+        current.append((x0, x1, top, bottom, chr(code)))
+        last = i
+    return groups
+
+
+def _style(
+    textpage: Any, index: int, obj: int, matrix: Any, name: Any, flags: Any, keep_invisible: bool
+) -> tuple[float, str, bool] | None:
+    """(size in points, font name, upright) of a text object, None if it is invisible and not
+    kept."""
+    if _RENDER_MODE(obj) in _INVISIBLE and not keep_invisible:
+        return None
+    if pdfium_c.FPDFText_GetMatrix(textpage, index, matrix):
+        a, b, c, d = matrix.a, matrix.b, matrix.c, matrix.d
+    else:
+        a, b, c, d = 1.0, 0.0, 0.0, 1.0
+    upright = a * d > 0 and b * c <= 0
+    scale = math.hypot(c, d) if upright else math.hypot(a, b)
+    size = round(pdfium_c.FPDFText_GetFontSize(textpage, index) * scale, 4)
+    length = pdfium_c.FPDFText_GetFontInfo(textpage, index, name, len(name), flags)
+    font = name.value.decode("utf-8", "replace") if length else ""
+    return size, font, upright
+
+
+# --------------------------------------------------------------------------- rules
+
+
+def _rules(page: Any, box: BBox) -> tuple[list[Edge], bool]:
+    """The horizontal and vertical edges of the page's paths wholly inside the media box (as
+    pdfplumber's table finder takes them; none unless there are both), and whether the page
+    shows an image."""
+    edges: list[Edge] = []
+    buffers = (ctypes.c_float(), ctypes.c_float())
+    has_image = False
+    for handle, kind, matrix in _objects(page):
+        if kind == _IMAGE:
+            has_image = True
+        else:
+            _path_edges(edges, handle, matrix, box, buffers)
+    kinds = {edge[0] for edge in edges}
+    return (edges if len(kinds) == 2 else []), has_image
+
+
+_PATH, _IMAGE, _FORM = pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_IMAGE, pdfium_c.FPDF_PAGEOBJ_FORM
+
+
+def _objects(page: Any) -> list[tuple[int, int, Matrix]]:
+    """The page's paths and images (those inside forms too) with their type and, for paths,
+    their matrix to page space."""
+    found: list[tuple[int, int, Matrix]] = []
+    stack: list[tuple[int, bool, Matrix, int]] = [(ctypes.cast(page, ctypes.c_void_p).value or 0, True, _IDENTITY, 0)]
+    get_type = _GET_OBJECT_TYPE
+    while stack:
+        parent, is_page, outer, depth = stack.pop()
+        count, get = (_COUNT_OBJECTS(parent), _GET_PAGE_OBJECT) if is_page else (_COUNT_FORM(parent), _GET_FORM_OBJECT)
+        for i in range(max(count, 0)):
+            obj = get(parent, i)
+            if not obj:
+                continue
+            kind = get_type(obj)
+            if kind == _PATH:
+                found.append((obj, kind, _compose(_matrix(obj), outer)))
+            elif kind == _IMAGE:
+                found.append((obj, kind, outer))
+            elif kind == _FORM and depth < _MAX_FORM_DEPTH:
+                stack.append((obj, False, _compose(_matrix(obj), outer), depth + 1))
+    return found
+
+
+def _path_edges(edges: list[Edge], handle: int, matrix: Matrix, box: BBox, buffers: tuple[Any, Any]) -> None:
+    """Adds the edges between consecutive points of each subpath of a path (Bézier control
+    points included, as pdfminer lists them), for subpaths wholly inside the media box."""
+    a, b, c, d, e, f = matrix
+    y_max = box[3]
+    x, y = buffers
+    x_p, y_p = ctypes.byref(x), ctypes.byref(y)
+    get_segment, get_point, get_type, get_close = _GET_SEGMENT, _GET_POINT, _GET_TYPE, _GET_CLOSE
+    moveto = pdfium_c.FPDF_SEGMENT_MOVETO
+    subpaths: list[list[tuple[float, float]]] = []
+    closed: list[bool] = []
+    for i in range(_COUNT_SEGMENTS(handle)):
+        segment = get_segment(handle, i)
+        if not segment or not get_point(segment, x_p, y_p):
+            continue
+        px, py = x.value, y.value
+        point = (a * px + c * py + e, y_max - (b * px + d * py + f))
+        if not subpaths or get_type(segment) == moveto:
+            subpaths.append([point])
+            closed.append(False)
+        else:
+            subpaths[-1].append(point)
+        if get_close(segment):
+            closed[-1] = True
+    left_edge, right_edge, height = box[0], box[2], box[3] - box[1]
+    for points, is_closed in zip(subpaths, closed, strict=True):
+        xs, ys = zip(*points, strict=True)
+        if min(xs) < left_edge or max(xs) > right_edge or min(ys) < 0 or max(ys) > height:
+            continue
+        if is_closed and len(points) > 2 and points[0] != points[-1]:
+            points.append(points[0])
+        for (x0, y0), (x1, y1) in itertools.pairwise(points):
+            if x0 == x1:
+                if y0 != y1:
+                    edges.append(("v", x0, min(y0, y1), x1, max(y0, y1)))
+            elif y0 == y1:
+                edges.append(("h", min(x0, x1), y0, max(x0, x1), y1))
