@@ -325,11 +325,46 @@ def repair(text: str) -> RepairResult:
     normal = normalise_characters(fixed)
     if normal == text:
         return RepairResult(text=text)
-    spans = diff_spans(text, normal)
-    for span in spans:
-        span.kind = _kind(span.before, span.after)
+    spans = _character_spans(text, normal) if fixed == text else None
+    if spans is None:  # mojibake too: the spans are found by aligning the two texts
+        spans = diff_spans(text, normal)
+        for span in spans:
+            span.kind = _kind(span.before, span.after)
     explanation = _explain(steps) if fixed != text else None
     return RepairResult(text=normal, spans=spans, explanation=explanation)
+
+
+_DECOMPOSED = re.compile(r"[^\W\d_]?[\u0300-\u036f]+")
+
+
+def _character_spans(text: str, normal: str) -> list[RepairSpan] | None:
+    r"""The spans of `normalise_characters` alone, found where they are (each invisible character,
+    each letter with its combining marks) instead of by aligning the texts, which pairs the wrong
+    lines when many lines change (lines of zero-width spaces); None if they do not give `normal`.
+
+    >>> [(s.orig_start, s.orig_end, s.start, s.end, s.kind) for s in _character_spans("a​b é", "ab é")]
+    [(1, 2, 1, 1, 'unicode:invisible'), (4, 6, 3, 4, 'unicode:nfc')]
+    """
+    found: list[tuple[int, int, str, str]] = []  # original start, end, after, kind
+    for match in _INVISIBLE.finditer(text):
+        found.append((match.start(), match.end(), "", INVISIBLE))
+    for match in _DECOMPOSED.finditer(text):
+        composed = unicodedata.normalize("NFC", _INVISIBLE.sub("", match.group(0)))
+        if composed != match.group(0):
+            found.append((match.start(), match.end(), composed, NFC))
+    found.sort()
+    spans: list[RepairSpan] = []
+    out: list[str] = []
+    at = shift = 0
+    for start, end, after, kind in found:
+        if start < at:
+            return None  # overlapping (an invisible character among combining marks): align instead
+        out.append(text[at:start] + after)
+        spans.append(RepairSpan(start + shift, start + shift + len(after), start, end, text[start:end], after, kind))
+        shift += len(after) - (end - start)
+        at = end
+    out.append(text[at:])
+    return spans if "".join(out) == normal else None
 
 
 def _kind(before: str, after: str) -> str:

@@ -215,3 +215,19 @@ def test_a_document_points_at_the_original_bytes_after_normalisation() -> None:
     loc = doc.locate(start, start + len("budget"))
     assert (loc.line, loc.column) == (1, 1 + "L\ufeffa communaute\u0301 de l'inclusion et le ".__len__())
     assert [r.kind for r in doc.repairs] == ["unicode:invisible", "unicode:nfc"]
+
+
+def test_lines_of_zero_width_spaces_keep_every_later_place_exact() -> None:
+    """Pages pasted from an editor that leaves lines of U+200B (the site's recrutement-simplifie):
+    aligning the two texts line by line paired the wrong lines, so a figure further down pointed at
+    another sentence and the removals were reported as mojibake. Each removal is its own span."""
+    from extractor.ingest import read_bytes
+
+    text = "\u200b\n\u200b\nCela a pour conséquence: \u200b\nLes conseillers : 12 entreprises\u200b\u200b\nFin.\n"
+    result = repair(text)
+    assert [s.kind for s in result.spans] == ["unicode:invisible"] * 5
+    assert all(s.before == "\u200b" and s.after == "" for s in result.spans)
+    doc = read_bytes(text.encode(), "page.md")
+    start = doc.text.index("12 entreprises")
+    at = doc.locate(start, start + 2)
+    assert (at.line, at.column) == (4, 19)
