@@ -15,6 +15,7 @@ from typing import Any
 from extractor.errors import InputError
 from extractor.ingest.pdf.blocks import _build, _layout_page, _Page
 from extractor.ingest.pdf.layout import _bbox, _Run, _run
+from extractor.ingest.pdf.open import _encrypted, _error, _too_many_pages
 from extractor.ingest.pdf.tables import Grid
 from extractor.models import Document
 
@@ -60,18 +61,6 @@ def _runs(page: Any) -> list[_Run]:
 # --------------------------------------------------------------------------- errors
 
 
-def _error(path: str, message: str, hint: str | None = None, code: str = "unreadable") -> InputError:
-    return InputError(path, message, hint, code=code)
-
-
-def _not_a_pdf(path: str) -> InputError:
-    return _error(
-        path,
-        "ce fichier n'est pas un PDF (la signature %PDF est absente)",
-        "vérifier l'extension du fichier, ou exporter le document au format PDF",
-    )
-
-
 def _corrupt(path: str, exc: BaseException) -> InputError:
     if isinstance(exc, MemoryError):  # a stream that inflates beyond the memory cap (limits.py)
         return _error(
@@ -85,15 +74,6 @@ def _corrupt(path: str, exc: BaseException) -> InputError:
         path,
         f"PDF illisible : le fichier est {what} ({type(exc).__name__})",
         "télécharger ou exporter à nouveau le document, puis relancer la vérification",
-    )
-
-
-def _encrypted(path: str) -> InputError:
-    return _error(
-        path,
-        "PDF chiffré : le document est protégé par un mot de passe",
-        "retirer la protection (ou demander une version non protégée) avant de le vérifier",
-        code="encrypted",
     )
 
 
@@ -173,15 +153,6 @@ def _declared_pages(pdf: Any) -> int | None:
         return count if isinstance(count, int) else None
     except Exception:
         return None
-
-
-def _too_many_pages(path: str, count: int, max_pages: int) -> InputError:
-    return _error(
-        path,
-        f"PDF trop long : {count} pages (maximum {max_pages})",
-        "découper le document ou n'en vérifier qu'une partie",
-        code="too_many_pages",
-    )
 
 
 @contextlib.contextmanager
