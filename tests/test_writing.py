@@ -13,6 +13,7 @@ from extractor import checks
 from extractor.checks.spelling import dictionary
 from extractor.ingest import read_bytes
 from extractor.models import Finding
+from tests.conftest import ROOT
 
 WRITING = [
     "text/spelling",
@@ -249,3 +250,58 @@ def test_an_empty_label_at_the_end_of_a_list() -> None:
 def test_a_list_of_links_is_no_glossary() -> None:
     text = "- https://exemple.fr/a\n- https://exemple.fr/b\n- https://exemple.fr/c\n"
     assert run(text, ["text/repeated-item"]) == []
+
+
+def _toc_pdf(stated: list[int]) -> bytes:
+    """A deck: page 1 a table of contents in two columns ("Page N" | title), then one title per page."""
+    from tests.samples import pdf_file, stream
+
+    titles = ["Les resultats du programme", "Les activites financees", "Le reseau des incubateurs", "Les perspectives"]
+    toc = "\n".join(
+        f"BT /F1 14 Tf 72 {500 - 40 * i} Td (Page {n}) Tj ET\nBT /F1 14 Tf 200 {500 - 40 * i} Td ({t}) Tj ET"
+        for i, (n, t) in enumerate(zip(stated, titles, strict=True))
+    )
+    pages = [toc] + [f"BT /F1 28 Tf 72 400 Td ({t}) Tj ET" for t in titles]
+    n = len(pages)
+    kids = " ".join(f"{3 + 2 * i} 0 R" for i in range(n)).encode()
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [" + kids + b"] /Count %d >>" % n]
+    for i, content in enumerate(pages):
+        objects.append(
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 842 595] /Contents %d 0 R "
+            b"/Resources << /Font << /F1 %d 0 R >> >> >>" % (4 + 2 * i, 3 + 2 * n)
+        )
+        objects.append(stream(content.encode("latin-1")))
+    objects.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
+    return pdf_file(objects)
+
+
+def test_a_two_column_table_of_contents_on_a_slide_is_read() -> None:
+    """« Page 3 » and its title are two blocks side by side: paired by their line. The deck's
+    pages 2 to 5 hold the titles; a wrong number among three right ones is a finding (the printed
+    numbering is the one most entries agree on), the right ones are silent."""
+    from extractor import checks
+    from extractor.ingest import read_bytes
+
+    def found(stated: list[int]) -> list[str]:
+        doc = read_bytes(_toc_pdf(stated), "deck.pdf")
+        return [f.message_fr for f in checks.run(doc, checks.Context(), ["text/broken-reference"])]
+
+    assert found([2, 3, 4, 5]) == []
+    messages = found([2, 3, 4, 6])
+    assert len(messages) == 1 and "page 6" in messages[0] and "page 5" in messages[0]
+
+
+BILAN_PDF = ROOT.parent / "shared" / "pdf" / "betagouv_bilan_2024.pdf"
+
+
+@pytest.mark.skipif(not BILAN_PDF.is_file(), reason="../shared/pdf is not here")
+def test_the_bilan_2024_deck_table_of_contents_is_read_and_right() -> None:
+    """Slide 3: « Page 4 Introduction », « Page 7 Les résultats… », « Page 21 … », « Page 28 … »
+    in two columns; the three titles that are slide headings are on pages 7, 21 and 28."""
+    from extractor import checks
+    from extractor.checks.writing import _two_column_toc
+    from extractor.ingest import load
+
+    doc = load(str(BILAN_PDF))
+    assert [page for *_, page in _two_column_toc(doc)] == [4, 7, 21, 28]
+    assert checks.run(doc, checks.Context(), ["text/broken-reference"]) == []

@@ -354,6 +354,8 @@ _NUMBERED_HEADING = re.compile(
     r"^\s*(?:(?i:partie|section|chapitre)\s+)?(?P<n>\d{1,2})(?:[.)]|\s+[-–—:]|\s*$|\s+(?=[A-ZÀ-Ý]))"
 )
 _TOC_LINE = re.compile(r"^(?P<title>[^\d\n][^\n]{2,80}?)\s*(?:\.{3,}|…+|\s{2,}|\t)\s*(?P<page>\d{1,3})\s*$")
+# The slide decks' form: the page first ("Page 7 Les résultats beta.gouv.fr en 2024").
+_TOC_PAGE_FIRST = re.compile(r"^(?:Page|p\.)\s*(?P<page>\d{1,3})\s+(?P<title>[^\d\s][^\n]{2,80}?)\s*$", re.I)
 
 
 @rule("text/broken-reference")
@@ -480,19 +482,21 @@ MIN_TOC = 3  # entries of a table of contents found as headings, for its page nu
 
 
 def _table_of_contents(doc: Document) -> Iterator[Finding]:
-    """A PDF's table of contents ("Titre ..... 12"): each entry's page against the page of the
-    heading of that title, the printed numbering being the PDF's pages shifted by the offset that
-    most entries agree on."""
+    """A PDF's table of contents ("Titre ..... 12", "Page 12 Titre", or the two in columns on a
+    slide): each entry's page against the page of the heading of that title, the printed numbering
+    being the PDF's pages shifted by the offset that most entries agree on."""
     if doc.format != "pdf" or not doc.pages:
         return
     entries: list[tuple[Block, int, int, str, int]] = []  # block, start, end, title, stated page
     for block in doc.blocks:
         for line in _block_lines(block):
             text, offset = line
-            if m := _TOC_LINE.match(text):
+            if m := _TOC_LINE.match(text) or _TOC_PAGE_FIRST.match(text):
                 entries.append(
                     (block, offset + m.start(), offset + m.end(), m.group("title").strip(" .…"), int(m.group("page")))
                 )
+    if len(entries) < MIN_TOC:
+        entries = _two_column_toc(doc)
     if len(entries) < MIN_TOC:
         return
     toc_pages = {b.location.page for b, *_ in entries}
@@ -523,6 +527,33 @@ def _table_of_contents(doc: Document) -> Iterator[Finding]:
             evidence=[block_evidence(doc, block, start, end)],
             suggestion=f"Corriger le numéro de page du sommaire : {printed}.",
         )
+
+
+_PAGE_ONLY = re.compile(r"^(?:Page|p\.)\s*(?P<page>\d{1,3})$", re.I)
+
+
+def _two_column_toc(doc: Document) -> list[tuple[Block, int, int, str, int]]:
+    """A slide's table of contents laid out in two columns ("Page 7" | "Les résultats en 2024"),
+    which the reader gives as separate blocks: each page number paired with the block to its right
+    on the same line (vertical centres within half the number's height)."""
+    by_page: dict[int, list[Block]] = {}
+    for block in doc.blocks:
+        if block.location.page is not None and block.location.bbox is not None:
+            by_page.setdefault(block.location.page, []).append(block)
+    entries: list[tuple[Block, int, int, str, int]] = []
+    for blocks in by_page.values():
+        numbers = [(b, m) for b in blocks if (m := _PAGE_ONLY.match(b.text.strip()))]
+        if len(numbers) < MIN_TOC:
+            continue
+        for block, match in numbers:
+            _, top, x1, bottom = block.location.bbox  # type: ignore[misc]
+            middle, half = (top + bottom) / 2, (bottom - top) / 2
+            right = [b for b in blocks if b is not block and not _PAGE_ONLY.match(b.text.strip())
+                     and b.location.bbox[0] >= x1 - 1  # type: ignore[index]
+                     and abs((b.location.bbox[1] + b.location.bbox[3]) / 2 - middle) <= half]  # type: ignore[index]  # fmt: skip
+            if len(right) == 1:
+                entries.append((right[0], 0, len(right[0].text), right[0].text.strip(), int(match.group("page"))))
+    return entries
 
 
 def _block_lines(block: Block) -> Iterator[tuple[str, int]]:
