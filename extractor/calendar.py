@@ -88,6 +88,31 @@ def period_fr(period: str | None) -> str:
     return f"{MONTH_NAMES[int(parts[1]) - 1]} {int(parts[0])}"
 
 
+def date_fr(day: dt.date) -> str:
+    """A date as French text, the first of a month written « 1er ».
+
+    >>> date_fr(dt.date(2023, 5, 15)), date_fr(dt.date(2024, 12, 1))
+    ('15 mai 2023', '1er décembre 2024')
+    """
+    return f"{'1er' if day.day == 1 else day.day} {MONTH_NAMES[day.month - 1]} {day.year}"
+
+
+def written_date(day: str | None, month: str, year: str) -> dt.date | None:
+    """The date a French text writes as day, month word and year ("1er", "décembre", "2024");
+    the month's first day when no day is written; None when it is no date.
+
+    >>> written_date("1er", "décembre", "2024"), written_date("15", "mai", "2023"), written_date("31", "avril", "2024")
+    (datetime.date(2024, 12, 1), datetime.date(2023, 5, 15), None)
+    """
+    number = month_number(month)
+    if number is None or not year.isdigit():
+        return None
+    try:
+        return dt.date(int(year), number, 1 if not day or day.startswith("1er") else int(day))
+    except ValueError:
+        return None
+
+
 _ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ][\d:.+\-Z]*)?")
 _DAY_FIRST = re.compile(r"(\d{1,2})[/.](\d{1,2})[/.](\d{4})")
 _YEAR_FIRST = re.compile(r"(\d{4})/(\d{1,2})/(\d{1,2})")

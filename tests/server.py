@@ -11,6 +11,12 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import asyncio
+
+    import httpx
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -99,3 +105,16 @@ class PeakMemory(threading.Thread):
     def run(self) -> None:
         while not self.stopped.wait(0.05):
             self.peak = max(self.peak, tree_rss(self.pid))
+
+
+async def probe_healthz(prober: httpx.AsyncClient, health: list[float], done: asyncio.Event) -> None:
+    """Until `done` is set, asks /healthz every 0.1 s through `prober`, asserts it says ready and
+    records each answer's time in `health` (load tests: the service stays ready throughout)."""
+    import asyncio
+
+    while not done.is_set():
+        start = time.perf_counter()
+        response = await prober.get("/healthz")
+        assert response.status_code == 200 and response.json()["status"] == "ready"
+        health.append(time.perf_counter() - start)
+        await asyncio.sleep(0.1)

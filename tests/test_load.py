@@ -19,7 +19,7 @@ import httpx
 
 from tests import samples
 from tests.conftest import A_PROPOS, CORPUS, PRESS_RELEASE
-from tests.server import PeakMemory, serving, tree
+from tests.server import PeakMemory, probe_healthz, serving, tree
 
 RSS_BOUND = 1_000_000_000  # bytes: the server and its 2 workers together (idle: about 200 MB)
 HEALTH_BOUND = 2.0  # seconds: the slowest /healthz answer while the load runs (a blocked loop: 3 s and more)
@@ -71,16 +71,8 @@ async def hammer(url: str, mix) -> tuple[list[tuple[str, int, float, dict]], lis
             response = await client.post("/api/check", **kwargs)
             return kind, response.status_code, time.perf_counter() - start, response.json()
 
-        async def probe(done: asyncio.Event) -> None:
-            while not done.is_set():
-                start = time.perf_counter()
-                response = await prober.get("/healthz")
-                assert response.status_code == 200 and response.json()["status"] == "ready"
-                health.append(time.perf_counter() - start)
-                await asyncio.sleep(0.1)
-
         done = asyncio.Event()
-        prober_task = asyncio.create_task(probe(done))
+        prober_task = asyncio.create_task(probe_healthz(prober, health, done))
         answers = await asyncio.gather(*(one(kind, kwargs) for kind, kwargs, _, _ in mix))
         done.set()
         await prober_task

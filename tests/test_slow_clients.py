@@ -26,7 +26,7 @@ import httpx
 
 from extractor import limits
 from tests.conftest import CORPUS, PRESS_RELEASE
-from tests.server import serving, tree
+from tests.server import probe_healthz, serving, tree
 from tests.test_load import in_own_loop
 
 HEALTH_BOUND = 1.0  # seconds: the slowest /healthz answer while the load runs
@@ -95,16 +95,8 @@ async def load(url: str, mix) -> tuple[list[tuple[int, dict]], list[float]]:
             response = await client.post("/api/check", **kwargs)
             return response.status_code, response.json()
 
-        async def probe(done: asyncio.Event) -> None:
-            while not done.is_set():
-                start = time.perf_counter()
-                response = await prober.get("/healthz")
-                assert response.status_code == 200 and response.json()["status"] == "ready"
-                health.append(time.perf_counter() - start)
-                await asyncio.sleep(0.1)
-
         done = asyncio.Event()
-        prober_task = asyncio.create_task(probe(done))
+        prober_task = asyncio.create_task(probe_healthz(prober, health, done))
         await asyncio.sleep(1.0)  # the slow clients are connected and holding their sockets
         answers = await asyncio.gather(*(one(kwargs) for _, kwargs, _, _ in mix))
         await asyncio.sleep(max(0.0, limits.SERVICE_HEADER_SECONDS - 2))  # probe while the slow ones are dropped

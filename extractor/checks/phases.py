@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterator
 
 from extractor import profiles
+from extractor.calendar import YEAR
 from extractor.checks import Context, rule
 from extractor.evidence import block_evidence
 from extractor.models import Block, Document, Finding, Severity
@@ -19,7 +20,7 @@ from extractor.reference.models import Entity, Phase
 from extractor.reference.store import startup_slug
 
 MARGIN = dt.timedelta(days=31)
-_YEAR = re.compile(r"\ben\s+(20\d\d)\b")
+_YEAR = re.compile(rf"\ben\s+({YEAR})\b")
 
 
 def _startup(doc: Document, block: Block) -> str | None:

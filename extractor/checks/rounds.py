@@ -9,7 +9,6 @@ is not; a total is compared with its entries' amounts only when it lists every l
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator
 from decimal import Decimal
 
@@ -191,7 +190,7 @@ def _deadlines(doc: Document, grant: Grant, registry: Registry) -> Iterator[Find
     pattern = grant.pages.patterns.get("deadline") if grant.pages else None
     if pattern is None:
         return
-    from extractor.calendar import month_number
+    from extractor.calendar import date_fr, written_date
 
     for block in doc.blocks:
         for match in pattern.finditer(block.text):
@@ -199,29 +198,15 @@ def _deadlines(doc: Document, grant: Grant, registry: Registry) -> Iterator[Find
             if len(rounds) != 1:
                 continue
             page = registry.round_page(grant.id, next(iter(rounds)))
-            month = month_number(match.group("month"))
-            if page is None or page.deadline is None or month is None:
-                continue
-            day = 1 if match.group("day").startswith("1er") else int(match.group("day"))
-            try:
-                said = dt.date(int(match.group("year")), month, day)
-            except ValueError:
-                continue
-            if said == page.deadline:
+            said = written_date(match.group("day"), match.group("month"), match.group("year"))
+            if page is None or page.deadline is None or said is None or said == page.deadline:
                 continue
             yield Finding(
                 rule="reference/round-mismatch",
                 severity=Severity.error,
                 message_fr=(f"Le document fixe la fin de l'appel du {_rounds_fr(grant, rounds)} au "
-                            f"{_date_fr(said)} ; la page de la {grant.round_word} dit le {_date_fr(page.deadline)} "
+                            f"{date_fr(said)} ; la page de la {grant.round_word} dit le {date_fr(page.deadline)} "
                             f"({page.source_path})."),
                 evidence=[block_evidence(doc, block, match.start(), match.end())],
                 suggestion=f"Vérifier la date limite auprès de la page de la {grant.round_word}.",
             )  # fmt: skip
-
-
-def _date_fr(day: dt.date) -> str:
-    """2023-05-15 -> '15 mai 2023'; the first of a month is '1er'."""
-    from extractor.calendar import MONTH_NAMES
-
-    return f"{'1er' if day.day == 1 else day.day} {MONTH_NAMES[day.month - 1]} {day.year}"

@@ -32,7 +32,7 @@ LABEL_SCORE = 90.0  # rapidfuzz token_sort_ratio of the words around two figures
 ROW_SCORE = 85.0  # two row labels this alike are one row
 
 _DIGITS = re.compile(r"[\d\s\u00a0\u202f.,%€+-]+")
-_documents: dict[str, Document] = {}
+_documents: dict[tuple[str, int, int], Document] = {}  # (path, mtime, size): a changed file is read again
 
 
 def _year(claim: Claim) -> bool:
@@ -72,13 +72,15 @@ def _transcribed(doc: Document, ctx: Context) -> Iterator[Document]:
     for path in (p for name in sorted(names) for p in by_name.get(name, [])):
         if Path(path).resolve() == Path(doc.path).resolve():
             continue
-        if path not in _documents:
-            try:
+        try:
+            stat = Path(path).stat()
+            key = (path, stat.st_mtime_ns, stat.st_size)
+            if key not in _documents:
                 _documents.clear()  # one file kept: a site links each PDF from one page
-                _documents[path] = load(path)
-            except Exception:  # an unreadable file is reported when it is checked itself
-                continue
-        yield _documents[path]
+                _documents[key] = load(path)
+        except Exception:  # an unreadable file is reported when it is checked itself
+            continue
+        yield _documents[key]
 
 
 _names: list[tuple[dict[str, set[str]], dict[str, list[str]]]] = []

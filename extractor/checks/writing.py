@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
-from extractor.calendar import MONTH_NAME, YEAR, month_number
+from extractor.calendar import MONTH_NAME, YEAR, date_fr, written_date
 from extractor.checks import Context, rule
 from extractor.evidence import block_evidence, quote
 from extractor.models import Block, BlockKind, Document, Evidence, Finding, Repair, Severity
@@ -593,20 +593,10 @@ _PAST_WORDS = re.compile(r"(?i)\b(?:depuis|dès|déjà|avait|avaient|était|éta
 
 def _date_of(match: re.Match[str]) -> tuple[dt.date, dt.date] | None:
     """The first and last days the date names (a whole month when no day is given)."""
-    month = month_number(match.group("month"))
-    if month is None:
-        return None
-    year = int(match.group("year"))
-    day = match.group("day")
-    try:
-        if day:
-            d = dt.date(year, month, 1 if day == "1er" else int(day))
-            return d, d
-        first = dt.date(year, month, 1)
-        last = (dt.date(year + month // 12, month % 12 + 1, 1)) - dt.timedelta(days=1)
-        return first, last
-    except ValueError:
-        return None
+    first = written_date(match.group("day"), match.group("month"), match.group("year"))
+    if first is None or match.group("day"):
+        return (first, first) if first else None
+    return first, dt.date(first.year + first.month // 12, first.month % 12 + 1, 1) - dt.timedelta(days=1)
 
 
 def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
@@ -646,7 +636,7 @@ def date_after_publication(doc: Document, ctx: Context) -> Iterator[Finding]:
                     severity=Severity.warning,
                     message_fr=(
                         f"Date postérieure à la publication : « {match.group(0)} » est présentée {how}, "
-                        f"alors que le document est daté du {_french(published)}."
+                        f"alors que le document est daté du {date_fr(published)}."
                     ),
                     evidence=[block_evidence(doc, block, match.start(), match.end())],
                     suggestion="Vérifier la date (l'année ?) ou la date du document.",
@@ -657,17 +647,11 @@ def date_after_publication(doc: Document, ctx: Context) -> Iterator[Finding]:
                     severity=Severity.warning,
                     message_fr=(
                         f"Futur pour une date passée : « {match.group(0)} » est annoncée au futur, "
-                        f"alors que le document est daté du {_french(published)}."
+                        f"alors que le document est daté du {date_fr(published)}."
                     ),
                     evidence=[block_evidence(doc, block, match.start(), match.end())],
                     suggestion="Mettre le verbe au passé, ou corriger la date.",
                 )
-
-
-def _french(day: dt.date) -> str:
-    from extractor.calendar import MONTH_NAMES
-
-    return f"{'1er' if day.day == 1 else day.day} {MONTH_NAMES[day.month - 1]} {day.year}"
 
 
 # A heading that dates what it holds: "En 2024", "2024", "Au cours de l'année 2024", "Bilan 2024".

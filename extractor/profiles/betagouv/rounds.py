@@ -20,7 +20,7 @@ import datetime as dt
 import re
 from pathlib import Path
 
-from extractor.calendar import month_number
+from extractor.calendar import month_number, written_date
 from extractor.ingest.frontmatter import FrontMatterError, read_front_matter
 from extractor.profiles import Grant
 from extractor.reference.models import Round
@@ -82,12 +82,7 @@ def _value(name: str, match: re.Match[str]) -> int | dt.date | None:
     from extractor.profiles.betagouv.registry import parse_amount
 
     if name == "deadline":
-        day = 1 if match.group("day").startswith("1er") else int(match.group("day"))
-        month = month_number(match.group("month"))
-        try:
-            return dt.date(int(match.group("year")), month, day) if month else None
-        except ValueError:
-            return None
+        return written_date(match.group("day"), match.group("month"), match.group("year"))
     if name == "total":
         return parse_amount(match.group("value"))
     return int(match.group("value"))
