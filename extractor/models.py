@@ -187,13 +187,13 @@ class Document(BaseModel):
         """The original-file location of `text[start:end]`."""
         from extractor.textmap import Locator
 
-        if self._locator is None:
-            self._locator = Locator(
+        loc = self._locator
+        if loc is None:
+            loc = self._locator = Locator(
                 self.text,
                 [(r.start, r.end, r.orig_start, r.orig_end, r.before) for r in self.repairs],
                 self.page_starts,
             )
-        loc = self._locator
         assert isinstance(loc, Locator)
         page, line, col = loc.position(start)
         _, end_line, end_col = loc.position(max(start, end), is_end=True)

@@ -80,6 +80,7 @@ class Locator:
         self.map = OffsetMap([r[:4] for r in replacements])
         original = self.map.to_original_text(text, [(r[0], r[1], r[4]) for r in replacements])
         self.lines = LineIndex(original)
+        self.page_lines = [self.lines.line_col(start)[0] for start in self.page_starts]  # each page's first line
 
     def position(self, offset: int, *, is_end: bool = False) -> tuple[int | None, int, int]:
         """(page, line, column) of an offset of the repaired text, in the original."""
@@ -89,5 +90,4 @@ class Locator:
             return None, line, col
         page = max(0, bisect.bisect_right(self.page_starts, orig) - 1)
         line, col = self.lines.line_col(orig)
-        first_line, _ = self.lines.line_col(self.page_starts[page])
-        return page + 1, line - first_line + 1, col
+        return page + 1, line - self.page_lines[page] + 1, col

@@ -56,7 +56,7 @@ _SAME_LINE_GAP = 2.5  # ... but a narrower gap between two parts of a line is a 
 # --------------------------------------------------------------------------- text blocks
 
 
-@dataclass
+@dataclass(slots=True)
 class _TextBlock:
     lines: list[_Line]
     kind: BlockKind = BlockKind.paragraph
@@ -115,7 +115,7 @@ class _TextBlock:
 _Item = _TextBlock | _Table
 
 
-@dataclass
+@dataclass(slots=True)
 class _Page:
     number: int  # 1-based
     bbox: BBox  # the page's box: block bboxes are kept inside it
@@ -230,7 +230,7 @@ def _weighted_median_size(runs: list[_Run]) -> float:
 # --------------------------------------------------------------------------- document
 
 
-@dataclass
+@dataclass(slots=True)
 class _Pending:
     """A block waiting for the document text to be complete (locations need it)."""
 
@@ -259,10 +259,10 @@ def _render_page(page: _Page, offset: int, tables_before: int) -> tuple[str, lis
                 extra["level"] = 1
             elif item.kind == BlockKind.list_item:
                 extra["level"] = 0
-            start = pos + item.marker
-            end = pos + len(item.source_with_marker)
-            pending.append(_Pending(item.kind, _collapse(item.text), start, end, item.bbox, page, extra))
             source = item.source_with_marker
+            marker = item.marker
+            text = _collapse(" ".join(ln.text for ln in item.lines)[marker:])  # item.text, collapsed
+            pending.append(_Pending(item.kind, text, pos + marker, pos + len(source), item.bbox, page, extra))
         else:
             table_no += 1
             source, cells = _render_table(item, pos, table_no, page)

@@ -18,10 +18,12 @@ drops the off-page white text boxes while keeping the on-page white text that ca
 from __future__ import annotations
 
 import bisect
+import functools
+import itertools
 import operator
 import re
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -29,6 +31,7 @@ from typing import Any, NamedTuple
 _KEPT_SPACES = "\u00a0\u202f"
 _WS_RUN = re.compile(r"[ \t\r\n\f\v]+")
 _KEPT_SPACE_SPLIT = re.compile(f"([{_KEPT_SPACES}])")
+_KEPT_SPACE = re.compile(f"[{_KEPT_SPACES}]")
 _PRIVATE_USE = re.compile("[\ue000-\uf8ff\U000f0000-\U000ffffd\U00100000-\U0010fffd]")  # category Co
 _BULLETS = frozenset("-–•●▪◦‣○■►✓✔")
 _MIN_COLUMN_GAP = 1.0  # a vertical cut needs a white gap of at least this many font sizes
@@ -64,7 +67,7 @@ def _letters(text: str) -> int:
 # --------------------------------------------------------------------------- layout objects
 
 
-@dataclass
+@dataclass(slots=True)
 class _Run:
     """A run of characters on one line in one font (a pdfplumber word with its spaces)."""
 
@@ -84,7 +87,7 @@ class _Run:
         return self.bold, self.italic
 
 
-@dataclass
+@dataclass(slots=True)
 class _Line:
     runs: list[_Run]
     text: str = ""
@@ -98,11 +101,21 @@ class _Line:
 
     def __post_init__(self) -> None:
         self.text, self.strong = _join_runs(self.runs)
-        self.x0, self.top, self.x1, self.bottom = _union([(r.x0, r.top, r.x1, r.bottom) for r in self.runs])
+        runs = self.runs
+        if len(runs) == 1:
+            run = runs[0]
+            self.x0, self.top, self.x1, self.bottom = run.x0, run.top, run.x1, run.bottom
+            self.size = round(run.size, 1)
+            return
+        self.x0 = min(r.x0 for r in runs)
+        self.top = min(r.top for r in runs)
+        self.x1 = max(r.x1 for r in runs)
+        self.bottom = max(r.bottom for r in runs)
         weights: dict[float, int] = {}
-        for r in self.runs:
-            weights[round(r.size, 1)] = weights.get(round(r.size, 1), 0) + len(r.text)
-        self.size = max(weights, key=lambda s: weights[s])
+        for r in runs:
+            size = round(r.size, 1)
+            weights[size] = weights.get(size, 0) + len(r.text)
+        self.size = max(weights, key=weights.__getitem__)
 
     @property
     def bullet(self) -> bool:
@@ -110,7 +123,7 @@ class _Line:
         return first in _BULLETS or (len(first) > 1 and first[0] in "•●▪")
 
 
-@dataclass
+@dataclass(slots=True)
 class _Cell:
     row: int
     col: int
@@ -118,7 +131,7 @@ class _Cell:
     bbox: BBox
 
 
-@dataclass
+@dataclass(slots=True)
 class _Table:
     bbox: BBox
     rows: list[list[_Cell | None]]  # None: covered by a merged cell
@@ -156,8 +169,8 @@ def _join_runs(runs: list[_Run]) -> tuple[str, list[tuple[int, int]]]:
 def _separator(left: _Run, right: _Run) -> str:
     space = left.space_after or right.space_before
     if space:
-        kept = [ch for ch in space if ch in _KEPT_SPACES]
-        return kept[0] if kept else " "
+        kept = _KEPT_SPACE.search(space)  # the first one (a run can end with thousands of spaces)
+        return kept.group() if kept else " "
     return " " if right.x0 - left.x1 > 0.15 * min(left.size, right.size) else ""
 
 
@@ -207,13 +220,14 @@ def _runs_from_chars(groups: list[CharGroup]) -> list[_Run]:
         for line in lines:
             # Sorted by x0, a character never starts before the previous one: a word ends at a gap
             # (and, in a cluster of lines, at a change of top).
+            pairs = enumerate(itertools.pairwise(line), 1)
             if one_line:
-                cuts = [j for j in range(1, len(line)) if line[j][0] > line[j - 1][1] + _X_TOLERANCE]
+                cuts = [j for j, (left, right) in pairs if right[0] > left[1] + _X_TOLERANCE]
             else:
                 cuts = [
                     j
-                    for j in range(1, len(line))
-                    if line[j][0] > line[j - 1][1] + _X_TOLERANCE or abs(line[j][2] - line[j - 1][2]) > _Y_TOLERANCE
+                    for j, (left, right) in pairs
+                    if right[0] > left[1] + _X_TOLERANCE or abs(right[2] - left[2]) > _Y_TOLERANCE
                 ]
             start = 0
             for j in cuts:
@@ -268,7 +282,7 @@ def _run(raw_text: str, x0: float, top: float, x1: float, bottom: float, size: f
         return None
     lead = raw[: len(raw) - len(raw.lstrip(" \t\r\n\f\v" + _KEPT_SPACES))]
     trail = raw[len(raw.rstrip(" \t\r\n\f\v" + _KEPT_SPACES)) :]
-    font = fontname.split("+")[-1].lower()
+    bold, italic = _font_style(fontname)
     return _Run(
         text=_collapse(text),
         x0=x0,
@@ -276,11 +290,18 @@ def _run(raw_text: str, x0: float, top: float, x1: float, bottom: float, size: f
         x1=x1,
         bottom=bottom,
         size=size or (bottom - top),
-        bold=any(k in font for k in ("bold", "black", "heavy", "semibold")),
-        italic="italic" in font or "oblique" in font,
+        bold=bold,
+        italic=italic,
         space_before=lead,
         space_after=trail,
     )
+
+
+@functools.lru_cache(maxsize=1024)
+def _font_style(fontname: str) -> tuple[bool, bool]:
+    """(bold, italic) of a font, from its name without the subset prefix ("ABCDEF+Inter-Bold")."""
+    font = fontname.split("+")[-1].lower()
+    return any(k in font for k in ("bold", "black", "heavy", "semibold")), "italic" in font or "oblique" in font
 
 
 def _lines(runs: list[_Run]) -> list[_Line]:
@@ -292,9 +313,10 @@ def _lines(runs: list[_Run]) -> list[_Line]:
     bands: list[list[float]] = []  # [top, bottom] of each line
     for run in sorted(runs, key=lambda r: (r.top, r.x0)):
         centre = (run.top + run.bottom) / 2
-        for line, band in zip(reversed(lines[-3:]), reversed(bands[-3:]), strict=True):
+        for k in range(len(lines) - 1, max(len(lines) - 4, -1), -1):  # the last three lines, last first
+            band = bands[k]
             if band[0] <= centre <= band[1]:
-                line.append(run)
+                lines[k].append(run)
                 band[0], band[1] = min(band[0], run.top), max(band[1], run.bottom)
                 break
         else:
@@ -306,7 +328,7 @@ def _lines(runs: list[_Run]) -> list[_Line]:
 # --------------------------------------------------------------------------- reading order
 
 
-@dataclass
+@dataclass(slots=True)
 class _Atom:
     """Something the XY-cut places: text runs (one, or a bullet and its text) or a table."""
 
@@ -314,9 +336,13 @@ class _Atom:
     runs: list[_Run] = field(default_factory=list)
     table: _Table | None = None
     size: float = field(init=False, default=0.0)  # the largest size of its runs
+    # (start, end, size) along x and along y, for the gaps between atoms
+    spans: tuple[tuple[float, float, float], tuple[float, float, float]] = field(init=False)
 
     def __post_init__(self) -> None:
         self.size = max((r.size for r in self.runs), default=0.0)
+        x0, top, x1, bottom = self.bbox
+        self.spans = ((x0, x1, self.size), (top, bottom, self.size))
 
 
 def _atoms(runs: list[_Run], tables: list[_Table]) -> list[_Atom]:
@@ -342,23 +368,28 @@ def _atoms(runs: list[_Run], tables: list[_Table]) -> list[_Atom]:
     return atoms + [_Atom(t.bbox, table=t) for t in tables]
 
 
-def _gaps(atoms: list[_Atom], axis: int) -> Iterator[tuple[float, float, float]]:
+def _gaps(atoms: list[_Atom], axis: int) -> list[tuple[float, float, float]]:
     """White gaps across the whole region along an axis (0: x, 1: y), as (start, end, size):
     `size` is the largest font size among the runs that border the gap."""
-    ordered = sorted(atoms, key=lambda a: (a.bbox[axis], a.bbox[axis + 2]))
-    size_at: dict[float, float] = {}  # largest size among the atoms starting at a coordinate
-    for atom in ordered:
-        size_at[atom.bbox[axis]] = max(size_at.get(atom.bbox[axis], 0.0), atom.size)
-    end = ordered[0].bbox[axis + 2]
-    left_size = ordered[0].size
-    for atom in ordered[1:]:
-        start = atom.bbox[axis]
+    spans = sorted([a.spans[axis] for a in atoms])
+    gaps: list[tuple[float, float, float]] = []
+    _, end, left_size = spans[0]
+    count = len(spans)
+    for k in range(1, count):
+        start, stop, size = spans[k]
         if start > end:
-            yield end, start, max(left_size, size_at[start])
-        if atom.bbox[axis + 2] > end:
-            end, left_size = atom.bbox[axis + 2], atom.size
-        elif atom.bbox[axis + 2] == end:
-            left_size = max(left_size, atom.size)
+            # the atoms starting here are next to each other (sorted): the largest of their sizes
+            right_size = max(size, 0.0)
+            m = k + 1
+            while m < count and spans[m][0] == start:
+                right_size = max(right_size, spans[m][2])
+                m += 1
+            gaps.append((end, start, max(left_size, right_size)))
+        if stop > end:
+            end, left_size = stop, size
+        elif stop == end and size > left_size:
+            left_size = size
+    return gaps
 
 
 def _xy_cut(atoms: list[_Atom]) -> list[list[_Atom]]:
@@ -387,7 +418,7 @@ def _split(atoms: list[_Atom]) -> list[list[_Atom]] | None:
     runs across the whole region (a row of cards, a row of a grid) is read before the next."""
     if len(atoms) <= 1:
         return None
-    horizontal = list(_gaps(atoms, 1))
+    horizontal = _gaps(atoms, 1)
     vertical = [g for g in _gaps(atoms, 0) if g[1] - g[0] >= _MIN_COLUMN_GAP * g[2]]
     h_width = max((g[1] - g[0] for g in horizontal), default=0.0)
     v_width = max((g[1] - g[0] for g in vertical), default=0.0)

@@ -36,7 +36,7 @@ Matrix = tuple[float, float, float, float, float, float]
 _IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 
 
-@dataclass
+@dataclass(slots=True)
 class PageContent:
     """What the layout needs from one page, in points from the top-left of its media box."""
 
@@ -62,7 +62,8 @@ def _compose(inner: Matrix, outer: Matrix) -> Matrix:
     )
 
 
-def _matrix(obj: int) -> Matrix:
+def _matrix(obj: Any) -> Matrix:
+    """The matrix of a page object (a `_Pointer`)."""
     m = pdfium_c.FS_MATRIX()
     if not _GET_MATRIX(obj, ctypes.byref(m)):
         return _IDENTITY
@@ -111,30 +112,54 @@ def _prototype(function: Any, restype: Any, *argtypes: Any) -> Any:
     return ctypes.CFUNCTYPE(restype, *argtypes)(address)
 
 
-_RECT_P = ctypes.POINTER(pdfium_c.FS_RECTF)
-_IS_GENERATED = _prototype(pdfium_c.FPDFText_IsGenerated, ctypes.c_int, ctypes.c_void_p, ctypes.c_int)
-_GET_OBJECT = _prototype(pdfium_c.FPDFText_GetTextObject, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)
-_GET_BOX = _prototype(pdfium_c.FPDFText_GetLooseCharBox, ctypes.c_int, ctypes.c_void_p, ctypes.c_int, _RECT_P)
-_COUNT_SEGMENTS = _prototype(pdfium_c.FPDFPath_CountSegments, ctypes.c_int, ctypes.c_void_p)
-_GET_SEGMENT = _prototype(pdfium_c.FPDFPath_GetPathSegment, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)
-_GET_POINT = _prototype(
-    pdfium_c.FPDFPathSegment_GetPoint, ctypes.c_int, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p
-)
-_GET_TYPE = _prototype(pdfium_c.FPDFPathSegment_GetType, ctypes.c_int, ctypes.c_void_p)
-_GET_CLOSE = _prototype(pdfium_c.FPDFPathSegment_GetClose, ctypes.c_int, ctypes.c_void_p)
-_COUNT_OBJECTS = _prototype(pdfium_c.FPDFPage_CountObjects, ctypes.c_int, ctypes.c_void_p)
-_COUNT_FORM = _prototype(pdfium_c.FPDFFormObj_CountObjects, ctypes.c_int, ctypes.c_void_p)
-_GET_PAGE_OBJECT = _prototype(pdfium_c.FPDFPage_GetObject, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)
-_GET_FORM_OBJECT = _prototype(pdfium_c.FPDFFormObj_GetObject, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_ulong)
-_GET_OBJECT_TYPE = _prototype(pdfium_c.FPDFPageObj_GetType, ctypes.c_int, ctypes.c_void_p)
-_GET_MATRIX = _prototype(pdfium_c.FPDFPageObj_GetMatrix, ctypes.c_int, ctypes.c_void_p, ctypes.c_void_p)
-_RENDER_MODE = _prototype(pdfium_c.FPDFTextObj_GetTextRenderMode, ctypes.c_int, ctypes.c_void_p)
+class _Pointer(ctypes.c_void_p):
+    """A pointer a C function returns, kept as a ctypes object (ctypes turns a plain c_void_p
+    result into an int) so that it can be passed on to a function of `_untyped`."""
+
+
+def _untyped(function: Any, restype: Any) -> Any:
+    """The same C function with no declared argument types, for the calls made once per
+    character or path segment: ctypes then checks and converts nothing, which halves the cost of
+    a call. Its arguments must be ctypes objects (a c_void_p, a `_Pointer`, a byref()) or int
+    indices: a Python int given for a pointer would be passed as a 32-bit C int."""
+    address = ctypes.cast(function, ctypes.c_void_p).value
+    if address is None:
+        raise ImportError("PDFium function not found")
+    untyped = ctypes.CFUNCTYPE(restype)(address)
+    untyped.argtypes = None  # type: ignore[assignment]  # (typeshed: a sequence; ctypes takes None)
+    return untyped
+
+
+# once per character (their text page passed as a c_void_p)
+_IS_GENERATED = _untyped(pdfium_c.FPDFText_IsGenerated, ctypes.c_int)
+_GET_OBJECT = _untyped(pdfium_c.FPDFText_GetTextObject, ctypes.c_void_p)  # an int: a key of the styles
+_GET_BOX = _untyped(pdfium_c.FPDFText_GetLooseCharBox, ctypes.c_int)
+# once per path segment (their path passed as a c_void_p, their segment as a _Pointer)
+_COUNT_SEGMENTS = _untyped(pdfium_c.FPDFPath_CountSegments, ctypes.c_int)
+_GET_SEGMENT = _untyped(pdfium_c.FPDFPath_GetPathSegment, _Pointer)
+_GET_POINT = _untyped(pdfium_c.FPDFPathSegment_GetPoint, ctypes.c_int)
+_GET_TYPE = _untyped(pdfium_c.FPDFPathSegment_GetType, ctypes.c_int)
+_GET_CLOSE = _untyped(pdfium_c.FPDFPathSegment_GetClose, ctypes.c_int)
+# once per page object (their object passed as a _Pointer)
+_COUNT_OBJECTS = _untyped(pdfium_c.FPDFPage_CountObjects, ctypes.c_int)
+_COUNT_FORM = _untyped(pdfium_c.FPDFFormObj_CountObjects, ctypes.c_int)
+_GET_PAGE_OBJECT = _untyped(pdfium_c.FPDFPage_GetObject, _Pointer)
+# (its index is an unsigned long: an untyped int would leave the register's upper half undefined)
+_GET_FORM_OBJECT = _prototype(pdfium_c.FPDFFormObj_GetObject, _Pointer, ctypes.c_void_p, ctypes.c_ulong)
+_GET_OBJECT_TYPE = _untyped(pdfium_c.FPDFPageObj_GetType, ctypes.c_int)
+_GET_MATRIX = _untyped(pdfium_c.FPDFPageObj_GetMatrix, ctypes.c_int)
+# once per text object (their text page passed as a c_void_p, their object as a c_void_p)
+_RENDER_MODE = _untyped(pdfium_c.FPDFTextObj_GetTextRenderMode, ctypes.c_int)
+_GET_CHAR_MATRIX = _untyped(pdfium_c.FPDFText_GetMatrix, ctypes.c_int)
+_GET_FONT_SIZE = _untyped(pdfium_c.FPDFText_GetFontSize, ctypes.c_double)
+_GET_FONT_INFO = _untyped(pdfium_c.FPDFText_GetFontInfo, ctypes.c_ulong)
+_FONT_NAME_SIZE = ctypes.c_ulong(256)  # the buffer's length, an unsigned long
 
 
 def _chars(textpage: Any, box: BBox, *, keep_invisible: bool) -> list[CharGroup]:
     """The page's drawn characters wholly inside the media box, in content-stream order, in
     groups of consecutive characters of one style (size, font, direction)."""
-    handle = ctypes.cast(textpage, ctypes.c_void_p).value
+    handle = ctypes.cast(textpage, ctypes.c_void_p)
     count = pdfium_c.FPDFText_CountChars(textpage)
     if count <= 0:
         return []
@@ -146,9 +171,10 @@ def _chars(textpage: Any, box: BBox, *, keep_invisible: bool) -> list[CharGroup]
     height = y_max - y_min
     rect = pdfium_c.FS_RECTF()
     rect_p = ctypes.pointer(rect)
+    edges = memoryview(rect).cast("B").cast("f")  # left, top, right, bottom, read in one step
     matrix = pdfium_c.FS_MATRIX()
-    name = ctypes.create_string_buffer(256)
-    flags = ctypes.c_int()
+    name = ctypes.create_string_buffer(_FONT_NAME_SIZE.value)
+    flags_p = ctypes.pointer(ctypes.c_int())
     get_object, get_box = _GET_OBJECT, _GET_BOX
     styles: dict[int, tuple[float, str, bool] | None] = {}  # per text object
     groups: list[CharGroup] = []
@@ -175,14 +201,13 @@ def _chars(textpage: Any, box: BBox, *, keep_invisible: bool) -> list[CharGroup]
         if obj in styles:
             style = styles[obj]
         else:
-            style = styles[obj] = _style(textpage, i, obj, matrix, name, flags, keep_invisible)
+            style = styles[obj] = _style(handle, i, obj, matrix, name, flags_p, keep_invisible)
         if style is None or not get_box(handle, i, rect_p):
             continue  # invisible text (not an OCR layer), or no box
         size = style[0]
-        x0 = rect.left
-        x1 = rect.right
-        bottom = y_max - rect.bottom
-        top = bottom - size if style[2] else y_max - rect.top
+        x0, y1, x1, y0 = edges
+        bottom = y_max - y0
+        top = bottom - size if style[2] else y_max - y1
         if x0 < x_min or x1 > x_max or top < 0 or bottom > height or x1 < x0:
             continue  # not wholly inside the media box
         if style is not current_style and style != current_style:
@@ -199,16 +224,16 @@ def _style(
 ) -> tuple[float, str, bool] | None:
     """(size in points, font name, upright) of a text object, None if it is invisible and not
     kept."""
-    if _RENDER_MODE(obj) in _INVISIBLE and not keep_invisible:
+    if _RENDER_MODE(ctypes.c_void_p(obj)) in _INVISIBLE and not keep_invisible:
         return None
-    if pdfium_c.FPDFText_GetMatrix(textpage, index, matrix):
+    if _GET_CHAR_MATRIX(textpage, index, ctypes.byref(matrix)):
         a, b, c, d = matrix.a, matrix.b, matrix.c, matrix.d
     else:
         a, b, c, d = 1.0, 0.0, 0.0, 1.0
     upright = a * d > 0 and b * c <= 0
     scale = math.hypot(c, d) if upright else math.hypot(a, b)
-    size = round(pdfium_c.FPDFText_GetFontSize(textpage, index) * scale, 4)
-    length = pdfium_c.FPDFText_GetFontInfo(textpage, index, name, len(name), flags)
+    size = round(_GET_FONT_SIZE(textpage, index) * scale, 4)
+    length = _GET_FONT_INFO(textpage, index, name, _FONT_NAME_SIZE, flags)
     font = name.value.decode("utf-8", "replace") if length else ""
     return size, font, upright
 
@@ -235,11 +260,11 @@ def _rules(page: Any, box: BBox) -> tuple[list[Edge], bool]:
 _PATH, _IMAGE, _FORM = pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_IMAGE, pdfium_c.FPDF_PAGEOBJ_FORM
 
 
-def _objects(page: Any) -> list[tuple[int, int, Matrix]]:
+def _objects(page: Any) -> list[tuple[Any, int, Matrix]]:
     """The page's paths and images (those inside forms too) with their type and, for paths,
-    their matrix to page space."""
-    found: list[tuple[int, int, Matrix]] = []
-    stack: list[tuple[int, bool, Matrix, int]] = [(ctypes.cast(page, ctypes.c_void_p).value or 0, True, _IDENTITY, 0)]
+    their matrix to page space; the objects as `_Pointer`s."""
+    found: list[tuple[Any, int, Matrix]] = []
+    stack: list[tuple[Any, bool, Matrix, int]] = [(ctypes.cast(page, ctypes.c_void_p), True, _IDENTITY, 0)]
     get_type = _GET_OBJECT_TYPE
     while stack:
         parent, is_page, outer, depth = stack.pop()
@@ -258,7 +283,7 @@ def _objects(page: Any) -> list[tuple[int, int, Matrix]]:
     return found
 
 
-def _path_edges(edges: list[Edge], handle: int, matrix: Matrix, box: BBox, buffers: tuple[Any, Any]) -> None:
+def _path_edges(edges: list[Edge], path: Any, matrix: Matrix, box: BBox, buffers: tuple[Any, Any]) -> None:
     """Adds the edges between consecutive points of each subpath of a path (Bézier control
     points included, as pdfminer lists them), for subpaths wholly inside the media box."""
     a, b, c, d, e, f = matrix
@@ -269,8 +294,8 @@ def _path_edges(edges: list[Edge], handle: int, matrix: Matrix, box: BBox, buffe
     moveto = pdfium_c.FPDF_SEGMENT_MOVETO
     subpaths: list[list[tuple[float, float]]] = []
     closed: list[bool] = []
-    for i in range(_COUNT_SEGMENTS(handle)):
-        segment = get_segment(handle, i)
+    for i in range(_COUNT_SEGMENTS(path)):
+        segment = get_segment(path, i)
         if not segment or not get_point(segment, x_p, y_p):
             continue
         px, py = x.value, y.value

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import bisect
 import itertools
-from typing import Any
+import operator
 
 from extractor.ingest.pdf.layout import BBox, _Cell, _centre_in, _lines, _Run, _Table
 
@@ -35,31 +35,43 @@ _EDGE_MIN_LENGTH_PREFILTER = 1.0
 _INTERSECTION = 3.0
 
 
-def _length(edge: Edge) -> float:
-    return edge[4] - edge[2] if edge[0] == "v" else edge[3] - edge[1]
-
-
 def _ruled_grids(edges: list[Edge]) -> list[Grid]:
     """The grids pdfplumber's table finder (line strategy, default settings) finds from a page's
     horizontal and vertical edges, computed as it does: edges snapped to a common position and
     joined, their intersections, the smallest cell each intersection starts, cells that share a
-    corner grouped into a table (of two cells or more), tables from the top."""
-    kept = [e for e in edges if _length(e) >= _EDGE_MIN_LENGTH_PREFILTER]
-    merged = [e for e in _join(_snap(kept)) if _length(e) >= _EDGE_MIN_LENGTH]
-    vertical = sorted((e for e in merged if e[0] == "v"), key=lambda e: (e[1], e[2]))
-    horizontal = sorted((e for e in merged if e[0] == "h"), key=lambda e: (e[2], e[1]))
-    if len({e[1] for e in vertical}) < 3 or len({e[2] for e in horizontal}) < 3:
+    corner grouped into a table (of two cells or more), tables from the top.
+
+    The edges are segments (a vertical one has x0 == x1, a horizontal one top == bottom, as
+    `pdfium` and pdfplumber give them): a vertical edge is kept here as (x, top, bottom), a
+    horizontal one as (top, x0, x1)."""
+    vertical_lines: list[tuple[float, float, float]] = []
+    horizontal_lines: list[tuple[float, float, float]] = []
+    for kind, x0, top, x1, bottom in edges:
+        if kind == "v":
+            if bottom - top >= _EDGE_MIN_LENGTH_PREFILTER:
+                vertical_lines.append((x0, top, bottom))
+        elif x1 - x0 >= _EDGE_MIN_LENGTH_PREFILTER:
+            horizontal_lines.append((top, x0, x1))
+    # the joined edges, sorted as pdfplumber sorts them: vertical ones by (x, top), horizontal
+    # ones by (top, x0)
+    vertical = [e for e in _join(_snap(vertical_lines)) if e[2] - e[1] >= _EDGE_MIN_LENGTH]
+    horizontal = [e for e in _join(_snap(horizontal_lines)) if e[2] - e[1] >= _EDGE_MIN_LENGTH]
+    if len({e[0] for e in vertical}) < 3 or len({e[0] for e in horizontal}) < 3:
         return []  # two rows and two columns (the least a data table has) need three lines of each
-    crossings: dict[_Point, tuple[set[BBox], set[BBox]]] = {}
-    tops = [h[2] for h in horizontal]
-    for v in vertical:
-        first = bisect.bisect_left(tops, v[2] - _INTERSECTION)
-        last = bisect.bisect_right(tops, v[4] + _INTERSECTION)
-        for h in horizontal[first:last]:  # v's top - tolerance <= h's top <= v's bottom + tolerance
-            if h[1] - _INTERSECTION <= v[1] <= h[3] + _INTERSECTION:
-                sets = crossings.setdefault((v[1], h[2]), (set(), set()))
-                sets[0].add(v[1:])
-                sets[1].add(h[1:])
+    # each crossing with the edges through it (their indices: joined edges are all distinct)
+    crossings: dict[_Point, tuple[set[int], set[int]]] = {}
+    tops = [h[0] for h in horizontal]
+    for i, (x, v_top, v_bottom) in enumerate(vertical):
+        first = bisect.bisect_left(tops, v_top - _INTERSECTION)
+        last = bisect.bisect_right(tops, v_bottom + _INTERSECTION)
+        for j in range(first, last):  # v's top - tolerance <= h's top <= v's bottom + tolerance
+            y, h_x0, h_x1 = horizontal[j]
+            if h_x0 - _INTERSECTION <= x <= h_x1 + _INTERSECTION:
+                sets = crossings.get((x, y))
+                if sets is None:
+                    sets = crossings[(x, y)] = (set(), set())
+                sets[0].add(i)
+                sets[1].add(j)
     grids: list[Grid] = []
     for cells in _cell_groups(_cells(crossings)):
         xs = sorted({c[0] for c in cells})
@@ -72,102 +84,90 @@ def _ruled_grids(edges: list[Edge]) -> list[Grid]:
     return grids
 
 
-def _position(edge: Edge) -> float:
-    """Where an edge lies across its direction: the x of a vertical edge, the top of a
-    horizontal one."""
-    return edge[1] if edge[0] == "v" else edge[2]
+_Segment = tuple[float, float, float]  # an edge as (position across it, start, end along it)
 
 
-def _snap(edges: list[Edge]) -> list[Edge]:
-    """Vertical edges whose x are within the snap tolerance (chained) moved to their mean x;
-    horizontal ones likewise by their top."""
-    snapped: list[Edge] = []
-    for orientation in ("v", "h"):
-        for cluster in _clusters([e for e in edges if e[0] == orientation], _SNAP):
-            mean = sum(_position(e) for e in cluster) / len(cluster)
-            for kind, x0, top, x1, bottom in cluster:
-                if kind == "v":
-                    snapped.append((kind, mean, top, mean + (x1 - x0), bottom))
-                else:
-                    snapped.append((kind, x0, mean, x1, mean + (bottom - top)))
-    return snapped
-
-
-def _clusters(edges: list[Edge], tolerance: float) -> list[list[Edge]]:
-    """Edges grouped by position: sorted distinct values, a new group past `tolerance` from the
-    previous value."""
-    values = sorted({_position(e) for e in edges})
+def _snap(lines: list[_Segment]) -> list[_Segment]:
+    """Edges of one orientation whose positions are within the snap tolerance (chained) moved to
+    their mean position: sorted distinct positions, a new cluster past the tolerance from the
+    previous one."""
+    values = sorted({e[0] for e in lines})
     index: dict[float, int] = {}
     group = 0
     for i, value in enumerate(values):
-        if i and value > values[i - 1] + tolerance:
+        if i and value > values[i - 1] + _SNAP:
             group += 1
         index[value] = group
-    groups: list[list[Edge]] = [[] for _ in range(group + 1)] if values else []
-    for e in edges:
-        groups[index[_position(e)]].append(e)
-    return groups
+    clusters: list[list[_Segment]] = [[] for _ in range(group + 1)] if values else []
+    for e in lines:
+        clusters[index[e[0]]].append(e)
+    snapped: list[_Segment] = []
+    for cluster in clusters:
+        mean = sum(e[0] for e in cluster) / len(cluster)
+        snapped.extend((mean, start, end) for _, start, end in cluster)
+    return snapped
 
 
-def _join(edges: list[Edge]) -> list[Edge]:
-    """Edges on one line (same orientation and position) that touch or nearly (join
-    tolerance) become one."""
-
-    def line(e: Edge) -> tuple[str, float]:
-        return e[0], _position(e)
-
-    joined: list[Edge] = []
-    for (orientation, position), group in itertools.groupby(sorted(edges, key=line), key=line):
-        # spans along the line: x0..x1 of a horizontal edge, top..bottom of a vertical one
-        spans = sorted((e[1], e[3]) if orientation == "h" else (e[2], e[4]) for e in group)
-        merged = [list(spans[0])]
-        for start, end in spans[1:]:
-            if start <= merged[-1][1] + _JOIN:
-                merged[-1][1] = max(merged[-1][1], end)
+def _join(lines: list[_Segment]) -> list[_Segment]:
+    """Edges on one line (same position) that touch or nearly (join tolerance) become one; sorted
+    by position, then start."""
+    joined: list[_Segment] = []
+    for position, group in itertools.groupby(sorted(lines), key=operator.itemgetter(0)):
+        merged: list[list[float]] = []
+        for _, start, end in group:  # sorted by start, then end
+            if merged and start <= merged[-1][1] + _JOIN:
+                if end > merged[-1][1]:
+                    merged[-1][1] = end
             else:
                 merged.append([start, end])
-        for start, end in merged:
-            if orientation == "h":
-                joined.append(("h", start, position, end, position))
-            else:
-                joined.append(("v", position, start, position, end))
+        joined.extend((position, start, end) for start, end in merged)
     return joined
 
 
-def _cells(crossings: dict[_Point, tuple[set[BBox], set[BBox]]]) -> list[BBox]:
+def _cells(crossings: dict[_Point, tuple[set[int], set[int]]]) -> list[BBox]:
     """The smallest cell each crossing is the top-left corner of: a crossing below it and one to
     its right joined to it by an edge, and the crossing that closes the rectangle joined to both."""
-    by_x: dict[float, list[_Point]] = {}
-    by_y: dict[float, list[_Point]] = {}
-    for point in sorted(crossings):
-        by_x.setdefault(point[0], []).append(point)
-        by_y.setdefault(point[1], []).append(point)
-
-    def joined(p: _Point, q: _Point) -> bool:
-        if p[0] == q[0] and not crossings[p][0].isdisjoint(crossings[q][0]):
-            return True
-        return p[1] == q[1] and not crossings[p][1].isdisjoint(crossings[q][1])
-
+    points = sorted(crossings)
+    column: dict[float, list[_Point]] = {}  # the crossings on each x, top to bottom
+    row: dict[float, list[_Point]] = {}  # ... on each y, left to right
+    place: dict[_Point, tuple[int, int]] = {}  # a crossing's place in its column and in its row
+    for point in points:
+        x_list = column.setdefault(point[0], [])
+        y_list = row.setdefault(point[1], [])
+        place[point] = (len(x_list), len(y_list))
+        x_list.append(point)
+        y_list.append(point)
     cells: list[BBox] = []
-    for point in sorted(crossings):
-        below = [q for q in by_x[point[0]] if q[1] > point[1]]
-        right = [q for q in by_y[point[1]] if q[0] > point[0]]
-        cell = _smallest_cell(point, below, right, crossings, joined)
+    for point in points:
+        vertical, horizontal = crossings[point]
+        at_x, at_y = place[point]
+        # the crossings below it on one of its vertical edges, those right of it on one of its
+        # horizontal edges
+        below = [q for q in column[point[0]][at_x + 1 :] if not vertical.isdisjoint(crossings[q][0])]
+        if not below:
+            continue
+        right = [q for q in row[point[1]][at_y + 1 :] if not horizontal.isdisjoint(crossings[q][1])]
+        cell = _smallest_cell(below, right, crossings)
         if cell is not None:
-            cells.append(cell)
+            cells.append((point[0], point[1], cell[0], cell[1]))
     return cells
 
 
-def _smallest_cell(point: _Point, below: list[_Point], right: list[_Point], crossings: Any, joined: Any) -> BBox | None:
+def _smallest_cell(
+    below: list[_Point], right: list[_Point], crossings: dict[_Point, tuple[set[int], set[int]]]
+) -> _Point | None:
+    """The corner that closes the first rectangle (the nearest crossing below first, then the
+    nearest on the right): on an edge of the crossing right of the corner, and on one of the
+    crossing below."""
     for down in below:
-        if not joined(point, down):
-            continue
+        down_horizontal = crossings[down][1]
         for across in right:
-            if not joined(point, across):
-                continue
             corner = (across[0], down[1])
-            if corner in crossings and joined(corner, across) and joined(corner, down):
-                return (point[0], point[1], corner[0], corner[1])
+            sets = crossings.get(corner)
+            if sets is None or sets[1].isdisjoint(down_horizontal):
+                continue
+            if not sets[0].isdisjoint(crossings[across][0]):
+                return corner
     return None
 
 
