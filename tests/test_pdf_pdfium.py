@@ -11,9 +11,13 @@ import re
 import subprocess
 import sys
 import zlib
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from extractor.errors import InputError
 from extractor.ingest.pdf import MAX_INFLATED_STREAM, read_pdf, streams
@@ -386,3 +390,133 @@ def test_the_deck_reads_as_the_former_pdfplumber_reader_read_it() -> None:
 
     assert blocks(new) == blocks(old)
     assert new.title == old.title and new.pages == old.pages
+
+
+# --------------------------------------------------------------------------- the reader's shortcuts
+# Each shortcut the reader takes for speed gives what the plain way gives: PDFium's own segment
+# array against its API, the runs of one text object against a lookup per character, and the
+# backward search of an object header against the regular expression's forward scan.
+
+
+def _pages(data: bytes) -> Iterator[tuple[Any, Any, Any]]:
+    """(page, text page, media box) of each page of a PDF, closed afterwards."""
+    import pypdfium2
+    import pypdfium2.raw as pdfium_c
+
+    from extractor.ingest.pdf import pdfium
+
+    document = pypdfium2.PdfDocument(data)
+    opened = []
+    try:
+        for index in range(len(document)):
+            page = pdfium_c.FPDF_LoadPage(document.raw, index)
+            opened.append((page, pdfium_c.FPDFText_LoadPage(page), pdfium._media_box(page)))
+        yield from opened
+    finally:
+        for page, textpage, _ in opened:
+            pdfium_c.FPDFText_ClosePage(textpage)
+            pdfium_c.FPDF_ClosePage(page)
+        document.close()
+
+
+def _shapes_pdf() -> bytes:
+    """Lines, rectangles, curves, closed and open subpaths, a path inside a form."""
+    ops = b"\n".join(
+        [
+            b"72 700 m 300 700 l S",
+            b"72 600 200 50 re f",
+            b"72 500 m 100 550 150 450 200 500 c h S",
+            b"300 300 m 400 300 l 400 400 l 350 420 300 410 300 400 c S",
+            b"q 0.5 0 0 2 10 20 cm 10 10 50 50 re S Q",
+            text(72, 760, "Formes"),
+        ]
+    )
+    return page_pdf([ops])
+
+
+def test_paths_read_from_pdfiums_segment_array_are_what_its_api_gives() -> None:
+    """PDFium keeps a path's segments in one array that the reader reads whole; on this PDFium
+    the layout is the one the reader expects (else it would use the API, more slowly), and every
+    path of the test PDFs reads the same both ways."""
+    from extractor.ingest.pdf import pdfium
+
+    assert pdfium._SEGMENT_ARRAY
+    sources = [_shapes_pdf()] + ([BILAN_2024_PDF.read_bytes()] if BILAN_2024_PDF.exists() else [])
+    paths = 0
+    for data in sources:
+        for page, _, _ in _pages(data):
+            found, _ = pdfium._objects(page)
+            for handle, kind, _ in found:
+                if kind == pdfium._PATH:
+                    assert pdfium._array_segments(handle) == pdfium._api_segments(handle)
+                    paths += 1
+    assert paths >= 5
+
+
+def _many_objects_pdf() -> bytes:
+    """Text objects of one character, of a word, of a line; words with spaces drawn and spaces
+    PDFium infers (the gaps of a TJ array); accents; two fonts."""
+    ops = [text(72 + 8 * i, 780, ch) for i, ch in enumerate("Budget 2024 : 12")]
+    ops += [
+        text(72 + 60 * i, 740, word, font=b"F2" if i % 2 else b"F1") for i, word in enumerate(["un", "deux", "trois"])
+    ]
+    ops += [text(72, 700 - 20 * i, f"Ligne {i} : {i * 137} agents publics accompagnés en 2024") for i in range(12)]
+    ops += [b"BT /F1 12 Tf 72 400 Td [(Budget) -2000 (total) -150 (de) -3000 (12)] TJ ET"]
+    return page_pdf([b"\n".join(ops)])
+
+
+def test_runs_of_one_text_object_give_what_a_lookup_per_character_gives() -> None:
+    """The reader looks a character's text object up once per run of one object (objects being
+    contiguous in PDFium's text page): the characters and their groups are those of a lookup per
+    character, on objects of one character, of a word and of a line, and on the deck."""
+    from extractor.ingest.pdf import pdfium
+
+    sources = [_many_objects_pdf()] + ([BILAN_2024_PDF.read_bytes()] if BILAN_2024_PDF.exists() else [])
+    pages = 0
+    for data in sources:
+        for page, textpage, box in _pages(data):
+            _, has_image, objects = pdfium._rules(page, box)
+            by_runs = pdfium._chars(textpage, box, keep_invisible=has_image, text_objects=objects)
+            by_character = pdfium._chars(textpage, box, keep_invisible=has_image, text_objects=0)
+            assert by_runs == by_character
+            pages += 1
+    assert pages >= 1
+
+
+def test_runs_are_not_used_on_a_page_with_right_to_left_text() -> None:
+    """The bidirectional algorithm reorders characters across objects: a page with Hebrew or
+    Arabic letters is read a character at a time."""
+    import ctypes
+
+    from extractor.ingest.pdf.pdfium import _right_to_left
+
+    def units(text: str) -> Any:
+        raw = text.encode("utf-16-le")
+        return (ctypes.c_ushort * (len(raw) // 2)).from_buffer_copy(raw)
+
+    assert _right_to_left(units("Budget 2024 : שלום 12"))
+    assert _right_to_left(units("ميزانية 2024"))
+    assert not _right_to_left(units("Budget 2024 : 12 € — « réalisé »"))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from([b"obj", b"endobj", b"1 0 obj", b"12", b" ", b"\n", b"0", b"R", b"x" * 80, b"objx",
+                                 b"7" + b" " * 70 + b"8 obj", b"<<", b">>", b"obj" * 20]), max_size=30))  # fmt: skip
+def test_an_object_header_found_backwards_is_the_regular_expressions_last_match(parts: list[bytes]) -> None:
+    """`streams._dictionary` finds a stream's object header from the last "obj" backwards; it
+    ends where the forward scan's last match ends, in each window, numbers longer than the
+    backward look included."""
+    data = b"".join(parts) + b">>stream\n"
+    at = data.rindex(b">>stream")
+    expected = data[:at]
+    for window in (1024, streams._HEADER_WINDOW, at):
+        start = max(0, at - window)
+        last = None
+        for last in streams._HEADER.finditer(data, start, at):  # noqa: B007
+            pass
+        if last is not None:
+            expected = data[last.end() : at]
+            break
+        if start == 0:
+            break
+    assert streams._dictionary(data, at) == expected

@@ -21,6 +21,8 @@ from __future__ import annotations
 import ctypes
 import itertools
 import math
+import re
+import struct
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -77,12 +79,12 @@ def read_page(document: Any, index: int) -> PageContent:
         raise PageError(f"page {index + 1}")
     try:
         box = _media_box(page)
-        edges, has_image = _rules(page, box)
+        edges, has_image, text_objects = _rules(page, box)
         textpage = pdfium_c.FPDFText_LoadPage(page)
         if not textpage:
             raise PageError(f"page {index + 1}")
         try:
-            chars = _chars(textpage, box, keep_invisible=has_image)
+            chars = _chars(textpage, box, keep_invisible=has_image, text_objects=text_objects)
         finally:
             pdfium_c.FPDFText_ClosePage(textpage)
     finally:
@@ -156,9 +158,10 @@ _GET_FONT_INFO = _untyped(pdfium_c.FPDFText_GetFontInfo, ctypes.c_ulong)
 _FONT_NAME_SIZE = ctypes.c_ulong(256)  # the buffer's length, an unsigned long
 
 
-def _chars(textpage: Any, box: BBox, *, keep_invisible: bool) -> list[CharGroup]:
+def _chars(textpage: Any, box: BBox, *, keep_invisible: bool, text_objects: int) -> list[CharGroup]:
     """The page's drawn characters wholly inside the media box, in content-stream order, in
-    groups of consecutive characters of one style (size, font, direction)."""
+    groups of consecutive characters of one style (size, font, direction); `text_objects`: how
+    many text objects the page has."""
     handle = ctypes.cast(textpage, ctypes.c_void_p)
     count = pdfium_c.FPDFText_CountChars(textpage)
     if count <= 0:
@@ -181,6 +184,13 @@ def _chars(textpage: Any, box: BBox, *, keep_invisible: bool) -> list[CharGroup]
     current: list[CharBox] = []
     current_style: tuple[float, str, bool] | None = None
     last = -2  # index of the last character kept
+    # A character's text object, looked up once per run of one object where PDFium's objects are
+    # contiguous (`_same_object_until`) and are more than a few characters long, else once per
+    # character.
+    runs = text_objects > 0 and count >= _MIN_RUN * text_objects and not _right_to_left(units)
+    known = -1  # the characters up to this index are of `obj`, whose style is `style`
+    obj: int | None = None
+    style: tuple[float, str, bool] | None = None
     for i in range(count):
         code = codes[i]
         if code <= 0x20 or 0xD800 <= code < 0xE000 or code == 0xFFFE:
@@ -195,13 +205,17 @@ def _chars(textpage: Any, box: BBox, *, keep_invisible: bool) -> list[CharGroup]
                     x1, top, bottom = current[-1][1], current[-1][2], current[-1][3]
                     current.append((x1, x1, top, bottom, " "))
                 continue
-        obj = get_object(handle, i)
-        if not obj:
-            continue
-        if obj in styles:
-            style = styles[obj]
-        else:
-            style = styles[obj] = _style(handle, i, obj, matrix, name, flags_p, keep_invisible)
+        if i > known:
+            found = get_object(handle, i)
+            if not found:
+                continue
+            if found != obj:
+                obj = found
+                if obj in styles:
+                    style = styles[obj]
+                else:
+                    style = styles[obj] = _style(handle, i, obj, matrix, name, flags_p, keep_invisible)
+            known = _same_object_until(handle, i, found, codes, count) if runs else i
         if style is None or not get_box(handle, i, rect_p):
             continue  # invisible text (not an OCR layer), or no box
         size = style[0]
@@ -217,6 +231,80 @@ def _chars(textpage: Any, box: BBox, *, keep_invisible: bool) -> list[CharGroup]
         current.append((x0, x1, top, bottom, chr(code)))
         last = i
     return groups
+
+
+_MIN_RUN = 4  # runs are looked for on pages whose text objects have this many characters on average
+_FIRST_PROBE = 4  # how far ahead the first probe looks; each probe of the object looks twice as far
+
+
+def _right_to_left(units: Any) -> bool:
+    """Whether a page's text (UTF-16 units) has letters of a right-to-left script, which the
+    bidirectional algorithm reorders."""
+    return _RIGHT_TO_LEFT.search(bytes(units).decode("utf-16-le", "replace")) is not None
+
+
+# Letters of right-to-left scripts (Hebrew, Arabic, Syriac, Thaana, N'Ko, Samaritan, Mandaic, their
+# presentation forms, and the right-to-left planes of the SMP).
+_RIGHT_TO_LEFT = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc\U00010800-\U00010fff\U0001e800-\U0001efff]")
+
+
+def _same_object_until(handle: Any, index: int, obj: int, codes: list[int], count: int) -> int:
+    """The last drawn character of text object `obj` in the run that starts at `index` (of that
+    object), on a page whose objects' characters are contiguous: probes further and further
+    ahead (from `_FIRST_PROBE`) until one is of another object, then halves the interval between
+    the last two probes. Every character up to the index found is of `obj` and needs no call of
+    its own. Probes land on drawn characters (above U+0020: PDFium generates only spaces and line
+    breaks)."""
+    get_object = _GET_OBJECT
+    low, high = index, count  # `low` is of `obj`, the first drawn character from `high` is not
+    step = _FIRST_PROBE
+    while low + step < count:
+        probe = _drawn_at_or_before(codes, low + step, low)
+        if probe is None:
+            probe = _drawn_after(codes, low + step, count)
+            if probe is None:
+                break  # nothing drawn after `low`
+        if get_object(handle, probe) != obj:
+            high = probe
+            break
+        low = probe
+        step *= 2
+    while high - low > 1:
+        middle = (low + high) // 2
+        probe = _drawn_at_or_before(codes, middle, low)
+        if probe is None:
+            probe = _drawn_after(codes, middle, high)
+            if probe is None:
+                break  # nothing drawn between them
+        if get_object(handle, probe) == obj:
+            low = probe
+        else:
+            high = probe
+    return low
+
+
+def _drawn_at_or_before(codes: list[int], index: int, floor: int) -> int | None:
+    """The last drawn character in (floor, index], if any."""
+    while index > floor:
+        if _drawn(codes[index]):
+            return index
+        index -= 1
+    return None
+
+
+def _drawn_after(codes: list[int], index: int, ceiling: int) -> int | None:
+    """The first drawn character in (index, ceiling), if any."""
+    index += 1
+    while index < ceiling:
+        if _drawn(codes[index]):
+            return index
+        index += 1
+    return None
+
+
+def _drawn(code: int) -> bool:
+    """Whether a UTF-16 unit is a character PDFium does not generate (nor half of a pair)."""
+    return code > 0x20 and not 0xD800 <= code < 0xE000 and code != 0xFFFE
 
 
 def _style(
@@ -241,29 +329,31 @@ def _style(
 # --------------------------------------------------------------------------- rules
 
 
-def _rules(page: Any, box: BBox) -> tuple[list[Edge], bool]:
+def _rules(page: Any, box: BBox) -> tuple[list[Edge], bool, int]:
     """The horizontal and vertical edges of the page's paths wholly inside the media box (as
-    pdfplumber's table finder takes them; none unless there are both), and whether the page
-    shows an image."""
+    pdfplumber's table finder takes them; none unless there are both), whether the page shows
+    an image, and how many text objects it has."""
     edges: list[Edge] = []
-    buffers = (ctypes.c_float(), ctypes.c_float())
     has_image = False
-    for handle, kind, matrix in _objects(page):
+    found, text_objects = _objects(page)
+    for handle, kind, matrix in found:
         if kind == _IMAGE:
             has_image = True
         else:
-            _path_edges(edges, handle, matrix, box, buffers)
+            _path_edges(edges, handle, matrix, box)
     kinds = {edge[0] for edge in edges}
-    return (edges if len(kinds) == 2 else []), has_image
+    return (edges if len(kinds) == 2 else []), has_image, text_objects
 
 
 _PATH, _IMAGE, _FORM = pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_IMAGE, pdfium_c.FPDF_PAGEOBJ_FORM
+_TEXT = pdfium_c.FPDF_PAGEOBJ_TEXT
 
 
-def _objects(page: Any) -> list[tuple[Any, int, Matrix]]:
+def _objects(page: Any) -> tuple[list[tuple[Any, int, Matrix]], int]:
     """The page's paths and images (those inside forms too) with their type and, for paths,
-    their matrix to page space; the objects as `_Pointer`s."""
+    their matrix to page space, the objects as `_Pointer`s; and how many text objects it has."""
     found: list[tuple[Any, int, Matrix]] = []
+    text_objects = 0
     stack: list[tuple[Any, bool, Matrix, int]] = [(ctypes.cast(page, ctypes.c_void_p), True, _IDENTITY, 0)]
     get_type = _GET_OBJECT_TYPE
     while stack:
@@ -278,34 +368,94 @@ def _objects(page: Any) -> list[tuple[Any, int, Matrix]]:
                 found.append((obj, kind, _compose(_matrix(obj), outer)))
             elif kind == _IMAGE:
                 found.append((obj, kind, outer))
+            elif kind == _TEXT:
+                text_objects += 1
             elif kind == _FORM and depth < _MAX_FORM_DEPTH:
                 stack.append((obj, False, _compose(_matrix(obj), outer), depth + 1))
-    return found
+    return found, text_objects
 
 
-def _path_edges(edges: list[Edge], path: Any, matrix: Matrix, box: BBox, buffers: tuple[Any, Any]) -> None:
+# PDFium keeps a path's segments in one array of {float x, y; uint8 type; bool close} (its
+# CFX_Path::Point, 12 bytes, whose type numbers are the FPDF_SEGMENT_* ones), and a segment handle
+# points into it: read whole, a path's segments take two calls instead of four per segment. That
+# layout is PDFium's own, not its API: `_SEGMENT_ARRAY` says whether this PDFium has it, checked
+# on a path made at import against the API's answers, and each path is read through the API
+# unless its segments are evenly 12 bytes apart.
+_SEGMENT = struct.Struct("<ffBBxx")
+Segment = tuple[float, float, int, int]  # x, y (path space), FPDF_SEGMENT_* type, closes the subpath
+
+
+def _api_segments(path: Any) -> list[Segment]:
+    """A path's segments, one API call per value."""
+    x, y = ctypes.c_float(), ctypes.c_float()
+    x_p, y_p = ctypes.byref(x), ctypes.byref(y)
+    segments: list[Segment] = []
+    for i in range(_COUNT_SEGMENTS(path)):
+        segment = _GET_SEGMENT(path, i)
+        if segment and _GET_POINT(segment, x_p, y_p):
+            segments.append((x.value, y.value, _GET_TYPE(segment), _GET_CLOSE(segment)))
+    return segments
+
+
+def _array_segments(path: Any) -> list[Segment] | None:
+    """A path's segments read from PDFium's array in one step; None if they are not laid out as
+    `_SEGMENT_ARRAY` found them."""
+    count = _COUNT_SEGMENTS(path)
+    if count <= 0:
+        return []
+    first = _GET_SEGMENT(path, 0)
+    last = _GET_SEGMENT(path, count - 1) if count > 1 else first
+    if not first or not last or last.value - first.value != (count - 1) * _SEGMENT.size:
+        return None
+    return list(_SEGMENT.iter_unpack(ctypes.string_at(first.value, count * _SEGMENT.size)))
+
+
+def _segment_array_readable() -> bool:
+    """Whether this PDFium's segments read from its array are what its API gives, on a path with
+    every kind of segment."""
+    path = pdfium_c.FPDFPageObj_CreateNewPath(1.5, 2.25)
+    if not path:
+        return False
+    try:
+        pdfium_c.FPDFPath_LineTo(path, 10.0, 2.25)
+        pdfium_c.FPDFPath_BezierTo(path, 11.0, 3.0, 12.5, 4.0, 13.0, -5.0)
+        pdfium_c.FPDFPath_Close(path)
+        pdfium_c.FPDFPath_MoveTo(path, 100.0, 200.0)
+        pdfium_c.FPDFPath_LineTo(path, 100.0, 300.5)
+        handle = ctypes.cast(path, ctypes.c_void_p)
+        expected = _api_segments(handle)
+        return len(expected) == 7 and _array_segments(handle) == expected
+    finally:
+        pdfium_c.FPDFPageObj_Destroy(path)
+
+
+_SEGMENT_ARRAY = _segment_array_readable()
+
+
+def _segments(path: Any) -> list[Segment]:
+    if _SEGMENT_ARRAY:
+        segments = _array_segments(path)
+        if segments is not None:
+            return segments
+    return _api_segments(path)
+
+
+def _path_edges(edges: list[Edge], path: Any, matrix: Matrix, box: BBox) -> None:
     """Adds the edges between consecutive points of each subpath of a path (Bézier control
     points included, as pdfminer lists them), for subpaths wholly inside the media box."""
     a, b, c, d, e, f = matrix
     y_max = box[3]
-    x, y = buffers
-    x_p, y_p = ctypes.byref(x), ctypes.byref(y)
-    get_segment, get_point, get_type, get_close = _GET_SEGMENT, _GET_POINT, _GET_TYPE, _GET_CLOSE
     moveto = pdfium_c.FPDF_SEGMENT_MOVETO
     subpaths: list[list[tuple[float, float]]] = []
     closed: list[bool] = []
-    for i in range(_COUNT_SEGMENTS(path)):
-        segment = get_segment(path, i)
-        if not segment or not get_point(segment, x_p, y_p):
-            continue
-        px, py = x.value, y.value
+    for px, py, kind, closes in _segments(path):
         point = (a * px + c * py + e, y_max - (b * px + d * py + f))
-        if not subpaths or get_type(segment) == moveto:
+        if not subpaths or kind == moveto:
             subpaths.append([point])
             closed.append(False)
         else:
             subpaths[-1].append(point)
-        if get_close(segment):
+        if closes:
             closed[-1] = True
     left_edge, right_edge, height = box[0], box[2], box[3] - box[1]
     for points, is_closed in zip(subpaths, closed, strict=True):

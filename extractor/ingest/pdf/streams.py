@@ -81,14 +81,44 @@ def _dictionary(data: bytes, stream_at: int) -> bytes:
     header is found: more text, never less)."""
     for window in (1024, _HEADER_WINDOW, stream_at):
         start = max(0, stream_at - window)
-        last = None
-        for last in _HEADER.finditer(data, start, stream_at):  # noqa: B007  (the last one is kept)
-            pass
-        if last is not None:
-            return data[last.end() : stream_at]
+        end = _last_header_end(data, start, stream_at)
+        if end is not None:
+            return data[end:stream_at]
         if start == 0:
             break
     return data[:stream_at]
+
+
+_HEADER_TAIL = re.compile(rb"\d\s+\d+\s+\Z")  # "12 0 " just before "obj"
+_DIGITS_AND_SPACES = re.compile(rb"[\d\s]*\Z")
+_WORD_BYTE = re.compile(rb"\w")
+_TAIL_WINDOW = 64  # how far before "obj" its two numbers are looked for first
+_MAX_CANDIDATES = 16  # "obj" words looked at from the end before scanning the window forwards
+
+
+def _last_header_end(data: bytes, start: int, end: int) -> int | None:
+    """Where the last object header ("12 0 obj") wholly inside data[start:end] ends, or None: the
+    end of `_HEADER`'s last match there, found from the last "obj" backwards."""
+    at = data.rfind(b"obj", start, end)
+    for _ in range(_MAX_CANDIDATES):
+        if at == -1:
+            return None
+        after = at + 3
+        if after == end or not _WORD_BYTE.match(data, after):  # "obj" is a whole word
+            low = max(start, at - _TAIL_WINDOW)
+            if _HEADER_TAIL.search(data, low, at):
+                return after
+            if low > start and _DIGITS_AND_SPACES.match(data, low, at):
+                return _slow_header_end(data, start, end)  # numbers longer than the window: rare
+        at = data.rfind(b"obj", start, at + 2)
+    return _slow_header_end(data, start, end)  # "obj" written many times: the regex's own pace
+
+
+def _slow_header_end(data: bytes, start: int, end: int) -> int | None:
+    last = None
+    for last in _HEADER.finditer(data, start, end):  # noqa: B007  (the last one is kept)
+        pass
+    return last.end() if last is not None else None
 
 
 def _decoded_size(data: bytes, start: int, end: int, filters: list[bytes]) -> int:
