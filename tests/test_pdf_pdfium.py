@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import os
+import random
 import re
 import subprocess
 import sys
@@ -394,27 +395,22 @@ def test_the_deck_reads_as_the_former_pdfplumber_reader_read_it() -> None:
 
 # --------------------------------------------------------------------------- the reader's shortcuts
 # Each shortcut the reader takes for speed gives what the plain way gives: PDFium's own segment
-# array against its API, the runs of one text object against a lookup per character, and the
-# backward search of an object header against the regular expression's forward scan.
+# array against its API, the backward search of an object header against the regular
+# expression's forward scan, a stream's bound against its decoded size.
 
 
-def _pages(data: bytes) -> Iterator[tuple[Any, Any, Any]]:
-    """(page, text page, media box) of each page of a PDF, closed afterwards."""
+def _pages(data: bytes) -> Iterator[Any]:
+    """Each page of a PDF (an FPDF_PAGE), closed afterwards."""
     import pypdfium2
     import pypdfium2.raw as pdfium_c
-
-    from extractor.ingest.pdf import pdfium
 
     document = pypdfium2.PdfDocument(data)
     opened = []
     try:
-        for index in range(len(document)):
-            page = pdfium_c.FPDF_LoadPage(document.raw, index)
-            opened.append((page, pdfium_c.FPDFText_LoadPage(page), pdfium._media_box(page)))
+        opened = [pdfium_c.FPDF_LoadPage(document.raw, index) for index in range(len(document))]
         yield from opened
     finally:
-        for page, textpage, _ in opened:
-            pdfium_c.FPDFText_ClosePage(textpage)
+        for page in opened:
             pdfium_c.FPDF_ClosePage(page)
         document.close()
 
@@ -444,59 +440,12 @@ def test_paths_read_from_pdfiums_segment_array_are_what_its_api_gives() -> None:
     sources = [_shapes_pdf()] + ([BILAN_2024_PDF.read_bytes()] if BILAN_2024_PDF.exists() else [])
     paths = 0
     for data in sources:
-        for page, _, _ in _pages(data):
-            found, _ = pdfium._objects(page)
-            for handle, kind, _ in found:
+        for page in _pages(data):
+            for handle, kind, _ in pdfium._objects(page):
                 if kind == pdfium._PATH:
                     assert pdfium._array_segments(handle) == pdfium._api_segments(handle)
                     paths += 1
     assert paths >= 5
-
-
-def _many_objects_pdf() -> bytes:
-    """Text objects of one character, of a word, of a line; words with spaces drawn and spaces
-    PDFium infers (the gaps of a TJ array); accents; two fonts."""
-    ops = [text(72 + 8 * i, 780, ch) for i, ch in enumerate("Budget 2024 : 12")]
-    ops += [
-        text(72 + 60 * i, 740, word, font=b"F2" if i % 2 else b"F1") for i, word in enumerate(["un", "deux", "trois"])
-    ]
-    ops += [text(72, 700 - 20 * i, f"Ligne {i} : {i * 137} agents publics accompagnés en 2024") for i in range(12)]
-    ops += [b"BT /F1 12 Tf 72 400 Td [(Budget) -2000 (total) -150 (de) -3000 (12)] TJ ET"]
-    return page_pdf([b"\n".join(ops)])
-
-
-def test_runs_of_one_text_object_give_what_a_lookup_per_character_gives() -> None:
-    """The reader looks a character's text object up once per run of one object (objects being
-    contiguous in PDFium's text page): the characters and their groups are those of a lookup per
-    character, on objects of one character, of a word and of a line, and on the deck."""
-    from extractor.ingest.pdf import pdfium
-
-    sources = [_many_objects_pdf()] + ([BILAN_2024_PDF.read_bytes()] if BILAN_2024_PDF.exists() else [])
-    pages = 0
-    for data in sources:
-        for page, textpage, box in _pages(data):
-            _, has_image, objects = pdfium._rules(page, box)
-            by_runs = pdfium._chars(textpage, box, keep_invisible=has_image, text_objects=objects)
-            by_character = pdfium._chars(textpage, box, keep_invisible=has_image, text_objects=0)
-            assert by_runs == by_character
-            pages += 1
-    assert pages >= 1
-
-
-def test_runs_are_not_used_on_a_page_with_right_to_left_text() -> None:
-    """The bidirectional algorithm reorders characters across objects: a page with Hebrew or
-    Arabic letters is read a character at a time."""
-    import ctypes
-
-    from extractor.ingest.pdf.pdfium import _right_to_left
-
-    def units(text: str) -> Any:
-        raw = text.encode("utf-16-le")
-        return (ctypes.c_ushort * (len(raw) // 2)).from_buffer_copy(raw)
-
-    assert _right_to_left(units("Budget 2024 : שלום 12"))
-    assert _right_to_left(units("ميزانية 2024"))
-    assert not _right_to_left(units("Budget 2024 : 12 € — « réalisé »"))
 
 
 @settings(max_examples=300, deadline=None)
@@ -520,3 +469,35 @@ def test_an_object_header_found_backwards_is_the_regular_expressions_last_match(
         if start == 0:
             break
     assert streams._dictionary(data, at) == expected
+
+
+def _streams_of(bodies: list[bytes]) -> bytes:
+    """Flate streams, one object each (enough of a PDF for `streams.check_streams`)."""
+    parts = [b"%PDF-1.4\n"]
+    for n, body in enumerate(bodies, 1):
+        packed = zlib.compress(body, 9)
+        parts.append(b"%d 0 obj << /Length %d /Filter /FlateDecode >> stream\n" % (n, len(packed)))
+        parts.append(packed + b"\nendstream endobj\n")
+    return b"".join(parts) + b"%%EOF\n"
+
+
+def test_streams_are_counted_at_their_bound_and_decoded_when_the_bounds_are_too_many(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A Flate stream inflates at most 1,032 times: a stream whose bound is within the limit is
+    not decoded, and when the bounds together exceed the total limit every stream is decoded and
+    the exact total decides (limits lowered here to 1 MB a stream and 3 MB in all)."""
+    monkeypatch.setattr(streams, "MAX_INFLATED_STREAM", 1_000_000)
+    monkeypatch.setattr(streams, "MAX_INFLATED_TOTAL", 3_000_000)
+    decoded: list[int] = []
+    real = streams._decoded_size
+    monkeypatch.setattr(streams, "_decoded_size", lambda *args: decoded.append(1) or real(*args))
+    noise = random.Random(7).randbytes(800)  # does not compress
+    streams.check_streams(_streams_of([noise]))  # bound 0.84 MB: not decoded
+    assert decoded == []
+    streams.check_streams(_streams_of([noise] * 4))  # bounds 3.4 MB in all: decoded, 3.2 KB
+    assert len(decoded) == 4
+    with pytest.raises(streams.TooLarge):  # each within its bound, 3.6 MB in all
+        streams.check_streams(_streams_of([bytes(900_000)] * 4))
+    with pytest.raises(streams.TooLarge):  # bound beyond 1 MB: decoded, 2 MB
+        streams.check_streams(_streams_of([bytes(2_000_000)]))

@@ -32,6 +32,7 @@ _KEPT_SPACES = "\u00a0\u202f"
 _WS_RUN = re.compile(r"[ \t\r\n\f\v]+")
 _KEPT_SPACE_SPLIT = re.compile(f"([{_KEPT_SPACES}])")
 _KEPT_SPACE = re.compile(f"[{_KEPT_SPACES}]")
+_OUTER_SPACES = " \t\r\n\f\v" + _KEPT_SPACES  # stripped from a run, kept apart
 _PRIVATE_USE = re.compile("[\ue000-\uf8ff\U000f0000-\U000ffffd\U00100000-\U0010fffd]")  # category Co
 _BULLETS = frozenset("-–•●▪◦‣○■►✓✔")
 _MIN_COLUMN_GAP = 1.0  # a vertical cut needs a white gap of at least this many font sizes
@@ -50,6 +51,8 @@ def _nfkc(text: str) -> str:
     text = text.replace("\x07", " ")
     if text.isascii():
         return text  # NFKC leaves ASCII as it is, and it has no private-use character
+    if unicodedata.is_normalized("NFKC", text):  # (then it has no U+00A0 or U+202F either)
+        return _PRIVATE_USE.sub("", text)
     parts = _KEPT_SPACE_SPLIT.split(text)
     text = "".join(p if p and p in _KEPT_SPACES else unicodedata.normalize("NFKC", p) for p in parts)
     return _PRIVATE_USE.sub("", text)
@@ -207,6 +210,7 @@ _X0 = operator.itemgetter(0)
 _X1 = operator.itemgetter(1)
 _TOP = operator.itemgetter(2)
 _BOTTOM = operator.itemgetter(3)
+_TEXT = operator.itemgetter(4)
 
 
 def _runs_from_chars(groups: list[CharGroup]) -> list[_Run]:
@@ -241,9 +245,9 @@ def _char_lines(chars: list[CharBox]) -> tuple[list[list[CharBox]], bool]:
     """Characters clustered by their tops (a new cluster past 3 pt from the previous distinct
     top), each cluster sorted by x (ties in stream order); and whether all the tops are within
     3 pt of each other (one line)."""
-    tops = sorted(set(map(_TOP, chars)))
-    if tops[-1] - tops[0] <= _Y_TOLERANCE:  # one line (the common case)
+    if max(map(_TOP, chars)) - min(map(_TOP, chars)) <= _Y_TOLERANCE:  # one line (the common case)
         return [sorted(chars, key=_X0)], True
+    tops = sorted(set(map(_TOP, chars)))
     cluster: dict[float, int] = {}
     index = 0
     last = tops[0]
@@ -259,7 +263,7 @@ def _char_lines(chars: list[CharBox]) -> tuple[list[list[CharBox]], bool]:
 
 
 def _add_run(runs: list[_Run], word: list[CharBox], group: CharGroup) -> None:
-    text = "".join([ch[4] for ch in word])
+    text = "".join(map(_TEXT, word))
     run = _run(
         text,
         word[0][0],  # sorted by x0
@@ -277,24 +281,16 @@ def _run(raw_text: str, x0: float, top: float, x1: float, bottom: float, size: f
     """A run from a word's raw text (normalised, its outer white space kept apart) and its font;
     None if it has no visible character."""
     raw = _nfkc(raw_text)
-    text = raw.strip(" \t\r\n\f\v" + _KEPT_SPACES)
+    text = raw.strip(_OUTER_SPACES)
     if not text:
         return None
-    lead = raw[: len(raw) - len(raw.lstrip(" \t\r\n\f\v" + _KEPT_SPACES))]
-    trail = raw[len(raw.rstrip(" \t\r\n\f\v" + _KEPT_SPACES)) :]
+    lead = raw[: len(raw) - len(raw.lstrip(_OUTER_SPACES))]
+    trail = raw[len(raw.rstrip(_OUTER_SPACES)) :]
+    if not text.isprintable() or "  " in text:  # (printable: no white space but single spaces)
+        text = _collapse(text)
     bold, italic = _font_style(fontname)
-    return _Run(
-        text=_collapse(text),
-        x0=x0,
-        top=top,
-        x1=x1,
-        bottom=bottom,
-        size=size or (bottom - top),
-        bold=bold,
-        italic=italic,
-        space_before=lead,
-        space_after=trail,
-    )
+    # text, x0, top, x1, bottom, size, bold, italic, space_before, space_after
+    return _Run(text, x0, top, x1, bottom, size or (bottom - top), bold, italic, lead, trail)
 
 
 @functools.lru_cache(maxsize=1024)
@@ -379,12 +375,13 @@ def _gaps(atoms: list[_Atom], axis: int) -> list[tuple[float, float, float]]:
         start, stop, size = spans[k]
         if start > end:
             # the atoms starting here are next to each other (sorted): the largest of their sizes
-            right_size = max(size, 0.0)
+            right_size = 0.0 if size < 0.0 else size  # max(size, 0.0), without the call
             m = k + 1
             while m < count and spans[m][0] == start:
-                right_size = max(right_size, spans[m][2])
+                if spans[m][2] > right_size:
+                    right_size = spans[m][2]
                 m += 1
-            gaps.append((end, start, max(left_size, right_size)))
+            gaps.append((end, start, right_size if right_size > left_size else left_size))
         if stop > end:
             end, left_size = stop, size
         elif stop == end and size > left_size:

@@ -21,7 +21,6 @@ from __future__ import annotations
 import ctypes
 import itertools
 import math
-import re
 import struct
 from dataclasses import dataclass, field
 from typing import Any
@@ -79,12 +78,12 @@ def read_page(document: Any, index: int) -> PageContent:
         raise PageError(f"page {index + 1}")
     try:
         box = _media_box(page)
-        edges, has_image, text_objects = _rules(page, box)
+        edges, has_image = _rules(page, box)
         textpage = pdfium_c.FPDFText_LoadPage(page)
         if not textpage:
             raise PageError(f"page {index + 1}")
         try:
-            chars = _chars(textpage, box, keep_invisible=has_image, text_objects=text_objects)
+            chars = _chars(textpage, box, keep_invisible=has_image)
         finally:
             pdfium_c.FPDFText_ClosePage(textpage)
     finally:
@@ -158,10 +157,9 @@ _GET_FONT_INFO = _untyped(pdfium_c.FPDFText_GetFontInfo, ctypes.c_ulong)
 _FONT_NAME_SIZE = ctypes.c_ulong(256)  # the buffer's length, an unsigned long
 
 
-def _chars(textpage: Any, box: BBox, *, keep_invisible: bool, text_objects: int) -> list[CharGroup]:
+def _chars(textpage: Any, box: BBox, *, keep_invisible: bool) -> list[CharGroup]:
     """The page's drawn characters wholly inside the media box, in content-stream order, in
-    groups of consecutive characters of one style (size, font, direction); `text_objects`: how
-    many text objects the page has."""
+    groups of consecutive characters of one style (size, font, direction)."""
     handle = ctypes.cast(textpage, ctypes.c_void_p)
     count = pdfium_c.FPDFText_CountChars(textpage)
     if count <= 0:
@@ -184,12 +182,7 @@ def _chars(textpage: Any, box: BBox, *, keep_invisible: bool, text_objects: int)
     current: list[CharBox] = []
     current_style: tuple[float, str, bool] | None = None
     last = -2  # index of the last character kept
-    # A character's text object, looked up once per run of one object where PDFium's objects are
-    # contiguous (`_same_object_until`) and are more than a few characters long, else once per
-    # character.
-    runs = text_objects > 0 and count >= _MIN_RUN * text_objects and not _right_to_left(units)
-    known = -1  # the characters up to this index are of `obj`, whose style is `style`
-    obj: int | None = None
+    obj: int | None = None  # the text object of the last character, and its style
     style: tuple[float, str, bool] | None = None
     for i in range(count):
         code = codes[i]
@@ -205,17 +198,15 @@ def _chars(textpage: Any, box: BBox, *, keep_invisible: bool, text_objects: int)
                     x1, top, bottom = current[-1][1], current[-1][2], current[-1][3]
                     current.append((x1, x1, top, bottom, " "))
                 continue
-        if i > known:
-            found = get_object(handle, i)
+        found = get_object(handle, i)
+        if found != obj:  # (a text object's characters mostly come one after the other)
             if not found:
                 continue
-            if found != obj:
-                obj = found
-                if obj in styles:
-                    style = styles[obj]
-                else:
-                    style = styles[obj] = _style(handle, i, obj, matrix, name, flags_p, keep_invisible)
-            known = _same_object_until(handle, i, found, codes, count) if runs else i
+            obj = found
+            if obj in styles:
+                style = styles[obj]
+            else:
+                style = styles[obj] = _style(handle, i, obj, matrix, name, flags_p, keep_invisible)
         if style is None or not get_box(handle, i, rect_p):
             continue  # invisible text (not an OCR layer), or no box
         size = style[0]
@@ -231,80 +222,6 @@ def _chars(textpage: Any, box: BBox, *, keep_invisible: bool, text_objects: int)
         current.append((x0, x1, top, bottom, chr(code)))
         last = i
     return groups
-
-
-_MIN_RUN = 4  # runs are looked for on pages whose text objects have this many characters on average
-_FIRST_PROBE = 4  # how far ahead the first probe looks; each probe of the object looks twice as far
-
-
-def _right_to_left(units: Any) -> bool:
-    """Whether a page's text (UTF-16 units) has letters of a right-to-left script, which the
-    bidirectional algorithm reorders."""
-    return _RIGHT_TO_LEFT.search(bytes(units).decode("utf-16-le", "replace")) is not None
-
-
-# Letters of right-to-left scripts (Hebrew, Arabic, Syriac, Thaana, N'Ko, Samaritan, Mandaic, their
-# presentation forms, and the right-to-left planes of the SMP).
-_RIGHT_TO_LEFT = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc\U00010800-\U00010fff\U0001e800-\U0001efff]")
-
-
-def _same_object_until(handle: Any, index: int, obj: int, codes: list[int], count: int) -> int:
-    """The last drawn character of text object `obj` in the run that starts at `index` (of that
-    object), on a page whose objects' characters are contiguous: probes further and further
-    ahead (from `_FIRST_PROBE`) until one is of another object, then halves the interval between
-    the last two probes. Every character up to the index found is of `obj` and needs no call of
-    its own. Probes land on drawn characters (above U+0020: PDFium generates only spaces and line
-    breaks)."""
-    get_object = _GET_OBJECT
-    low, high = index, count  # `low` is of `obj`, the first drawn character from `high` is not
-    step = _FIRST_PROBE
-    while low + step < count:
-        probe = _drawn_at_or_before(codes, low + step, low)
-        if probe is None:
-            probe = _drawn_after(codes, low + step, count)
-            if probe is None:
-                break  # nothing drawn after `low`
-        if get_object(handle, probe) != obj:
-            high = probe
-            break
-        low = probe
-        step *= 2
-    while high - low > 1:
-        middle = (low + high) // 2
-        probe = _drawn_at_or_before(codes, middle, low)
-        if probe is None:
-            probe = _drawn_after(codes, middle, high)
-            if probe is None:
-                break  # nothing drawn between them
-        if get_object(handle, probe) == obj:
-            low = probe
-        else:
-            high = probe
-    return low
-
-
-def _drawn_at_or_before(codes: list[int], index: int, floor: int) -> int | None:
-    """The last drawn character in (floor, index], if any."""
-    while index > floor:
-        if _drawn(codes[index]):
-            return index
-        index -= 1
-    return None
-
-
-def _drawn_after(codes: list[int], index: int, ceiling: int) -> int | None:
-    """The first drawn character in (index, ceiling), if any."""
-    index += 1
-    while index < ceiling:
-        if _drawn(codes[index]):
-            return index
-        index += 1
-    return None
-
-
-def _drawn(code: int) -> bool:
-    """Whether a UTF-16 unit is a character PDFium does not generate (nor half of a pair)."""
-    return code > 0x20 and not 0xD800 <= code < 0xE000 and code != 0xFFFE
 
 
 def _style(
@@ -329,31 +246,28 @@ def _style(
 # --------------------------------------------------------------------------- rules
 
 
-def _rules(page: Any, box: BBox) -> tuple[list[Edge], bool, int]:
+def _rules(page: Any, box: BBox) -> tuple[list[Edge], bool]:
     """The horizontal and vertical edges of the page's paths wholly inside the media box (as
-    pdfplumber's table finder takes them; none unless there are both), whether the page shows
-    an image, and how many text objects it has."""
+    pdfplumber's table finder takes them; none unless there are both), and whether the page
+    shows an image."""
     edges: list[Edge] = []
     has_image = False
-    found, text_objects = _objects(page)
-    for handle, kind, matrix in found:
+    for handle, kind, matrix in _objects(page):
         if kind == _IMAGE:
             has_image = True
         else:
             _path_edges(edges, handle, matrix, box)
     kinds = {edge[0] for edge in edges}
-    return (edges if len(kinds) == 2 else []), has_image, text_objects
+    return (edges if len(kinds) == 2 else []), has_image
 
 
 _PATH, _IMAGE, _FORM = pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_IMAGE, pdfium_c.FPDF_PAGEOBJ_FORM
-_TEXT = pdfium_c.FPDF_PAGEOBJ_TEXT
 
 
-def _objects(page: Any) -> tuple[list[tuple[Any, int, Matrix]], int]:
+def _objects(page: Any) -> list[tuple[Any, int, Matrix]]:
     """The page's paths and images (those inside forms too) with their type and, for paths,
-    their matrix to page space, the objects as `_Pointer`s; and how many text objects it has."""
+    their matrix to page space; the objects as `_Pointer`s."""
     found: list[tuple[Any, int, Matrix]] = []
-    text_objects = 0
     stack: list[tuple[Any, bool, Matrix, int]] = [(ctypes.cast(page, ctypes.c_void_p), True, _IDENTITY, 0)]
     get_type = _GET_OBJECT_TYPE
     while stack:
@@ -368,11 +282,9 @@ def _objects(page: Any) -> tuple[list[tuple[Any, int, Matrix]], int]:
                 found.append((obj, kind, _compose(_matrix(obj), outer)))
             elif kind == _IMAGE:
                 found.append((obj, kind, outer))
-            elif kind == _TEXT:
-                text_objects += 1
             elif kind == _FORM and depth < _MAX_FORM_DEPTH:
                 stack.append((obj, False, _compose(_matrix(obj), outer), depth + 1))
-    return found, text_objects
+    return found
 
 
 # PDFium keeps a path's segments in one array of {float x, y; uint8 type; bool close} (its

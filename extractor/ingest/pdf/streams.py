@@ -52,8 +52,31 @@ class TooLarge(Exception):
 
 
 def check_streams(data: bytes) -> None:
-    """Raises TooLarge if a stream PDFium would decode to read text inflates beyond the limits."""
+    """Raises TooLarge if a stream PDFium would decode to read text inflates beyond the limits.
+
+    A stream whose filters cannot inflate it beyond MAX_INFLATED_STREAM (`_bound`: Flate gives
+    at most 1,032 bytes a byte) is counted at that bound without being decoded; if the bounds
+    and the decoded sizes together exceed MAX_INFLATED_TOTAL, every stream is decoded and the
+    exact total is compared instead."""
+    found = list(_streams(data))
     total = 0
+    for start, end, filters in found:
+        bound = _bound(end - start, filters)
+        size = bound if bound is not None and bound <= MAX_INFLATED_STREAM else _decoded_size(data, start, end, filters)
+        if size > MAX_INFLATED_STREAM:
+            raise TooLarge()
+        total += size
+    if total > MAX_INFLATED_TOTAL:
+        exact = 0
+        for start, end, filters in found:
+            exact += _decoded_size(data, start, end, filters)
+            if exact > MAX_INFLATED_TOTAL:
+                raise TooLarge()
+
+
+def _streams(data: bytes) -> Iterator[tuple[int, int, list[bytes]]]:
+    """(start, end, filters) of each stream PDFium would decode to read text (all but images);
+    raises TooLarge for a chain of more than MAX_CHAIN filters."""
     for match in _STREAM.finditer(data):
         head = _dictionary(data, match.start())
         if _IMAGE.search(head):
@@ -70,10 +93,33 @@ def check_streams(data: bytes) -> None:
         start = match.end()
         end = start + int(length.group(1)) if length else data.find(b"endstream", start)
         end = end if start < end <= len(data) else len(data)
-        size = _decoded_size(data, start, end, filters)
-        total += size
-        if size > MAX_INFLATED_STREAM or total > MAX_INFLATED_TOTAL:
-            raise TooLarge()
+        yield start, end, filters
+
+
+# The most a filter can inflate its input, in bytes out per byte in: Flate's longest match (258
+# bytes) costs at least two bits, 1,032 to 1 (zlib's FAQ), rounded up; ASCII85's "z" stands for
+# four zero bytes; ASCIIHex halves. LZW and RunLength are decoded (they are rare).
+_FLATE_RATIO = 1_040
+_ASCII85_RATIO = 4
+
+
+def _bound(length: int, filters: list[bytes]) -> int | None:
+    """The most bytes the filter chain can give for `length` bytes (as `_decoded_size` counts
+    them: the chain stops at a filter PDFium does not decode to read text), None if the chain has
+    LZW or RunLength."""
+    bound = length
+    for name in filters:
+        if name in _FLATE:
+            bound *= _FLATE_RATIO
+        elif name in (b"ASCII85Decode", b"A85"):
+            bound *= _ASCII85_RATIO
+        elif name in _TEXTUAL:
+            pass  # ASCIIHex: two digits a byte
+        elif name in _LZW or name in _RUN_LENGTH:
+            return None
+        else:
+            break  # an image filter, or one PDFium decodes only to draw: counted as it is
+    return bound
 
 
 def _dictionary(data: bytes, stream_at: int) -> bytes:
