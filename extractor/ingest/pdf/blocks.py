@@ -199,9 +199,9 @@ def _heading(items: list[_Item], runs: list[_Run], max_top: float) -> _TextBlock
         b
         for b in items
         if isinstance(b, _TextBlock)
-        and _letters(b.text) >= _LETTERS_MIN
-        and len(b.text) <= _HEADING_MAX_CHARS
-        and b.bbox[1] <= max_top
+        and min(ln.top for ln in b.lines) <= max_top  # (b.bbox[1])
+        and len(text := b.text) <= _HEADING_MAX_CHARS
+        and _letters(text) >= _LETTERS_MIN
     ]
     if not candidates:
         return None
@@ -254,7 +254,9 @@ def _render_page(page: _Page, offset: int, tables_before: int) -> tuple[str, lis
             parts.append(BLOCK_SEPARATOR)
             pos += len(BLOCK_SEPARATOR)
         if isinstance(item, _TextBlock):
-            extra: dict[str, Any] = {"spans": item.strong_spans()} if item.kind != BlockKind.heading else {}
+            extra: dict[str, Any] = {}
+            if item.kind != BlockKind.heading:
+                extra["spans"] = item.strong_spans() if any(ln.strong for ln in item.lines) else []
             if item.kind == BlockKind.heading:
                 extra["level"] = 1
             elif item.kind == BlockKind.list_item:

@@ -103,13 +103,15 @@ class _Line:
     size: float = field(init=False, default=0.0)  # the size carrying most of the line's characters
 
     def __post_init__(self) -> None:
-        self.text, self.strong = _join_runs(self.runs)
         runs = self.runs
-        if len(runs) == 1:
+        if len(runs) == 1:  # (as below, for one run)
             run = runs[0]
+            self.text = run.text
+            self.strong = [(0, len(run.text))] if run.bold else []
             self.x0, self.top, self.x1, self.bottom = run.x0, run.top, run.x1, run.bottom
             self.size = round(run.size, 1)
             return
+        self.text, self.strong = _join_runs(runs)
         self.x0 = min(r.x0 for r in runs)
         self.top = min(r.top for r in runs)
         self.x1 = max(r.x1 for r in runs)
@@ -182,6 +184,10 @@ def _bbox(values: Sequence[Any]) -> BBox:
     return x0, top, x1, bottom
 
 
+def _box(run: _Run) -> BBox:
+    return run.x0, run.top, run.x1, run.bottom
+
+
 def _centre_in(run: _Run, bbox: Sequence[float]) -> bool:
     x = (run.x0 + run.x1) / 2
     y = (run.top + run.bottom) / 2
@@ -211,6 +217,8 @@ _X1 = operator.itemgetter(1)
 _TOP = operator.itemgetter(2)
 _BOTTOM = operator.itemgetter(3)
 _TEXT = operator.itemgetter(4)
+_RUN_X0 = operator.attrgetter("x0")
+_RUN_TOP_X0 = operator.attrgetter("top", "x0")
 
 
 def _runs_from_chars(groups: list[CharGroup]) -> list[_Run]:
@@ -307,7 +315,7 @@ def _lines(runs: list[_Run]) -> list[_Line]:
     it, not recomputed: a page of 20,000 tiny text boxes on one band took 100 s that way."""
     lines: list[list[_Run]] = []
     bands: list[list[float]] = []  # [top, bottom] of each line
-    for run in sorted(runs, key=lambda r: (r.top, r.x0)):
+    for run in sorted(runs, key=_RUN_TOP_X0):
         centre = (run.top + run.bottom) / 2
         for k in range(len(lines) - 1, max(len(lines) - 4, -1), -1):  # the last three lines, last first
             band = bands[k]
@@ -318,7 +326,7 @@ def _lines(runs: list[_Run]) -> list[_Line]:
         else:
             lines.append([run])
             bands.append([run.top, run.bottom])
-    return [_Line(sorted(line, key=lambda r: r.x0)) for line in lines]
+    return [_Line(sorted(line, key=_RUN_X0) if len(line) > 1 else line) for line in lines]
 
 
 # --------------------------------------------------------------------------- reading order
@@ -346,7 +354,7 @@ def _atoms(runs: list[_Run], tables: list[_Table]) -> list[_Atom]:
     on the line, so that no column gap can separate them."""
     groups: list[list[_Run]] = []
     taken: set[int] = set()
-    ordered = sorted(runs, key=lambda r: (r.top, r.x0))
+    ordered = sorted(runs, key=_RUN_TOP_X0)
     for i, run in enumerate(ordered):
         if i in taken:
             continue
@@ -360,7 +368,10 @@ def _atoms(runs: list[_Run], tables: list[_Table]) -> list[_Atom]:
                     taken.add(j)
                     break
         groups.append(group)
-    atoms = [_Atom(_union([(r.x0, r.top, r.x1, r.bottom) for r in g]), runs=g) for g in groups]
+    atoms = [
+        _Atom((g[0].x0, g[0].top, g[0].x1, g[0].bottom) if len(g) == 1 else _union([_box(r) for r in g]), runs=g)
+        for g in groups
+    ]
     return atoms + [_Atom(t.bbox, table=t) for t in tables]
 
 

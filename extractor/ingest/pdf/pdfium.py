@@ -126,7 +126,7 @@ def _untyped(function: Any, restype: Any) -> Any:
     address = ctypes.cast(function, ctypes.c_void_p).value
     if address is None:
         raise ImportError("PDFium function not found")
-    untyped = ctypes.CFUNCTYPE(restype)(address)
+    untyped = ctypes.PYFUNCTYPE(restype)(address)
     untyped.argtypes = None  # type: ignore[assignment]  # (typeshed: a sequence; ctypes takes None)
     return untyped
 
@@ -229,7 +229,7 @@ def _style(
 ) -> tuple[float, str, bool] | None:
     """(size in points, font name, upright) of a text object, None if it is invisible and not
     kept."""
-    if _RENDER_MODE(ctypes.c_void_p(obj)) in _INVISIBLE and not keep_invisible:
+    if not keep_invisible and _RENDER_MODE(ctypes.c_void_p(obj)) in _INVISIBLE:
         return None
     if _GET_CHAR_MATRIX(textpage, index, ctypes.byref(matrix)):
         a, b, c, d = matrix.a, matrix.b, matrix.c, matrix.d

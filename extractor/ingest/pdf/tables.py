@@ -15,7 +15,7 @@ import bisect
 import itertools
 import operator
 
-from extractor.ingest.pdf.layout import BBox, _Cell, _centre_in, _lines, _Run, _Table
+from extractor.ingest.pdf.layout import BBox, _Cell, _lines, _Run, _Table
 
 _MAX_MERGED_CELLS = 0.25  # a "table" with more merged (None) cells is a layout of boxes
 
@@ -199,11 +199,12 @@ def _tables(grids: list[Grid], runs: list[_Run]) -> list[_Table]:
     """The page's ruled data tables, with cell texts built from the runs whose centre is in the
     cell."""
     tables: list[_Table] = []
+    centres = [((run.x0 + run.x1) / 2, (run.top + run.bottom) / 2, run) for run in runs]  # as _centre_in
     for found_bbox, found_rows in grids:
         slots = [cell for row in found_rows for cell in row]
         if not slots or sum(cell is None for cell in slots) / len(slots) > _MAX_MERGED_CELLS:
             continue  # a layout of boxes, not a grid of values
-        in_table = [run for run in runs if _centre_in(run, found_bbox)]
+        in_table = _centred_in(centres, found_bbox)
         grid: list[list[_Cell | None]] = []
         for r, row in enumerate(found_rows):
             cells: list[_Cell | None] = []
@@ -211,7 +212,7 @@ def _tables(grids: list[Grid], runs: list[_Run]) -> list[_Table]:
                 if bbox is None:
                     cells.append(None)
                     continue
-                inside = [run for run in in_table if _centre_in(run, bbox)]
+                inside = [centre[2] for centre in _centred_in(in_table, bbox)]
                 text = " ".join(ln.text for ln in _lines(inside))
                 cells.append(_Cell(r, c, text, bbox))
             grid.append(cells)
@@ -219,6 +220,12 @@ def _tables(grids: list[Grid], runs: list[_Run]) -> list[_Table]:
         if table is not None:
             tables.append(table)
     return tables
+
+
+def _centred_in(centres: list[tuple[float, float, _Run]], bbox: BBox) -> list[tuple[float, float, _Run]]:
+    """The runs (with their centres) whose centre is in the box (`layout._centre_in`)."""
+    x0, top, x1, bottom = bbox
+    return [c for c in centres if x0 <= c[0] <= x1 and top <= c[1] <= bottom]
 
 
 def _filled(row: list[_Cell | None], col: int) -> bool:
