@@ -241,7 +241,7 @@ def hostile(folder: Path, long_pdf: Path) -> int:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--quick", action="store_true", help="skip the hostile inputs")
     args = parser.parse_args()
     print(f"  machine: {machine()}")

@@ -89,4 +89,6 @@ def read_pdf(data: bytes, path: str, *, max_pages: int = 300) -> Document:
                 "document numérisé sans couche texte : passer le fichier à l'OCR (ocrmypdf) avant de le vérifier",
                 code="no_text",
             )
-        return _build(data, path, pages, metadata)
+        doc = _build(data, path, pages, metadata)
+        del pages  # freed before the collector resumes: it would walk every run and line
+    return doc

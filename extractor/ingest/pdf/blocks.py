@@ -306,12 +306,16 @@ def _clamp(bbox: BBox, page: _Page) -> BBox:
     """The bbox, rounded to 0.01 pt and kept inside the page's box."""
     left, top, right, bottom = page.bbox
     x0, y0, x1, y1 = bbox
-    return (
-        round(min(max(x0, left), right), 2),
-        round(min(max(y0, top), bottom), 2),
-        round(min(max(x1, left), right), 2),
-        round(min(max(y1, top), bottom), 2),
-    )
+    # min(max(v, low), high), without the calls (as max and min, each keeps v unless it is beyond)
+    x0 = left if left > x0 else x0
+    x0 = right if right < x0 else x0
+    y0 = top if top > y0 else y0
+    y0 = bottom if bottom < y0 else y0
+    x1 = left if left > x1 else x1
+    x1 = right if right < x1 else x1
+    y1 = top if top > y1 else y1
+    y1 = bottom if bottom < y1 else y1
+    return round(x0, 2), round(y0, 2), round(x1, 2), round(y1, 2)
 
 
 def _title(metadata: dict[str, Any], pages: list[_Page]) -> str | None:
@@ -349,19 +353,21 @@ def _build(data: bytes, path: str, pages: list[_Page], metadata: dict[str, Any])
         page_starts=page_starts,
         title=_title(metadata, pages),
     )
+    titles = {id(page): page.heading.text for page in pages if page.heading is not None}
+    out = doc.blocks
     for p in pending:
         if not _HAS_CONTENT.search(p.text):
             continue  # a lone bullet or an icon: left in the text, but not a block
-        heading = p.page.heading
-        doc.blocks.append(
+        title = titles.get(id(p.page))
+        out.append(
             Block(
-                id=len(doc.blocks),
+                id=len(out),
                 kind=p.kind,
                 text=p.text,
                 location=doc.locate(p.start, p.end, bbox=_clamp(p.bbox, p.page)),
                 start=p.start,
                 end=p.end,
-                heading_path=[heading.text] if heading is not None and p.kind != BlockKind.heading else [],
+                heading_path=[title] if title is not None and p.kind != BlockKind.heading else [],
                 **p.extra,
             )
         )

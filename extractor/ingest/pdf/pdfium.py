@@ -184,6 +184,7 @@ def _chars(textpage: Any, box: BBox, *, keep_invisible: bool) -> list[CharGroup]
     last = -2  # index of the last character kept
     obj: int | None = None  # the text object of the last character, and its style
     style: tuple[float, str, bool] | None = None
+    size, upright, new_group = 0.0, True, False  # the style's size and direction; a group to start
     for i in range(count):
         code = codes[i]
         if code <= 0x20 or 0xD800 <= code < 0xE000 or code == 0xFFFE:
@@ -207,18 +208,21 @@ def _chars(textpage: Any, box: BBox, *, keep_invisible: bool) -> list[CharGroup]
                 style = styles[obj]
             else:
                 style = styles[obj] = _style(handle, i, obj, matrix, name, flags_p, keep_invisible)
+            if style is not None:
+                size, upright = style[0], style[2]
+                new_group = style is not current_style and style != current_style  # at its first character kept
         if style is None or not get_box(handle, i, rect_p):
             continue  # invisible text (not an OCR layer), or no box
-        size = style[0]
         x0, y1, x1, y0 = edges
         bottom = y_max - y0
-        top = bottom - size if style[2] else y_max - y1
+        top = bottom - size if upright else y_max - y1
         if x0 < x_min or x1 > x_max or top < 0 or bottom > height or x1 < x0:
             continue  # not wholly inside the media box
-        if style is not current_style and style != current_style:
+        if new_group:
             current = []
-            groups.append(CharGroup(size, style[1], style[2], current))
+            groups.append(CharGroup(size, style[1], upright, current))
             current_style = style
+            new_group = False
         current.append((x0, x1, top, bottom, chr(code)))
         last = i
     return groups
@@ -232,7 +236,7 @@ def _style(
     if not keep_invisible and _RENDER_MODE(ctypes.c_void_p(obj)) in _INVISIBLE:
         return None
     if _GET_CHAR_MATRIX(textpage, index, ctypes.byref(matrix)):
-        a, b, c, d = matrix.a, matrix.b, matrix.c, matrix.d
+        a, b, c, d, _, _ = memoryview(matrix).cast("B").cast("f")
     else:
         a, b, c, d = 1.0, 0.0, 0.0, 1.0
     upright = a * d > 0 and b * c <= 0
@@ -376,9 +380,9 @@ def _path_edges(edges: list[Edge], path: Any, matrix: Matrix, box: BBox) -> None
             continue
         if is_closed and len(points) > 2 and points[0] != points[-1]:
             points.append(points[0])
-        for (x0, y0), (x1, y1) in itertools.pairwise(points):
+        for (x0, y0), (x1, y1) in itertools.pairwise(points):  # (min and max without the calls)
             if x0 == x1:
                 if y0 != y1:
-                    edges.append(("v", x0, min(y0, y1), x1, max(y0, y1)))
+                    edges.append(("v", x0, y1 if y1 < y0 else y0, x1, y1 if y1 > y0 else y0))
             elif y0 == y1:
-                edges.append(("h", min(x0, x1), y0, max(x0, x1), y1))
+                edges.append(("h", x1 if x1 < x0 else x0, y0, x1 if x1 > x0 else x0, y1))
