@@ -313,6 +313,8 @@ def _lines(runs: list[_Run]) -> list[_Line]:
 
     Each line's band (its runs' lowest top and highest bottom) is kept up to date as runs join
     it, not recomputed: a page of 20,000 tiny text boxes on one band took 100 s that way."""
+    if len(runs) <= 1:
+        return [_Line(runs)] if runs else []  # (most regions the XY-cut leaves are one run)
     lines: list[list[_Run]] = []
     bands: list[list[float]] = []  # [top, bottom] of each line
     for run in sorted(runs, key=_RUN_TOP_X0):

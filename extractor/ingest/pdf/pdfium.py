@@ -167,7 +167,7 @@ def _chars(textpage: Any, box: BBox, *, keep_invisible: bool) -> list[CharGroup]
     # The text in one call: PDFium's characters are UTF-16 units, one per character index.
     units = (ctypes.c_ushort * (count + 1))()
     pdfium_c.FPDFText_GetText(textpage, 0, count, units)
-    codes = list(units)
+    codes = memoryview(units).cast("B").cast("H").tolist()  # (list(units) reads them one by one)
     x_min, y_min, x_max, y_max = box
     height = y_max - y_min
     rect = pdfium_c.FS_RECTF()
