@@ -245,6 +245,15 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="skip the hostile inputs")
     args = parser.parse_args()
     print(f"  machine: {machine()}")
+    sys.path.insert(0, str(ROOT))
+    from extractor.ingest.pdf import pdfium
+
+    how = (
+        "PDFium's segment array"
+        if pdfium._SEGMENT_ARRAY
+        else "the API (this PDFium's segment layout is not the one known)"
+    )
+    print(f"  path segments read from {how}")
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         long_pdf = folder / "rapport-300-pages.pdf"
