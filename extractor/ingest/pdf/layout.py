@@ -236,10 +236,12 @@ def _runs_from_chars(groups: list[CharGroup]) -> list[_Run]:
             if one_line:
                 cuts = [j for j, (left, right) in pairs if right[0] > left[1] + _X_TOLERANCE]
             else:
-                cuts = [
+                cuts = [  # (abs(right top - left top) > _Y_TOLERANCE, without the call)
                     j
                     for j, (left, right) in pairs
-                    if right[0] > left[1] + _X_TOLERANCE or abs(right[2] - left[2]) > _Y_TOLERANCE
+                    if right[0] > left[1] + _X_TOLERANCE
+                    or right[2] - left[2] > _Y_TOLERANCE
+                    or left[2] - right[2] > _Y_TOLERANCE
                 ]
             start = 0
             for j in cuts:
