@@ -54,6 +54,15 @@ def megabytes(size: int) -> str:
     return f"{size / 1_048_576:.3g} Mo".replace(".", ",")
 
 
+def _rules_asked(rules: str | None) -> list[str] | None:
+    """The `rules` query parameter as ids or families (None: every rule); 422 for an unknown one."""
+    only = [r for r in (rules or "").split(",") if r] or None
+    unknown = checks.unknown(only or [])
+    if unknown:
+        raise ServiceError(422, "unknown_rule", f"règle inconnue : {', '.join(unknown)} (voir /api/rules)")
+    return only
+
+
 ErrorBody = errors.ErrorBody  # every error: {code, message_fr, hint_fr} (service/errors.py)
 ERRORS = errors.DOCUMENT_ERRORS
 _REQUEST: contextvars.ContextVar[Request] = contextvars.ContextVar("request")  # the one `_run` serves
@@ -254,10 +263,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         `fail_on`: the severity from which `failed` is true (what the CLI's exit code 1 says)."""
         async with _admitted(request):
             data, name, date = await _document(request)
-            only = [r for r in (rules or "").split(",") if r] or None
-            unknown = checks.unknown(only or [])
-            if unknown:
-                raise ServiceError(422, "unknown_rule", f"règle inconnue : {', '.join(unknown)} (voir /api/rules)")
+            only = _rules_asked(rules)
             return Response(await _run(work.check, data, name, date, only, fail_on), media_type="application/json")
 
     @app.post("/api/extract", response_model=Extraction, responses=ERRORS, openapi_extra=DOCUMENT_BODY)
@@ -280,10 +286,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         finding's place, the images of the PDF pages holding a finding, and the HTML report."""
         async with _admitted(request):
             data, name, date = await _document(request)
-            only = [r for r in (rules or "").split(",") if r] or None
-            unknown = checks.unknown(only or [])
-            if unknown:
-                raise ServiceError(422, "unknown_rule", f"règle inconnue : {', '.join(unknown)} (voir /api/rules)")
+            only = _rules_asked(rules)
             answer = await _run(review.review, data, name, date, only, fail_on.value)
             return Response(answer, media_type="application/json")
 

@@ -262,9 +262,8 @@ def _render_page(page: _Page, offset: int, tables_before: int) -> tuple[str, lis
             elif item.kind == BlockKind.list_item:
                 extra["level"] = 0
             source = item.source_with_marker
-            marker = item.marker
-            text = _collapse(" ".join(ln.text for ln in item.lines)[marker:])  # item.text, collapsed
-            pending.append(_Pending(item.kind, text, pos + marker, pos + len(source), item.bbox, page, extra))
+            start, end = pos + item.marker, pos + len(source)
+            pending.append(_Pending(item.kind, _collapse(item.text), start, end, item.bbox, page, extra))
         else:
             table_no += 1
             source, cells = _render_table(item, pos, table_no, page)

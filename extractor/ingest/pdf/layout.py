@@ -372,10 +372,7 @@ def _atoms(runs: list[_Run], tables: list[_Table]) -> list[_Atom]:
                     taken.add(j)
                     break
         groups.append(group)
-    atoms = [
-        _Atom((g[0].x0, g[0].top, g[0].x1, g[0].bottom) if len(g) == 1 else _union([_box(r) for r in g]), runs=g)
-        for g in groups
-    ]
+    atoms = [_Atom(_box(g[0]) if len(g) == 1 else _union([_box(r) for r in g]), runs=g) for g in groups]
     return atoms + [_Atom(t.bbox, table=t) for t in tables]
 
 

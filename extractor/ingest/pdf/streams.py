@@ -56,19 +56,23 @@ def check_streams(data: bytes) -> None:
 
     A stream whose filters cannot inflate it beyond MAX_INFLATED_STREAM (`_bound`: Flate gives
     at most 1,032 bytes a byte) is counted at that bound without being decoded; if the bounds
-    and the decoded sizes together exceed MAX_INFLATED_TOTAL, every stream is decoded and the
-    exact total is compared instead."""
-    found = list(_streams(data))
-    total = 0
-    for start, end, filters in found:
+    and the decoded sizes together exceed MAX_INFLATED_TOTAL, the bounded streams are decoded
+    too and the exact total is compared instead."""
+    bounded: list[tuple[int, int, list[bytes]]] = []  # the streams counted at their bound
+    total = exact = 0  # all of them (bounds included), the decoded ones
+    for start, end, filters in _streams(data):
         bound = _bound(end - start, filters)
-        size = bound if bound is not None and bound <= MAX_INFLATED_STREAM else _decoded_size(data, start, end, filters)
-        if size > MAX_INFLATED_STREAM:
-            raise TooLarge()
+        if bound is not None and bound <= MAX_INFLATED_STREAM:
+            bounded.append((start, end, filters))
+            total += bound
+            continue
+        size = _decoded_size(data, start, end, filters)
         total += size
-    if total > MAX_INFLATED_TOTAL:
-        exact = 0
-        for start, end, filters in found:
+        exact += size
+        if size > MAX_INFLATED_STREAM or exact > MAX_INFLATED_TOTAL:
+            raise TooLarge()
+    if total > MAX_INFLATED_TOTAL:  # the bounds are too many together: the bounded ones decoded
+        for start, end, filters in bounded:
             exact += _decoded_size(data, start, end, filters)
             if exact > MAX_INFLATED_TOTAL:
                 raise TooLarge()

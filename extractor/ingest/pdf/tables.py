@@ -44,8 +44,8 @@ def _ruled_grids(edges: list[Edge]) -> list[Grid]:
     The edges are segments (a vertical one has x0 == x1, a horizontal one top == bottom, as
     `pdfium` and pdfplumber give them): a vertical edge is kept here as (x, top, bottom), a
     horizontal one as (top, x0, x1)."""
-    vertical_lines: list[tuple[float, float, float]] = []
-    horizontal_lines: list[tuple[float, float, float]] = []
+    vertical_lines: list[_Segment] = []
+    horizontal_lines: list[_Segment] = []
     for kind, x0, top, x1, bottom in edges:
         if kind == "v":
             if bottom - top >= _EDGE_MIN_LENGTH_PREFILTER:
