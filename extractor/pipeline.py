@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import time
 import traceback
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
@@ -63,9 +63,16 @@ def open_context(
 
 
 def check_document(
-    doc: Document, only: Iterable[str] | None = None, ctx: checks.Context | None = None
+    doc: Document,
+    only: Iterable[str] | None = None,
+    ctx: checks.Context | None = None,
+    *,
+    levels: Mapping[str, str] | None = None,
 ) -> list[Finding]:
-    levels = config.severities_for(Path(doc.path).resolve().parent) if Path(doc.path).exists() else {}
+    """The findings of one document. `levels`: the rule -> severity table that applies to it (the
+    `factcheck.toml` of its folder, which the caller reads: `check_paths` for files on disk); a
+    document's path alone is never looked up on disk (an upload named like a server's file)."""
+    levels = levels or {}
     ranges, _ = suppress.suppressions(doc)
     findings = []
     ignored = 0
@@ -175,7 +182,8 @@ def _check_one(
     try:
         with limits.time_budget(seconds):
             doc = load(name)
-            findings = check_document(doc, selected, ctx)
+            levels = config.severities_for(Path(name).resolve().parent)  # the file's own folder
+            findings = check_document(doc, selected, ctx, levels=levels)
             detail = document_detail(doc, ctx) if details else None
     except InputError as exc:
         return Outcome(error=_error_info(exc))

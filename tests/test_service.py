@@ -155,3 +155,20 @@ def test_host_names() -> None:
     assert allowed_hosts("0.0.0.0", ["factcheck.exemple.gouv.fr"]) == (
         "0.0.0.0", "localhost", "127.0.0.1", "::1", "factcheck.exemple.gouv.fr"
     )  # fmt: skip
+
+
+def test_an_upload_is_never_matched_against_the_servers_files(tmp_path: Path, monkeypatch) -> None:
+    """A `note.md` and a `factcheck.toml` turning `text/placeholder` off in the service's folder do
+    not change what an upload named `note.md` gets (issue 23, item 10)."""
+    from extractor import config
+    from extractor.service import work
+
+    (tmp_path / "note.md").write_text("Rien.\n", encoding="utf-8")
+    (tmp_path / "factcheck.toml").write_text('[severity]\n"text/placeholder" = "off"\n', encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    config.severities_for.cache_clear()
+    work.init(tmp_path / "none.sqlite", None, 5)
+    text = "Voir la section X.\n".encode()
+    for name in ("note.md", "autre.md"):
+        report = json.loads(work.check(text, name, None, None))
+        assert [f["rule"] for f in report["findings"]] == ["text/placeholder"], name
