@@ -177,7 +177,6 @@ def check(
         if unknown:
             raise fail(f"règle inconnue : {', '.join(unknown)} (règles : {', '.join(checks.rules())})")
     from extractor import site as sites
-    from extractor.reference.store import NO_REGISTRY_FR
 
     site = sites.site_root(paths[0]) if paths and len(paths) == 1 else None
     corpus_folders: list[Path] = [corpus]
@@ -233,10 +232,11 @@ def check(
     if changed and not all_lines:
         report = _only_changed_lines(report, lines_changed)
     report.failed = fail_on.reached_by(report.findings)
-    if any(r.startswith("reference/") for r in ctx.skipped):
-        err_console().print(NO_REGISTRY_FR)
-    if any(r.startswith("corpus/") for r in ctx.skipped):
-        err_console().print(f"pas de corpus ({corpus}) : règles corpus/* ignorées (--corpus DOSSIER)")
+    from extractor.report.skipped import line_fr
+
+    skipped = line_fr(report)  # the text report ends with it; other outputs say it on stderr
+    if skipped and (output_format != OutputFormat.text or output):
+        err_console().print(skipped, markup=False, highlight=False)
     if output_format != OutputFormat.text:
         if output_format == OutputFormat.json:
             data = report.model_dump_json(indent=2).encode() + b"\n"

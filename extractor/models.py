@@ -310,6 +310,14 @@ class DocumentSummary(BaseModel):
     pages: int | None = None
 
 
+class SkippedRule(BaseModel):
+    """A rule that did not run, why, and what to run so that it does (issue 23, item 6)."""
+
+    rule: str
+    reason_fr: str = Field(description="what is missing: no registry, no corpus, an engine not installed or broken")
+    hint_fr: str = Field(default="", description="the command that installs or repairs what is missing")
+
+
 class Stats(BaseModel):
     files: int = 0
     documents: int = 0
@@ -318,9 +326,15 @@ class Stats(BaseModel):
     suppressed: int = Field(default=0, description="findings left out because a baseline lists them")
     ignored: int = Field(default=0, description="findings silenced by inline <!-- factcheck: ... --> comments")
     skipped_rules: list[str] = Field(
-        default_factory=list, description="rules not run: what they need is missing (no registry, no corpus)"
+        default_factory=list,
+        description="rules not run: what they need is missing (no registry, no corpus, an engine); why: `skipped`",
     )
-    seconds: float = 0.0
+    skipped: list[SkippedRule] = Field(
+        default_factory=list, description="the rules not run, each with the reason and the command that fixes it"
+    )
+    seconds: float = Field(
+        default=0.0, description="wall time of the run (the command line: from the start of the process)"
+    )
 
 
 class Extraction(BaseModel):

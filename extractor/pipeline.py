@@ -25,6 +25,7 @@ from extractor.models import (
     InputErrorInfo,
     Report,
     Severity,
+    SkippedRule,
     summarise,
 )
 from extractor.results import Entry, ResultCache
@@ -101,7 +102,7 @@ class Outcome:
     detail: DocumentDetail | None = None
     error: InputErrorInfo | None = None
     ignored: int = 0
-    skipped: frozenset[str] = frozenset()
+    skipped: dict[str, SkippedRule] = field(default_factory=dict)  # rules this file's check skipped
 
 
 def check_paths(
@@ -129,6 +130,7 @@ def check_paths(
     files, errors = collect(list(paths))
     report.errors.extend(_error_info(e) for e in errors)
     selected = list(only) if only else None
+    checks.skip_unavailable(ctx, selected)
     outcomes: dict[str, Outcome] = {}
     todo: list[tuple[str, str | None]] = []
     for name in files:
@@ -148,7 +150,8 @@ def check_paths(
         if on_file:
             on_file(name)
         outcomes[name] = outcome
-        ctx.skipped |= outcome.skipped
+        for rule_id, why in outcome.skipped.items():
+            ctx.skipped.setdefault(rule_id, why)
         if results is not None and digest is not None and outcome.document is not None:
             entry = Entry(document=outcome.document, findings=outcome.findings, ignored=outcome.ignored)
             results.put(digest, entry)
@@ -170,6 +173,7 @@ def check_paths(
         report.stats.findings[finding.severity.value] += 1
     report.stats.ignored = ctx.ignored
     report.stats.skipped_rules = sorted(ctx.skipped)
+    report.stats.skipped = [ctx.skipped[r] for r in sorted(ctx.skipped)]
     report.stats.seconds = round(time.perf_counter() - started, 3)
     return report
 
@@ -207,7 +211,7 @@ def _check_one(
         )
     ignored, ctx.ignored = ctx.ignored - before, before  # counted once, by check_paths
     return Outcome(document=summarise(doc), findings=findings, detail=detail, ignored=ignored,
-                   skipped=frozenset(ctx.skipped - skipped))  # fmt: skip
+                   skipped={r: why for r, why in ctx.skipped.items() if r not in skipped})  # fmt: skip
 
 
 PARALLEL_FROM = 64  # files to check before a run shares them among processes (a worker costs ~1.5 s)

@@ -51,7 +51,7 @@ def test_short_names_only_when_linked(registry) -> None:
 def test_registry_rules_are_skipped_without_a_registry(tmp_path) -> None:
     ctx = checks.Context()
     assert checks.run(load(BILAN_2024), ctx, only=["reference/"]) == []
-    assert ctx.skipped == {
+    assert set(ctx.skipped) == {
         "reference/fast-mismatch",
         "reference/impact-mismatch",
         "reference/name-typo",
@@ -63,7 +63,7 @@ def test_registry_rules_are_skipped_without_a_registry(tmp_path) -> None:
         "reference/unknown-slug",
     }
     result = CliRunner().invoke(app, ["check", str(BILAN_2024), "--reference", str(tmp_path / "none.sqlite")])
-    assert result.stderr.count("aucun registre de référence importé") == 1
+    assert (result.stdout + result.stderr).count("aucun registre de référence importé") == 1
 
 
 def test_fast_amount_against_the_registry_and_its_history(registry) -> None:

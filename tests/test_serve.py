@@ -398,3 +398,28 @@ def test_the_api_never_answers_5xx(live_server) -> None:
 
         call()
     assert all(seen[f"POST /api/{name}"] - {200} for name in ("check", "extract", "report", "review"))  # refusals tried
+
+
+def test_the_page_says_which_rules_did_not_run_why_and_what_to_install(
+    browser, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A service whose dictionary binding is broken (a stale PYENCHANT_LIBRARY_PATH) checks documents
+    all the same and says, in the API and on the page, that text/spelling did not run and why
+    (issue 23, items 6 and 7)."""
+    from tests.server import serving
+
+    monkeypatch.setenv("PYENCHANT_LIBRARY_PATH", str(tmp_path / "absente.so"))
+    monkeypatch.setenv("PYTHONPATH", str(ROOT))
+    with serving(tmp_path, "--workers", "1", "--corpus", str(tmp_path / "aucun")) as server:
+        answer = httpx.post(f"{server.url}/api/check", json={"text": "Voir la section X.\n"}, timeout=60).json()
+        assert [f["rule"] for f in answer["findings"]] == ["text/placeholder"]
+        why = {s["rule"]: s for s in answer["stats"]["skipped"]}["text/spelling"]
+        assert "PYENCHANT_LIBRARY_PATH" in why["reason_fr"] and "unset PYENCHANT_LIBRARY_PATH" in why["hint_fr"]
+        w = Watched(browser, server.url)
+        w.page.get_by_label("Texte à vérifier").fill("Voir la section X.\n")
+        w.check()
+        said = w.page.text_content("#skipped-rules") or ""
+        assert said.startswith("Règles non lancées : ")
+        assert "text/spelling (PYENCHANT_LIBRARY_PATH" in said and "unset PYENCHANT_LIBRARY_PATH" in said
+        assert "corpus/conflicting-value" in said and "--corpus DOSSIER" in said
+        assert w.problems == []

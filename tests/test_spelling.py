@@ -26,10 +26,19 @@ def words(findings: list[Finding]) -> list[str]:
 
 
 def test_without_the_dictionary_the_rule_is_skipped_and_said(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(spelling, "dictionary", lambda language="fr_FR": None)
-    ctx = checks.Context()
-    assert run("Une faute : notament.\n", ctx) == []
-    assert "text/spelling" in ctx.skipped
+    from extractor import engines
+
+    def missing() -> object:
+        raise engines.EngineMissing("dictionnaire français de Hunspell absent")
+
+    monkeypatch.setitem(engines._ENGINES, "hunspell-fr", engines.Engine("hunspell-fr", "dictionnaire", "apt", missing))
+    engines.reset()
+    try:
+        ctx = checks.Context()
+        assert run("Une faute : notament.\n", ctx) == []
+    finally:
+        engines.reset()
+    assert ctx.skipped["text/spelling"].reason_fr == "dictionnaire français de Hunspell absent"
 
 
 def test_the_dictionary_is_read_once() -> None:

@@ -20,7 +20,8 @@ from typing import TYPE_CHECKING, Any, Literal
 import yaml
 from pydantic import BaseModel, Field
 
-from extractor.models import Claim, Document, Finding, Severity
+from extractor import engines
+from extractor.models import Claim, Document, Finding, Severity, SkippedRule
 
 if TYPE_CHECKING:
     from extractor.corpus.index import CorpusIndex
@@ -31,14 +32,14 @@ if TYPE_CHECKING:
 @dataclass
 class Context:
     """What a rule may use beyond the document itself. A rule that needs something the run does
-    not have (no registry imported) is skipped, and `skipped` says which, so the caller can tell
-    the user once."""
+    not have (no registry imported, an engine not installed) is skipped, and `skipped` says which
+    and why, so the caller can tell the user once."""
 
     options: dict[str, object] = field(default_factory=dict)
     registry: Registry | None = None
     corpus: CorpusIndex | None = None
     site: SiteMap | None = None  # the URLs of the site a site run checks (extractor.sitemap)
-    skipped: set[str] = field(default_factory=set)
+    skipped: dict[str, SkippedRule] = field(default_factory=dict)  # by rule id
     ignored: int = 0  # findings silenced by inline comments
     _claims: dict[str, list[Claim]] = field(default_factory=dict, repr=False)
 
@@ -168,6 +169,45 @@ def rule(spec: str | RuleSpec) -> Callable[[RuleFunc], RuleFunc]:
     return register
 
 
+# What a rule may need besides engines (extractor.engines): what the run was given, with the reason
+# and the hint a run without it says. A site rule (`site`) has nothing to check outside a site run:
+# that is no missing piece to report, the rule itself finds nothing.
+CONTEXT_NEEDS: dict[str, tuple[str, str] | None] = {
+    "site": None,
+    "registry": (
+        "aucun registre de référence importé",
+        "lancer « factcheck reference import-betagouv DOSSIER » ou indiquer --reference FICHIER",
+    ),
+    "corpus": ("pas de corpus de publications", "indiquer le dossier des documents publiés : --corpus DOSSIER"),
+}
+
+
+def unmet(r: Rule, ctx: Context) -> SkippedRule | None:
+    """Why the rule cannot run in this context (the first need it lacks), or None when it can."""
+    for need in r.needs:
+        if need in CONTEXT_NEEDS:
+            said = CONTEXT_NEEDS[need]
+            if said is not None and getattr(ctx, need) is None:
+                return SkippedRule(rule=r.id, reason_fr=said[0], hint_fr=said[1])
+            continue
+        status = engines.probe(need)
+        if not status.available:
+            return SkippedRule(rule=r.id, reason_fr=status.reason_fr, hint_fr=status.hint_fr)
+    return None
+
+
+def skip_unavailable(ctx: Context, only: Iterable[str] | None = None) -> None:
+    """Records in `ctx.skipped` the selected rules that cannot run in this context, before any
+    document is read: a run says so even when it checks no document, or reads kept results."""
+    selected = list(only) if only else None
+    for rule_id, r in rules().items():
+        if selected and not any(selects(s, rule_id) for s in selected):
+            continue
+        missing = unmet(r, ctx)
+        if missing is not None:
+            ctx.skipped.setdefault(rule_id, missing)
+
+
 def rules() -> dict[str, Rule]:
     """All the registered rules, by id (imports every module of this package once)."""
     global _loaded
@@ -179,6 +219,10 @@ def rules() -> dict[str, Rule]:
         missing = sorted({i for i, s in catalogue().items() if s.produced_by == "check"} - set(_REGISTRY))
         if missing:
             raise RuleError(f"catalogue entries without a check: {', '.join(missing)}")
+        needs = {n for r in _REGISTRY.values() for n in r.needs}
+        unknown_needs = sorted(n for n in needs if n not in CONTEXT_NEEDS and not engines.known(n))
+        if unknown_needs:
+            raise RuleError(f"rules need what is neither in the context nor an engine: {', '.join(unknown_needs)}")
     return dict(sorted(_REGISTRY.items()))
 
 
@@ -201,8 +245,9 @@ def run(doc: Document, ctx: Context | None = None, only: Iterable[str] | None = 
     for rule_id, r in rules().items():
         if selected and not any(selects(s, rule_id) for s in selected):
             continue
-        if ("registry" in r.needs and ctx.registry is None) or ("corpus" in r.needs and ctx.corpus is None):
-            ctx.skipped.add(rule_id)
+        missing = unmet(r, ctx)
+        if missing is not None:
+            ctx.skipped.setdefault(rule_id, missing)
             continue
         for finding in r.func(doc, ctx):
             if finding.rule != rule_id:

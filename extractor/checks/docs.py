@@ -3,7 +3,7 @@ compared with the catalogue by tests/test_catalogue.py)."""
 
 from __future__ import annotations
 
-from extractor.checks import RuleSpec, catalogue
+from extractor.checks import CONTEXT_NEEDS, RuleSpec, catalogue
 
 README_BEGIN = (
     "<!-- rules:begin (generated from extractor/checks/catalogue.yaml: python -m extractor.checks.docs README.md) -->"
@@ -27,7 +27,8 @@ def markdown_table() -> str:
     """The README's table of rules, one row per catalogue entry (the rules' own texts, in French)."""
     lines = ["| id | severity | what it reports | when it stays silent, and why |", "| --- | --- | --- | --- |"]
     for spec in catalogue().values():
-        needs = f" *(needs the {' and the '.join(spec.needs)})*" if spec.needs else ""
+        named = [n if n in CONTEXT_NEEDS else f"{n} engine" for n in spec.needs]
+        needs = f" *(needs the {' and the '.join(named)})*" if spec.needs else ""
         lines.append(
             f'| <a id="{spec.anchor}"></a>`{spec.id}` | {severities(spec)} | **{_cell(spec.title_fr)}** : '
             f"{_cell(spec.description_fr)}{needs} | {_cell(spec.rationale_fr)} |"

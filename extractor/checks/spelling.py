@@ -1,6 +1,7 @@
 """French spelling (issue 15): Hunspell's French dictionary through Enchant (pyenchant), read once
-per process when first needed. Without it (no pyenchant, no hunspell-fr), the rule is skipped and
-the run says so (`Context.skipped`).
+per process when first needed: the `hunspell-fr` engine (extractor.engines). Without it (no
+pyenchant, no libenchant, no hunspell-fr, or a broken binding), the rule is skipped and the run says
+why and what to install (`Context.skipped`); no file fails.
 
 Precision first: a word is reported only when the dictionary and the context agree it is wrong.
 - A word the dictionary rejects is reported only when its best suggestion differs from it by an
@@ -17,14 +18,16 @@ A near-miss of a registry name is `reference/name-typo`'s, not this rule's.
 from __future__ import annotations
 
 import functools
+import os
 import re
 from collections.abc import Iterator
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 import yaml
 
-from extractor import profiles
+from extractor import engines, profiles
 from extractor.checks import Context, rule
+from extractor.engines import EngineMissing
 from extractor.evidence import block_evidence
 from extractor.models import Block, BlockKind, Document, Finding, Severity
 from extractor.normalise import fold
@@ -37,18 +40,66 @@ class Speller(Protocol):
     def suggest(self, word: str) -> list[str]: ...
 
 
-@functools.cache
-def dictionary(language: str = "fr_FR") -> Speller | None:
-    """The French dictionary, or None when Enchant or its Hunspell dictionary is not installed."""
+ENGINE = "hunspell-fr"
+INSTALL = "sudo apt-get install hunspell-fr-comprehensive libenchant-2-2 && pip install pyenchant"
+
+
+@engines.engine(ENGINE, title_fr="dictionnaire français (Hunspell, par Enchant)", install_fr=INSTALL)
+def _french() -> Speller:
+    """Hunspell's French dictionary through Enchant, or EngineMissing with what is missing."""
+    enchant = _enchant()
+    for tag in ("fr_FR", "fr"):
+        if enchant.dict_exists(tag):
+            speller: Speller = enchant.Dict(tag)
+            return speller
+    raise EngineMissing(
+        "dictionnaire français de Hunspell absent", "l'installer : sudo apt-get install hunspell-fr-comprehensive"
+    )
+
+
+def _enchant() -> Any:
+    """The pyenchant module, or EngineMissing saying which piece is missing or broken."""
     try:
         import enchant
-    except (ImportError, OSError):  # pyenchant missing, or libenchant not installed
-        return None
+    except ModuleNotFoundError as exc:
+        if exc.name != "enchant":
+            raise
+        raise EngineMissing("module Python pyenchant absent", "l'installer : pip install pyenchant") from None
+    except ImportError:  # pyenchant without the C library
+        raise EngineMissing(
+            "bibliothèque Enchant (libenchant) introuvable", "l'installer : sudo apt-get install libenchant-2-2"
+        ) from None
+    except Exception as exc:  # the binding itself fails (AssertionError, OSError, AttributeError)
+        path = os.environ.get("PYENCHANT_LIBRARY_PATH")
+        if path:
+            raise EngineMissing(
+                f"PYENCHANT_LIBRARY_PATH ({path}) ne désigne pas une bibliothèque Enchant utilisable "
+                f"({type(exc).__name__} : {exc})",
+                "corriger la variable ou la retirer : unset PYENCHANT_LIBRARY_PATH",
+            ) from None
+        raise EngineMissing(
+            f"bibliothèque Enchant inutilisable ({type(exc).__name__} : {exc})",
+            "la réinstaller : sudo apt-get install --reinstall libenchant-2-2",
+        ) from None
+    return enchant
+
+
+def dictionary(language: str = "fr_FR") -> Speller | None:
+    """The dictionary of `language` ("fr_FR": the engine, loaded once), or None when it cannot be used."""
+    if language == "fr_FR":
+        return cast("Speller | None", engines.get(ENGINE))
+    return _other_dictionary(language)
+
+
+@functools.cache
+def _other_dictionary(language: str) -> Speller | None:
     try:
+        enchant = _enchant()
         for tag in (language, language.split("_")[0]):
             if enchant.dict_exists(tag):
-                return enchant.Dict(tag)
-    except Exception:  # enchant's own errors (a broken provider): no dictionary
+                speller: Speller = enchant.Dict(tag)
+                return speller
+    except Exception:  # missing or broken: no such dictionary (the French one says why)
         return None
     return None
 
@@ -77,8 +128,7 @@ MAX_LENGTH = 40  # no French word is longer; a longer run of letters is no word 
 @rule(RULE)
 def spelling(doc: Document, ctx: Context) -> Iterator[Finding]:
     speller = dictionary()
-    if speller is None:
-        ctx.skipped.add(RULE)
+    if speller is None:  # the rule engine skips the rule before (needs: hunspell-fr), saying why
         return
     known = _known_words(ctx)
     english = _english()

@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 
 from extractor.models import Report
+from extractor.report.skipped import TITLE_FR, groups
 
 COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
 
@@ -38,4 +39,6 @@ def render(report: Report) -> str:
         lines.append(f"::{COMMANDS[finding.severity.value]} {head}::{escape_data(message)}")
     for error in report.errors:
         lines.append(f"::error file={escape_property(error.path)},title=lecture::{escape_data(error.message)}")
+    for group in groups(report):  # a rule that did not run: a notice on the run, not on a file
+        lines.append(f"::notice title={escape_property(TITLE_FR)}::{escape_data(group.text_fr)}")
     return "\n".join(lines) + ("\n" if lines else "")

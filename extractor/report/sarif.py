@@ -13,6 +13,7 @@ from typing import Any
 
 from extractor import __version__, checks, profiles
 from extractor.models import Evidence, Finding, Report
+from extractor.report.skipped import TITLE_FR, skipped
 
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -83,6 +84,17 @@ def render(report: Report) -> dict[str, Any]:
          "locations": [{"physicalLocation": {"artifactLocation": {"uri": _uri(e.path)}}}]}
         for e in report.errors
     ]  # fmt: skip
+    for entry in skipped(report):  # a rule that did not run: why, and the command that fixes it
+        hint = f" ; {entry.hint_fr}" if entry.hint_fr else ""
+        notification: dict[str, Any] = {
+            "level": "warning",
+            "message": {"text": f"{TITLE_FR} : {entry.rule} ({entry.reason_fr}{hint})"},
+            "associatedRule": {"id": entry.rule},
+            "properties": {"reason_fr": entry.reason_fr, "hint_fr": entry.hint_fr},
+        }
+        if entry.rule in rule_index:
+            notification["associatedRule"]["index"] = rule_index[entry.rule]
+        notifications.append(notification)
     run: dict[str, Any] = {
         "tool": {
             "driver": {
@@ -97,5 +109,5 @@ def render(report: Report) -> dict[str, Any]:
         "columnKind": "unicodeCodePoints",
     }
     if notifications:
-        run["invocations"] = [{"executionSuccessful": False, "toolExecutionNotifications": notifications}]
+        run["invocations"] = [{"executionSuccessful": not report.errors, "toolExecutionNotifications": notifications}]
     return {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}

@@ -8,6 +8,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from extractor.models import Finding, Report, Severity
+from extractor.report.skipped import line_fr
 
 LABELS = {Severity.error: "erreur", Severity.warning: "avertissement", Severity.info: "info"}
 STYLES = {Severity.error: "bold red", Severity.warning: "yellow", Severity.info: "cyan"}
@@ -43,6 +44,9 @@ def render(report: Report, console: Console) -> None:
     if report.errors:
         console.print()
     _summary(report, console)
+    skipped = line_fr(report)
+    if skipped:
+        console.print(f"[yellow]{escape(skipped)}[/]")
 
 
 def _finding(finding: Finding, console: Console) -> None:

@@ -7,10 +7,11 @@ Errors meant for the user are raised as `ServiceError` (status, stable code, Fre
 from __future__ import annotations
 
 import datetime as dt
+import time
 from pathlib import Path
 from typing import Any
 
-from extractor import checks
+from extractor import checks, engines
 from extractor.errors import InputError
 from extractor.models import Document, Extraction, FailOn, Report
 
@@ -37,6 +38,8 @@ def init(reference: Path, corpus_index: tuple[Path, Path] | None, max_pages: int
     _STATE["corpus"] = corpus_index
     _STATE["max_pages"] = max_pages
     checks.rules()
+    for engine in engines.names():  # loaded now (a dictionary takes a moment), not on a first request
+        engines.probe(engine)
     vocabulary._compiled()
     if _STATE["registry"] is not None:  # the gazetteer of the HTML report, built now, not on a first request
         from extractor.entities.gazetteer import matcher_for
@@ -66,18 +69,23 @@ def _checked(data: bytes, name: str, date: str | None, only: list[str] | None, d
     from extractor.models import summarise
     from extractor.pipeline import check_document, document_detail
 
+    started = time.perf_counter()
     doc = _load(data, name, date)
     corpus = CorpusIndex(*_STATE["corpus"]) if _STATE["corpus"] else None
     ctx = checks.Context(registry=_STATE["registry"], corpus=corpus)
     try:
-        findings = check_document(doc, only, ctx)
+        checks.skip_unavailable(ctx, only)
+        findings = check_document(doc, only, ctx)  # the service's settings only: no file of its folder
     finally:
         if corpus is not None:
             corpus.close()
     report = Report(documents=[summarise(doc)]).restricted(findings)
     report.stats.files = report.stats.documents = 1
+    report.stats.skipped_rules = sorted(ctx.skipped)
+    report.stats.skipped = [ctx.skipped[r] for r in sorted(ctx.skipped)]
     if details:
         report.details = [document_detail(doc, ctx)]
+    report.stats.seconds = round(time.perf_counter() - started, 3)  # in the worker, from the bytes received
     return report
 
 

@@ -211,10 +211,18 @@ function render(answer, what) {
         text: plural(counts[severity], word[0], word[1])}));
     }
   }
-  const skipped = report.stats.skipped_rules || [];
+  // The rules that did not run, grouped by reason, with what to install (issue 23, item 6).
+  const skipped = report.stats.skipped || [];
   if (skipped.length) {
-    summary.append(el('br'), el('span', {class: 'fr-text--sm fc-where',
-      text: `Règles non lancées (registre ou corpus absent) : ${skipped.join(', ')}.`}));
+    const groups = new Map();
+    for (const s of skipped) {
+      const key = `${s.reason_fr} ; ${s.hint_fr}`;
+      if (!groups.has(key)) groups.set(key, {reason: s.reason_fr, hint: s.hint_fr, rules: []});
+      groups.get(key).rules.push(s.rule);
+    }
+    const said = [...groups.values()].map((g) => `${g.rules.join(', ')} (${g.reason}${g.hint ? ' ; ' + g.hint : ''})`);
+    summary.append(el('br'), el('span', {class: 'fr-text--sm fc-where', id: 'skipped-rules',
+      text: `Règles non lancées : ${said.join(' ; ')}.`}));
   }
 
   // Rule filter: the French titles, ids second.
