@@ -3,11 +3,9 @@ above --fail-on, 2 usage or input error. No traceback reaches the user unless --
 
 from __future__ import annotations
 
-import contextlib
 import os
 import sys
 import traceback
-from collections.abc import Callable, Iterator
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -16,7 +14,7 @@ import typer
 from rich.console import Console
 
 from extractor import defaults, limits
-from extractor.cliutil import EXIT_ERROR, EXIT_FINDINGS, err_console, fail, guarded
+from extractor.cliutil import EXIT_ERROR, EXIT_FINDINGS, at_end, err_console, fail, guarded
 from extractor.errors import FactcheckError, InputError
 from extractor.models import FailOn
 from extractor.reference.cli import reference_app
@@ -61,28 +59,6 @@ def write_atomic(path: Path, data: bytes, inputs: list[str] | None = None) -> No
 
     refuse_inputs([path], inputs or [])
     fileio.write_atomic(path, data)
-
-
-@contextlib.contextmanager
-def _progress(paths: list[str]) -> Iterator[Callable[[str], None] | None]:
-    """A rich progress bar on runs of several files, in a terminal only (not in CI, not in a pipe)."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
-    from extractor.ingest import collect
-
-    console = Console(stderr=True)
-    files = collect(list(paths))[0] if console.is_terminal and not os.environ.get("CI") else []
-    if len(files) < 2:
-        yield None
-        return
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=console,
-                  transient=True) as bar:  # fmt: skip
-        task = bar.add_task("Vérification", total=len(files))
-
-        def step(name: str) -> None:
-            bar.update(task, advance=1, description=f"Vérification de {Path(name).name}")
-
-        yield step
 
 
 def _only_changed_lines(report, lines_changed: dict[str, set[int] | None]):
@@ -169,7 +145,12 @@ def check(
     all_lines: Annotated[bool, typer.Option(help="Avec --changed : signaler aussi les lignes non modifiées.")] = False,
 ) -> None:
     """Vérifie des documents et liste les incohérences trouvées."""
-    from extractor import checks
+    import time
+
+    from extractor.cliutil import run_start
+
+    started = run_start()  # as a command: the process's start; called in-process: now
+    from extractor import checks, progress
     from extractor.pipeline import ContextSpec, check_paths, open_context
 
     if rules:
@@ -180,23 +161,27 @@ def check(
 
     site = sites.site_root(paths[0]) if paths and len(paths) == 1 else None
     corpus_folders: list[Path] = [corpus]
+    shown = progress.for_terminal()  # each phase named, on stderr, until the report is written
+    at_end(shown.close)  # also when the run stops on an error
     if site is not None:
         # A whole site: its own registry (no import step), its folders, the same folders as corpus.
         paths = sites.checked_folders(site)
         corpus_folders = [Path(p) for p in paths]
         if reference == DEFAULT_REFERENCE:
+            shown.phase("Import du registre du site")
             reference, imported = sites.site_registry(site)
             how = "importé" if imported else "déjà importé, inchangé"
             err_console().print(f"{site} : site ; registre lu du site ({how}) ; dossiers : {', '.join(paths)}")
     inputs = [*(paths or []), *(str(f) for f in corpus_folders if f.is_dir())]
     refuse_inputs([output, write_baseline, index], inputs)  # before any work, not after it
-    ctx = open_context(reference, corpus_folders, index, site=site)
+    ctx = open_context(reference, corpus_folders, index, site=site, progress=shown)
     from extractor import baseline as baselines
 
     lines_changed: dict[str, set[int] | None] = {}
     if changed:
         from extractor.changed import changed_files
 
+        shown.phase("Recherche des fichiers modifiés (git)")
         lines_changed = changed_files(base, Path.cwd())
         if site is not None:  # also the documents citing a changed registry or FAST page
             from extractor.changed import site_changes
@@ -204,6 +189,7 @@ def check(
             lines_changed = site_changes(site, paths or [], lines_changed, ctx.registry)
         paths = [p for p in lines_changed if not paths or any(Path(p).is_relative_to(q) for q in paths)]
         if not paths:
+            shown.close()
             Console(highlight=False).print(f"Aucun document modifié depuis {base}")
             return
     elif not paths:
@@ -211,9 +197,9 @@ def check(
     inputs += paths  # with --changed: the files git gave
     known = baselines.load(baseline) if baseline else set()
     results = _site_results(site, ctx, rules, reference, timeout) if site is not None else None
-    with _progress(paths) as on_file:
+    with shown:
         spec = ContextSpec(reference, tuple(corpus_folders), index, site) if site is not None else None
-        report = check_paths(paths, rules, debug=debug, ctx=ctx, on_file=on_file, seconds=timeout or None,
+        report = check_paths(paths, rules, debug=debug, ctx=ctx, progress=shown, seconds=timeout or None,
                              details=output_format == OutputFormat.html, results=results, workers=spec)  # fmt: skip
     if results is not None:
         results.prune()
@@ -232,6 +218,7 @@ def check(
     if changed and not all_lines:
         report = _only_changed_lines(report, lines_changed)
     report.failed = fail_on.reached_by(report.findings)
+    report.stats.seconds = round(time.monotonic() - started, 3)  # the run's wall time, not the checking alone
     from extractor.report.skipped import line_fr
 
     skipped = line_fr(report)  # the text report ends with it; other outputs say it on stderr
@@ -400,10 +387,14 @@ def serve(
     ] = None,
 ) -> None:
     """Lance le service HTTP (API et page web) : http://127.0.0.1:8000/ ; documentation : /docs."""
+    import time
+
     import uvicorn
 
+    from extractor.cliutil import run_start
     from extractor.service import guard
     from extractor.service.app import Settings, create_app
+    from extractor.service.server import Server
 
     settings = Settings(reference=reference, corpus=corpus, index=index, timeout=timeout,
                         max_bytes=max_mb * 1024 * 1024, max_pages=max_pages,
@@ -413,7 +404,19 @@ def serve(
     config = uvicorn.Config(create_app(settings), host=host, port=port, log_level="warning",
                             http=guard.protocol(limits.SERVICE_HEADER_SECONDS),
                             timeout_keep_alive=int(limits.SERVICE_KEEP_ALIVE_SECONDS))  # fmt: skip
-    uvicorn.Server(config).run()
+    address = f"http://{f'[{host}]' if ':' in host else host}:{port}/"
+    err_console().print(
+        f"factcheck serve : démarrage sur {address} (registre, corpus, règles et {settings.workers} processus de "
+        "vérification en cours de chargement…)"
+    )
+
+    started = run_start()
+
+    def ready() -> None:
+        seconds = f"{time.monotonic() - started:.1f}".replace(".", ",")
+        err_console().print(f"Prêt ({seconds} s) : page web {address} ; API {address}docs ; arrêt : Ctrl-C")
+
+    Server(config, on_ready=ready).run()
 
 
 class RulesFormat(StrEnum):
@@ -658,6 +661,9 @@ def _terminate(signum: int, frame: object) -> None:
 def main() -> None:
     import signal
 
+    from extractor.cliutil import mark_process_start
+
+    mark_process_start()  # the summary's time counts the start-up too (interpreter, imports)
     debug = "--debug" in sys.argv
     limits.cap_memory()
     signal.signal(signal.SIGTERM, _terminate)

@@ -28,6 +28,7 @@ from extractor.models import (
     SkippedRule,
     summarise,
 )
+from extractor.progress import Progress
 from extractor.results import Entry, ResultCache
 
 SEVERITY_ORDER = {Severity.error: 0, Severity.warning: 1, Severity.info: 2}
@@ -40,17 +41,22 @@ def open_context(
     site: Path | None = None,
     *,
     refresh: bool = True,
+    progress: Progress | None = None,
 ) -> checks.Context:
     """What the rules compare with: the imported registry (if `reference` exists) and the corpus
     index of `corpus` (a folder, or several: a site's), refreshed now (unless `refresh` is False:
     a worker of a run whose index is up to date). The CLI and the Python API both start here, so
-    they run the same rules. Close `ctx.corpus` when done."""
+    they run the same rules. Close `ctx.corpus` when done. `progress` hears of each phase."""
     from extractor.reference.store import load_registry
 
+    progress = progress or Progress()
+    if reference is not None:
+        progress.phase("Chargement du registre")
     ctx = checks.Context(registry=load_registry(reference) if reference is not None else None)
     if site is not None:  # a site run: the URLs the site serves, for its links (extractor.sitemap)
         from extractor.sitemap import SiteMap
 
+        progress.phase("Relevé des pages et des fichiers du site")
         ctx.site = SiteMap.build(site)
     folders = [Path(corpus)] if isinstance(corpus, str | Path) else [Path(f) for f in corpus or []]
     folders = [f for f in folders if f.is_dir()]
@@ -59,6 +65,7 @@ def open_context(
 
         ctx.corpus = CorpusIndex(index, folders)
         if refresh:
+            progress.phase("Mise à jour de l'index du corpus")
             ctx.corpus.refresh(folders, ctx.registry)
     return ctx
 
@@ -116,6 +123,7 @@ def check_paths(
     details: bool = False,
     results: ResultCache | None = None,
     workers: ContextSpec | None = None,
+    progress: Progress | None = None,
 ) -> Report:
     """Checks files and folders. Never raises for a bad input file: it is reported in `errors`,
     as is a document that takes more than `seconds` or more memory than the process may use.
@@ -123,18 +131,26 @@ def check_paths(
     so that a renderer that shows the text needs nothing but the report. With `results`, a
     document whose result is kept (same bytes, same run key) is not read again. With `workers`
     (how to open the same context in another process), the files to check are shared among one
-    process per core once there are `PARALLEL_FROM` of them (a site run)."""
+    process per core once there are `PARALLEL_FROM` of them (a site run). `progress` hears of
+    each phase and each file."""
     started = time.perf_counter()
     ctx = ctx or checks.Context()
+    progress = progress or Progress()
     report = Report()
+    progress.phase("Recherche des documents")
     files, errors = collect(list(paths))
     report.errors.extend(_error_info(e) for e in errors)
     selected = list(only) if only else None
+    progress.phase("Chargement des règles")
     checks.skip_unavailable(ctx, selected)
     outcomes: dict[str, Outcome] = {}
     todo: list[tuple[str, str | None]] = []
+    if results is not None and not details:
+        progress.phase("Reprise des résultats de la vérification précédente", total=len(files))
     for name in files:
         digest = _kept(name, results) if results is not None and not details else None
+        if results is not None and not details:
+            progress.advance(name)
         if isinstance(digest, Entry):
             if on_file:
                 on_file(name)
@@ -142,11 +158,17 @@ def check_paths(
         else:
             todo.append((name, digest))
     jobs = os.cpu_count() or 1
+    checking = "Vérification des documents" + (f" ({len(files) - len(todo)} repris)" if len(todo) < len(files) else "")
     if workers is not None and jobs > 1 and len(todo) >= PARALLEL_FROM and not details:
+        progress.phase(f"Démarrage de {jobs} processus de vérification")
         done = _in_workers(workers, [n for n, _ in todo], selected, seconds, jobs)
     else:
+        progress.phase(checking, total=len(todo))
         done = (_check_one(n, selected, ctx, seconds, debug, details) for n, _ in todo)
-    for (name, digest), outcome in zip(todo, done, strict=True):
+    for count, ((name, digest), outcome) in enumerate(zip(todo, done, strict=True)):
+        if count == 0 and workers is not None and jobs > 1 and len(todo) >= PARALLEL_FROM and not details:
+            progress.phase(checking, total=len(todo))  # the first answer: the workers are up
+        progress.advance(name)
         if on_file:
             on_file(name)
         outcomes[name] = outcome

@@ -168,7 +168,7 @@ def test_an_upload_is_never_matched_against_the_servers_files(tmp_path: Path, mo
     monkeypatch.chdir(tmp_path)
     config.severities_for.cache_clear()
     work.init(tmp_path / "none.sqlite", None, 5)
-    text = "Voir la section X.\n".encode()
+    text = b"Voir la section X.\n"
     for name in ("note.md", "autre.md"):
         report = json.loads(work.check(text, name, None, None))
         assert [f["rule"] for f in report["findings"]] == ["text/placeholder"], name
