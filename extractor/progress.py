@@ -84,30 +84,35 @@ class Bar(Progress):
 
     def __init__(self) -> None:
         from rich.console import Console
-        from rich.progress import BarColumn, MofNCompleteColumn, SpinnerColumn, TextColumn, TimeElapsedColumn
+        from rich.progress import BarColumn, SpinnerColumn, TextColumn, TimeElapsedColumn
         from rich.progress import Progress as RichProgress
 
         self.bar = RichProgress(
             SpinnerColumn(),
             TextColumn("{task.description}"),
             BarColumn(),
-            MofNCompleteColumn(),
+            TextColumn("{task.fields[count]}"),  # "12/911", or nothing for a phase without a count
             TimeElapsedColumn(),
             console=Console(stderr=True),
             transient=True,
             redirect_stdout=False,  # stdout is the report's
         )
         self.bar.start()
-        self.task = self.bar.add_task("Démarrage", total=None)
-        self.label = "Démarrage"
+        self.task = self.bar.add_task("Démarrage", total=None, count="")
+        self.label, self.done = "Démarrage", 0
+        self.total: int | None = None
 
     def phase(self, label_fr: str, total: int | None = None) -> None:
         self.label = label_fr
-        self.bar.reset(self.task, total=total, completed=0, description=label_fr)
+        self.total = total
+        self.done = 0
+        self.bar.reset(self.task, total=total, completed=0, description=label_fr, count=f"0/{total}" if total else "")
 
     def advance(self, item: str | None = None) -> None:
+        self.done += 1
         name = f" : {os.path.basename(item)}" if item else ""
-        self.bar.update(self.task, advance=1, description=f"{self.label}{name}")
+        count = f"{self.done}/{self.total}" if self.total else ""
+        self.bar.update(self.task, advance=1, description=f"{self.label}{name}", count=count)
 
     def close(self) -> None:
         self.bar.stop()
