@@ -161,3 +161,9 @@ def test_a_broken_binding_skips_spelling_and_fails_no_file(tmp_path: Path, libra
     why = {s["rule"]: s for s in report["stats"]["skipped"]}["text/spelling"]
     assert "PYENCHANT_LIBRARY_PATH" in why["reason_fr"] and "unset PYENCHANT_LIBRARY_PATH" in why["hint_fr"]
     assert "erreur interne" not in result.stderr and "Traceback" not in result.stderr
+
+
+def test_the_html_report_says_it_too(no_dictionary, page: Path) -> None:
+    html = run(page, "--format", "html").stdout
+    assert "Règles non lancées : " in html and "text/spelling (dictionnaire français de Hunspell absent" in html
+    assert INSTALL in html

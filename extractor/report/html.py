@@ -193,6 +193,10 @@ def render(report: Report) -> str:
         else f"{total} constat{'s' if total > 1 else ''} : {counts['error']} erreur(s), "
         f"{counts['warning']} avertissement(s), {counts['info']} info(s)"
     )
+    from extractor.report.skipped import line_fr
+
+    skipped = line_fr(report)  # the rules that did not run, why, and what to install
+    said = f'<p class="skipped">{escape(skipped)}</p>' if skipped else ""
     rules = sorted({f.rule for f in report.findings})
     by_path: dict[str, list[Finding]] = defaultdict(list)
     for finding in report.findings:
@@ -209,7 +213,7 @@ def render(report: Report) -> str:
 <style>{CSS}</style>
 </head>
 <body>
-<header><h1>Rapport de vérification</h1><p class="summary" role="status">{escape(summary)}</p></header>
+<header><h1>Rapport de vérification</h1><p class="summary" role="status">{escape(summary)}</p>{said}</header>
 <main>
 <section aria-labelledby="findings-title">
 <h2 id="findings-title">Constats</h2>
