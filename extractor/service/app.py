@@ -98,7 +98,7 @@ class RuleInfo(BaseModel):
     title_fr: str
     description_fr: str
     rationale_fr: str
-    needs: list[str] = Field(description="what it needs beyond the document: registry, corpus")
+    needs: list[str] = Field(description="what it needs beyond the document: registry, corpus, site, an engine")
 
 
 @dataclass
