@@ -105,8 +105,8 @@ def test_a_finding_has_one_fingerprint_from_every_spelling_and_folder(
     (repo / "fp" / "a.md").write_text("# Bilan\n\nVoir la section X.\n", encoding="utf-8")
     git(repo, "init", "-q")
     absolute = str(repo / "fp" / "a.md")
-    spellings = [(repo, "fp/a.md"), (repo, "./fp/a.md"), (repo, absolute), (repo, "fp/../fp/a.md"),
-                 (repo / "fp", "a.md"), (repo / "fp", "./a.md"), (repo / "fp", absolute), (repo / "fp", "../fp/a.md")]  # fmt: skip
+    spellings = [(repo, path) for path in ("fp/a.md", "./fp/a.md", absolute, "fp/../fp/a.md")]
+    spellings += [(repo / "fp", path) for path in ("a.md", "./a.md", absolute, "../fp/a.md")]
     seen = {tuple(fingerprints(cwd, monkeypatch, path)) for cwd, path in spellings}
     assert len(seen) == 1 and len(next(iter(seen))) == 1, seen
     # The baseline one step writes matches the next step's spelling.
@@ -131,9 +131,7 @@ def test_fingerprints_are_relative_to_the_site_root(tmp_path: Path, monkeypatch:
     loose = tmp_path / "loose"
     loose.mkdir()
     (loose / "a.md").write_text("Voir la section X.\n", encoding="utf-8")
-    assert fingerprints(tmp_path, monkeypatch, "loose/a.md") == fingerprints(
-        tmp_path, monkeypatch, str(loose / "a.md")
-    )
+    assert fingerprints(tmp_path, monkeypatch, "loose/a.md") == fingerprints(tmp_path, monkeypatch, str(loose / "a.md"))
 
 
 # -- item 4: writing a baseline is the job ---------------------------------------------------------
