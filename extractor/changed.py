@@ -33,9 +33,26 @@ def _git(args: list[str], cwd: Path) -> str:
     return done.stdout
 
 
+def _require_base(base: str, cwd: Path) -> None:
+    """Raises, saying what to do, when the base of the comparison is not in the repository: most
+    often a CI checkout of the last commit alone (a shallow clone without the base branch)."""
+    found = subprocess.run(["git", "rev-parse", "--verify", "--quiet", f"{base}^{{commit}}"], cwd=cwd,
+                           capture_output=True, text=True, check=False, timeout=60)  # fmt: skip
+    if found.returncode == 0:
+        return
+    shallow = _git(["rev-parse", "--is-shallow-repository"], cwd).strip() == "true"
+    why = " : ce dépôt est un clone superficiel (shallow)" if shallow else ""
+    raise FactcheckError(
+        f"--base {base} : référence introuvable dans ce dépôt git{why}. La branche de base doit être "
+        "récupérée : dans GitHub Actions, `actions/checkout` avec `fetch-depth: 0` "
+        f"(ou `git fetch origin` avant la vérification) ; sinon vérifier le nom passé à --base."
+    )
+
+
 def changed_files(base: str, cwd: Path) -> dict[str, set[int] | None]:
     """Changed documents (paths relative to `cwd`) -> the changed line numbers, None for new files."""
     top = Path(_git(["rev-parse", "--show-toplevel"], cwd).strip())
+    _require_base(base, cwd)
     out: dict[str, set[int] | None] = {}
     for name in _git(["diff", "--name-only", "--diff-filter=AMR", base, "--", "."], cwd).splitlines():
         path = top / name

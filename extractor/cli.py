@@ -94,15 +94,53 @@ def _site_results(
     return ResultCache(Path(".factcheck") / "site-results.sqlite", run_key(parts))
 
 
-def _unread_as_findings(report):
-    """In a site run, a file that cannot be read is an info finding (site/unread-file), not exit 2."""
+def _unread_as_findings(report, named: list[str]):
+    """In a site run, a file of a folder that cannot be read is an info finding (site/unread-file),
+    not exit 2; a file named on the command line keeps its error."""
     from extractor import fingerprint, site
 
-    unread = fingerprint.assign([site.unread_file(e) for e in report.errors])
+    files = {Path(p).resolve() for p in named if Path(p).is_file()}
+    kept = [e for e in report.errors if Path(e.path).resolve() in files]
+    unread = fingerprint.assign([site.unread_file(e) for e in report.errors if e not in kept])
     report = report.restricted([*report.findings, *unread])
-    report.errors = []
-    report.stats.errors = 0
+    report.errors = kept
+    report.stats.errors = len(kept)
     return report
+
+
+def _site_of(paths: list[str]) -> tuple[Path | None, bool]:
+    """The site the paths are checked as part of (issue 23, item 2), and whether they are the
+    whole site (one path, the site's root). Paths inside a site (a `_config.yml` and the registry
+    at or above them, up to the repository's root) are checked with its registry and its corpus;
+    paths in several sites, or outside any, are loose files (None)."""
+    from extractor import site as sites
+
+    if len(paths) == 1 and sites.site_root(paths[0]) is not None:
+        return Path(paths[0]), True
+    roots = {sites.enclosing_site(p) for p in paths if Path(p).exists()}
+    if not paths or len(roots) != 1 or None in roots or not all(Path(p).exists() for p in paths):
+        return None, False
+    (root,) = roots
+    assert root is not None
+    here = Path.cwd().resolve()
+    return (Path(os.path.relpath(root, here)) if root.is_relative_to(here) else root), False
+
+
+def _within_site(paths: list[str], folders: list[str]) -> list[str]:
+    """What a site run checks of these paths: a file as named; a folder's part of the site's checked
+    folders (`content/` is its registry pages, documents and FAST pages, not every file under it),
+    or the folder itself when it holds none of them."""
+    out: list[str] = []
+    for name in paths:
+        path = Path(name)
+        if not path.is_dir():
+            out.append(name)
+            continue
+        real = path.resolve()
+        inside = [Path(f).resolve() for f in folders]
+        within = [str(path / f.relative_to(real)) for f in inside if f.is_relative_to(real)]
+        out += within or [name]
+    return list(dict.fromkeys(out))
 
 
 ReferenceOption = Annotated[Path, typer.Option(help="Registre importé (factcheck reference import-betagouv).")]
@@ -159,19 +197,25 @@ def check(
             raise fail(f"règle inconnue : {', '.join(unknown)} (règles : {', '.join(checks.rules())})")
     from extractor import site as sites
 
-    site = sites.site_root(paths[0]) if paths and len(paths) == 1 else None
+    if changed and not paths and sites.enclosing_site(".") is not None:
+        paths = ["."]  # `--changed` alone in a site: the site's changed documents, as with `.`
+    named = list(paths or [])
+    site, whole = _site_of(named)
     corpus_folders: list[Path] = [corpus]
     shown = progress.for_terminal()  # each phase named, on stderr, until the report is written
     at_end(shown.close)  # also when the run stops on an error
     if site is not None:
-        # A whole site: its own registry (no import step), its folders, the same folders as corpus.
-        paths = sites.checked_folders(site)
-        corpus_folders = [Path(p) for p in paths]
+        # A site, or paths inside one: its own registry (no import step), its folders as corpus;
+        # for the whole site, its folders are the documents checked.
+        folders = sites.checked_folders(site)
+        paths = folders if whole else _within_site(named, folders)
+        corpus_folders = [Path(p) for p in folders]
         if reference == DEFAULT_REFERENCE:
             shown.phase("Import du registre du site")
             reference, imported = sites.site_registry(site)
             how = "importé" if imported else "déjà importé, inchangé"
-            err_console().print(f"{site} : site ; registre lu du site ({how}) ; dossiers : {', '.join(paths)}")
+            what = f"dossiers : {', '.join(paths)}" if whole else f"corpus : {', '.join(folders)}"
+            err_console().print(f"{site} : site ; registre lu du site ({how}) ; {what}")
     inputs = [*(paths or []), *(str(f) for f in corpus_folders if f.is_dir())]
     refuse_inputs([output, write_baseline, index], inputs)  # before any work, not after it
     ctx = open_context(reference, corpus_folders, index, site=site, progress=shown)
@@ -196,7 +240,7 @@ def check(
         raise fail("indiquer des fichiers ou dossiers à vérifier (ou --changed)")
     inputs += paths  # with --changed: the files git gave
     known = baselines.load(baseline) if baseline else set()
-    results = _site_results(site, ctx, rules, reference, timeout) if site is not None else None
+    results = _site_results(site, ctx, rules, reference, timeout) if site is not None and whole else None
     with shown:
         spec = ContextSpec(reference, tuple(corpus_folders), index, site) if site is not None else None
         report = check_paths(paths, rules, debug=debug, ctx=ctx, progress=shown, seconds=timeout or None,
@@ -209,7 +253,7 @@ def check(
                 f"{results.hits} document(s) inchangé(s) : résultats de la vérification précédente repris"
             )
     if site is not None and report.errors:
-        report = _unread_as_findings(report)
+        report = _unread_as_findings(report, named)
     if write_baseline:
         write_atomic(write_baseline, baselines.dump(report), inputs)
         err_console().print(f"{write_baseline} : {len(report.findings)} constat(s) enregistré(s)")
@@ -261,7 +305,7 @@ def check(
             if output_format != OutputFormat.text or output:
                 err_console().print(f"[bold red]erreur[/] {error.path} : {error.message}{hint}")
         raise typer.Exit(EXIT_ERROR)
-    if report.failed:
+    if report.failed and not write_baseline:  # writing the baseline is the job: its findings fail nothing
         raise typer.Exit(EXIT_FINDINGS)
 
 

@@ -35,6 +35,30 @@ def site_root(path: str | Path) -> Path | None:
     return root
 
 
+def repository_root(folder: Path) -> Path | None:
+    """The root of the git repository `folder` is in (the folder holding `.git`), or None."""
+    for candidate in (folder, *folder.parents):
+        if (candidate / ".git").exists():
+            return candidate
+    return None
+
+
+def enclosing_site(path: str | Path) -> Path | None:
+    """The site `path` is in (issue 23, item 2): the nearest folder at or above it that is a site of
+    the profile (`site_root`), looked for up to the git repository's root; resolved, or None."""
+    if profiles.active().site is None:
+        return None
+    real = Path(path).resolve()
+    folder = real if real.is_dir() else real.parent
+    top = repository_root(folder)
+    for candidate in (folder, *folder.parents):
+        if site_root(candidate) is not None:
+            return candidate
+        if candidate == top:
+            break
+    return None
+
+
 def checked_folders(root: Path) -> list[str]:
     """The folders a run over the site checks: the profile's, or the site's factcheck.toml's."""
     layout = profiles.active().site

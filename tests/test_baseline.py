@@ -25,7 +25,8 @@ def test_baseline_round_trip_and_a_new_wrong_total(tmp_path: Path) -> None:
     shutil.copytree(CORPUS, copy)
     baseline = tmp_path / "baseline.json"
     first = check(copy, "--write-baseline", str(baseline))
-    assert first.exit_code == 1 and len(json.loads(baseline.read_text())["findings"]) == len(
+    # Writing the baseline is the job: it exits 0 although the corpus has errors (issue 23, item 4).
+    assert first.exit_code == 0 and len(json.loads(baseline.read_text())["findings"]) == len(
         json.loads(first.stdout)["findings"]
     )
     again = check(copy, "--baseline", str(baseline))

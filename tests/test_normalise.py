@@ -85,6 +85,15 @@ def test_the_shared_forms_are_the_old_ones(text: str) -> None:
     assert strip_accents(text) == old_strip_accents(text)
 
 
+def as_fingerprinted(path: str) -> str:
+    """A corpus file as fingerprints name it (issue 23, item 3): relative to the repository's root
+    (or, in a copy without git, to the working directory), however the run spelled it."""
+    real = Path(path).resolve()
+    if (ROOT / ".git").exists():
+        return real.relative_to(ROOT).as_posix()
+    return Path(os.path.relpath(real)).as_posix()
+
+
 def test_the_fingerprints_of_the_corpus_findings_have_not_moved(registry: Registry, tmp_path: Path) -> None:
     """Each finding of the corpus (`factcheck check corpus/`, with the registry) keeps the
     fingerprint the old normaliser gave it: baselines and the site's verdicts are keyed by them."""
@@ -98,7 +107,7 @@ def test_the_fingerprints_of_the_corpus_findings_have_not_moved(registry: Regist
     assert len(report.findings) >= 20 and {f.rule.split("/")[0] for f in report.findings} >= {"reference", "corpus"}
     seen: dict[str, int] = {}
     for finding in report.findings:
-        files = sorted({os.path.normpath(e.location.path).replace(os.sep, "/") for e in finding.evidence})
+        files = sorted({as_fingerprinted(e.location.path) for e in finding.evidence})
         key = "\x1f".join([finding.rule, *files, *(old_fingerprint_normalise(e.quote) for e in finding.evidence)])
         rank = seen.get(key, 0)
         seen[key] = rank + 1

@@ -5,7 +5,9 @@ workspace that holds a copy of the corpus (`corpus/`) and the drafts the README 
 (`brouillon.md`, `communique.md`): `check` may find problems (exit 0 or 1), never fail to run
 (exit 2); any other command exits 0; `factcheck serve` must answer `/healthz`. The workflow's
 `run: factcheck …` steps run in a git repository with a base branch, as a pull request's CI would.
-The two set-up commands (a fresh venv) are CI's own job (`.ci/run`), not repeated here.
+The two set-up commands (`scripts/setup.sh`, then the corpus check or the tests) are CI's own job
+(`.ci/run` runs the same script; tests/test_setup.py covers its apt-get part), and the workflow's
+install step is tests/test_workflow.py's, which runs every step of the workflow in order.
 """
 
 from __future__ import annotations
