@@ -125,6 +125,15 @@ def test_text_output_groups_findings_by_file_with_quotes() -> None:
     assert counts["error"] >= 1 and counts["info"] == 1
 
 
+def test_findings_on_one_line_come_in_column_order(tmp_path: Path) -> None:
+    """A warning at column 1 comes before an error further on the same line."""
+    page = tmp_path / "page.md"
+    page.write_text("# Bilan\n\nLe le bilan figure dans la section X du rapport.\n", encoding="utf-8")
+    report = json.loads(runner.invoke(app, ["check", str(page), "-f", "json"]).stdout)
+    places = [(e["location"]["line"], e["location"]["column"]) for e in (f["evidence"][0] for f in report["findings"])]
+    assert len(places) == 2 and places == sorted(places)
+
+
 def test_json_output_to_file_is_written_and_input_untouched(tmp_path: Path) -> None:
     before = BILAN_2024.read_bytes()
     out = tmp_path / "rapport.json"
