@@ -372,9 +372,8 @@ def _apply(text: str, spans: list[RepairSpan]) -> tuple[str, list[RepairSpan]]:
     for span in sorted(spans, key=lambda s: s.orig_start):
         out.append(text[at : span.orig_start] + span.after)
         start = span.orig_start + shift
-        placed.append(
-            RepairSpan(start, start + len(span.after), span.orig_start, span.orig_end, span.before, span.after, span.kind)
-        )
+        end = start + len(span.after)
+        placed.append(RepairSpan(start, end, span.orig_start, span.orig_end, span.before, span.after, span.kind))
         shift += len(span.after) - (span.orig_end - span.orig_start)
         at = span.orig_end
     out.append(text[at:])
