@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.console import Console
 
-from extractor import defaults, limits
+from extractor import cli_french, defaults, limits
 from extractor.cliutil import EXIT_ERROR, EXIT_FINDINGS, err_console, fail, guarded
 from extractor.errors import FactcheckError, InputError
 from extractor.models import FailOn
@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from extractor import checks
     from extractor.results import ResultCache
 
+cli_french.install()  # typer's and click's own words (help, usage errors) in French
 app = typer.Typer(
     name="factcheck",
     help="Vérifie les chiffres et les noms des publications d'un programme public (bilans, communiqués).",
@@ -447,7 +448,7 @@ def list_rules(
     import json
 
     from extractor import checks
-    from extractor.checks.docs import markdown_table, severities
+    from extractor.checks.docs import markdown_table, severities_fr
 
     checks.rules()  # every check registered against its entry
     specs = sorted(checks.catalogue().values(), key=lambda s: s.id)
@@ -459,8 +460,9 @@ def list_rules(
     else:
         console = Console(highlight=False, soft_wrap=True)
         for s in specs:
-            needs = f" (nécessite : {', '.join(s.needs)})" if s.needs else ""
-            console.print(f"[bold]{s.id}[/]  {severities(s)}{needs}\n  {s.title_fr} : {s.description_fr}")
+            needed = [{"registry": "le registre", "corpus": "le corpus", "site": "le site"}.get(n, n) for n in s.needs]
+            needs = f" (nécessite {' et '.join(needed)})" if needed else ""
+            console.print(f"[bold]{s.id}[/]  {severities_fr(s)}{needs}\n  {s.title_fr} : {s.description_fr}")
             if s.rationale_fr:
                 console.print(f"  [dim]{s.rationale_fr}[/]")
 

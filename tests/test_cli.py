@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -107,6 +108,50 @@ def test_usage_errors_exit_2(tmp_path: Path) -> None:
     empty.mkdir()
     result = runner.invoke(app, ["check", str(empty)])
     assert result.exit_code == 2 and "aucun document" in result.stdout
+
+
+ENGLISH = re.compile(
+    r"\b(?:Usage|Show this|Try|Error|No such|Possible|Missing|Invalid|Got unexpected|requires|default|or)\b"
+)
+
+
+def _unboxed(text: str) -> str:
+    """What the panels say, their borders and line breaks taken out."""
+    return " ".join(re.sub(r"[│╭╮╰╯─]", " ", text).split())
+
+
+@pytest.mark.parametrize(
+    ("arguments", "words"),
+    [
+        (["check", "--nope"], ["option inconnue : --nope"]),
+        (["repair"], ["argument manquant", "file"]),
+        (["check", "x.md", "--fail-on", "parfois"], ["invalide pour --fail-on", "« parfois »", "error, warning"]),
+        (["check", "x.md", "--timeout", "abc"], ["valeur invalide pour --timeout", "nombre"]),
+        (["check", "x.md", "--format"], ["l'option --format attend une valeur"]),
+        (["chek"], ["commande inconnue : chek", "check"]),
+        (["rules", "en-trop"], ["argument en trop : en-trop"]),
+    ],
+)
+def test_usage_errors_are_french_and_name_what_is_wrong(arguments: list[str], words: list[str]) -> None:
+    result = runner.invoke(app, arguments)
+    assert result.exit_code == 2
+    said = _unboxed(result.stderr)
+    assert all(word in said for word in words), said
+    assert not ENGLISH.search(said.replace("[OPTIONS]", "")), said
+
+
+@pytest.mark.parametrize("arguments", [["--help"], ["check", "--help"], ["reference", "--help"], ["rules", "--help"]])
+def test_help_is_french(arguments: list[str]) -> None:
+    result = runner.invoke(app, arguments)
+    assert result.exit_code == 0
+    said = _unboxed(result.stdout)
+    assert "Utilisation :" in said and "Afficher cette aide et quitter." in said
+    assert not ENGLISH.search(said.replace("[OPTIONS]", "")), said
+
+
+def test_rules_lists_severities_in_french() -> None:
+    said = runner.invoke(app, ["rules"]).stdout
+    assert "erreur (ou avertissement)" in said and "(or " not in said and "nécessite le registre" in said
 
 
 def test_text_output_groups_findings_by_file_with_quotes() -> None:
