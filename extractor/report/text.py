@@ -14,7 +14,7 @@ STYLES = {Severity.error: "bold red", Severity.warning: "yellow", Severity.info:
 
 
 def plural(n: int, word: str) -> str:
-    """"2 erreurs", "1 info", "0 avertissement": a count and its word, in French."""
+    """ "2 erreurs", "1 info", "0 avertissement": a count and its word, in French."""
     if n <= 1:  # French: "0 erreur", "1 erreur", "2 erreurs"
         return f"{n} {word}"
     return f"{n} {word}s" if not word.endswith(("s", "x")) else f"{n} {word}"
