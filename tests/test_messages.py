@@ -76,3 +76,13 @@ def test_an_unknown_entry_one_letter_off_proposes_the_close_one() -> None:
     page = "---\ntitle: Incubateur\nowner: /organisations/menj\n---\n\nUn incubateur.\n"
     (found,) = run(page, "reference/unknown-entry", [organisation, incubator], path="site/content/_incubators/educ.md")
     assert "« menjs »" in found.message_fr and "menjs" in (found.suggestion or "")
+
+
+def test_an_unknown_slug_whose_link_names_an_incubator_points_at_its_page() -> None:
+    incubator = Entity.model_validate(
+        {"id": "incubator:gip-inclusion", "kind": "incubator", "slug": "gip-inclusion",
+         "name": "Plateforme de l'inclusion", "source_path": "_incubators/gip-inclusion.md"}
+    )  # fmt: skip
+    text = "# Produits\n\nDans le cadre de [la Plateforme de l'Inclusion](/startups/itou.html).\n"
+    (found,) = run(text, "reference/unknown-slug", [incubator, startup("dora", "Dora")])
+    assert "/incubateurs/gip-inclusion.html" in found.message_fr and "gip-inclusion" in (found.suggestion or "")

@@ -180,11 +180,16 @@ def unknown_slug(doc: Document, ctx: Context) -> Iterator[Finding]:
             message = f"Le lien /startups/{slug}.html ne mène à aucune fiche du {profiles.active().registry_label}."
             linked = block.text[span.start : span.end]
             near = closest[0] if closest and closest[1] >= 80 else _named_by(registry, linked)
+            incubator = None if near else _incubator_named(registry, linked)
             if near:
                 entity = registry.by_slug(near)
                 name = f" ({entity.name})" if entity else ""
                 message += f" La fiche la plus proche est /startups/{near}.html{name}."
                 suggestion = f"Pointer vers /startups/{near}.html."
+            elif incubator is not None:
+                message += (f" Le texte du lien nomme l'incubateur « {incubator.name} », dont la page est "
+                            f"/incubateurs/{incubator.slug}.html.")  # fmt: skip
+                suggestion = f"Pointer vers /incubateurs/{incubator.slug}.html, ou vers la fiche du produit visé."
             yield Finding(
                 rule="reference/unknown-slug",
                 severity=Severity.error,
@@ -206,6 +211,17 @@ def _named_by(registry: Registry, text: str) -> str | None:
     found = process.extractOne(key, keys, scorer=fuzz.ratio, score_cutoff=TYPO_SCORE)
     entity = registry.get(ids[found[2]]) if found else None
     return entity.slug if entity is not None else None
+
+
+_ARTICLE = re.compile(r"^(?:le|la|les|l['’ʼ])\s*", re.I)
+
+
+def _incubator_named(registry: Registry, text: str) -> Entity | None:
+    """The incubator a link's text names exactly ("la Plateforme de l'Inclusion"), if one does."""
+    keys = {normalise_name(bare_name(text)), normalise_name(_ARTICLE.sub("", text.strip(), count=1))}
+    keys = {k for k in keys if len(k) >= 4}
+    found = [e for e in registry.entities.values() if e.kind == "incubator" and normalise_name(e.name) in keys]
+    return found[0] if len(found) == 1 else None
 
 
 @rule("reference/fast-mismatch")
