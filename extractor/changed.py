@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from extractor import profiles
 from extractor.errors import FactcheckError, InputError
 from extractor.ingest import FORMATS
+from extractor.ingest.frontmatter import is_page_without_extension
 from extractor.models import Document
 from extractor.reference.store import startup_slug
 
@@ -56,14 +57,14 @@ def changed_files(base: str, cwd: Path) -> dict[str, set[int] | None]:
     out: dict[str, set[int] | None] = {}
     for name in _git(["diff", "--name-only", "--diff-filter=AMR", base, "--", "."], cwd).splitlines():
         path = top / name
-        if path.suffix.lower() in FORMATS and path.exists():
+        if (path.suffix.lower() in FORMATS or is_page_without_extension(path)) and path.exists():
             lines: set[int] = set()
             for match in _HUNK.finditer(_git(["diff", "-U0", base, "--", str(path)], cwd)):
                 start, count = int(match.group(1)), int(match.group(2) or 1)
                 lines.update(range(start, start + count))
             out[str(path.relative_to(cwd.resolve()) if path.is_relative_to(cwd.resolve()) else path)] = lines
     for name in _git(["ls-files", "--others", "--exclude-standard"], cwd).splitlines():
-        if Path(name).suffix.lower() in FORMATS:
+        if Path(name).suffix.lower() in FORMATS or is_page_without_extension(cwd / name):
             out[name] = None  # a new file: every line is new
     return out
 
@@ -94,7 +95,8 @@ def cited_by_change(root: Path, changed: list[Path], registry: Registry | None) 
         return cited
     base = (root / layout.registry).resolve()
     for path in changed:
-        if not path.is_relative_to(base) or path.suffix.lower() not in (".md", ".markdown"):
+        page = path.suffix.lower() in (".md", ".markdown") or is_page_without_extension(path)
+        if not path.is_relative_to(base) or not page:
             continue
         folder = path.relative_to(base).parts[0]
         if folder == "_startups":
@@ -184,7 +186,7 @@ def site_changes(
     for name in files:
         if name in out:
             continue
-        if Path(name).suffix.lower() in TEXT_SUFFIXES:  # a cheap look first: most do not cite it
+        if Path(name).suffix.lower() in TEXT_SUFFIXES or not Path(name).suffix:  # a cheap look: most do not cite it
             text = Path(name).read_text(encoding="utf-8", errors="replace")
             if not any(p.search(text) for p in patterns) and not _cites_round(text, cited):
                 continue

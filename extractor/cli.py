@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.console import Console
 
-from extractor import defaults, limits
+from extractor import cli_french, defaults, limits
 from extractor.cliutil import EXIT_ERROR, EXIT_FINDINGS, at_end, err_console, fail, guarded
 from extractor.errors import FactcheckError, InputError
 from extractor.models import FailOn
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from extractor import checks
     from extractor.results import ResultCache
 
+cli_french.install()  # typer's and click's own words (help, usage errors) in French
 app = typer.Typer(
     name="factcheck",
     help="Vérifie les chiffres et les noms des publications d'un programme public (bilans, communiqués).",
@@ -41,23 +42,38 @@ class OutputFormat(StrEnum):
     html = "html"
 
 
-def refuse_inputs(outputs: list[Path | None], inputs: list[str]) -> None:
-    """Raises when an output file is one of the inputs, or one of the documents of an input folder."""
+def refuse_inputs(outputs: list[Path | None], inputs: list[str], folders: list[Path] | None = None) -> None:
+    """Raises when an output file is one of the inputs, or anywhere inside an input folder (or one
+    of `folders`, a site's root), whatever its name: only factcheck's own `.factcheck/` folder
+    there may receive one (the default index)."""
     from extractor.ingest import collect
 
     existing = [name for name in inputs if Path(name).exists()]
     documents = {Path(name).resolve() for name in [*existing, *collect(existing)[0]]}
+    checked = [Path(name).resolve() for name in existing if Path(name).is_dir()]
+    checked += [folder.resolve() for folder in folders or []]
+    state = defaults.INDEX.parent.name
     for path in outputs:
-        if path is not None and path.resolve() in documents:
+        if path is None:
+            continue
+        target = path.resolve()
+        if target in documents:
             raise FactcheckError(f"{path} : refus d'écraser un fichier d'entrée (choisir un autre fichier de sortie)")
+        for folder in checked:
+            if target.is_relative_to(folder) and target.relative_to(folder).parts[:1] != (state,):
+                raise FactcheckError(
+                    f"{path} : refus d'écrire dans {folder}, un dossier vérifié "
+                    "(choisir un fichier de sortie hors de ce dossier)"
+                )
 
 
-def write_atomic(path: Path, data: bytes, inputs: list[str] | None = None) -> None:
-    """Writes an output file through a temporary file and a rename (with the mode a new file of the
-    user's gets, or the one of the file it replaces); refuses to overwrite an input."""
+def write_atomic(path: Path, data: bytes, inputs: list[str] | None = None, folders: list[Path] | None = None) -> None:
+    """Writes an output file through a temporary file, synced, and a rename (with the mode a new
+    file of the user's gets, or the one of the file it replaces), or straight into a character
+    device or a FIFO; refuses to overwrite an input or to write inside an input folder."""
     from extractor import fileio
 
-    refuse_inputs([path], inputs or [])
+    refuse_inputs([path], inputs or [], folders)
     fileio.write_atomic(path, data)
 
 
@@ -204,7 +220,9 @@ def check(
     corpus_folders: list[Path] = [corpus]
     shown = progress.for_terminal()  # each phase named, on stderr, until the report is written
     at_end(shown.close)  # also when the run stops on an error
+    roots = [site] if site is not None and whole else []  # a site's own files (index.md, _config.yml)
     if site is not None:
+        refuse_inputs([output, write_baseline, index], [], roots)  # before the registry's import
         # A site, or paths inside one: its own registry (no import step), its folders as corpus;
         # for the whole site, its folders are the documents checked.
         folders = sites.checked_folders(site)
@@ -217,7 +235,7 @@ def check(
             what = f"dossiers : {', '.join(paths)}" if whole else f"corpus : {', '.join(folders)}"
             err_console().print(f"{site} : site ; registre lu du site ({how}) ; {what}")
     inputs = [*(paths or []), *(str(f) for f in corpus_folders if f.is_dir())]
-    refuse_inputs([output, write_baseline, index], inputs)  # before any work, not after it
+    refuse_inputs([output, write_baseline, index], inputs, roots)  # before any work, not after it
     ctx = open_context(reference, corpus_folders, index, site=site, progress=shown)
     from extractor import baseline as baselines
 
@@ -255,7 +273,7 @@ def check(
     if site is not None and report.errors:
         report = _unread_as_findings(report, named)
     if write_baseline:
-        write_atomic(write_baseline, baselines.dump(report), inputs)
+        write_atomic(write_baseline, baselines.dump(report), inputs, roots)
         err_console().print(f"{write_baseline} : {len(report.findings)} constat(s) enregistré(s)")
     if known:
         report = baselines.apply(report, known)
@@ -286,7 +304,7 @@ def check(
 
             data = html.render(report).encode()
         if output:
-            write_atomic(output, data, inputs)
+            write_atomic(output, data, inputs, roots)
         else:
             sys.stdout.buffer.write(data)
             sys.stdout.flush()
@@ -296,7 +314,7 @@ def check(
         if output:
             console = Console(record=True, width=120, file=open(os.devnull, "w"))  # noqa: SIM115
             render(report, console)
-            write_atomic(output, console.export_text().encode(), inputs)
+            write_atomic(output, console.export_text().encode(), inputs, roots)
         else:
             render(report, Console(highlight=False, soft_wrap=True))
     if report.errors:
@@ -477,7 +495,7 @@ def list_rules(
     import json
 
     from extractor import checks
-    from extractor.checks.docs import markdown_table, severities
+    from extractor.checks.docs import markdown_table, severities_fr
 
     checks.rules()  # every check registered against its entry
     specs = sorted(checks.catalogue().values(), key=lambda s: s.id)
@@ -489,8 +507,9 @@ def list_rules(
     else:
         console = Console(highlight=False, soft_wrap=True)
         for s in specs:
-            needs = f" (nécessite : {', '.join(s.needs)})" if s.needs else ""
-            console.print(f"[bold]{s.id}[/]  {severities(s)}{needs}\n  {s.title_fr} : {s.description_fr}")
+            needed = [{"registry": "le registre", "corpus": "le corpus", "site": "le site"}.get(n, n) for n in s.needs]
+            needs = f" (nécessite {' et '.join(needed)})" if needed else ""
+            console.print(f"[bold]{s.id}[/]  {severities_fr(s)}{needs}\n  {s.title_fr} : {s.description_fr}")
             if s.rationale_fr:
                 console.print(f"  [dim]{s.rationale_fr}[/]")
 

@@ -94,10 +94,18 @@ def check_document(
                 continue  # the rule is turned off for these files
             finding = finding.model_copy(update={"severity": severity})
         findings.append(finding)
-    findings.sort(key=lambda f: (f.evidence[0].location.line if f.evidence else 0, SEVERITY_ORDER[f.severity], f.rule))
+    findings.sort(key=_reading_order)
     if ctx is not None:
         ctx.ignored += ignored
     return fingerprint.assign(findings)
+
+
+def _reading_order(finding: Finding) -> tuple[int, int, int, int, str]:
+    """Findings in the order a reader meets them: page (PDF), line, column; then severity, rule."""
+    where = finding.evidence[0].location if finding.evidence else None
+    if where is None:
+        return (0, 0, 0, SEVERITY_ORDER[finding.severity], finding.rule)
+    return (where.page or 0, where.line, where.column, SEVERITY_ORDER[finding.severity], finding.rule)
 
 
 @dataclass(frozen=True)

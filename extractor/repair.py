@@ -330,8 +330,54 @@ def repair(text: str) -> RepairResult:
         spans = diff_spans(text, normal)
         for span in spans:
             span.kind = _kind(span.before, span.after)
+        kept = [s for s in spans if s.kind != "mojibake" or _reads_as_french(s.after)]
+        if len(kept) < len(spans):  # "12 €Ä" is no mojibake of "12 ۀ": those spans are left as written
+            normal, spans = _apply(text, kept)
+            if normal == text:
+                return RepairResult(text=text)
+            if not any(s.kind == "mojibake" for s in spans):
+                fixed = text
     explanation = _explain(steps) if fixed != text else None
     return RepairResult(text=normal, spans=spans, explanation=explanation)
+
+
+def _reads_as_french(after: str) -> bool:
+    """Whether a repaired span can be what a French text meant: the letters of French and of Latin-1
+    (names: ñ, ø, ß), digits, punctuation, spaces, symbols (€, emoji) and the joiners of emoji
+    sequences; not a letter of another script or of Latin Extended ("Ä€" would give "Ā"), a control
+    or an unassigned character. ftfy reads any text as mojibake when its bytes happen to be UTF-8 in
+    some encoding: "€Ä" is the Mac Roman reading of the UTF-8 of "ۀ", an Arabic letter no French
+    page meant.
+
+    >>> _reads_as_french("é"), _reads_as_french("💰"), _reads_as_french("ۀ")
+    (True, True, False)
+    """
+    for char in after:
+        category = unicodedata.category(char)
+        if category[0] in "PSZ" or char in "\n\r\t" or char in _FRENCH or char in "ʼ":
+            continue
+        if category[0] in "LN" and char <= "\u00ff":  # ASCII and Latin-1 letters (ñ, ø, ß of names), digits
+            continue
+        if char in "\u200d\ufe0f\ufe0e\u20e3" or (category == "Mn" and "\u0300" <= char <= "\u036f"):
+            continue
+        return False
+    return True
+
+
+def _apply(text: str, spans: list[RepairSpan]) -> tuple[str, list[RepairSpan]]:
+    """The text with only these spans' repairs, and the spans with their offsets in that text."""
+    out: list[str] = []
+    placed: list[RepairSpan] = []
+    at = shift = 0
+    for span in sorted(spans, key=lambda s: s.orig_start):
+        out.append(text[at : span.orig_start] + span.after)
+        start = span.orig_start + shift
+        end = start + len(span.after)
+        placed.append(RepairSpan(start, end, span.orig_start, span.orig_end, span.before, span.after, span.kind))
+        shift += len(span.after) - (span.orig_end - span.orig_start)
+        at = span.orig_end
+    out.append(text[at:])
+    return "".join(out), placed
 
 
 _DECOMPOSED = re.compile(r"[^\W\d_]?[\u0300-\u036f]+")

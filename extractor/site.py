@@ -19,6 +19,7 @@ from pathlib import Path
 
 from extractor import profiles
 from extractor.errors import FactcheckError
+from extractor.ingest.frontmatter import is_page_without_extension
 from extractor.models import Evidence, Finding, InputErrorInfo, Location, Severity
 
 CACHE = Path(".factcheck")
@@ -85,7 +86,7 @@ def registry_digest(root: Path) -> str:
     assert layout is not None
     digest = hashlib.sha256()
     base = root / layout.registry
-    for path in sorted(base.glob("_*/*.md")):
+    for path in sorted(p for p in base.glob("_*/*") if p.suffix == ".md" or is_page_without_extension(p)):
         digest.update(str(path.relative_to(base)).encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()[:16]
 

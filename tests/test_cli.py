@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -109,6 +110,50 @@ def test_usage_errors_exit_2(tmp_path: Path) -> None:
     assert result.exit_code == 2 and "aucun document" in result.stdout
 
 
+ENGLISH = re.compile(
+    r"\b(?:Usage|Show this|Try|Error|No such|Possible|Missing|Invalid|Got unexpected|requires|default|or)\b"
+)
+
+
+def _unboxed(text: str) -> str:
+    """What the panels say, their borders and line breaks taken out."""
+    return " ".join(re.sub(r"[│╭╮╰╯─]", " ", text).split())
+
+
+@pytest.mark.parametrize(
+    ("arguments", "words"),
+    [
+        (["check", "--nope"], ["option inconnue : --nope"]),
+        (["repair"], ["argument manquant", "file"]),
+        (["check", "x.md", "--fail-on", "parfois"], ["invalide pour --fail-on", "« parfois »", "error, warning"]),
+        (["check", "x.md", "--timeout", "abc"], ["valeur invalide pour --timeout", "nombre"]),
+        (["check", "x.md", "--format"], ["l'option --format attend une valeur"]),
+        (["chek"], ["commande inconnue : chek", "check"]),
+        (["rules", "en-trop"], ["argument en trop : en-trop"]),
+    ],
+)
+def test_usage_errors_are_french_and_name_what_is_wrong(arguments: list[str], words: list[str]) -> None:
+    result = runner.invoke(app, arguments)
+    assert result.exit_code == 2
+    said = _unboxed(result.stderr)
+    assert all(word in said for word in words), said
+    assert not ENGLISH.search(said.replace("[OPTIONS]", "")), said
+
+
+@pytest.mark.parametrize("arguments", [["--help"], ["check", "--help"], ["reference", "--help"], ["rules", "--help"]])
+def test_help_is_french(arguments: list[str]) -> None:
+    result = runner.invoke(app, arguments)
+    assert result.exit_code == 0
+    said = _unboxed(result.stdout)
+    assert "Utilisation :" in said and "Afficher cette aide et quitter." in said
+    assert not ENGLISH.search(said.replace("[OPTIONS]", "")), said
+
+
+def test_rules_lists_severities_in_french() -> None:
+    said = runner.invoke(app, ["rules"]).stdout
+    assert "erreur (ou avertissement)" in said and "(or " not in said and "nécessite le registre" in said
+
+
 def test_text_output_groups_findings_by_file_with_quotes() -> None:
     result = runner.invoke(app, ["check", str(BILAN_2024)])
     assert result.exit_code == 1
@@ -123,6 +168,15 @@ def test_text_output_groups_findings_by_file_with_quotes() -> None:
         "dans 1 fichier" in out
     )
     assert counts["error"] >= 1 and counts["info"] == 1
+
+
+def test_findings_on_one_line_come_in_column_order(tmp_path: Path) -> None:
+    """A warning at column 1 comes before an error further on the same line."""
+    page = tmp_path / "page.md"
+    page.write_text("# Bilan\n\nLe le bilan figure dans la section X du rapport.\n", encoding="utf-8")
+    report = json.loads(runner.invoke(app, ["check", str(page), "-f", "json"]).stdout)
+    places = [(e["location"]["line"], e["location"]["column"]) for e in (f["evidence"][0] for f in report["findings"])]
+    assert len(places) == 2 and places == sorted(places)
 
 
 def test_json_output_to_file_is_written_and_input_untouched(tmp_path: Path) -> None:

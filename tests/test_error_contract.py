@@ -171,3 +171,29 @@ def test_uploads_stay_in_memory(monkeypatch) -> None:
     upload = form["file"]
     assert not isinstance(upload, str)
     assert _run(upload.read()) == document and not written
+
+
+ENGLISH = re.compile(r"\b(?:Invalid|Field|required|Input|should|while|parsing| or )\b")
+
+
+@pytest.mark.parametrize(
+    ("body", "words"),
+    [
+        (b'{"text": "abc', ["s'arrête avant la fin", "ligne 1"]),
+        (b'{"text": "a",}', ["ligne 1", "colonne"]),
+        (b"{}", ["« text »", "absent"]),
+        (b'{"text": 3}', ["« text »", "texte"]),
+        (b'{"text": "a", "format": "pdf"}', ["« format »", "'pdf'", "markdown, text, html"]),
+    ],
+)
+def test_a_bad_json_body_is_told_in_french_with_the_field(client: TestClient, body: bytes, words: list[str]) -> None:
+    error = contract(client.post("/api/check", content=body, headers={"content-type": "application/json"}), 422)
+    assert error.code == "invalid_body"
+    assert all(word in error.message_fr for word in words), error.message_fr
+    assert not ENGLISH.search(error.message_fr), error.message_fr
+
+
+def test_a_bad_parameter_lists_its_values_in_french(client: TestClient) -> None:
+    error = contract(client.post("/api/check?fail_on=jamais", json=TEXT), 422, "invalid_parameter")
+    assert "« fail_on »" in error.message_fr and "'jamais'" in error.message_fr
+    assert "error, warning, info, never" in error.message_fr and not ENGLISH.search(error.message_fr)

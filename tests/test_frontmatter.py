@@ -152,3 +152,17 @@ def test_front_matter_is_parsed_in_one_module() -> None:
         text = (ROOT / rel).read_text(encoding="utf-8")
         assert "import yaml" not in text and "read_front_matter" in text, rel
     assert frontmatter.__name__ == "extractor.ingest.frontmatter"
+
+
+def test_a_file_without_extension_is_a_page_when_it_begins_with_a_front_matter(tmp_path) -> None:
+    from extractor.errors import InputError
+    from extractor.ingest import collect, load
+
+    (tmp_path / "07_fast").write_text("---\ntitle: FAST 7\n---\n\nVoir la section X.\n", encoding="utf-8")
+    (tmp_path / "Makefile").write_text("all:\n\ttrue\n", encoding="utf-8")
+    files, errors = collect([str(tmp_path)])
+    assert [p.rsplit("/", 1)[-1] for p in files] == ["07_fast"] and errors == []
+    doc = load(tmp_path / "07_fast")
+    assert doc.format == "markdown" and "section X" in doc.text
+    with pytest.raises(InputError, match="sans extension"):
+        load(tmp_path / "Makefile")

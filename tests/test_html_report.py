@@ -80,3 +80,13 @@ def test_a_pdf_report_says_each_findings_page(tmp_path: Path, bilan_pdf: Path) -
     assert re.search(r"betagouv_bilan_2024\.pdf, page 9, ligne \d+ de la page, cadre x \d+–\d+, y \d+–\d+ pt", page)
     assert not re.search(r"betagouv_bilan_2024\.pdf:\d+:\d+", page)
     assert '<p class="page-label">Page 9</p>' in page and '<span class="where">(page 9)</span>' in page
+
+
+def test_the_filter_shows_french_titles_and_counts_are_french_plurals(tmp_path: Path) -> None:
+    source = tmp_path / "page.md"
+    text = "# Bilan\n\nVoir la section X.\n\nLe chiffre : [à compléter].\n\nLe le bilan.\n"
+    source.write_text(text, encoding="utf-8")
+    page = html_for(source, tmp_path / "rapport.html")
+    assert '<option value="text/placeholder" title="text/placeholder">Texte provisoire oublié</option>' in page
+    assert "(s)" not in page.split("<main>")[0]
+    assert re.search(r"3 constats : 2 erreurs, 1 avertissement, 0 info<", page), page.split("<main>")[0]

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
@@ -127,9 +129,56 @@ def test_clean_french_text_is_never_changed(text: str) -> None:
 
 @settings(max_examples=200, deadline=None)
 @given(st.text(max_size=120))
+@example("Prix : 12 €Ä")
 def test_repair_is_idempotent(text: str) -> None:
     once = repair(text).text
     assert repair(once).text == once
+
+
+# French characters that an editor may put side by side ("12 €Ä"): their UTF-8 reading in Mac
+# Roman or Windows-1252 is some other script, never the text that was meant.
+GLUED = ["€", "Ä", "Ö", "Ü", "É", "À", "Ç", "é", "è", "à", "ç", "ô", "ê", "’", "«", "»", "…", "—", "°", "%", "12", "a"]
+FRENCH_GLUED = st.lists(st.tuples(st.sampled_from(WORDS + GLUED), st.sampled_from(["", " "])), max_size=30).map(
+    lambda parts: "".join(word + sep for word, sep in parts)
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(FRENCH_GLUED)
+@example("Prix : 12 €Ä")
+@example("12 Ä€ et €Ö")
+def test_french_characters_side_by_side_are_never_repaired(text: str) -> None:
+    assert repair(text).text == text
+
+
+def _broken(word: str, wrong: str) -> str:
+    return word.encode("utf-8").decode(wrong, errors="replace")
+
+
+# The usual mojibake: French words whose UTF-8 was read as Mac Roman, Windows-1252 or Latin-1.
+MOJIBAKE = st.tuples(
+    st.sampled_from(["présentation", "l’État", "déjà", "cœur", "« bilan »", "5 869 442 €", "💰 co-financement"]),
+    st.sampled_from(["mac_roman", "cp1252", "latin-1"]),
+).map(lambda pair: _broken(*pair))
+MIXED = st.lists(st.one_of(st.sampled_from(WORDS + GLUED), MOJIBAKE), max_size=20).map(" ".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(MIXED)
+@example("pr√©sentation 12 €Ä")
+def test_repairs_of_french_and_mojibake_are_idempotent_and_read_as_french(text: str) -> None:
+    result = repair(text)
+    assert repair(result.text).text == result.text
+    for span in result.spans:
+        assert text[span.orig_start : span.orig_end] == span.before
+        assert result.text[span.start : span.end] == span.after
+        assert not any(unicodedata.category(c)[0] == "L" and c > "\u017f" for c in span.after), span
+
+
+def test_mojibake_beside_french_characters_is_repaired_and_they_are_kept() -> None:
+    result = repair("La pr√©sentation : 12 €Ä.")
+    assert result.text == "La présentation : 12 €Ä."
+    assert [(s.before, s.after) for s in result.spans] == [("√©", "é")]
 
 
 @pytest.mark.parametrize(

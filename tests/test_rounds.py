@@ -196,3 +196,25 @@ def test_the_real_registry_page_that_contradicts_itself(tmp_path: Path) -> None:
     assert [(Path(f.evidence[0].location.path).name, f.evidence[0].location.line) for f in report.findings] == [
         ("territoires-en-transitions.md", 38)
     ]
+
+
+def test_a_fast_page_without_extension_is_read_checked_and_compared(tmp_path: Path) -> None:
+    """Jekyll publishes a collection file with a front matter whatever its name ("07_fast"): a site
+    run reads it as a document, its round is reference data, and a report is compared with it."""
+    site = make_site(tmp_path / "site", total="500 000")
+    fasts = site / "content" / "_fasts"
+    (fasts / "13_fast.md").rename(fasts / "13_fast")
+    (fasts / "notes").write_text("pas une page\n", encoding="utf-8")  # no front matter: not published as a page
+    report = "---\ntitle: Bilan\n---\n\nLe FAST a accordé 600 000 € aux lauréats de la promotion 13.\n"
+    (site / "_pages" / "bilan.md").write_text(report, encoding="utf-8")
+    done = subprocess.run([*FACTCHECK, "check", str(site), "-f", "json", "--fail-on", "never"], cwd=tmp_path,
+                          capture_output=True, text=True)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    paths = {d["path"] for d in result["documents"]}
+    assert any(p.endswith("13_fast") for p in paths) and not any(p.endswith("notes") for p in paths)
+    page = of(result["findings"], "reference/round-page")
+    assert len(page) == 1 and page[0]["evidence"][0]["location"]["path"].endswith("13_fast")
+    compared = of(result["findings"], "reference/round-mismatch")
+    assert any("600 000" in f["message_fr"] and "500 000" in f["message_fr"] for f in compared), compared
+    assert result["errors"] == [] and not of(result["findings"], "site/unread-file")

@@ -38,6 +38,11 @@ def test_check_text_and_a_clean_document(client: TestClient) -> None:
     assert client.get("/").status_code == 200  # the page itself: tests/test_page*.py
 
 
+def test_correct_french_text_is_not_reported_as_repaired(client: TestClient) -> None:
+    found = client.post("/api/check", json={"text": "Prix : 12 €Ä", "format": "text"}).json()
+    assert not [f for f in found["findings"] if f["rule"] == "encoding/mojibake-repaired"]
+
+
 def test_upload_the_press_release(client: TestClient) -> None:
     files = {"file": (PRESS_RELEASE.name, PRESS_RELEASE.read_bytes(), "text/markdown")}
     report = client.post("/api/check", files=files).json()

@@ -105,3 +105,12 @@ def test_a_huge_run_of_letters_is_quick_and_silent() -> None:
     started = time.monotonic()
     assert run("a" * 200_000 + " notamment\n") == []
     assert time.monotonic() - started < 5
+
+
+def test_a_participle_after_a_reflexive_pronoun_is_explained_rightly() -> None:
+    """« s'est réparti » is correct: the explanation must not say a participle never follows one."""
+    (found,) = run("Le budget se réparti ainsi entre les équipes.\n")
+    assert found.suggestion == "Écrire « répartit »."
+    assert "« se répartit »" in found.message_fr and "s’est réparti" in found.message_fr
+    assert "ne suit pas un pronom réfléchi" not in found.message_fr
+    assert run("Le temps s’est réparti entre les équipes.\n") == []

@@ -66,3 +66,13 @@ def test_shares_and_counts_are_not_added_to_euros() -> None:
     )
     # The euros add up; the shares (64 %, written 65 %) are rounded percentages, not parts to add.
     assert sums(table) == []
+
+
+def test_a_first_column_of_figures_may_be_a_part_of_the_row_total() -> None:
+    table = "| A | B | C | Total |\n| --- | --- | --- | --- |\n| 1 | 2 | 3 | 6 |\n| 4 | 5 | 6 | 15 |\n"
+    assert sums(table) == []
+
+
+def test_a_row_total_wrong_either_way_is_still_told() -> None:
+    table = "| A | B | C | Total |\n| --- | --- | --- | --- |\n| 1 | 2 | 3 | 7 |\n| Ligne 4 | 5 | 6 | 12 |\n"
+    assert len(sums(table)) == 2

@@ -130,6 +130,18 @@ def test_duplicated_token_positives(text: str, expected: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("- mise en en place un dispositif d’accueil d’urgence ;", "mise en place d’un"),
+        ("La mise en en œuvre la réforme a pris un an.", "mise en œuvre de la"),
+    ],
+)
+def test_a_repeat_inside_a_noun_phrase_gets_a_grammatical_fix(text: str, expected: str) -> None:
+    (found,) = [f for f in run_rules(text) if f.rule == "text/duplicated-token"]
+    assert found.suggestion == f"Écrire « {expected} »." and f"« {expected} »" in found.message_fr
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "Nous nous engageons, vous vous mobilisez.",

@@ -4,6 +4,7 @@ tests/data/writing_corpus.yaml (every planted error found, no correct text flagg
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -75,6 +76,17 @@ def test_invisible_characters_are_reported_once_per_kind_with_their_places() -> 
     assert "U+FEFF" in messages and "lignes 1, 3" in messages and "ligne 5" in messages
     assert {e.location.line for f in found for e in f.evidence} == {1, 3, 5}
     assert all("factcheck repair" in (f.suggestion or "") for f in found)
+
+
+def test_invisible_characters_are_named_in_french_and_in_one_wording() -> None:
+    one = run("Le service M\ufeffon Suivi.\n", ["text/invisible-character"])[0].message_fr
+    two = run("Le service M\u200bon S\u200buivi.\n", ["text/invisible-character"])[0].message_fr
+    assert "espace insécable sans chasse" in one and "espace sans chasse" in two
+    assert "⟨U+FEFF⟩" in one and "⟨U+200B⟩" in two  # the same notation as the quotes
+    assert (
+        "1 caractère invisible à l'intérieur d'un mot" in one and "2 caractères invisibles à l'intérieur de mots" in two
+    )
+    assert not re.search(r"\b(?:zero|width|space|no-break)\b", one + two)
 
 
 def test_the_other_rules_read_the_normalised_text() -> None:

@@ -25,6 +25,7 @@ from extractor import profiles
 from extractor.calendar import YEAR
 from extractor.checks import Context, rule
 from extractor.claims.compare import states, tolerance
+from extractor.claims.numbers import find_numbers
 from extractor.evidence import claim_evidence, claims_by_block
 from extractor.models import Block, BlockKind, Claim, Document, Finding, Severity
 from extractor.profiles import Grant, PartSum
@@ -204,7 +205,31 @@ def _table_totals(doc: Document, by_block: dict[int, list[Claim]]) -> Iterator[F
                     continue
                 total = _cell_figure(cells.get((row, header[0])), by_block)
                 parts = [_cell_figure(cells.get((row, c)), by_block) for c in cols[1:-1]]
+                first = _figure_only(cells.get((row, cols[0])))
+                known = [p for p in parts if p is not None]
+                # a first column of figures (|1|2|3|6|) may be a part, not the row's label
+                complete = total is not None and len(known) == len(parts)
+                if first is not None and complete and total is not None and _agrees(total, first + _sum(known)):
+                    continue
                 yield from _table_sum(doc, total, parts, "colonnes de la ligne")
+
+
+def _figure_only(cell: Block | None) -> Decimal | None:
+    """The value of a cell that holds one figure and nothing else ("12", "1 200 €"), else None (a
+    label, even with a figure in it: "Ligne 4"). First-column cells are labels to the claims."""
+    if cell is None:
+        return None
+    text = cell.text.strip(" *_")
+    numbers = find_numbers(text)
+    if len(numbers) != 1 or numbers[0].kind != "quantity" or numbers[0].unit == "%" or numbers[0].is_delta:
+        return None
+    if re.search(r"[^\W\d_]", text[: numbers[0].start] + text[numbers[0].end :].replace("€", "")):
+        return None
+    return numbers[0].value
+
+
+def _sum(parts: list[Claim]) -> Decimal:
+    return sum((p.quantity.value for p in parts), Decimal(0))
 
 
 def _table_sum(doc: Document, total: Claim | None, parts: list[Claim | None], what: str) -> Iterator[Finding]:

@@ -17,6 +17,15 @@ def severities(spec: RuleSpec) -> str:
     return spec.severity.value + (f" (or {', '.join(others)})" if others else "")
 
 
+_SEVERITY_FR = {"error": "erreur", "warning": "avertissement", "info": "info"}
+
+
+def severities_fr(spec: RuleSpec) -> str:
+    """'erreur (ou avertissement)': the same in French, for `factcheck rules`."""
+    others = [_SEVERITY_FR[s.value] for s in sorted(spec.allowed, key=lambda s: -s.rank) if s != spec.severity]
+    return _SEVERITY_FR[spec.severity.value] + (f" (ou {', '.join(others)})" if others else "")
+
+
 def _cell(text: str) -> str:
     """Text safe in a Markdown table cell: no raw HTML ("<!-- factcheck: … -->" would hide the
     rest of the cell), no column break."""

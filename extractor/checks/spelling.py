@@ -175,10 +175,20 @@ def _context_error(text: str, start: int, word: str, speller: Speller) -> tuple[
     lower = word.lower()
     if not word.islower() or "-" in word:
         return None
-    if lower.endswith("i") and _REFLEXIVE.search(before) and len(lower) >= 5:
+    reflexive = _REFLEXIVE.search(before) if lower.endswith("i") and len(lower) >= 5 else None
+    if reflexive:
         fixed = word + "t"
         if speller.check(fixed) and speller.check(lower + "r"):
-            return fixed, "un participe passé ne suit pas un pronom réfléchi : verbe conjugué attendu"
+            pronoun = reflexive.group(0).strip()
+            elided = pronoun[0].lower() + "’"
+            return fixed, (
+                f"juste après « {pronoun} », le verbe se conjugue : « {pronoun} {fixed} » ; le participe "
+                f"« {word} » s'emploie avec être : « {elided}est {word} »"
+            ).replace("’ ", "’")
+    return _gerund_error(before, word, lower, speller)
+
+
+def _gerund_error(before: str, word: str, lower: str, speller: Speller) -> tuple[str, str] | None:
     gerund = _GERUND_EN.search(before) if lower.endswith("ent") and not lower.endswith("ment") else None
     if gerund and gerund.group("tout"):  # "en" alone may be the pronoun: "qui en assurent la publication"
         for fixed in (word[:-3] + "ant", word[:-2] + "ant"):  # "allongent" -> "allongeant"

@@ -79,16 +79,47 @@ def duplicated_token(doc: Document, ctx: Context) -> Iterator[Finding]:
                 continue  # a masked value: "FR76 xxxx xxxx xxxx"
             if word.casefold() in ("de", "du", "des") and _NAME_AFTER.match(block.text, match.end()):
                 continue  # a name's particle: "les mémoires de de Gaulle"
-            yield _duplicate(doc, block, match.start(), match.end(), match.group(0), word)
+            phrase = _nominal_phrase(block.text, match.start(), match.end(), word)
+            yield _duplicate(doc, block, match.start(), match.end(), match.group(0), word, phrase)
 
 
-def _duplicate(doc: Document, block, start: int, end: int, found: str, fixed: str) -> Finding:
+# "mise en place" is a noun phrase: the noun after it takes "de" ("la mise en place d'un dispositif");
+# "mise en en place un dispositif" with one "en" less is still no French.
+_NOMINAL_BEFORE = re.compile(r"(?i)\b(?P<noun>mise|remise)\s+$")
+_NOMINAL_AFTER = re.compile(
+    r"(?i)\s+(?P<what>place|œuvre|oeuvre|service|ligne|relation|avant)\s+(?P<art>un|une|le|la|les|des)\b"
+)
+_WITH_DE = {"un": "d’un", "une": "d’une", "le": "du", "la": "de la", "les": "des", "des": "de"}
+
+
+def _nominal_phrase(text: str, start: int, end: int, word: str) -> tuple[str, str] | None:
+    """For a repeated « en » inside « mise en … place un … »: (the phrase as written, the phrase
+    corrected with its « de »), since removing the repeat alone leaves « mise en place un »."""
+    before = _NOMINAL_BEFORE.search(text, 0, start)
+    after = _NOMINAL_AFTER.match(text, end)
+    if word.casefold() != "en" or before is None or after is None:
+        return None
+    written = text[before.start() : after.end()]
+    article = after.group("art")
+    with_de = _WITH_DE[article.casefold()]
+    return written, f"{before.group('noun')} en {after.group('what')} {with_de}"
+
+
+def _duplicate(doc: Document, block, start: int, end: int, found: str, fixed: str,
+               phrase: tuple[str, str] | None = None) -> Finding:  # fmt: skip
+    if phrase is not None:
+        written, right = phrase
+        message = f"Répétition : « {found} » ; « {written} » s'écrit « {right} »."
+        suggestion = f"Écrire « {right} »."
+    else:
+        message = f"Répétition : « {found} » (« {fixed} » attendu)."
+        suggestion = f"Écrire « {fixed} »."
     return Finding(
         rule="text/duplicated-token",
         severity=Severity.warning,
-        message_fr=f"Répétition : « {found} » (« {fixed} » attendu).",
+        message_fr=message,
         evidence=[block_evidence(doc, block, start, end)],
-        suggestion=f"Écrire « {fixed} ».",
+        suggestion=suggestion,
     )
 
 

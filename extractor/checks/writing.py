@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -32,8 +31,8 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")  # not FF: the page 
 
 _KIND_TEXT = {
     INVISIBLE: (
-        "caractère invisible",
-        "caractères invisibles à l'intérieur du texte",
+        "caractère invisible à l'intérieur d'un mot",
+        "caractères invisibles à l'intérieur de mots",
         "Supprimer ces caractères (factcheck repair {path} -o <fichier> écrit le texte sans eux) : "
         "ils coupent les mots pour la recherche, la lecture vocale et la correction.",
     ),
@@ -46,8 +45,20 @@ _KIND_TEXT = {
 }
 
 
+# The French names of the invisible characters the repair removes (Unicode's French names).
+_FRENCH_NAMES = {
+    "\u200b": "espace sans chasse",
+    "\u2060": "gluon de mots",
+    "\ufeff": "espace insécable sans chasse (indicateur d'ordre des octets)",
+    "\u00ad": "trait d'union conditionnel",
+    "\u200e": "marque gauche-à-droite",
+    "\u200f": "marque droite-à-gauche",
+}
+
+
 def _name(char: str) -> str:
-    return f"U+{ord(char):04X} {unicodedata.name(char, '').lower()}".strip()
+    """'⟨U+FEFF⟩ espace insécable sans chasse (…)': the character as the quotes show it, and its name."""
+    return f"⟨U+{ord(char):04X}⟩ {_FRENCH_NAMES.get(char, 'caractère invisible')}"
 
 
 @rule("text/invisible-character")
@@ -84,7 +95,7 @@ def invisible_character(doc: Document, ctx: Context) -> Iterator[Finding]:
             Evidence(location=doc.locate(m.start(), m.end()), quote=_visible(quote(doc.text, m.start(), m.end(), 30)))
             for m in controls[:MAX_PLACES]
         ]
-        detail = ", ".join(f"U+{ord(c):04X} ×{n}" for c, n in chars.most_common())
+        detail = ", ".join(f"⟨U+{ord(c):04X}⟩ ×{n}" for c, n in chars.most_common())
         yield Finding(
             rule="text/invisible-character",
             severity=Severity.warning,

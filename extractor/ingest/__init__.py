@@ -16,6 +16,7 @@ from typing import cast
 
 from extractor import limits
 from extractor.errors import InputError
+from extractor.ingest.frontmatter import has_front_matter, is_page_without_extension
 from extractor.models import Document, DocumentFormat, Location, Repair
 from extractor.repair import ForeignLine, decode_file, decoding_spans, repair
 from extractor.textmap import LineIndex
@@ -84,8 +85,11 @@ MAX_BYTES = limits.MAX_FILE_BYTES  # a report larger than this is not a report
 
 
 def detect_format(path: str, data: bytes | None = None) -> DocumentFormat:
-    """The reader to use for a file: by extension, with a look at the content for ambiguous cases."""
+    """The reader to use for a file: by extension, with a look at the content for ambiguous cases
+    (a file without extension that begins with a front matter is Markdown, as Jekyll reads it)."""
     suffix = Path(path).suffix.lower()
+    if not suffix and data is not None and has_front_matter(data):
+        return "markdown"
     fmt = FORMATS.get(suffix)
     if fmt is None:
         hint = UNSUPPORTED_HINTS.get(suffix, SUPPORTED)
@@ -189,15 +193,19 @@ def read_file(path: str | os.PathLike[str]) -> bytes:
 def load(path: str | os.PathLike[str], *, max_pages: int = limits.MAX_PDF_PAGES) -> Document:
     """Reads a document from disk (never writes it). Raises InputError with a clear message."""
     name = str(path)
-    fmt = detect_format(name)  # unknown extensions fail before the file is opened
-    data = read_file(path)
-    return read_bytes(data, name, detect_format(name, data) if fmt == "text" else fmt, max_pages=max_pages)
+    if Path(name).suffix:  # unknown extensions fail before the file is opened
+        fmt = detect_format(name)
+        data = read_file(path)
+        return read_bytes(data, name, detect_format(name, data) if fmt == "text" else fmt, max_pages=max_pages)
+    data = read_file(path)  # no extension: a page when it begins with a front matter
+    return read_bytes(data, name, detect_format(name, data), max_pages=max_pages)
 
 
 def collect(paths: list[str]) -> tuple[list[str], list[InputError]]:
     """Expands files and folders into the list of files to read. In folders, only supported
-    formats are taken (README files and hidden files are skipped); a file named explicitly is
-    always read, so that an unsupported one gets its error."""
+    formats are taken, and files without extension that begin with a front matter (pages, as Jekyll
+    publishes them); README files and hidden files are skipped. A file named explicitly is always
+    read, so that an unsupported one gets its error."""
     files: list[str] = []
     errors: list[InputError] = []
     for name in paths:
@@ -207,7 +215,7 @@ def collect(paths: list[str]) -> tuple[list[str], list[InputError]]:
                 f
                 for f in p.rglob("*")
                 if f.is_file()
-                and f.suffix.lower() in FORMATS
+                and (f.suffix.lower() in FORMATS or is_page_without_extension(f))
                 and not any(part.startswith(".") for part in f.relative_to(p).parts)
                 and not f.name.lower().startswith("readme")
             )

@@ -13,8 +13,10 @@ the document; the registry reader skips the entry with its reason and goes on).
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Literal
 
 import yaml
@@ -30,6 +32,25 @@ _FENCE = re.compile(r"^---[ \t]*$")
 _FENCE_END = re.compile(r"^(?:---|\.\.\.)[ \t]*$")
 _ALIAS_LIKE = re.compile(r"(?<![\w*])\*[\w-]+")  # "*ancre": a cheap count before an exact one
 _BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C parser when available
+
+
+def has_front_matter(data: bytes) -> bool:
+    """Whether bytes begin with a YAML front matter line ("---" alone on the first line)."""
+    first = data.lstrip(b"\xef\xbb\xbf").split(b"\n", 1)[0]
+    return first.rstrip(b"\r \t") == b"---"
+
+
+def is_page_without_extension(path: str | os.PathLike[str]) -> bool:
+    """Whether a file without extension is a page: a front matter first (Jekyll publishes any file
+    of a collection that has one, "content/_fasts/07_fast" as "07_fast.md"). Hidden files are not."""
+    p = Path(path)
+    if p.suffix or p.name.startswith(".") or not p.is_file():
+        return False
+    try:
+        with p.open("rb") as handle:
+            return has_front_matter(handle.read(64))
+    except OSError:
+        return False
 
 
 class _Loader(_BaseLoader):

@@ -13,7 +13,9 @@ from __future__ import annotations
 from collections import defaultdict
 from html import escape
 
+from extractor import checks
 from extractor.models import Block, BlockKind, Claim, Document, EntityMention, Finding, Location, Report
+from extractor.report.text import plural
 
 # No request leaves the page: everything is inline.
 CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'"
@@ -190,19 +192,21 @@ def render(report: Report) -> str:
     summary = (
         "Aucune incohérence détectée"
         if total == 0
-        else f"{total} constat{'s' if total > 1 else ''} : {counts['error']} erreur(s), "
-        f"{counts['warning']} avertissement(s), {counts['info']} info(s)"
+        else f"{plural(total, 'constat')} : {plural(counts['error'], 'erreur')}, "
+        f"{plural(counts['warning'], 'avertissement')}, {plural(counts['info'], 'info')}"
     )
     from extractor.report.skipped import line_fr
 
     skipped = line_fr(report)  # the rules that did not run, why, and what to install
     said = f'<p class="skipped">{escape(skipped)}</p>' if skipped else ""
-    rules = sorted({f.rule for f in report.findings})
+    catalogue = checks.catalogue()
+    titles = {r: catalogue[r].title_fr if r in catalogue else r for r in {f.rule for f in report.findings}}
+    rules = sorted(titles, key=lambda r: titles[r].casefold())
     by_path: dict[str, list[Finding]] = defaultdict(list)
     for finding in report.findings:
         if finding.evidence:
             by_path[finding.evidence[0].location.path].append(finding)
-    options = "".join(f'<option value="{escape(r)}">{escape(r)}</option>' for r in rules)
+    options = "".join(f'<option value="{escape(r)}" title="{escape(r)}">{escape(titles[r])}</option>' for r in rules)
     return f"""<!doctype html>
 <html lang="fr">
 <head>

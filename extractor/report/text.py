@@ -14,7 +14,8 @@ LABELS = {Severity.error: "erreur", Severity.warning: "avertissement", Severity.
 STYLES = {Severity.error: "bold red", Severity.warning: "yellow", Severity.info: "cyan"}
 
 
-def _plural(n: int, word: str) -> str:
+def plural(n: int, word: str) -> str:
+    """ "2 erreurs", "1 info", "0 avertissement": a count and its word, in French."""
     if n <= 1:  # French: "0 erreur", "1 erreur", "2 erreurs"
         return f"{n} {word}"
     return f"{n} {word}s" if not word.endswith(("s", "x")) else f"{n} {word}"
@@ -70,10 +71,10 @@ def _finding(finding: Finding, console: Console) -> None:
 def _summary(report: Report, console: Console) -> None:
     counts = report.stats.findings
     total = sum(counts.values())
-    files = _plural(report.stats.files, "fichier")
+    files = plural(report.stats.files, "fichier")
     seconds = f"{report.stats.seconds:.2f}".replace(".", ",")
     errors = (
-        f", {_plural(report.stats.errors, 'fichier')} illisible{'s' if report.stats.errors > 1 else ''}"
+        f", {plural(report.stats.errors, 'fichier')} illisible{'s' if report.stats.errors > 1 else ''}"
         if report.stats.errors
         else ""
     )
@@ -89,8 +90,8 @@ def _summary(report: Report, console: Console) -> None:
         console.print(f"[bold green]Aucune incohérence détectée[/]{where} ({files}{errors}, {seconds} s)")
         return
     parts = [
-        _plural(counts["error"], "erreur"),
-        _plural(counts["warning"], "avertissement"),
-        _plural(counts["info"], "info"),
+        plural(counts["error"], "erreur"),
+        plural(counts["warning"], "avertissement"),
+        plural(counts["info"], "info"),
     ]
-    console.print(f"[bold]{_plural(total, 'constat')}[/] ({', '.join(parts)}) dans {files}{errors}, {seconds} s")
+    console.print(f"[bold]{plural(total, 'constat')}[/] ({', '.join(parts)}) dans {files}{errors}, {seconds} s")

@@ -33,6 +33,7 @@ from extractor.service.page import review
 from extractor.service.page.review import Review
 from extractor.service.work import ServiceError
 from extractor.service.workers import Overrun, WorkerCrashed, WorkerPool
+from extractor.validation_fr import error_fr
 
 log = logging.getLogger("factcheck.service")
 
@@ -223,7 +224,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             try:
                 body = CheckRequest.model_validate_json(await request.body())
             except ValueError as exc:
-                raise ServiceError(422, "invalid_body", f"corps JSON invalide : {exc.errors()[0]['msg']}") from exc  # type: ignore[attr-defined]
+                problems = exc.errors()[:3]  # type: ignore[attr-defined]
+                message = "corps JSON invalide : " + " ; ".join(error_fr(e) for e in problems)
+                raise ServiceError(422, "invalid_body", message) from exc
             if not body.text.strip():
                 raise ServiceError(422, "empty_text", "le texte est vide : rien à vérifier")
             return body.text.encode("utf-8"), f"document{TEXT_FORMATS[body.format]}", body.date

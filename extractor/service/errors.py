@@ -21,6 +21,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import ClientDisconnect
 
 from extractor.service.work import ServiceError
+from extractor.validation_fr import error_fr
 
 log = logging.getLogger("factcheck.service")
 
@@ -120,17 +121,7 @@ DOCUMENT_ERRORS: dict[int | str, dict[str, Any]] = {
 
 
 def _validation_message(exc: RequestValidationError) -> str:
-    problems = []
-    for error in exc.errors()[:3]:
-        where = ".".join(str(part) for part in error.get("loc", ()) if part not in ("query", "body", "path"))
-        expected = error.get("ctx", {}).get("expected")
-        text = f"valeur invalide pour « {where or 'la requête'} »"
-        if error.get("input") is not None and isinstance(error.get("input"), str | int | float):
-            text += f" : {str(error['input'])[:60]!r}"
-        if expected:
-            text += f" (valeurs possibles : {expected})"
-        problems.append(text)
-    return " ; ".join(problems) or "requête invalide"
+    return " ; ".join(error_fr(dict(error)) for error in exc.errors()[:3]) or "requête invalide"
 
 
 def install(app: FastAPI) -> None:

@@ -21,7 +21,7 @@ import re
 from pathlib import Path
 
 from extractor.calendar import month_number, written_date
-from extractor.ingest.frontmatter import FrontMatterError, read_front_matter
+from extractor.ingest.frontmatter import FrontMatterError, is_page_without_extension, read_front_matter
 from extractor.profiles import Grant
 from extractor.reference.models import Round
 
@@ -37,7 +37,7 @@ def read_rounds(root: Path, grants: list[Grant]) -> list[Round]:
         folder = root / grant.pages.folder
         if not folder.is_dir():
             continue
-        for path in sorted(folder.glob("*.md")):
+        for path in sorted(p for p in folder.iterdir() if p.suffix == ".md" or is_page_without_extension(p)):
             try:
                 text = path.read_text(encoding="utf-8", errors="replace")
             except OSError:
