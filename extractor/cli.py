@@ -43,23 +43,38 @@ class OutputFormat(StrEnum):
     html = "html"
 
 
-def refuse_inputs(outputs: list[Path | None], inputs: list[str]) -> None:
-    """Raises when an output file is one of the inputs, or one of the documents of an input folder."""
+def refuse_inputs(outputs: list[Path | None], inputs: list[str], folders: list[Path] | None = None) -> None:
+    """Raises when an output file is one of the inputs, or anywhere inside an input folder (or one
+    of `folders`, a site's root), whatever its name: only factcheck's own `.factcheck/` folder
+    there may receive one (the default index)."""
     from extractor.ingest import collect
 
     existing = [name for name in inputs if Path(name).exists()]
     documents = {Path(name).resolve() for name in [*existing, *collect(existing)[0]]}
+    checked = [Path(name).resolve() for name in existing if Path(name).is_dir()]
+    checked += [folder.resolve() for folder in folders or []]
+    state = defaults.INDEX.parent.name
     for path in outputs:
-        if path is not None and path.resolve() in documents:
+        if path is None:
+            continue
+        target = path.resolve()
+        if target in documents:
             raise FactcheckError(f"{path} : refus d'écraser un fichier d'entrée (choisir un autre fichier de sortie)")
+        for folder in checked:
+            if target.is_relative_to(folder) and target.relative_to(folder).parts[:1] != (state,):
+                raise FactcheckError(
+                    f"{path} : refus d'écrire dans {folder}, un dossier vérifié "
+                    "(choisir un fichier de sortie hors de ce dossier)"
+                )
 
 
-def write_atomic(path: Path, data: bytes, inputs: list[str] | None = None) -> None:
-    """Writes an output file through a temporary file and a rename (with the mode a new file of the
-    user's gets, or the one of the file it replaces); refuses to overwrite an input."""
+def write_atomic(path: Path, data: bytes, inputs: list[str] | None = None, folders: list[Path] | None = None) -> None:
+    """Writes an output file through a temporary file, synced, and a rename (with the mode a new
+    file of the user's gets, or the one of the file it replaces), or straight into a character
+    device or a FIFO; refuses to overwrite an input or to write inside an input folder."""
     from extractor import fileio
 
-    refuse_inputs([path], inputs or [])
+    refuse_inputs([path], inputs or [], folders)
     fileio.write_atomic(path, data)
 
 
@@ -181,7 +196,9 @@ def check(
 
     site = sites.site_root(paths[0]) if paths and len(paths) == 1 else None
     corpus_folders: list[Path] = [corpus]
+    roots = [site] if site is not None else []  # a site's own files (index.md, _config.yml) are inputs too
     if site is not None:
+        refuse_inputs([output, write_baseline, index], [], roots)  # before the registry's import
         # A whole site: its own registry (no import step), its folders, the same folders as corpus.
         paths = sites.checked_folders(site)
         corpus_folders = [Path(p) for p in paths]
@@ -190,7 +207,7 @@ def check(
             how = "importé" if imported else "déjà importé, inchangé"
             err_console().print(f"{site} : site ; registre lu du site ({how}) ; dossiers : {', '.join(paths)}")
     inputs = [*(paths or []), *(str(f) for f in corpus_folders if f.is_dir())]
-    refuse_inputs([output, write_baseline, index], inputs)  # before any work, not after it
+    refuse_inputs([output, write_baseline, index], inputs, roots)  # before any work, not after it
     ctx = open_context(reference, corpus_folders, index, site=site)
     from extractor import baseline as baselines
 
@@ -226,7 +243,7 @@ def check(
     if site is not None and report.errors:
         report = _unread_as_findings(report)
     if write_baseline:
-        write_atomic(write_baseline, baselines.dump(report), inputs)
+        write_atomic(write_baseline, baselines.dump(report), inputs, roots)
         err_console().print(f"{write_baseline} : {len(report.findings)} constat(s) enregistré(s)")
     if known:
         report = baselines.apply(report, known)
@@ -255,7 +272,7 @@ def check(
 
             data = html.render(report).encode()
         if output:
-            write_atomic(output, data, inputs)
+            write_atomic(output, data, inputs, roots)
         else:
             sys.stdout.buffer.write(data)
             sys.stdout.flush()
@@ -265,7 +282,7 @@ def check(
         if output:
             console = Console(record=True, width=120, file=open(os.devnull, "w"))  # noqa: SIM115
             render(report, console)
-            write_atomic(output, console.export_text().encode(), inputs)
+            write_atomic(output, console.export_text().encode(), inputs, roots)
         else:
             render(report, Console(highlight=False, soft_wrap=True))
     if report.errors:

@@ -1,16 +1,25 @@
-"""Output files: written through a temporary file and a rename, with the mode any file the user
-creates would have.
+"""Output files: written through a temporary file, synced, and renamed over a regular file, with the
+mode any file the user creates would have; written straight into a character device or a FIFO.
 
 `tempfile.mkstemp` creates its file private (0600), which a rename keeps: a shared `rapport.html`
 or baseline would then be unreadable by colleagues or a web server. The final file gets the mode
 of the file it replaces, or, for a new file, 0666 less the process umask, as `open()` gives.
+
+A rename replaces whatever the name pointed to: over `/dev/null` (as root) it would leave a regular
+file there, over a FIFO the reader would never get the report. So a character device or a FIFO
+(`/dev/null`, `/dev/stdout`, a named pipe) is written into directly, and any other kind of file
+(a folder, a socket, a block device) is refused with a French error.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
+import stat
 import tempfile
 from pathlib import Path
+
+from extractor.errors import FactcheckError
 
 
 def current_umask() -> int:
@@ -47,13 +56,62 @@ def replace_with(tmp: Path, target: Path) -> None:
     os.replace(tmp, target)
 
 
+def _kind(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "un dossier"
+    if stat.S_ISSOCK(mode):
+        return "une socket"
+    if stat.S_ISBLK(mode):
+        return "un périphérique bloc"
+    return "un fichier spécial"
+
+
+def _sync_folder(folder: Path) -> None:
+    """Makes the rename itself durable (best effort: some file systems refuse to sync a folder)."""
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
 def write_atomic(target: Path, data: bytes) -> None:
-    """Writes `data` at `target`: a crash leaves the previous file whole, never half a file."""
-    target = target.resolve()
-    tmp = temporary_beside(target)
+    """Writes `data` at `target`: a crash leaves the previous file whole, never half a file.
+
+    A regular file (or a new name) gets a temporary file beside it, synced to disk, then renamed
+    over it; a character device or a FIFO is written into; a folder or another special file is
+    refused (FactcheckError, in French)."""
     try:
-        tmp.write_bytes(data)
+        mode = target.stat().st_mode  # through a symbolic link: what it points to
+    except FileNotFoundError:
+        mode = None
+    except OSError as exc:
+        raise FactcheckError(f"{target} : impossible d'écrire ici ({exc.strerror})") from None
+    if mode is not None and (stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)):
+        try:
+            with open(target, "wb") as stream:
+                stream.write(data)
+        except OSError as exc:
+            raise FactcheckError(f"{target} : écriture impossible ({exc.strerror})") from None
+        return
+    if mode is not None and not stat.S_ISREG(mode):
+        hint = f"par exemple {target / 'rapport.html'}" if stat.S_ISDIR(mode) else "choisir un autre nom"
+        raise FactcheckError(f"{target} est {_kind(mode)} : indiquer un fichier de sortie ({hint})")
+    target = target.resolve()
+    try:
+        tmp = temporary_beside(target)
+    except OSError as exc:
+        raise FactcheckError(f"{target} : impossible d'écrire dans {target.parent} ({exc.strerror})") from None
+    try:
+        with open(tmp, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())  # the bytes on disk before the name points to them
         replace_with(tmp, target)
-    except BaseException:
+    except BaseException as exc:
         tmp.unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise FactcheckError(f"{target} : écriture impossible ({exc.strerror})") from None
         raise
+    _sync_folder(target.parent)
