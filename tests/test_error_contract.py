@@ -56,6 +56,9 @@ def test_every_kind_of_error_has_the_contract(client: TestClient) -> None:
     form = client.post("/api/check", content=b"--x\r\nnot a form", headers={"content-type": "multipart/form-data"})
     contract(form, 400, "invalid_form")
     contract(client.post("/api/check", files={"file": ("gros.md", b"a" * 300_000)}), 413, "too_large")
+    heavy = contract(client.post("/api/check", json={"text": "| 1 " * 40_000, "format": "markdown"}), 413,
+                     "too_much_work")  # fmt: skip
+    assert "cellules de tableau" in heavy.message_fr  # refused before it is queued: issue 24, item 10
     contract(client.post("/api/check", files={"file": ("outil.exe", b"MZ")}), 415, "unsupported")
     contract(client.post("/api/check", content=b"x", headers={"content-type": "text/plain"}), 415, "unsupported")
     contract(client.post("/api/check", content=b"{", headers={"content-type": "application/json"}), 422, "invalid_body")
