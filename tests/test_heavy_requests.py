@@ -7,7 +7,9 @@ the API (item 12). Bounded: three heavy requests, cancelled once the tiny one ha
 from __future__ import annotations
 
 import asyncio
+import io
 import time
+import zipfile
 from pathlib import Path
 
 import httpx
@@ -47,6 +49,13 @@ def test_the_estimate_counts_figures_cells_and_pages() -> None:
     assert cost.estimate(b'<p style="width: 100px">12 et 3</p>', "p.html").figures == 2  # not the tag's digits
     pdf = b"%PDF-1.4\n" + b"1 0 obj <</Type /Page /Parent 2 0 R>> endobj\n" * 3 + b"2 0 obj <</Type /Pages /Count 3>>"
     assert cost.estimate(pdf, "d.pdf").pages == 3
+    rows = (f"<w:tr><w:tc><w:p><w:r><w:t>{i * 7919 % 10007} {i}</w:t></w:r></w:p></w:tc></w:tr>" for i in range(30_000))
+    xml = "<w:tbl>" + "".join(rows) + "</w:tbl>"  # 2 MB: read in two chunks at least
+    docx = io.BytesIO()
+    with zipfile.ZipFile(docx, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("word/document.xml", f'<w:document w:x="2024"><w:body>{xml}</w:body></w:document>')
+    counted = cost.estimate(docx.getvalue(), "d.docx", enough=10**9)
+    assert counted == cost.Cost(figures=60_000, cells=30_000)  # the text's digits, across chunks
     # The heavy checks of the live test: over the small checks' limit, under the refusal's.
     assert cost.estimate(heavy_text(HEAVY_LINES).encode(), "h.md").units > limits.SERVICE_SMALL_WORK
     assert cost.estimate(heavy_text(HEAVY_LINES).encode(), "h.md").units < limits.SERVICE_MAX_WORK

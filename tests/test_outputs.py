@@ -147,3 +147,12 @@ def test_the_output_is_synced_before_it_is_renamed(tmp_path, monkeypatch) -> Non
     fileio.write_atomic(target, b"nouveau")
     assert target.read_bytes() == b"nouveau"
     assert "fsync" in calls and calls.index("fsync") < calls.index("replace"), calls
+
+
+def test_the_registry_is_never_renamed_over_a_device(tmp_path) -> None:
+    site = make_site(tmp_path / "site")
+    null = character_device(tmp_path / "null")
+    result = runner.invoke(app, ["reference", "import-betagouv", str(site / "content"), "--reference", str(null)])
+    assert result.exit_code == 2, result.output
+    assert "fichier ordinaire" in result.output and "erreur interne" not in result.output
+    assert stat.S_ISCHR(null.stat().st_mode), "the device was replaced by the registry"

@@ -82,19 +82,25 @@ def _docx(data: bytes, enough: int) -> Cost:
     what is wrong with it."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-        stream = archive.open("word/document.xml")
+        info = archive.getinfo("word/document.xml")
+        if info.file_size > min(limits.MAX_DOCX_INFLATED_BYTES, max(1, info.compress_size) * limits.MAX_DOCX_RATIO):
+            return Cost()  # a zip bomb, which the reader refuses from the archive's directory at once
+        stream = archive.open(info)
     except (zipfile.BadZipFile, KeyError, OSError, RuntimeError, NotImplementedError, zlib.error):
         return Cost()
-    figures = cells = 0
+    figures = cells = inflated = 0
     tail = b""
     try:
         with stream:
-            while figures + cells <= enough:
+            while figures + cells <= enough and inflated <= limits.MAX_DOCX_INFLATED_BYTES:  # then: the reader's
                 chunk = stream.read(CHUNK)
                 if not chunk:
                     break
+                inflated += len(chunk)
                 block = tail + chunk
                 cut = block.rfind(b">") + 1 if len(chunk) == CHUNK else len(block)  # no tag across chunks
+                if cut == 0 and len(block) > CHUNK:  # no tag at all: counted as it is, not carried on
+                    cut = len(block)
                 done, tail = block[:cut], block[cut:]
                 cells += done.count(b"<w:tc>") + done.count(b"<w:tc ")
                 figures += _digit_runs(_TAG.sub(b" ", done))  # the text's digits, not the markup's
