@@ -96,3 +96,31 @@ def test_a_tiny_check_is_answered_while_two_heavy_ones_run(tmp_path: Path) -> No
     assert error.code == "too_much_work"
     assert "cellules de tableau" in error.message_fr and "découper" in error.hint_fr
     assert result["refused_after"] < 5
+
+
+def test_the_pool_keeps_a_worker_for_small_tasks() -> None:
+    """Two big tasks on a pool of two: one runs, one waits; a small task is answered meanwhile."""
+    from extractor.service.workers import WorkerPool
+    from tests.test_workers import _nothing, _sleep
+
+    async def scenario() -> tuple[float, list[float]]:
+        pool = WorkerPool(2, _nothing)
+        await asyncio.get_running_loop().run_in_executor(None, pool.start)
+        try:
+            started = time.perf_counter()
+
+            async def big() -> float:
+                await pool.run(_sleep, 2.0, timeout=30, small=False)
+                return time.perf_counter() - started
+
+            bigs = [asyncio.create_task(big()) for _ in range(2)]
+            await asyncio.sleep(0.3)
+            await pool.run(_nothing, timeout=30)
+            small_after = time.perf_counter() - started
+            return small_after, sorted(await asyncio.gather(*bigs))
+        finally:
+            pool.close()
+
+    small_after, bigs_after = in_own_loop(scenario())
+    assert small_after < 1.5, small_after  # not behind the big ones
+    assert bigs_after[1] > 3.5, bigs_after  # the second big task waited for the first
