@@ -104,6 +104,8 @@ def test_the_schema_documents_the_contract(client: TestClient) -> None:
     error_schema = schema["components"]["schemas"]["ErrorBody"]
     assert set(error_schema["required"]) == {"code", "message_fr", "hint_fr"}
     assert set(error_schema["properties"]["code"]["enum"]) == set(CODES)
+    assert "too_much_work" in error_schema["properties"]["code"]["enum"]  # issue 24, item 10
+    assert "too_much_work" in schema["paths"]["/api/check"]["post"]["responses"]["413"]["description"]
     assert "HTTPValidationError" not in schema["components"]["schemas"]  # FastAPI's English {"detail"}
     for path, operations in schema["paths"].items():
         for method, operation in operations.items():
