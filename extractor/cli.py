@@ -68,14 +68,20 @@ def refuse_inputs(outputs: list[Path | None], inputs: list[str], folders: list[P
                 )
 
 
-def write_atomic(path: Path, data: bytes, inputs: list[str] | None = None, folders: list[Path] | None = None) -> None:
+def write_atomic(
+    path: Path,
+    data: bytes,
+    inputs: list[str] | None = None,
+    folders: list[Path] | None = None,
+    name: str = "rapport.html",
+) -> None:
     """Writes an output file through a temporary file, synced, and a rename (with the mode a new
     file of the user's gets, or the one of the file it replaces), or straight into a character
     device or a FIFO; refuses to overwrite an input or to write inside an input folder."""
     from extractor import fileio
 
     refuse_inputs([path], inputs or [], folders)
-    fileio.write_atomic(path, data)
+    fileio.write_atomic(path, data, name)
 
 
 @contextlib.contextmanager
@@ -315,7 +321,7 @@ def repair(
     result = fix(decoded.text)
     payload = result.text.encode("utf-8")
     if output:
-        write_atomic(output, payload, [file])
+        write_atomic(output, payload, [file], name=Path(file).name)
     else:
         sys.stdout.buffer.write(payload)
         sys.stdout.flush()

@@ -134,6 +134,8 @@ def test_a_folder_as_the_output_is_a_french_error(tmp_path, command) -> None:
     result = runner.invoke(app, [command, str(source), "-o", str(out)])
     assert result.exit_code == 2, result.output
     assert "est un dossier" in result.output and "erreur interne" not in result.output, result.output
+    example = "brouillon.md" if command == "repair" else "rapport.html"
+    assert str(out / example) in result.output.replace("\n", "")  # the name to add, suggested
     assert list(out.iterdir()) == []
 
 
