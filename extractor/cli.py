@@ -46,7 +46,7 @@ class OutputFormat(StrEnum):
 def refuse_inputs(outputs: list[Path | None], inputs: list[str], folders: list[Path] | None = None) -> None:
     """Raises when an output file is one of the inputs, or anywhere inside an input folder (or one
     of `folders`, a site's root), whatever its name: only factcheck's own `.factcheck/` folder
-    there may receive one (the default index)."""
+    (the default index) and `.factcheck*` files (`.factcheck-baseline.json`) may be written there."""
     from extractor.ingest import collect
 
     existing = [name for name in inputs if Path(name).exists()]
@@ -61,10 +61,11 @@ def refuse_inputs(outputs: list[Path | None], inputs: list[str], folders: list[P
         if target in documents:
             raise FactcheckError(f"{path} : refus d'écraser un fichier d'entrée (choisir un autre fichier de sortie)")
         for folder in checked:
-            if target.is_relative_to(folder) and target.relative_to(folder).parts[:1] != (state,):
+            inside = target.relative_to(folder).parts if target.is_relative_to(folder) else None
+            if inside is not None and not (inside and inside[0].startswith(state)):
                 raise FactcheckError(
                     f"{path} : refus d'écrire dans {folder}, un dossier vérifié "
-                    "(choisir un fichier de sortie hors de ce dossier)"
+                    f"(choisir un fichier de sortie hors de ce dossier, ou dans {state}/)"
                 )
 
 

@@ -62,12 +62,20 @@ def test_an_output_inside_a_checked_folder_is_refused_whatever_its_extension(tmp
         refused(result, target, None)
 
 
-def test_the_default_index_inside_a_checked_folder_is_still_allowed(tmp_path, monkeypatch) -> None:
-    """`factcheck check .` from a project's root: the index in `.factcheck/` is factcheck's own."""
+def test_factcheck_s_own_files_inside_a_checked_folder_are_still_allowed(tmp_path, monkeypatch) -> None:
+    """`factcheck check .` from a project's or a site's root: the index in `.factcheck/` and the
+    README's `.factcheck-baseline.json` are factcheck's own."""
     monkeypatch.chdir(tmp_path)
     draft(tmp_path)
-    result = runner.invoke(app, ["check", ".", "--fail-on", "never"])
+    result = runner.invoke(app, ["check", ".", "--fail-on", "never", "--write-baseline", ".factcheck-baseline.json"])
     assert result.exit_code == 0, result.output
+    assert (tmp_path / ".factcheck-baseline.json").is_file()
+    site = make_site(tmp_path / "site")
+    monkeypatch.chdir(site)
+    options = ["-f", "sarif", "-o", ".factcheck/rapport.sarif", "--write-baseline", ".factcheck-baseline.json"]
+    result = runner.invoke(app, ["check", ".", "--fail-on", "never", *options])
+    assert result.exit_code == 0, result.output
+    assert (site / ".factcheck" / "rapport.sarif").is_file() and (site / ".factcheck-baseline.json").is_file()
 
 
 def test_an_output_beside_the_checked_folder_is_written(tmp_path, monkeypatch) -> None:
