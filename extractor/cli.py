@@ -42,16 +42,23 @@ class OutputFormat(StrEnum):
     html = "html"
 
 
+# What a site run reads at a site's root besides its checked folders: its pages and configuration.
+_SITE_ROOT_FILES = {".md", ".markdown", ".html", ".htm", ".yml", ".yaml", ".json", ".xml", ".txt", ""}
+
+
 def refuse_inputs(outputs: list[Path | None], inputs: list[str], folders: list[Path] | None = None) -> None:
-    """Raises when an output file is one of the inputs, or anywhere inside an input folder (or one
-    of `folders`, a site's root), whatever its name: only factcheck's own `.factcheck/` folder
-    there may receive one (the default index)."""
+    """Raises when an output file is one of the inputs, or anywhere inside an input folder, whatever
+    its name; or, in a site's root (`folders`), a page or configuration file of the site
+    (`index.md`, `_config.yml`, `_redirects`) or anything in one of its folders. Only factcheck's
+    own `.factcheck/` folder (the default index) and `.factcheck*` files
+    (`.factcheck-baseline.json`) may be written there; a report beside the site's pages
+    (`SITE/factcheck.sarif`) may be too."""
     from extractor.ingest import collect
 
     existing = [name for name in inputs if Path(name).exists()]
     documents = {Path(name).resolve() for name in [*existing, *collect(existing)[0]]}
     checked = [Path(name).resolve() for name in existing if Path(name).is_dir()]
-    checked += [folder.resolve() for folder in folders or []]
+    roots = [folder.resolve() for folder in folders or []]
     state = defaults.INDEX.parent.name
     for path in outputs:
         if path is None:
@@ -59,22 +66,33 @@ def refuse_inputs(outputs: list[Path | None], inputs: list[str], folders: list[P
         target = path.resolve()
         if target in documents:
             raise FactcheckError(f"{path} : refus d'écraser un fichier d'entrée (choisir un autre fichier de sortie)")
-        for folder in checked:
-            if target.is_relative_to(folder) and target.relative_to(folder).parts[:1] != (state,):
-                raise FactcheckError(
-                    f"{path} : refus d'écrire dans {folder}, un dossier vérifié "
-                    "(choisir un fichier de sortie hors de ce dossier)"
-                )
+        for folder in [*checked, *roots]:
+            inside = target.relative_to(folder).parts if target.is_relative_to(folder) else None
+            if inside is None or (inside and inside[0].startswith(state)):
+                continue
+            beside = folder in roots and folder not in checked and len(inside) == 1
+            if beside and Path(inside[0]).suffix.lower() not in _SITE_ROOT_FILES and not inside[0].startswith("_"):
+                continue  # a report beside the site's pages, which the site run does not read
+            raise FactcheckError(
+                f"{path} : refus d'écrire dans {folder}, un dossier vérifié "
+                f"(choisir un fichier de sortie hors de ce dossier, ou dans {state}/)"
+            )
 
 
-def write_atomic(path: Path, data: bytes, inputs: list[str] | None = None, folders: list[Path] | None = None) -> None:
+def write_atomic(
+    path: Path,
+    data: bytes,
+    inputs: list[str] | None = None,
+    folders: list[Path] | None = None,
+    name: str = "rapport.html",
+) -> None:
     """Writes an output file through a temporary file, synced, and a rename (with the mode a new
     file of the user's gets, or the one of the file it replaces), or straight into a character
     device or a FIFO; refuses to overwrite an input or to write inside an input folder."""
     from extractor import fileio
 
     refuse_inputs([path], inputs or [], folders)
-    fileio.write_atomic(path, data)
+    fileio.write_atomic(path, data, name)
 
 
 def _only_changed_lines(report, lines_changed: dict[str, set[int] | None]):
@@ -236,7 +254,7 @@ def check(
             err_console().print(f"{site} : site ; registre lu du site ({how}) ; {what}")
     inputs = [*(paths or []), *(str(f) for f in corpus_folders if f.is_dir())]
     refuse_inputs([output, write_baseline, index], inputs, roots)  # before any work, not after it
-    ctx = open_context(reference, corpus_folders, index, site=site, progress=shown)
+    ctx = open_context(reference, corpus_folders, index, site=site)
     from extractor import baseline as baselines
 
     lines_changed: dict[str, set[int] | None] = {}
@@ -347,7 +365,7 @@ def repair(
     result = fix(decoded.text)
     payload = result.text.encode("utf-8")
     if output:
-        write_atomic(output, payload, [file])
+        write_atomic(output, payload, [file], name=Path(file).name)
     else:
         sys.stdout.buffer.write(payload)
         sys.stdout.flush()

@@ -76,12 +76,12 @@ def _sync_folder(folder: Path) -> None:
             os.close(fd)
 
 
-def write_atomic(target: Path, data: bytes) -> None:
+def write_atomic(target: Path, data: bytes, name: str = "rapport.html") -> None:
     """Writes `data` at `target`: a crash leaves the previous file whole, never half a file.
 
     A regular file (or a new name) gets a temporary file beside it, synced to disk, then renamed
     over it; a character device or a FIFO is written into; a folder or another special file is
-    refused (FactcheckError, in French)."""
+    refused (FactcheckError, in French; a folder's message suggests `name` in it)."""
     try:
         mode = target.stat().st_mode  # through a symbolic link: what it points to
     except FileNotFoundError:
@@ -96,7 +96,7 @@ def write_atomic(target: Path, data: bytes) -> None:
             raise FactcheckError(f"{target} : écriture impossible ({exc.strerror})") from None
         return
     if mode is not None and not stat.S_ISREG(mode):
-        hint = f"par exemple {target / 'rapport.html'}" if stat.S_ISDIR(mode) else "choisir un autre nom"
+        hint = f"par exemple {target / name}" if stat.S_ISDIR(mode) else "choisir un autre nom"
         raise FactcheckError(f"{target} est {_kind(mode)} : indiquer un fichier de sortie ({hint})")
     target = target.resolve()
     try:

@@ -51,6 +51,11 @@ SERVICE_BODY_GRACE_SECONDS = 10.0  # a body may take this long whatever its size
 SERVICE_BODY_MIN_RATE = 2_000  # ...plus one second per this many bytes received (mod_reqtimeout's rule)
 SERVICE_BODY_IDLE_SECONDS = 10.0  # at most between two chunks of a body
 SERVICE_KEEP_ALIVE_SECONDS = 5.0  # an idle kept-alive connection is closed after this
+# The work a document may cost, estimated from its body before it is queued (service/cost.py): its
+# figures (runs of digits) plus its table cells, a PDF page counting for SERVICE_PDF_PAGE_WORK.
+SERVICE_MAX_WORK = 30_000  # units of work; more is refused at once (413 too_much_work)
+SERVICE_SMALL_WORK = 2_000  # at most this much is a small check: one worker is kept for those
+SERVICE_PDF_PAGE_WORK = 100  # units a PDF page counts for (its figures cannot be counted unread)
 
 
 class DocumentTimeout(BaseException):

@@ -56,6 +56,9 @@ def test_every_kind_of_error_has_the_contract(client: TestClient) -> None:
     form = client.post("/api/check", content=b"--x\r\nnot a form", headers={"content-type": "multipart/form-data"})
     contract(form, 400, "invalid_form")
     contract(client.post("/api/check", files={"file": ("gros.md", b"a" * 300_000)}), 413, "too_large")
+    heavy = contract(client.post("/api/check", json={"text": "| 1 " * 40_000, "format": "markdown"}), 413,
+                     "too_much_work")  # fmt: skip
+    assert "cellules de tableau" in heavy.message_fr  # refused before it is queued: issue 24, item 10
     contract(client.post("/api/check", files={"file": ("outil.exe", b"MZ")}), 415, "unsupported")
     contract(client.post("/api/check", content=b"x", headers={"content-type": "text/plain"}), 415, "unsupported")
     contract(client.post("/api/check", content=b"{", headers={"content-type": "application/json"}), 422, "invalid_body")
@@ -101,6 +104,8 @@ def test_the_schema_documents_the_contract(client: TestClient) -> None:
     error_schema = schema["components"]["schemas"]["ErrorBody"]
     assert set(error_schema["required"]) == {"code", "message_fr", "hint_fr"}
     assert set(error_schema["properties"]["code"]["enum"]) == set(CODES)
+    assert "too_much_work" in error_schema["properties"]["code"]["enum"]  # issue 24, item 10
+    assert "too_much_work" in schema["paths"]["/api/check"]["post"]["responses"]["413"]["description"]
     assert "HTTPValidationError" not in schema["components"]["schemas"]  # FastAPI's English {"detail"}
     for path, operations in schema["paths"].items():
         for method, operation in operations.items():

@@ -128,6 +128,13 @@ def check_writable_store(db_path: str | Path) -> None:
     path = Path(db_path)
     if path.is_dir():
         raise InputError(str(path), "c'est un dossier : --reference attend un fichier .sqlite", code="reference")
+    if path.exists() and not path.is_file():  # /dev/null, a FIFO: a rename would replace them by the store
+        raise InputError(
+            str(path),
+            "ce n'est pas un fichier ordinaire : refus de le remplacer",
+            "choisir un autre fichier avec --reference",
+            code="reference",
+        )
     if path.exists():
         try:
             with open(path, "rb") as handle:

@@ -27,7 +27,7 @@ from extractor import checks, defaults, limits
 from extractor.ingest import FORMATS
 from extractor.models import Extraction, FailOn, Report
 from extractor.service import body as bodies
-from extractor.service import docs, errors, guard, work
+from extractor.service import cost, docs, errors, guard, headers, work
 from extractor.service import page as page_files
 from extractor.service.page import review
 from extractor.service.page.review import Review
@@ -67,6 +67,7 @@ def _rules_asked(rules: str | None) -> list[str] | None:
 ErrorBody = errors.ErrorBody  # every error: {code, message_fr, hint_fr} (service/errors.py)
 ERRORS = errors.DOCUMENT_ERRORS
 _REQUEST: contextvars.ContextVar[Request] = contextvars.ContextVar("request")  # the one `_run` serves
+_SMALL: contextvars.ContextVar[bool] = contextvars.ContextVar("small", default=True)  # its document's work
 
 
 # The endpoints read their body themselves (JSON or a form, with a size limit): this describes it.
@@ -114,6 +115,8 @@ class Settings:
     max_rss: int = MAX_RSS
     max_pending_bytes: int = MAX_PENDING
     max_client_pending_bytes: int = MAX_PENDING // limits.SERVICE_CLIENT_SHARE  # at least one document
+    max_work: int = limits.SERVICE_MAX_WORK  # estimated work of one document (service/cost.py)
+    small_work: int = limits.SERVICE_SMALL_WORK  # at most this: a small check, one worker kept for them
     allowed_hosts: tuple[str, ...] | None = None  # Host names accepted; None: any ("*" too)
     body_times: guard.BodyTimes = field(default_factory=guard.BodyTimes)
 
@@ -160,6 +163,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     share = max(settings.max_client_pending_bytes, settings.max_bytes + 64_000)
     app.add_middleware(guard.Guard, hosts=settings.allowed_hosts, times=settings.body_times,
                        pending=guard.PendingBytes(settings.max_pending_bytes, share))  # fmt: skip
+    app.add_middleware(headers.SecurityHeaders)  # added last: outermost, on the Guard's refusals too
 
     @app.get("/healthz")
     async def healthz() -> JSONResponse:
@@ -185,10 +189,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         ]
 
     async def _document(request: Request) -> tuple[bytes, str, str | None]:
-        """The upload (multipart `file`) or the JSON {text, format, date}, as bytes and a name."""
+        """The upload (multipart `file`) or the JSON {text, format, date}, as bytes and a name; its
+        work estimated (service/cost.py) before it is queued: too much is refused at once."""
         data, name, date = await _body(request)
         if len(data) > settings.max_bytes:
             raise ServiceError(413, "too_large", f"document trop volumineux (maximum {megabytes(settings.max_bytes)})")
+        if len(data) < 1 << 20:
+            needed = cost.estimate(data, name, settings.max_work)
+        else:  # some hundred milliseconds for the largest bodies: off the event loop
+            needed = await asyncio.to_thread(cost.estimate, data, name, settings.max_work)
+        if needed.units > settings.max_work and not needed.pages:  # a PDF's pages: --max-pages, in the worker
+            message = (f"document trop lourd à vérifier : {needed.described()}, soit {needed.units} unités de "
+                       f"travail (maximum {settings.max_work} : un nombre ou une cellule chacun, une page de PDF "
+                       f"{cost.PDF_PAGE_UNITS})")  # fmt: skip
+            raise ServiceError(413, "too_much_work", message)
+        _SMALL.set(needed.units <= settings.small_work)  # read by `_run`, in this request's task
         return data, name, date
 
     async def _body(request: Request) -> tuple[bytes, str, str | None]:
@@ -246,7 +261,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         try:
             if not state["ready"]:
                 raise ServiceError(503, "loading", "le service démarre : il n'est pas encore prêt à vérifier")
-            running = state["pool"].run(func, *args, timeout=settings.timeout)
+            running = state["pool"].run(func, *args, timeout=settings.timeout, small=_SMALL.get())
             request = _REQUEST.get(None)  # set by `_admitted`
             if request is None:
                 return await running

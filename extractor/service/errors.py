@@ -37,6 +37,11 @@ CODES: dict[str, tuple[int, str]] = {
     "method_not_allowed": (405, "vérifier la méthode HTTP (GET ou POST) : voir /docs"),
     "slow_client": (408, "renvoyer le document d'une traite, sur une connexion plus rapide"),
     "too_large": (413, "envoyer un document plus petit, ou le découper en plusieurs parties"),
+    "too_much_work": (
+        413,
+        "découper le document (moins de chiffres ou de cellules de tableau par envoi), ou le vérifier en ligne "
+        "de commande (factcheck check)",
+    ),
     "unsupported": (415, "envoyer un fichier .md, .txt, .html, .pdf ou .docx, ou du JSON {text, format}"),
     "invalid_body": (422, 'envoyer du JSON de la forme {"text": "…", "format": "markdown"}'),
     "invalid_parameter": (422, "corriger le paramètre indiqué : ses valeurs possibles sont décrites à /docs"),
@@ -112,7 +117,11 @@ COMMON_ERRORS: dict[int | str, dict[str, Any]] = {
 }
 DOCUMENT_ERRORS: dict[int | str, dict[str, Any]] = {
     408: _described(408, "document envoyé trop lentement : connexion coupée"),
-    413: _described(413, "document trop volumineux"),
+    413: _described(
+        413,
+        "document trop volumineux (too_large), ou trop lourd à vérifier : trop de chiffres, de "
+        "cellules de tableau ou de pages (too_much_work)",
+    ),
     415: _described(415, "type non pris en charge"),
     422: _described(422, "document vide, illisible, chiffré, trop long ou trop complexe ; paramètre ou corps invalide"),
     503: _described(503, "service occupé ou en cours de démarrage"),

@@ -4,7 +4,8 @@ A thread cannot be killed: a document that takes too long, or grows too big, wou
 (and its memory) after the request gave up. So the service runs each document in one of a few
 worker processes, started once (each loads the registry once), and answers from the parent. When a
 document overruns its time or memory budget the parent kills that worker and starts a fresh one:
-nothing is left running. Requests wait for a free worker (they queue, they do not fail).
+nothing is left running. Requests wait for a free worker (they queue, they do not fail); a big
+task waits until it would leave one worker free, kept for small ones (service/cost.py).
 
 A request whose client goes away cancels its task: the parent interrupts the worker (SIGUSR1, which
 raises `Interrupted` in the task), which answers and is free again at once, still loaded; a worker
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import multiprocessing
 import os
 import signal
@@ -141,6 +143,9 @@ class WorkerPool:
         self.workers: list[Worker] = []
         self.replaced = 0  # workers killed for overrunning (or crashing) and started anew
         self._idle: asyncio.Queue[Worker] | None = None
+        # Big tasks may hold all workers but one: that one is kept for small tasks (a one-line check
+        # is answered while big documents are checked). With one worker, big tasks may take it.
+        self._big: asyncio.Semaphore | None = None
 
     # -- life cycle -----------------------------------------------------------------------------
     def _spawn(self) -> Worker:
@@ -173,6 +178,7 @@ class WorkerPool:
         self._idle = asyncio.Queue()
         for worker in self.workers:
             self._idle.put_nowait(worker)
+        self._big = asyncio.Semaphore(max(1, self.size - 1))
 
     def close(self) -> None:
         for worker in self.workers:
@@ -262,23 +268,34 @@ class WorkerPool:
             self.workers = [w for w in self.workers if w is not worker]
             return None, exc
 
-    def _release(self, future: asyncio.Future) -> None:
+    def _release(self, future: asyncio.Future, big: bool = False) -> None:
         if not future.cancelled() and future.exception() is None:
             worker = future.result()[0]
             if worker is not None and self._idle is not None:
                 self._idle.put_nowait(worker)
+        if big and self._big is not None:
+            self._big.release()  # once its worker is back, not when its client left
 
-    async def run(self, func: Callable[..., Any], *args: Any, timeout: float) -> Any:
+    async def run(self, func: Callable[..., Any], *args: Any, timeout: float, small: bool = True) -> Any:
         """Runs `func(*args)` in a free worker (waiting for one) and returns its result, or raises
         what it raised, or Overrun / WorkerCrashed. Cancelling the call (its client went away)
-        interrupts the task: the worker goes back to the pool within about a second."""
-        assert self._idle is not None, "start() the pool first"
+        interrupts the task: the worker goes back to the pool within about a second. A task that
+        is not `small` waits until it would leave a worker free for small ones."""
+        assert self._idle is not None and self._big is not None, "start() the pool first"
         if not self.workers:
             raise WorkerCrashed("aucun processus de vérification disponible")
-        worker = await self._idle.get()
+        big = not small
+        if big:
+            await self._big.acquire()
+        try:
+            worker = await self._idle.get()
+        except BaseException:
+            if big:
+                self._big.release()
+            raise
         cancel = threading.Event()
         future = asyncio.get_running_loop().run_in_executor(None, self._call, worker, func, args, timeout, cancel)
-        future.add_done_callback(self._release)
+        future.add_done_callback(functools.partial(self._release, big=big))
         try:
             outcome = (await asyncio.shield(future))[1]
         except asyncio.CancelledError:

@@ -25,6 +25,7 @@ function el(tag, attrs = {}, ...children) {
     if (value === undefined || value === null || value === false) continue;
     if (key === 'class') node.className = value;
     else if (key === 'text') node.textContent = value;
+    else if (key === 'style') node.style.cssText = value;  // the CSSOM: allowed by the page's CSP, a style attribute is not
     else node.setAttribute(key, value === true ? '' : String(value));
   }
   for (const child of children) if (child !== null && child !== undefined) node.append(child);
