@@ -114,4 +114,24 @@ def test_without_a_terminal_a_long_run_prints_its_phases_on_stderr_only(tmp_path
         "Vérification des documents",
     )
     assert all(line.removeprefix("factcheck : ").startswith(phases) for line in lines), lines
-    assert any(line.startswith("factcheck : Mise à jour de l'index du corpus") for line in lines)
+
+
+def test_a_progress_line_names_the_phase_under_way_and_its_count() -> None:
+    """The sampled line says the phase that is under way when it is printed (the run above may
+    pass through a phase between two samples: which phases it shows depends on the machine)."""
+    import io
+    import time
+
+    from extractor import progress
+
+    stream = io.StringIO()
+    shown = progress.Lines(stream, interval=0.01)
+    shown.phase("Mise à jour de l'index du corpus")
+    time.sleep(0.1)
+    shown.phase("Vérification des documents", total=4)
+    shown.advance()
+    time.sleep(0.1)
+    shown.close()
+    lines = stream.getvalue().splitlines()
+    assert any(line.startswith("factcheck : Mise à jour de l'index du corpus (") for line in lines), lines
+    assert any(line.startswith("factcheck : Vérification des documents : 1/4 (25 %)") for line in lines), lines
