@@ -45,6 +45,7 @@ MAX_BLOCK_CHARS = 4_000  # longer paragraphs are cut at sentence ends (keeps the
 MAX_TEXT_CHARS = 2_000_000  # characters of a text document (Markdown, HTML, text) once decoded
 MAX_TABLE_CELLS = 10_000  # table cells, all the document's tables together
 MAX_NUMBERS = 10_000  # runs of digits in the document's text
+MAX_FINDINGS_PER_RULE = 5_000  # one rule's findings on one document (the site's most: a few dozen)
 
 # The service (`factcheck serve`; its options override the first three).
 SERVICE_MAX_MB = 20  # --max-mb

@@ -203,6 +203,7 @@ ISSUE_24 = {
         lambda: (" ".join(str(i % 10) for i in range(2_000_000)) + "\n").encode(),
         "au-delà de la limite de 2 000 000 caractères",
     ),
+    "mots.md": (lambda: ("mot " * 490_000 + "\n").encode(), "au-delà de la limite de 5 000 constats par règle"),
     "nombres.md": (
         lambda: (" ".join(str(i % 10) for i in range(200_000)) + "\n").encode(),
         "200 000 nombres : au-delà de la limite de 10 000 nombres",

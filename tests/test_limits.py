@@ -42,6 +42,7 @@ STATED: dict[str, tuple[str, float]] = {
     "MAX_TEXT_CHARS": (r"text\) over ([\d,]+) characters once decoded", 1),
     "MAX_TABLE_CELLS": (r"more than ([\d,]+) table cells", 1),
     "MAX_NUMBERS": (r"more than ([\d,]+) numbers \(runs of digits\)", 1),
+    "MAX_FINDINGS_PER_RULE": (r"more than ([\d,]+) findings of one rule", 1),
     "SERVICE_TIMEOUT": (r"--timeout (\d+)\]", 1),
     "SERVICE_MAX_MB": (r"--max-mb (\d+)\]", 1),
     "SERVICE_MAX_RSS": (r"a worker over ([\d.]+) GB", 1e9),
@@ -187,6 +188,19 @@ def test_numbers() -> None:
     assert read_bytes(numbers(limits.MAX_NUMBERS), "chiffres.md").blocks
     error = refused(numbers(limits.MAX_NUMBERS + 1), "chiffres.md")
     assert error.code == "too_complex" and "10 001 nombres : au-delà de la limite de 10 000 nombres" in error.message
+
+
+def test_findings_of_one_rule() -> None:
+    from extractor import checks
+
+    def repeated(count: int) -> list[object]:
+        doc = read_bytes(("Le mot mot est là. " * count).encode(), "mots.md")
+        return list(checks.run(doc, checks.Context(), ["text/duplicated-token"]))
+
+    assert len(repeated(limits.MAX_FINDINGS_PER_RULE)) == limits.MAX_FINDINGS_PER_RULE
+    with pytest.raises(InputError) as caught:
+        repeated(limits.MAX_FINDINGS_PER_RULE + 1)
+    assert caught.value.code == "too_complex" and "limite de 5 000 constats par règle" in caught.value.message
 
 
 def test_long_paragraphs_are_cut() -> None:
