@@ -170,7 +170,7 @@ def main() -> None:
     args = parser.parse_args()
     folder = Path(args.dir)
     folder.mkdir(parents=True, exist_ok=True)
-    print("| case | seconds | peak MB | exit | last line |")
+    print("| case | seconds | peak MB | exit | error for the file (or last line) |")
     print("|---|---|---|---|---|")
     for name, (file, make) in CASES.items():
         if args.only and name not in args.only:
@@ -181,9 +181,9 @@ def main() -> None:
         if not hostile.exists() and not hostile.is_symlink():
             make(hostile)
         seconds, peak, code, output = measure(hostile, args.timeout)
-        lines = [line for line in output.splitlines() if file in line or "erreur" in line.lower()]
-        last = lines[-1] if lines else output.strip().splitlines()[-1:] or [""]
-        text = last if isinstance(last, str) else last[0]
+        errors = [line for line in output.splitlines() if line.startswith("erreur de lecture") and file in line]
+        other = output.strip().splitlines()
+        text = (errors or other or [""])[-1].split(" : ", 1)[-1]
         print(f"| {name} | {seconds} | {peak} | {code} | {text.strip()[:140].replace('|', '/')} |", flush=True)
 
 

@@ -62,7 +62,8 @@ def registry_digest(root: Path) -> str:
     digest = hashlib.sha256()
     base = root / layout.registry
     for path in sorted(base.glob("_*/*.md")):
-        digest.update(str(path.relative_to(base)).encode() + b"\0" + path.read_bytes() + b"\0")
+        if path.is_file():  # not a FIFO nor a link to a device (the registry reader skips them)
+            digest.update(str(path.relative_to(base)).encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()[:16]
 
 

@@ -268,3 +268,26 @@ def test_a_pdf_whose_page_count_says_less_than_its_page_tree_is_refused(pages: i
     with pytest.raises(InputError) as error:
         read_bytes(lying, "menteur.pdf")
     assert message in error.value.message
+
+
+def test_a_registry_entry_that_is_not_a_regular_file_is_skipped_with_its_reason(tmp_path: Path) -> None:
+    """Issue 24: a FIFO (or a link to /dev/zero) among a site's registry files blocked the import
+    (and the digest that keys its cache): it is skipped with its reason instead."""
+    from extractor import profiles
+    from extractor.profiles.betagouv.registry import import_betagouv
+    from extractor.site import registry_digest
+
+    layout = profiles.active().site
+    assert layout is not None
+    root = tmp_path / layout.registry  # a site's registry folder (content/)
+    (root / "_startups").mkdir(parents=True)
+    (root / "_startups" / "bon.md").write_text("---\ntitle: Bon Service\n---\n", encoding="utf-8")
+    os.mkfifo(root / "_startups" / "tube.md")
+    (root / "_startups" / "zero.md").symlink_to("/dev/zero")
+    started = time.monotonic()
+    report = import_betagouv(root, tmp_path / "ref.sqlite")
+    reasons = {p.path: p.reason_fr for p in report.skipped}
+    assert report.startups == 1 and set(reasons) == {"_startups/tube.md", "_startups/zero.md"}
+    assert all("pas un fichier ordinaire" in reason for reason in reasons.values())
+    assert registry_digest(tmp_path) != registry_digest(tmp_path / "vide")  # hashed bon.md, no FIFO
+    assert time.monotonic() - started < 10
