@@ -2,9 +2,12 @@
 
 PDFium aborts the whole process when an allocation fails (under the CLI's address-space cap),
 where pdfminer raised MemoryError: a content stream that inflates to gigabytes (a decompression
-bomb of a few hundred KB) must be refused before PDFium decodes it. Every stream PDFium would
-decode to read text (all but images) is decoded here through its filter chain, chunk by chunk,
-its output counted and thrown away:
+bomb of a few hundred KB) must be refused before PDFium decodes it. Every stream, whatever its
+type (one whose dictionary says `/Subtype /Image` may still be a page's content), is decoded here
+through its filter chain, chunk by chunk, its output counted and thrown away. Its dictionary is
+read as a PDF reader reads it: comments dropped (also between `>>` and `stream`), names written
+with `#xx` escapes decoded (`/Flate#44ecode` is `/FlateDecode`). What this misses still cannot
+end the run: the PDF is read in a child process (`extractor/ingest/pdf/__init__.py`).
 
 - Flate (zlib), chained any number of times up to MAX_CHAIN, after ASCIIHex / ASCII85 (which
   do not inflate), LZW and RunLength (decoded by small decoders, rare in files of this century);
