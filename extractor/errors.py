@@ -17,6 +17,10 @@ class InputError(FactcheckError):
         self.hint = hint
         self.code = code
 
+    def __reduce__(self) -> tuple[type[InputError], tuple[str, str, str | None, str]]:
+        # pickled by the PDF reader's child process (extractor/ingest/pdf): rebuilt with all four
+        return (type(self), (self.path, self.message, self.hint, self.code))
+
     def __str__(self) -> str:
         text = f"{self.path}: {self.message}"
         if self.hint:

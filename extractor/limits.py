@@ -38,6 +38,14 @@ MAX_YAML_DEPTH = 50  # levels of lists and mappings; beta.gouv.fr front matters 
 MAX_MARKDOWN_DEPTH = 100  # nested lists and block quotes; 101 is refused
 MAX_HTML_DEPTH = 512  # nested elements; 513 is refused
 MAX_BLOCK_CHARS = 4_000  # longer paragraphs are cut at sentence ends (keeps the time linear)
+# What a document may hold, refused beyond (the site's largest: 108,124 characters, 101 table
+# cells, 505 numbers): the rules' time and memory grow with each of them (200,000 table cells
+# cost 51 s and 1.4 GB; two million numbers, minutes), and the time budget alone would give no
+# answer within half a minute.
+MAX_TEXT_CHARS = 2_000_000  # characters of a text document (Markdown, HTML, text) once decoded
+MAX_TABLE_CELLS = 10_000  # table cells, all the document's tables together
+MAX_NUMBERS = 64_000  # runs of digits in the text: bench/figures.py's largest page (17.6 s), two million refused
+MAX_FINDINGS_PER_RULE = 5_000  # one rule's findings on one document (the site's most: a few dozen)
 
 # The service (`factcheck serve`; its options override the first three).
 SERVICE_MAX_MB = 20  # --max-mb

@@ -86,7 +86,9 @@ def registry_digest(root: Path) -> str:
     assert layout is not None
     digest = hashlib.sha256()
     base = root / layout.registry
-    for path in sorted(p for p in base.glob("_*/*") if p.suffix == ".md" or is_page_without_extension(p)):
+    # not a FIFO nor a link to a device (the registry reader skips them)
+    pages = (p for p in base.glob("_*/*") if p.is_file() and (p.suffix == ".md" or is_page_without_extension(p)))
+    for path in sorted(pages):
         digest.update(str(path.relative_to(base)).encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()[:16]
 

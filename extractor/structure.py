@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from extractor import limits
+from extractor.errors import InputError
 from extractor.models import Block, BlockKind, Document, Span
 
 _WS = re.compile(r"[ \t\r\n\f\v]+")
@@ -14,6 +15,24 @@ _WS = re.compile(r"[ \t\r\n\f\v]+")
 # a document costs time in proportion to its length.
 MAX_BLOCK_CHARS = limits.MAX_BLOCK_CHARS
 _HAS_CONTENT = re.compile(r"\w")
+
+
+def french_count(count: int) -> str:
+    """1234567 -> "1 234 567" (a space between groups of three, as French writes them)."""
+    return f"{count:,}".replace(",", " ")
+
+
+def too_many_cells(path: str, count: int | None = None) -> InputError:
+    """The error of a document whose tables hold more than MAX_TABLE_CELLS cells (`count` when
+    known; a reader that stops at the limit says "plus de")."""
+    limit = french_count(limits.MAX_TABLE_CELLS)
+    what = f"{french_count(count)} cellules" if count is not None else f"plus de {limit} cellules"
+    return InputError(
+        path,
+        f"tableaux de {what} : au-delà de la limite de {limit} cellules par document ; le document n'est pas vérifié",
+        "publier les données du tableau à part, en fichier CSV, ou découper le document",
+        code="too_complex",
+    )
 
 
 def normalize_ws(text: str) -> str:
@@ -27,6 +46,7 @@ class BlockBuilder:
         self.doc = doc
         self._headings: list[tuple[int, str]] = []
         self._tables = 0
+        self._cells = 0
 
     def new_table(self) -> int:
         """A document-wide table number (1-based), shared by all the readers of one document."""
@@ -65,6 +85,10 @@ class BlockBuilder:
     ) -> Block | None:
         """Appends a block unless its text has no letter or digit. `start`/`end` are offsets of
         the block's source in `doc.text`."""
+        if kind == BlockKind.table_cell:
+            self._cells += 1
+            if self._cells > limits.MAX_TABLE_CELLS:  # stops the reader at the limit
+                raise too_many_cells(self.doc.path)
         clean = normalize_ws(text)
         if not _HAS_CONTENT.search(clean):
             return None

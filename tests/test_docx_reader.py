@@ -542,3 +542,26 @@ def test_a_dated_docx_compares_near_20_with_its_own_6_plus_18(tmp_path: Path, da
     messages = [f.message_fr for f in found]
     assert any("ce document dit près de 20" in m and "dit 24 (6 + 18" in m for m in messages), messages
     assert not any(re.search(r"dit 18\b", m) for m in messages), messages
+
+
+def test_an_entity_reference_does_not_cut_the_rest_of_its_paragraph() -> None:
+    """Issue 24: the XML parser leaves an entity unresolved (an external one would read a file);
+    the text after it in the same w:t was lost without a word."""
+    body = (
+        b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        b'<!DOCTYPE w:document [<!ENTITY ext SYSTEM "file:///etc/hostname"><!ENTITY interne "douze">]>\n'
+        b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>'
+        b'<w:p><w:r><w:t xml:space="preserve">Au total &ext; 12 services</w:t></w:r>'
+        b"<w:r><w:t> et 3 incubateurs.</w:t></w:r></w:p>"
+        b'<w:p><w:r><w:t xml:space="preserve">Il y a &interne; 4 services.</w:t></w:r></w:p>'
+        b"</w:body></w:document>"
+    )
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(_save(_new()))) as source, zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            target.writestr(item, body if item.filename == "word/document.xml" else source.read(item))
+    doc = read_bytes(out.getvalue(), "entite.docx")
+    texts = [block.text for block in doc.blocks]
+    assert "Au total 12 services et 3 incubateurs." in texts
+    assert "Il y a 4 services." in texts
+    assert "hostname" not in doc.text and "&" not in doc.text  # the entity gives nothing

@@ -16,14 +16,16 @@ import pytest
 from tests import samples
 
 # The peak resident memory of the process since its exec (VmHWM; getrusage's ru_maxrss would
-# include the forking pytest process's own peak).
+# include the forking pytest process's own peak), or of a process it started (the PDF reader's
+# child) if larger.
 MEASURED = (
-    "import sys\n"
+    "import resource, sys\n"
     "from extractor.cli import main\n"
     "try:\n    main()\n"
     "finally:\n"
     "    peak = [line.split()[1] for line in open('/proc/self/status') if line.startswith('VmHWM')]\n"
-    "    print('maxrss_kb', peak[0], file=sys.stderr)\n"
+    "    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"
+    "    print('maxrss_kb', max(int(peak[0]), children), file=sys.stderr)\n"
 )
 CLEAN_NEIGHBOUR = "Voir la section X.\n"  # a placeholder: proof that the other file was checked
 
@@ -124,11 +126,13 @@ def test_a_200_mb_text_file_is_refused_before_it_is_read(tmp_path: Path) -> None
     assert seconds < 15 and rss_mb < 200
 
 
-def test_a_10_mb_line_is_stopped_by_the_time_budget(tmp_path: Path) -> None:
+def test_a_long_line_is_stopped_by_the_time_budget(tmp_path: Path) -> None:
+    """A line just under MAX_TEXT_CHARS (a 10 MB one is refused before it is read, below), few
+    numbers: read, then stopped by the time budget."""
     line = tmp_path / "ligne.md"
-    line.write_bytes(("Il y a 12 services et 3 incubateurs, soit 15 au total. " * 180_000).encode())
-    code, output, seconds, rss_mb = run_check(line, "--timeout", "5")
-    assert code == 2 and "vérification arrêtée après 5 s" in output and "section X" in output
+    line.write_bytes(("Il y a des services et des incubateurs, soit beaucoup au total. " * 29_000).encode())
+    code, output, seconds, rss_mb = run_check(line, "--timeout", "1")
+    assert code == 2 and "vérification arrêtée après 1 s" in output and "section X" in output
     assert seconds < 20 and rss_mb < 720
 
 
@@ -146,3 +150,146 @@ def test_the_time_budget_also_stops_a_clean_up_that_loops() -> None:
             while True:
                 pass
     assert time.monotonic() - started < 0.3 + limits.GRACE_SECONDS + 1
+
+
+# Issue 24, items 1 and 9: inputs that killed the run or cost minutes and gigabytes. Each ends
+# within 30 s and 1 GB, with the file read or refused by a French message naming the limit.
+def deflate_bomb(dictionary: bytes, between: bytes = b"\n", megabytes: int = 300) -> bytes:
+    """One page whose content stream inflates to `megabytes` MB of spaces, with this stream
+    dictionary (`%d`: its length) and these bytes between its `>>` and `stream`."""
+    import zlib
+
+    packed = zlib.compress(b" " * (megabytes * 1_000_000), 9)
+    return samples._with_stream(dictionary % len(packed) + between + b"stream\n" + packed + b"\nendstream")
+
+
+def one_cell_rows(cells: int, columns: int, row: str, cell: str, end: str) -> str:
+    return "".join(row + cell * columns + end for _ in range(cells // columns))
+
+
+ISSUE_24 = {
+    # item 1: the stream check missed these; PDFium inflated them and aborted the process (134)
+    "echappe.pdf": (lambda: deflate_bomb(b"<< /Length %d /Filter /Flate#44ecode >>"), "PDF trop lourd"),
+    "cle-echappee.pdf": (lambda: deflate_bomb(b"<< /Length %d /F#69lter /FlateDecode >>"), "PDF trop lourd"),
+    "image.pdf": (lambda: deflate_bomb(b"<< /Length %d /Subtype /Image /Filter /FlateDecode >>"), "PDF trop lourd"),
+    "commentaire.pdf": (lambda: deflate_bomb(b"<< /Length %d /Filter /FlateDecode >>", b" % note\n"), "PDF trop lourd"),
+    # item 9
+    "tableau.html": (
+        lambda: ("<table>" + one_cell_rows(180_000, 10, "<tr>", "<td>a</td>", "</tr>") + "</table>").encode(),
+        "au-delà de la limite de 10 000 cellules",
+    ),
+    "tableau.md": (
+        lambda: (
+            "|" + " a |" * 10 + "\n|" + "---|" * 10 + "\n" + one_cell_rows(200_000, 10, "|", " a |", "\n")
+        ).encode(),
+        "tableaux de 200 010 cellules : au-delà de la limite de 10 000 cellules",
+    ),
+    "tableau.txt": (lambda: (("\t".join(["a"] * 10) + "\n") * 20_000).encode(), "limite de 10 000 cellules"),
+    "une-ligne.md": (
+        lambda: ("|" + " a |" * 200_000 + "\n|" + "---|" * 200_000 + "\n").encode(),
+        "tableaux de 200 000 cellules : au-delà de la limite de 10 000 cellules",
+    ),
+    "yaml.md": (
+        lambda: ("---\ndescription: " + "mot " * 2_500_000 + "\n---\n\n12 services.\n").encode(),
+        "caractères : au-delà de la limite de 2 000 000 caractères",
+    ),
+    "commentaire.md": (
+        lambda: ("Début.\n\n<!--" + "du texte sans fin " * 580_000 + "\n").encode(),
+        "au-delà de la limite de 2 000 000 caractères",
+    ),
+    "ligne.txt": (
+        lambda: b"Il y a 12 services et 3 incubateurs, soit 15 au total. " * (49 * 1024 * 1024 // 56),
+        "au-delà de la limite de 2 000 000 caractères",
+    ),
+    "chiffres.md": (
+        lambda: (" ".join(str(i % 10) for i in range(2_000_000)) + "\n").encode(),
+        "au-delà de la limite de 2 000 000 caractères",
+    ),
+    "mots.md": (lambda: ("mot " * 490_000 + "\n").encode(), "au-delà de la limite de 5 000 constats par règle"),
+    "nombres.md": (
+        lambda: (" ".join(str(i % 10) for i in range(200_000)) + "\n").encode(),
+        "200 000 nombres : au-delà de la limite de 64 000 nombres",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(ISSUE_24))
+def test_a_file_ends_within_30_s_and_1_gb_with_a_refusal_naming_the_limit(name: str, tmp_path: Path) -> None:
+    make, message = ISSUE_24[name]
+    hostile = tmp_path / name
+    hostile.write_bytes(make())
+    code, output, seconds, rss_mb = run_check(hostile)
+    assert "Traceback" not in output and "erreur interne" not in output, output[-600:]
+    assert "section X" in output  # the other file was checked
+    assert code == 2 and message in output and str(hostile) in output, output[-600:]
+    assert seconds < 30 and rss_mb < 1024, (seconds, rss_mb, output[-600:])
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device"])
+def test_a_file_that_is_not_a_regular_file_is_refused_before_it_is_read(kind: str, tmp_path: Path) -> None:
+    """A FIFO named on the command line blocked the run (120 s, until killed); a symlink to
+    /dev/zero was read until the memory cap (3.8 GB), then called a "PDF ou archive démesurée"."""
+    special = tmp_path / ("tube.md" if kind == "fifo" else "zero.pdf")
+    if kind == "fifo":
+        os.mkfifo(special)
+    else:
+        special.symlink_to("/dev/zero")
+    code, output, seconds, rss_mb = run_check(special)
+    assert code == 2 and "section X" in output, output[-600:]
+    assert f"{special} : ce n'est pas un fichier ordinaire" in output, output[-600:]
+    assert seconds < 30 and rss_mb < 1024, (seconds, rss_mb)
+
+
+def test_a_pdf_reader_that_dies_is_this_files_error_and_the_run_goes_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    """PDFium aborts its process on a failed allocation: the PDF is read in a child process whose
+    death is a clear "PDF illisible" for that file."""
+    from extractor.errors import InputError
+    from extractor.ingest import pdf
+
+    def abort(data: bytes, path: str, *, max_pages: int = 300) -> None:
+        os.abort()
+
+    monkeypatch.setattr(pdf, "_read_pdf", abort)
+    with pytest.raises(InputError) as error:
+        pdf.read_pdf(samples.text_pdf(["12 services"]), "mort.pdf")
+    assert error.value.code == "unreadable" and "PDFium" in error.value.message and "SIGABRT" in error.value.message
+    monkeypatch.undo()
+    assert "12 services" in pdf.read_pdf(samples.text_pdf(["12 services"]), "vivant.pdf").text
+
+
+@pytest.mark.parametrize(
+    "pages, message",
+    [(10_000, "PDF trop long : 10000 pages (maximum 300)"), (3, "il annonce 1 page(s) mais son arbre")],
+)
+def test_a_pdf_whose_page_count_says_less_than_its_page_tree_is_refused(pages: int, message: str) -> None:
+    """Issue 24: a root /Count of 1 over 10,000 pages was read as one page (PDFium trusts it)."""
+    from extractor.errors import InputError
+    from extractor.ingest import read_bytes
+
+    lying = samples.many_pages_pdf(pages).replace(b"/Count %d" % pages, b"/Count 1")
+    with pytest.raises(InputError) as error:
+        read_bytes(lying, "menteur.pdf")
+    assert message in error.value.message
+
+
+def test_a_registry_entry_that_is_not_a_regular_file_is_skipped_with_its_reason(tmp_path: Path) -> None:
+    """Issue 24: a FIFO (or a link to /dev/zero) among a site's registry files blocked the import
+    (and the digest that keys its cache): it is skipped with its reason instead."""
+    from extractor import profiles
+    from extractor.profiles.betagouv.registry import import_betagouv
+    from extractor.site import registry_digest
+
+    layout = profiles.active().site
+    assert layout is not None
+    root = tmp_path / layout.registry  # a site's registry folder (content/)
+    (root / "_startups").mkdir(parents=True)
+    (root / "_startups" / "bon.md").write_text("---\ntitle: Bon Service\n---\n", encoding="utf-8")
+    os.mkfifo(root / "_startups" / "tube.md")
+    (root / "_startups" / "zero.md").symlink_to("/dev/zero")
+    started = time.monotonic()
+    report = import_betagouv(root, tmp_path / "ref.sqlite")
+    reasons = {p.path: p.reason_fr for p in report.skipped}
+    assert report.startups == 1 and set(reasons) == {"_startups/tube.md", "_startups/zero.md"}
+    assert all("pas un fichier ordinaire" in reason for reason in reasons.values())
+    assert registry_digest(tmp_path) != registry_digest(tmp_path / "vide")  # hashed bon.md, no FIFO
+    assert time.monotonic() - started < 10

@@ -39,6 +39,10 @@ STATED: dict[str, tuple[str, float]] = {
     "MAX_MEMORY": (r"address-space cap \((\d+) GB", GB),
     "GRACE_SECONDS": (r"interrupted after (\d+) s more", 1),
     "MAX_BLOCK_CHARS": (r"longer than ([\d,]+) characters are cut", 1),
+    "MAX_TEXT_CHARS": (r"text\) over ([\d,]+) characters once decoded", 1),
+    "MAX_TABLE_CELLS": (r"more than ([\d,]+) table cells", 1),
+    "MAX_NUMBERS": (r"more than ([\d,]+) numbers \(runs of digits\)", 1),
+    "MAX_FINDINGS_PER_RULE": (r"more than ([\d,]+) findings of one rule", 1),
     "SERVICE_TIMEOUT": (r"--timeout (\d+)\]", 1),
     "SERVICE_MAX_MB": (r"--max-mb (\d+)\]", 1),
     "SERVICE_MAX_RSS": (r"a worker over ([\d.]+) GB", 1e9),
@@ -153,6 +157,50 @@ def test_html_depth() -> None:
     assert read_bytes(nested(limits.MAX_HTML_DEPTH), "page.html").blocks[0].text == "12 services"
     error = refused(nested(limits.MAX_HTML_DEPTH + 1), "page.html")
     assert error.code == "too_deep" and str(limits.MAX_HTML_DEPTH) in error.message
+
+
+def test_text_characters() -> None:
+    words = "mot " * (limits.MAX_TEXT_CHARS // 4)
+    assert len(read_bytes(words.encode(), "long.txt").text) >= limits.MAX_TEXT_CHARS - 1
+    error = refused((words + "x").encode(), "long.txt")
+    assert error.code == "too_large" and "limite de 2 000 000 caractères" in error.message
+
+
+@pytest.mark.parametrize("name", ["tableau.txt", "tableau.md", "tableau.html"])
+def test_table_cells(name: str) -> None:
+    def table(cells: int) -> bytes:
+        if name.endswith(".txt"):
+            return ("\t".join(["case"] * cells) + "\n").encode()
+        if name.endswith(".md"):
+            return ("|" + " case |" * cells + "\n|" + "---|" * cells + "\n").encode()
+        return ("<table><tr>" + "<td>case</td>" * cells + "</tr></table>").encode()
+
+    doc = read_bytes(table(limits.MAX_TABLE_CELLS), name)
+    assert sum(block.kind == "table_cell" for block in doc.blocks) == limits.MAX_TABLE_CELLS
+    error = refused(table(limits.MAX_TABLE_CELLS + 1), name)
+    assert error.code == "too_complex" and "au-delà de la limite de 10 000 cellules" in error.message
+
+
+def test_numbers() -> None:
+    def numbers(count: int) -> bytes:
+        return ("Il y a " + " puis ".join(["12 services"] * count) + ".\n").encode()
+
+    assert read_bytes(numbers(limits.MAX_NUMBERS), "chiffres.md").blocks
+    error = refused(numbers(limits.MAX_NUMBERS + 1), "chiffres.md")
+    assert error.code == "too_complex" and "64 001 nombres : au-delà de la limite de 64 000 nombres" in error.message
+
+
+def test_findings_of_one_rule() -> None:
+    from extractor import checks
+
+    def repeated(count: int) -> list[object]:
+        doc = read_bytes(("Le mot mot est là. " * count).encode(), "mots.md")
+        return list(checks.run(doc, checks.Context(), ["text/duplicated-token"]))
+
+    assert len(repeated(limits.MAX_FINDINGS_PER_RULE)) == limits.MAX_FINDINGS_PER_RULE
+    with pytest.raises(InputError) as caught:
+        repeated(limits.MAX_FINDINGS_PER_RULE + 1)
+    assert caught.value.code == "too_complex" and "limite de 5 000 constats par règle" in caught.value.message
 
 
 def test_long_paragraphs_are_cut() -> None:

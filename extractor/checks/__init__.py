@@ -20,7 +20,8 @@ from typing import TYPE_CHECKING, Any, Literal
 import yaml
 from pydantic import BaseModel, Field
 
-from extractor import engines
+from extractor import engines, limits
+from extractor.errors import InputError
 from extractor.models import Claim, Document, Finding, Severity, SkippedRule
 
 if TYPE_CHECKING:
@@ -237,6 +238,17 @@ def unknown(selection: Iterable[str]) -> list[str]:
     return [s for s in selection if not any(selects(s, k) for k in known)]
 
 
+def _too_many_findings(path: str, rule_id: str) -> InputError:
+    limit = f"{limits.MAX_FINDINGS_PER_RULE:,}".replace(",", " ")
+    return InputError(
+        path,
+        f"plus de {limit} constats de la règle {rule_id} : au-delà de la limite de {limit} constats par règle"
+        " et par document ; le document n'est pas vérifié",
+        "corriger d'abord la cause répétée, un mot ou un motif copié des milliers de fois, puis relancer",
+        code="too_complex",
+    )
+
+
 def run(doc: Document, ctx: Context | None = None, only: Iterable[str] | None = None) -> list[Finding]:
     """Runs the rules (all, or those whose id or family prefix is in `only`) on one document."""
     ctx = ctx or Context()
@@ -249,7 +261,9 @@ def run(doc: Document, ctx: Context | None = None, only: Iterable[str] | None = 
         if missing is not None:
             ctx.skipped.setdefault(rule_id, missing)
             continue
-        for finding in r.func(doc, ctx):
+        for count, finding in enumerate(r.func(doc, ctx), 1):
+            if count > limits.MAX_FINDINGS_PER_RULE:  # the rule's generator stops here
+                raise _too_many_findings(doc.path, rule_id)
             if finding.rule != rule_id:
                 raise RuleError(f"{rule_id} returned a finding of {finding.rule}")
             if finding.severity not in r.spec.allowed:

@@ -9,6 +9,8 @@ from __future__ import annotations
 import hashlib
 import importlib
 import os
+import re
+import stat
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +21,7 @@ from extractor.errors import InputError
 from extractor.ingest.frontmatter import has_front_matter, is_page_without_extension
 from extractor.models import Document, DocumentFormat, Location, Repair
 from extractor.repair import ForeignLine, decode_file, decoding_spans, repair
+from extractor.structure import french_count, too_many_cells
 from extractor.textmap import LineIndex
 
 # A reader turns one format into a Document. A *text* reader gets the document already decoded and
@@ -106,23 +109,50 @@ def read_bytes(
     """Reads a document from memory. `path` names it in locations and messages."""
     fmt = fmt or detect_format(path, data)
     if len(data) > MAX_BYTES:
-        raise InputError(
-            path,
-            f"fichier trop volumineux ({len(data) / 2**20:.0f} Mo, maximum {MAX_BYTES // 2**20} Mo)",
-            code="too_large",
-        )
+        raise _too_large(path, len(data))
     digest = hashlib.sha256(data).hexdigest()
     reader = next((r for r in READERS.values() if r.format == fmt), None)
     if reader is None:
         raise InputError(path, f"format inconnu : {fmt}", SUPPORTED, code="unsupported")
     if reader.binary:
-        return cast(BinaryReader, reader.load())(data, path, max_pages)
+        doc = cast(BinaryReader, reader.load())(data, path, max_pages)
+        _check_contents(doc.text, path)
+        cells = sum(1 for block in doc.blocks if block.kind == "table_cell")
+        if cells > limits.MAX_TABLE_CELLS:
+            raise too_many_cells(path, cells)
+        return doc
     decoded = decode_file(data, path)
+    if len(decoded.text) > limits.MAX_TEXT_CHARS:
+        limit = french_count(limits.MAX_TEXT_CHARS)
+        raise InputError(
+            path,
+            f"texte de {french_count(len(decoded.text))} caractères : au-delà de la limite de {limit} caractères",
+            "découper le document en plusieurs fichiers",
+            code="too_large",
+        )
+    _check_contents(decoded.text, path)
     # One line break, "\n": CRLF and CR files keep their line numbers and columns, and every reader
     # (markdown-it normalises them too) counts lines the same way.
     raw = decoded.text.replace("\r\n", "\n").replace("\r", "\n")
     doc = _repaired_document(raw, path, fmt, digest, decoded.encoding, decoded.foreign_lines)
     return cast(TextReader, reader.load())(doc)
+
+
+_DIGITS = re.compile(r"\d+")
+
+
+def _check_contents(text: str, path: str) -> None:
+    """Refuses a text with more than MAX_NUMBERS runs of digits (each becomes a figure that every
+    rule looks at: two million of them gave no answer in a minute)."""
+    numbers = sum(1 for _ in _DIGITS.finditer(text))  # a text has at most MAX_TEXT_CHARS here: 0.2 s
+    if numbers > limits.MAX_NUMBERS:
+        raise InputError(
+            path,
+            f"{french_count(numbers)} nombres : au-delà de la limite de {french_count(limits.MAX_NUMBERS)} nombres"
+            " par document",
+            "découper le document en plusieurs fichiers, ou publier ses données à part, en fichier CSV",
+            code="too_complex",
+        )
 
 
 def _repaired_document(
@@ -165,21 +195,41 @@ def _repaired_document(
     )
 
 
+def _too_large(name: str, size: int) -> InputError:
+    return InputError(
+        name,
+        f"fichier trop volumineux ({size / 2**20:.0f} Mo, maximum {MAX_BYTES // 2**20} Mo)",
+        code="too_large",
+    )
+
+
 def read_file(path: str | os.PathLike[str]) -> bytes:
-    """The bytes of a file, or an InputError that says why not."""
+    """The bytes of a file, or an InputError that says why not.
+
+    Only a regular file is read (a FIFO would block forever, a device such as /dev/zero never
+    ends): the file is opened without blocking, checked with fstat on that descriptor (what was
+    opened, whatever a symlink pointed at), and read up to MAX_BYTES + 1 bytes, so that a file
+    that grows while it is read is refused too."""
     name = str(path)
-    p = Path(path)
     try:
-        if p.is_dir():
+        if Path(path).is_dir():
             raise InputError(name, "c'est un dossier, pas un fichier", code="unreadable")
-        size = p.stat().st_size
-        if size > MAX_BYTES:
-            raise InputError(
-                name,
-                f"fichier trop volumineux ({size / 2**20:.0f} Mo, maximum {MAX_BYTES // 2**20} Mo)",
-                code="too_large",
-            )
-        return p.read_bytes()
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as handle:
+            info = os.fstat(handle.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                raise InputError(
+                    name,
+                    f"ce n'est pas un fichier ordinaire ({_file_kind(info.st_mode)}) : il n'est pas lu",
+                    "donner le chemin d'un document enregistré sur le disque",
+                    code="unreadable",
+                )
+            if info.st_size > MAX_BYTES:
+                raise _too_large(name, info.st_size)
+            data = handle.read(MAX_BYTES + 1)
+            if len(data) > MAX_BYTES:
+                raise _too_large(name, max(len(data), os.fstat(handle.fileno()).st_size))
+            return data
     except FileNotFoundError as exc:
         raise InputError(name, "fichier introuvable", "vérifier le chemin", code="not_found") from exc
     except PermissionError as exc:
@@ -188,6 +238,16 @@ def read_file(path: str | os.PathLike[str]) -> bytes:
         ) from exc
     except OSError as exc:
         raise InputError(name, f"lecture impossible : {exc.strerror or exc}", code="unreadable") from exc
+
+
+def _file_kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "tube nommé, FIFO"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "périphérique"
+    if stat.S_ISSOCK(mode):
+        return "socket"
+    return "fichier spécial"
 
 
 def load(path: str | os.PathLike[str], *, max_pages: int = limits.MAX_PDF_PAGES) -> Document:

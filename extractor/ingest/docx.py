@@ -277,7 +277,7 @@ class _ParagraphReader:
         for child in run:
             tag = child.tag
             if tag == _w("t"):
-                text = child.text or ""
+                text = _t_text(child)
             elif tag in _BREAKS:
                 text = _BREAKS[tag]
             elif tag == _w("fldChar"):
@@ -285,7 +285,7 @@ class _ParagraphReader:
                 continue
             elif tag == _w("instrText"):
                 if self._fields and not self._fields[-1]["separated"]:
-                    self._fields[-1]["instruction"] += child.text or ""
+                    self._fields[-1]["instruction"] += _t_text(child)
                 continue
             else:
                 continue
@@ -318,6 +318,17 @@ class _ParagraphReader:
         if italic is None:
             italic = self.styles.run_flag(style, "i")
         return bool(bold), bool(italic)
+
+
+def _t_text(element: Any) -> str:
+    """A w:t's text, with the text after an entity reference it holds: python-docx's parser does
+    not resolve entities (an external one would read a file), and lxml keeps an unresolved one as
+    a child whose tail is the rest of the text (`.text` alone cut the paragraph there). The
+    entity itself gives no text."""
+    text = element.text or ""
+    for child in element:
+        text += child.tail or ""
+    return text
 
 
 def _paragraph_kind(paragraph: Any, styles: _Styles) -> dict[str, Any]:

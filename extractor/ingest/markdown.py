@@ -20,7 +20,7 @@ from extractor.errors import InputError
 from extractor.ingest.frontmatter import FrontMatterError, read_front_matter
 from extractor.ingest.html import extract_html
 from extractor.models import BlockKind, Document, Span
-from extractor.structure import BlockBuilder, TextBuffer, normalize_ws
+from extractor.structure import BlockBuilder, TextBuffer, normalize_ws, too_many_cells
 from extractor.textmap import LineIndex
 
 _HTML_TAG = re.compile(r"^<\s*(/?)\s*([a-zA-Z][\w-]*)")
@@ -205,7 +205,26 @@ def _too_deep(tokens: list[Token]) -> bool:
     return False
 
 
+_DELIMITER_ROW = re.compile(r"[\s|:-]*")
+
+
+def _piped_cells(body: str) -> int:
+    """The cells the lines written with pipes would make as table rows (delimiter rows aside): a
+    table of 200,000 cells cost markdown-it 15 s, a row of 200,000 over two minutes."""
+    cells = 0
+    for line in body.split("\n"):
+        pipes = line.count("|")
+        if pipes and not _DELIMITER_ROW.fullmatch(line):
+            inner = line.strip()
+            cells += pipes + 1 - inner.startswith("|") - inner.endswith("|")
+    return cells
+
+
 def _walk(builder: BlockBuilder, body: str, lines: LineIndex) -> None:
+    if body.count("|") > limits.MAX_TABLE_CELLS:  # refused before markdown-it parses the tables
+        cells = _piped_cells(body)
+        if cells > limits.MAX_TABLE_CELLS:
+            raise too_many_cells(builder.doc.path, cells)
     tokens = _MD.parse(body)
     if _too_deep(tokens):
         raise InputError(
@@ -214,10 +233,13 @@ def _walk(builder: BlockBuilder, body: str, lines: LineIndex) -> None:
             "aplatir les listes imbriquées : un document publié en a rarement plus de 4",
             code="too_deep",
         )
+    cells = sum(1 for token in tokens if token.type in ("td_open", "th_open"))
+    if cells > limits.MAX_TABLE_CELLS:
+        raise too_many_cells(builder.doc.path, cells)
     doc_text = builder.doc.text
     items: list[dict[str, Any]] = []  # open list items: {"block": id | None}
     table: dict[str, Any] | None = None
-    row_map: list[int] | None = None
+    row_cells: list[tuple[int, int]] = [(0, 0)]  # the current row's cells (offsets in doc_text)
     i = 0
     while i < len(tokens):
         tok = tokens[i]
@@ -272,12 +294,12 @@ def _walk(builder: BlockBuilder, body: str, lines: LineIndex) -> None:
             table["row"] += 1
             table["col"] = -1
             table["row_header"] = None
-            row_map = tok.map
+            row_cells = _row_cells(doc_text, lines, tok.map)
         elif kind in ("th_open", "td_open") and table is not None:
             table["col"] += 1
             inline = tokens[i + 1]
             text, spans = _inline(inline)
-            start, end = _cell_span(doc_text, lines, row_map, table["col"])
+            start, end = row_cells[table["col"]] if table["col"] < len(row_cells) else row_cells[-1]
             col = table["col"]
             if table["in_head"]:
                 table["headers"].append(normalize_ws(text))
@@ -314,8 +336,10 @@ def _span(lines: LineIndex, token_map: list[int] | None) -> tuple[int, int]:
     return start, max(start, end)
 
 
-def _cell_span(text: str, lines: LineIndex, row_map: list[int] | None, col: int) -> tuple[int, int]:
-    """Offsets of the col-th cell of a pipe-table row."""
+def _row_cells(text: str, lines: LineIndex, row_map: list[int] | None) -> list[tuple[int, int]]:
+    """Offsets of the cells of a pipe-table row, found once for the row (looking them up again
+    for each cell took a time quadratic in the row's length: a row of 20,000 cells, 2 minutes),
+    then the whole row's span, for a cell beyond the ones found."""
     start, end = _span(lines, row_map)
     line = text[start:end].rstrip("\n")
     cells: list[tuple[int, int]] = []
@@ -324,17 +348,16 @@ def _cell_span(text: str, lines: LineIndex, row_map: list[int] | None, col: int)
     lead = len(line) - len(line.lstrip())
     if stripped.startswith("|"):
         pos = lead + 1
-    for match in re.finditer(r"(?<!\\)\|", line):
-        if match.start() < pos:
-            continue
-        cells.append((pos, match.start()))
+    for match in _PIPE.finditer(line, pos):
+        cells.append((start + pos, start + match.start()))
         pos = match.end()
     if pos < len(line.rstrip()):
-        cells.append((pos, len(line)))
-    if col < len(cells):
-        s, e = cells[col]
-        return start + s, start + e
-    return start, start + len(line)
+        cells.append((start + pos, start + len(line)))
+    cells.append((start, start + len(line)))
+    return cells
+
+
+_PIPE = re.compile(r"(?<!\\)\|")
 
 
 def _inline(token: Token) -> tuple[str, list[Span]]:

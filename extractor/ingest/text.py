@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import re
 
+from extractor import limits
 from extractor.models import BlockKind, Document
-from extractor.structure import BlockBuilder, normalize_ws
+from extractor.structure import BlockBuilder, normalize_ws, too_many_cells
 
 _TOC_TITLE = re.compile(r"^\s*(?:sommaire|table des mati[èe]res|contents)\s*$", re.I)
 _TOC_LINE = re.compile(r"^\s*(?:page\s+\d+|\d{1,3}|\[[^\]]*\]\(#?[^)]*\)|.{3,}?\s*\.{3,}\s*\d+)\s*$", re.I)
@@ -142,6 +143,9 @@ def _last_line_of_block(lines: list[str], first: int) -> int:
 
 def _table(builder: BlockBuilder, lines: list[str], offsets: list[int], first: int, last: int) -> None:
     rows: list[list[tuple[str, int, int]]] = []
+    cells_in_table = sum(lines[n].count("\t") + 1 for n in range(first, last + 1))
+    if cells_in_table > limits.MAX_TABLE_CELLS:  # refused before its cells are cleaned
+        raise too_many_cells(builder.doc.path, cells_in_table)
     for n in range(first, last + 1):
         line = lines[n].rstrip("\r\n")
         cells = []

@@ -80,6 +80,9 @@ def _serve(conn: Connection, initializer: Callable[..., None], initargs: tuple) 
     """A worker's life: load once, then run what the parent sends until it hangs up."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the parent, which stops us
     signal.signal(signal.SIGUSR1, _interrupt)  # a cancelled task
+    # This process is the PDF reader's guard (extractor/ingest/pdf): its memory is watched and
+    # its death answered; a child of its own would escape the memory watch.
+    os.environ["FACTCHECK_PDF_CHILD"] = "0"
     try:
         initializer(*initargs)
     except BaseException:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import zipfile
 
 from hypothesis import HealthCheck, given, settings
@@ -84,6 +85,57 @@ def mutated(draw, seed: bytes) -> bytes:
     return bytes(data)
 
 
+def flate_pdf(content: bytes) -> bytes:
+    """One page whose content stream is `content`, Flate-compressed."""
+    import zlib
+
+    packed = zlib.compress(content, 9)
+    return samples._with_stream(
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(packed) + packed + b"\nendstream"
+    )
+
+
+PDF_SEEDS = [
+    SEEDS["pdf"],
+    flate_pdf(b"BT /F1 12 Tf 72 700 Td (Au total 12 services) Tj ET"),
+    # a content stream of 2 MB of spaces (2 KB packed): a bomb under the limit
+    # `test_a_disguised_bomb_is_refused` sets (1 MB)
+    flate_pdf(b" " * 2_000_000),
+]
+
+
+def _escaped(name: bytes, draw_index: int) -> bytes:
+    """`name` ("/FlateDecode") with one of its letters written as a #xx escape."""
+    at = 1 + draw_index % (len(name) - 1)
+    return name[:at] + b"#%02X" % name[at] + name[at + 1 :]
+
+
+@st.composite
+def mutated_pdf(draw) -> bytes:
+    """A PDF seed, its objects disguised the way a PDF reader still reads them (names written
+    with #xx escapes, a stream that says it is an image, comments between a dictionary's `>>`
+    and `stream`), then mutated byte by byte."""
+    data = draw(st.sampled_from(PDF_SEEDS))
+    for _ in range(draw(st.integers(0, 3))):
+        kind = draw(st.sampled_from(["escape", "image", "comment"]))
+        if kind == "escape":
+            names = sorted({m.group(0) for m in re.finditer(rb"/[A-Za-z]{2,}", data)})
+            if names:
+                name = draw(st.sampled_from(names))
+                data = data.replace(name, _escaped(name, draw(st.integers(0, 64))))
+        elif kind == "image":
+            data = data.replace(b"<< /Length", b"<< /Subtype /Image /Length", 1)
+        else:
+            comment = b"%" + draw(st.binary(max_size=12)).replace(b"\n", b"").replace(b"\r", b"") + b"\n"
+            places = [m.start() for m in re.finditer(rb">>\s*stream", data)]
+            if places:
+                at = draw(st.sampled_from(places)) + 2
+                data = data[:at] + b" " + comment + data[at:]
+    if draw(st.booleans()):
+        data = draw(mutated(data))
+    return data
+
+
 def ingest_and_check(data: bytes, name: str) -> None:
     try:
         with limits.time_budget(20):
@@ -140,3 +192,38 @@ def test_a_docx_whose_body_is_not_wordprocessingml_is_unreadable() -> None:
             read_bytes(with_body(SEEDS["docx"], body), "vide.docx")
         except InputError as exc:
             assert exc.code in {"unreadable", "no_text"}, exc
+
+
+@FUZZ
+@given(mutated_pdf())
+def test_mutated_pdfs_with_disguised_streams(data: bytes) -> None:
+    ingest_and_check(data, "fuzz.pdf")
+
+
+@settings(FUZZ, max_examples=min(EXAMPLES, 40))
+@given(st.lists(st.sampled_from(["escape-filter", "escape-key", "image", "comment", "comments"]), max_size=4))
+def test_a_disguised_bomb_is_refused(disguises: list[str]) -> None:
+    """The bomb seed, disguised in any of the ways the stream check once missed (issue 24: PDFium
+    then inflated it and aborted the process), is refused before PDFium reads it."""
+    from unittest import mock
+
+    from extractor.ingest.pdf import streams
+
+    data = PDF_SEEDS[2]
+    for disguise in disguises:
+        if disguise == "escape-filter":
+            data = data.replace(b"/FlateDecode", b"/Flate#44ecode")
+        elif disguise == "escape-key":
+            data = data.replace(b"/Filter", b"/F#69lter")
+        elif disguise == "image":
+            data = data.replace(b"<< /Length", b"<< /Subtype /Image /Length", 1)
+        else:
+            note = b" % note\n" if disguise == "comment" else b"\n%a\r% b >> stream\n  %c\n"
+            data = data.replace(b">>\nstream", b">>" + note + b"stream", 1)
+    try:
+        with mock.patch.object(streams, "MAX_INFLATED_STREAM", 1_000_000):
+            read_bytes(data, "bombe.pdf")
+    except InputError as exc:
+        assert exc.code == "too_complex", exc
+    else:
+        raise AssertionError(f"not refused: {disguises}")

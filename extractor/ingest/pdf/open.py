@@ -23,6 +23,7 @@ from typing import Any
 from extractor.errors import InputError
 from extractor.ingest.pdf.blocks import _layout_page, _Page
 from extractor.ingest.pdf.layout import _runs_from_chars
+from extractor.ingest.pdf.pagetree import MAX_COUNTED, count_pages
 from extractor.ingest.pdf.pdfium import PageError, read_page
 from extractor.ingest.pdf.streams import TooLarge, check_streams
 from extractor.ingest.pdf.tables import _ruled_grids
@@ -71,9 +72,10 @@ def _encrypted(path: str) -> InputError:
 
 
 def _too_many_pages(path: str, count: int, max_pages: int) -> InputError:
+    pages = f"plus de {MAX_COUNTED}" if count > MAX_COUNTED else str(count)
     return _error(
         path,
-        f"PDF trop long : {count} pages (maximum {max_pages})",
+        f"PDF trop long : {pages} pages (maximum {max_pages})",
         "découper le document ou n'en vérifier qu'une partie",
         code="too_many_pages",
     )
@@ -114,8 +116,16 @@ def _read_pages(data: bytes, path: str, max_pages: int) -> tuple[list[_Page], di
     document = _open(data, path)
     try:
         count = len(document)
-        if count > max_pages:
-            raise _too_many_pages(path, count, max_pages)
+        walked = count_pages(data)  # PDFium trusts the root's /Count, which may say less
+        if max(count, walked or 0) > max_pages:
+            raise _too_many_pages(path, max(count, walked or 0), max_pages)
+        if walked is not None and walked > count:
+            raise _error(
+                path,
+                f"PDF incohérent : il annonce {count} page(s) mais son arbre des pages en contient {walked} ;"
+                " seules les premières seraient lues",
+                "exporter à nouveau le document en PDF, puis relancer la vérification",
+            )
         pages: list[_Page] = []
         for index in range(count):
             try:

@@ -2,9 +2,12 @@
 
 PDFium aborts the whole process when an allocation fails (under the CLI's address-space cap),
 where pdfminer raised MemoryError: a content stream that inflates to gigabytes (a decompression
-bomb of a few hundred KB) must be refused before PDFium decodes it. Every stream PDFium would
-decode to read text (all but images) is decoded here through its filter chain, chunk by chunk,
-its output counted and thrown away:
+bomb of a few hundred KB) must be refused before PDFium decodes it. Every stream, whatever its
+type (one whose dictionary says `/Subtype /Image` may still be a page's content), is decoded here
+through its filter chain, chunk by chunk, its output counted and thrown away. Its dictionary is
+read as a PDF reader reads it: comments dropped (also between `>>` and `stream`), names written
+with `#xx` escapes decoded (`/Flate#44ecode` is `/FlateDecode`). What this misses still cannot
+end the run: the PDF is read in a child process (`extractor/ingest/pdf/__init__.py`).
 
 - Flate (zlib), chained any number of times up to MAX_CHAIN, after ASCIIHex / ASCII85 (which
   do not inflate), LZW and RunLength (decoded by small decoders, rare in files of this century);
@@ -34,12 +37,17 @@ MAX_CHAIN = 8  # filters applied one after the other to one stream
 _CHUNK = 1 << 20
 _HEADER_WINDOW = 64 * 1024  # how far before `stream` its object header ("12 0 obj") is looked for
 
-_STREAM = re.compile(rb">>\s*stream(?:\r\n|\n|\r)")
+# `>>`, then white space and comments (a comment runs to the end of its line), then the keyword.
+_STREAM = re.compile(rb">>(?:[\0\t\n\f\r ]|%[^\r\n]*+)*+stream(?![^\0\t\n\f\r ()<>\[\]{}/%])")
+_EOL = re.compile(rb"\r\n|\n|\r")
+# A name (`/FlateDecode`), whose bytes may be written `#xx` (`/Flate#44ecode`): PDF 1.7 §7.3.5.
+_NAME = re.compile(rb"/[^\0\t\n\f\r ()<>\[\]{}/%]*")
+_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
+_COMMENT = re.compile(rb"%[^\r\n]*")
 _HEADER = re.compile(rb"\d+\s+\d+\s+obj\b")
 _FILTER = re.compile(rb"/Filter\s*(\[[^\]]*\]|/[A-Za-z0-9]+|\d+\s+\d+\s+R)")
 _LENGTH = re.compile(rb"/Length\s+(\d+)(?!\s+\d+\s+R)")
 _NAME_OR_REF = re.compile(rb"/([A-Za-z0-9]+)|\d+\s+\d+\s+R")
-_IMAGE = re.compile(rb"/Subtype\s*/Image\b")
 
 _FLATE = frozenset({b"FlateDecode", b"Fl", b"ref"})
 _TEXTUAL = frozenset({b"ASCIIHexDecode", b"AHx", b"ASCII85Decode", b"A85"})
@@ -79,12 +87,11 @@ def check_streams(data: bytes) -> None:
 
 
 def _streams(data: bytes) -> Iterator[tuple[int, int, list[bytes]]]:
-    """(start, end, filters) of each stream PDFium would decode to read text (all but images);
-    raises TooLarge for a chain of more than MAX_CHAIN filters."""
+    """(start, end, filters) of each stream, whatever its type: a dictionary that says
+    `/Subtype /Image` may still be a page's content, which PDFium decodes. Raises TooLarge for a
+    chain of more than MAX_CHAIN filters."""
     for match in _STREAM.finditer(data):
-        head = _dictionary(data, match.start())
-        if _IMAGE.search(head):
-            continue  # images are not decoded to read text
+        head = plain(_dictionary(data, match.start()))
         found = _FILTER.search(head)
         if found is None:
             continue
@@ -94,7 +101,8 @@ def _streams(data: bytes) -> Iterator[tuple[int, int, list[bytes]]]:
         if len(filters) > MAX_CHAIN:
             raise TooLarge()
         length = _LENGTH.search(head)
-        start = match.end()
+        eol = _EOL.match(data, match.end())
+        start = eol.end() if eol else match.end()
         end = start + int(length.group(1)) if length else data.find(b"endstream", start)
         end = end if start < end <= len(data) else len(data)
         yield start, end, filters
@@ -124,6 +132,17 @@ def _bound(length: int, filters: list[bytes]) -> int | None:
         else:
             break  # an image filter, or one PDFium decodes only to draw: counted as it is
     return bound
+
+
+def plain(head: bytes) -> bytes:
+    """A stream's dictionary as the filters' regexes read it: comments dropped (a `%` inside a
+    string is taken for a comment too: the dictionary then reads shorter, which only hides
+    what follows it on that line) and names written with `#xx` escapes decoded."""
+    if b"%" in head:
+        head = _COMMENT.sub(b" ", head)
+    if b"#" in head:
+        head = _NAME.sub(lambda name: _ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), name.group(0)), head)
+    return head
 
 
 def _dictionary(data: bytes, stream_at: int) -> bytes:

@@ -426,10 +426,15 @@ def _entity(kind: EntityKind, slug: str, rel_path: str, data: dict[str, Any], wa
 def read_entry(path: Path, kind: EntityKind, rel_path: str, warn: Warn) -> Entity:
     """One registry file as an entity; raises EntryError (with a French reason) to skip it."""
     try:
+        if not path.is_file():  # a FIFO would block, a link to /dev/zero never end
+            raise EntryError("ce n'est pas un fichier ordinaire (tube, périphérique ou lien vers l'un d'eux)")
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
             raise EntryError(f"fichier trop gros ({size // 1024} ko) pour une fiche du registre")
-        raw = path.read_bytes()
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)
+        if len(raw) > MAX_FILE_BYTES:
+            raise EntryError(f"fichier trop gros (plus de {MAX_FILE_BYTES // 1024} ko) pour une fiche du registre")
     except OSError as exc:
         raise EntryError(f"fichier illisible ({exc.strerror or exc})") from None
     try:
