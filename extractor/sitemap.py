@@ -402,15 +402,15 @@ def inputs_digest(root: str | Path) -> str:
     import hashlib
     import os
 
-    base = Path(root)
+    base = os.fspath(root).rstrip(os.sep) + os.sep
     digest = hashlib.sha256()
     for folder, dirs, files in os.walk(base):
         dirs[:] = sorted(d for d in dirs if d not in _NOT_SITE)
         for name in sorted(files):
-            path = Path(folder, name)
-            rel = path.relative_to(base).as_posix()
+            path = os.path.join(folder, name)
+            rel = path[len(base) :].replace(os.sep, "/")
             try:
-                with path.open("rb") as handle:
+                with open(path, "rb") as handle:
                     head = handle.read(4)
                     size = os.fstat(handle.fileno()).st_size
                     if size > HASHED_UP_TO and not head.startswith(b"---") and not rel.startswith("_"):

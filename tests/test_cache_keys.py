@@ -253,3 +253,13 @@ def test_a_damaged_registry_or_index_is_set_aside_and_rebuilt(tmp_path: Path) ->
     assert err.count("cache endommagé") == 2 and "import-betagouv" not in err
     last, err = runs.warm()
     assert last == first and "endommagé" not in err and "déjà importé" in err
+
+
+def test_every_engine_is_declared_in_a_module_the_key_reads() -> None:
+    """An engine a rule reads (`@cachekey.engine`) is part of every key only if its module is in
+    `ENGINE_MODULES` (a run whose results are all kept imports no rule)."""
+    from extractor import cachekey, checks
+
+    checks.rules()
+    assert "text/spelling" in cachekey.ENGINES
+    assert {describe.__module__ for describe in cachekey.ENGINES.values()} <= set(cachekey.ENGINE_MODULES)

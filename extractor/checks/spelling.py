@@ -17,15 +17,13 @@ A near-miss of a registry name is `reference/name-typo`'s, not this rule's.
 from __future__ import annotations
 
 import functools
-import os
 import re
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any, Protocol
 
 import yaml
 
-from extractor import cachekey, profiles
+from extractor import profiles
 from extractor.checks import Context, rule
 from extractor.evidence import block_evidence
 from extractor.models import Block, BlockKind, Document, Finding, Severity
@@ -53,45 +51,6 @@ def dictionary(language: str = "fr_FR") -> Speller | None:
     except Exception:  # enchant's own errors (a broken provider): no dictionary
         return None
     return None
-
-
-# Where each Enchant provider keeps its dictionaries' files (for the cache key: their bytes).
-_DATA_DIRS = {
-    "hunspell": ["/usr/share/hunspell", "/usr/share/myspell", "/usr/share/myspell/dicts"],
-    "aspell": ["/usr/lib/aspell", "/var/lib/aspell"],
-}
-
-
-@cachekey.engine(RULE)
-def _dictionaries() -> str:
-    """The spelling engine as the cache key sees it (extractor.cachekey): Enchant's version, each
-    dictionary's provider and files (by content), and the personal word lists."""
-    try:
-        import enchant
-    except (ImportError, OSError):
-        return "absent"
-    parts = [f"enchant={getattr(enchant, '__version__', '?')}"]
-    with_user = [str(d / "hunspell") for d in cachekey.enchant_config_dirs()]
-    for language in ("fr_FR", "en_US"):
-        speller = dictionary(language)
-        if speller is None:
-            parts.append(f"{language}=absent")
-            continue
-        tag = str(getattr(speller, "tag", language))
-        provider = getattr(getattr(speller, "provider", None), "name", "?")
-        prefix = tag.split("_")[0]
-        folders = [*with_user, *(str(Path(d) / provider) for d in _xdg_data_dirs()), *_DATA_DIRS.get(provider, [])]
-        files = sorted({p.resolve() for d in folders if Path(d).is_dir() for p in Path(d).iterdir()
-                        if p.is_file() and p.name.split(".")[0].split("-")[0].split("_")[0] == prefix})  # fmt: skip
-        parts.append(f"{language}={tag}:{provider}:{cachekey.files_digest(files)}")
-    for folder in cachekey.enchant_config_dirs():  # personal word lists (read after the dictionaries open them)
-        personal = sorted(p for p in folder.glob("*") if p.is_file() and p.stat().st_size > 0)
-        parts.append(f"personal={cachekey.files_digest(personal)}")
-    return ";".join(parts)
-
-
-def _xdg_data_dirs() -> list[str]:
-    return (os.environ.get("XDG_DATA_DIRS") or "/usr/local/share:/usr/share").split(":")
 
 
 @functools.cache
