@@ -118,6 +118,28 @@ def test_same_size_edits_of_the_files_the_link_checker_reads_are_seen(tmp_path: 
     assert any("#contact" in f["message_fr"] and f["severity"] == "warning" for f in heading["findings"])
 
 
+def test_a_same_size_edit_of_the_real_sites_config_is_seen(tmp_path: Path) -> None:
+    """The issue's case on a copy of the real site (its pages only, for speed): `/startups/:title`
+    becomes `/startupz/:title`, and the run after it reports the links to /startups/ as dead, as a
+    clean run does."""
+    from tests.conftest import SHARED, need
+
+    site = tmp_path / "site"
+    shutil.copytree(need(SHARED / "site"), site, ignore=shutil.ignore_patterns(".git"))
+    for item in site.rglob("*"):
+        item.chmod(0o755 if item.is_dir() else 0o644)
+    (site / "factcheck.toml").write_text('[site]\ninclude = ["_pages"]\n', encoding="utf-8")
+    runs = Runs(tmp_path, site)
+    first, _ = runs.warm("-r", "site/dead-link", "--fail-on", "never")
+    config = site / "_config.yml"
+    text = config.read_text(encoding="utf-8")
+    assert "permalink: /startups/:title" in text
+    config.write_text(text.replace("permalink: /startups/:title", "permalink: /startupz/:title"), encoding="utf-8")
+    moved = runs.flip(first, "-r", "site/dead-link", "--fail-on", "never")
+    dead = [f for f in moved["findings"] if "/startups/" in f["message_fr"]]
+    assert len(dead) > len([f for f in first["findings"] if "/startups/" in f["message_fr"]])
+
+
 def test_engines_profile_and_configuration_are_in_the_key(tmp_path: Path) -> None:
     project = tmp_path / "projet"
     site = linked_site(project / "site")
