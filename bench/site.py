@@ -46,7 +46,7 @@ def main() -> None:
             os.environ["XDG_CACHE_HOME"] = str(run / "cache")  # the site's state: none yet
             colds.append(timed([*factcheck, str(SITE), "--fail-on", "never"], 1, cwd=run))
         cold = sorted(colds)[len(colds) // 2]
-        row("site, cold (no .factcheck/)", cold, cold / baseline, "goal: ≤ 20 s")
+        row("site, cold (no state in XDG_CACHE_HOME)", cold, cold / baseline, "goal: ≤ 20 s")
         os.environ["XDG_CACHE_HOME"] = str(work / "cold-0" / "cache")
         unchanged = timed([*factcheck, str(SITE), "--fail-on", "never"], max(args.runs, 3), cwd=work / "cold-0")
         row("site, nothing changed", unchanged, unchanged / baseline, "goal: ≤ 2 s")

@@ -2,7 +2,7 @@
 
 A folder is a site when the profile's layout says so (the beta.gouv.fr profile: a `_config.yml` at
 the root and the registry under `content/`). Then the registry is read from the site itself, no
-import step: it is imported once per content (the hash of its files) into `.factcheck/`, so a
+import step: it is imported once per content (the hash of its files) into the site's state folder, so a
 second run only hashes it; the folders checked are the profile's (`_pages`, `_posts`,
 `content/docs`, `content/_fasts`, `content/_startups`), or those of a `factcheck.toml` at the root
 (`[site] include = [...]`, `exclude = [...]`, paths relative to the root); and the same folders are
@@ -21,10 +21,12 @@ A damaged file there is set aside and rebuilt (`extractor.results.set_aside`).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import re
 import tempfile
+import time
 import tomllib
 from pathlib import Path
 
@@ -73,6 +75,9 @@ def registry_digest(root: Path) -> str:
     for path in sorted(base.glob("_*/*.md")):
         digest.update(str(path.relative_to(base)).encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()[:16]
+
+
+FORMER_IMPORTS_SECONDS = 3600  # a former import of the registry is removed after this
 
 
 def user_cache() -> Path:
@@ -136,8 +141,9 @@ def site_registry(root: Path, cache: Path, notices: list[str] | None = None) -> 
             notices.append(damaged_fr(store, aside))
     import_betagouv(root / layout.registry, store)
     for other in cache.glob("site-registry-*.sqlite"):  # imports of former contents: never read again
-        if other != store:
-            other.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # (unless a run started just before still uses one)
+            if other != store and time.time() - other.stat().st_mtime > FORMER_IMPORTS_SECONDS:
+                other.unlink()
     return store, True
 
 
