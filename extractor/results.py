@@ -61,7 +61,7 @@ def run_key(parts: Iterable[str]) -> str:
 def document_key(path: str, sha256: str) -> str:
     """The key of one document's entry: its path (two files with the same bytes are two entries:
     their findings name their own path), its bytes and the severities of its folder."""
-    severities = cachekey.severities(Path(path).parent)
+    severities = cachekey.severities(Path(path).resolve().parent)  # as pipeline.check_document finds them
     return hashlib.sha256(f"{path}\0{sha256}\0{severities}".encode("utf-8", "surrogateescape")).hexdigest()
 
 

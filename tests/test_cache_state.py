@@ -126,3 +126,14 @@ def test_temporary_files_a_killed_run_left_are_removed(tmp_path: Path, monkeypat
     (old_run / "index.sqlite").write_bytes(b"")
     assert sites.state_folder(root) == (state, None)
     assert not killed.exists() and running.exists() and not old_run.exists()
+
+
+def test_the_results_file_is_written_with_synchronous_writes(tmp_path: Path) -> None:
+    """A killed run, or a machine that stops, must not leave a damaged results file behind:
+    SQLite's synchronous writes are on (NORMAL under WAL), not OFF."""
+    from extractor.results import ResultCache
+
+    cache = ResultCache(tmp_path / "site-results.sqlite", "clé")
+    assert cache.db is not None
+    assert cache.db.execute("PRAGMA synchronous").fetchone()[0] >= 1
+    cache.close()
