@@ -108,24 +108,51 @@ def _only_changed_lines(report, lines_changed: dict[str, set[int] | None]):
 
 
 def _site_results(
-    site: Path, ctx: checks.Context, rules: list[str] | None, reference: Path | None, timeout: float
+    site: Path, ctx: checks.Context, rules: list[str] | None, reference: Path | None, timeout: float, state: Path
 ) -> ResultCache:
-    """The results of a site's previous run (issue 14, item 8), keyed by what findings depend on."""
-    import hashlib
+    """The results of a site's previous run (issue 14, item 8), keyed by what findings depend on
+    (extractor.results: code, profile, libraries, engines; here the rest, each by content)."""
+    from extractor.cachekey import file_digest
+    from extractor.results import ResultCache, run_key
+    from extractor.sitemap import inputs_digest
 
-    from extractor import profiles
-    from extractor.results import ResultCache, listing_digest, run_key
-
-    store = Path(reference) if reference else None
     parts = [
-        profiles.active().name,
         ",".join(sorted(rules or [])),
         f"{timeout:g}",
-        hashlib.sha256(store.read_bytes()).hexdigest() if store and store.is_file() else "",
+        file_digest(reference) if reference else "",
         ctx.corpus.digest() if ctx.corpus is not None else "",
-        listing_digest(site),
+        inputs_digest(site),
     ]
-    return ResultCache(Path(".factcheck") / "site-results.sqlite", run_key(parts))
+    return ResultCache(state / "site-results.sqlite", run_key(parts))
+
+
+def _printable(report):
+    """The report with every string that holds a name that is not UTF-8 escaped
+    (`fileio.printable`: "caf\\xe9.md"), so that every format can carry it (JSON and SARIF must be
+    UTF-8); the same report when there is none."""
+    from extractor.fileio import printable
+    from extractor.models import Report
+
+    changed = False
+
+    def walk(value: object) -> object:
+        nonlocal changed
+        if isinstance(value, str):
+            shown = printable(value)
+            changed = changed or shown is not value
+            return shown
+        if isinstance(value, dict):
+            return {walk(k): walk(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [walk(v) for v in value]
+        return value
+
+    data = walk(report.model_dump(mode="python"))
+    if not changed:
+        return report
+    escaped = Report.model_validate(data)
+    escaped.details = report.details
+    return escaped
 
 
 def _unread_as_findings(report, named: list[str]):
@@ -239,22 +266,33 @@ def check(
     shown = progress.for_terminal()  # each phase named, on stderr, until the report is written
     at_end(shown.close)  # also when the run stops on an error
     roots = [site] if site is not None and whole else []  # a site's own files (index.md, _config.yml)
+    state = Path()
     if site is not None:
         refuse_inputs([output, write_baseline, index], [], roots)  # before the registry's import
         # A site, or paths inside one: its own registry (no import step), its folders as corpus;
-        # for the whole site, its folders are the documents checked.
+        # for the whole site, its folders are the documents checked; its state (registry, index,
+        # kept results) in its folder of the user's cache.
         folders = sites.checked_folders(site)
         paths = folders if whole else _within_site(named, folders)
         corpus_folders = [Path(p) for p in folders]
+        state, notice = sites.state_folder(site)
+        notices = [notice] if notice else []
+        if index == defaults.INDEX:
+            index = state / "index.sqlite"
+            sites.open_index(index, notices)
+        how = None
         if reference == DEFAULT_REFERENCE:
             shown.phase("Import du registre du site")
-            reference, imported = sites.site_registry(site)
+            reference, imported = sites.site_registry(site, state, notices)
             how = "importé" if imported else "déjà importé, inchangé"
+        for line in notices:
+            err_console().print(line, markup=False, highlight=False)
+        if how:
             what = f"dossiers : {', '.join(paths)}" if whole else f"corpus : {', '.join(folders)}"
             err_console().print(f"{site} : site ; registre lu du site ({how}) ; {what}")
     inputs = [*(paths or []), *(str(f) for f in corpus_folders if f.is_dir())]
     refuse_inputs([output, write_baseline, index], inputs, roots)  # before any work, not after it
-    ctx = open_context(reference, corpus_folders, index, site=site)
+    ctx = open_context(reference, corpus_folders, index, site=site, progress=shown)
     from extractor import baseline as baselines
 
     lines_changed: dict[str, set[int] | None] = {}
@@ -276,7 +314,9 @@ def check(
         raise fail("indiquer des fichiers ou dossiers à vérifier (ou --changed)")
     inputs += paths  # with --changed: the files git gave
     known = baselines.load(baseline) if baseline else set()
-    results = _site_results(site, ctx, rules, reference, timeout) if site is not None and whole else None
+    results = _site_results(site, ctx, rules, reference, timeout, state) if site is not None and whole else None
+    for line in results.notices if results is not None else []:
+        err_console().print(line, markup=False, highlight=False)
     with shown:
         spec = ContextSpec(reference, tuple(corpus_folders), index, site) if site is not None else None
         report = check_paths(paths, rules, debug=debug, ctx=ctx, progress=shown, seconds=timeout or None,
@@ -290,6 +330,7 @@ def check(
             )
     if site is not None and report.errors:
         report = _unread_as_findings(report, named)
+    report = _printable(report)
     if write_baseline:
         write_atomic(write_baseline, baselines.dump(report), inputs, roots)
         err_console().print(f"{write_baseline} : {len(report.findings)} constat(s) enregistré(s)")
@@ -318,9 +359,10 @@ def check(
 
             data = github.render(report).encode()
         else:
+            from extractor.fileio import printable
             from extractor.report import html
 
-            data = html.render(report).encode()
+            data = printable(html.render(report)).encode()  # the documents' own names in it too
         if output:
             write_atomic(output, data, inputs, roots)
         else:

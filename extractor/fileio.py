@@ -22,6 +22,20 @@ from pathlib import Path
 from extractor.errors import FactcheckError
 
 
+def printable(path: str) -> str:
+    """A path as reports and databases show it: a name that is not UTF-8 (a byte Python keeps as a
+    lone surrogate, "caf\\udce9.md") with that byte escaped ("caf\\\\xe9.md"); any other path as it is.
+
+    >>> printable("caf\\udce9.md")
+    'caf\\\\xe9.md'
+    """
+    try:
+        path.encode("utf-8")
+        return path
+    except UnicodeEncodeError:
+        return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
 def current_umask() -> int:
     """The process umask (reading it means setting it: it is put back at once).
 
@@ -43,11 +57,58 @@ def output_mode(target: Path) -> int:
 
 
 def temporary_beside(target: Path) -> Path:
-    """An empty temporary file in the target's folder (so that the final rename is atomic)."""
+    """An empty temporary file in the target's folder (so that the final rename is atomic), named
+    `.NAME.PID.XXXX.tmp`: the process id lets a later run remove it if this one is killed
+    (`remove_stale`)."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.{os.getpid()}.", suffix=".tmp")
     os.close(fd)
     return Path(name)
+
+
+STALE_SECONDS = 24 * 3600  # a temporary file without a process id is left by a killed run after this
+
+
+def alive(pid: int) -> bool:
+    """Whether a process of this id runs (a process of another user's counts)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
+
+
+def remove_stale(folder: Path, pattern: str = ".*.tmp") -> int:
+    """Removes the temporary files (or folders) of `folder` that a killed run left: those whose
+    process (the number in their name, `temporary_beside`) is gone, or, without one, older than a
+    day. Returns how many; never raises."""
+    import re
+    import shutil
+    import time
+
+    removed = 0
+    try:
+        found = list(folder.glob(pattern))
+    except OSError:
+        return 0
+    for path in found:
+        pid = re.search(r"[.-](\d+)[.-][a-z0-9_]{8}(?:\.tmp)?$", path.name)  # mkstemp's 8 characters
+        try:
+            if pid is not None and int(pid.group(1)) != os.getpid():
+                stale = not alive(int(pid.group(1)))
+            else:
+                stale = pid is None and time.time() - path.lstat().st_mtime > STALE_SECONDS
+            if stale:
+                if path.is_dir() and not path.is_symlink():
+                    shutil.rmtree(path)
+                else:
+                    path.unlink()
+                removed += 1
+        except OSError:
+            continue
+    return removed
 
 
 def replace_with(tmp: Path, target: Path) -> None:

@@ -52,6 +52,6 @@ def assign(findings: list[Finding]) -> list[Finding]:
         key = "\x1f".join([finding.rule, *files, *(normalise(e.quote) for e in finding.evidence)])
         rank = seen.get(key, 0)
         seen[key] = rank + 1
-        digest = hashlib.sha256(f"{key}\x1e{rank}".encode()).hexdigest()[:20]
+        digest = hashlib.sha256(f"{key}\x1e{rank}".encode("utf-8", "surrogateescape")).hexdigest()[:20]
         out.append(finding.model_copy(update={"fingerprint": digest}))
     return out

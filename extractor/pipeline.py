@@ -162,7 +162,10 @@ def check_paths(
         if isinstance(digest, Entry):
             if on_file:
                 on_file(name)
-            outcomes[name] = Outcome(document=digest.document, findings=digest.findings, ignored=digest.ignored)
+            outcomes[name] = Outcome(document=digest.document, findings=digest.findings, ignored=digest.ignored,
+                                     skipped={s.rule: s for s in digest.skipped})  # fmt: skip
+            for rule_id, why in outcomes[name].skipped.items():
+                ctx.skipped.setdefault(rule_id, why)
         else:
             todo.append((name, digest))
     jobs = os.cpu_count() or 1
@@ -183,7 +186,8 @@ def check_paths(
         for rule_id, why in outcome.skipped.items():
             ctx.skipped.setdefault(rule_id, why)
         if results is not None and digest is not None and outcome.document is not None:
-            entry = Entry(document=outcome.document, findings=outcome.findings, ignored=outcome.ignored)
+            entry = Entry(document=outcome.document, findings=outcome.findings, ignored=outcome.ignored,
+                          skipped=[outcome.skipped[r] for r in sorted(outcome.skipped)])  # fmt: skip
             results.put(digest, entry)
     for name in files:
         outcome = outcomes[name]
@@ -212,36 +216,44 @@ def _check_one(
     name: str, selected: list[str] | None, ctx: checks.Context, seconds: float | None, debug: bool, details: bool
 ) -> Outcome:
     """One file read and checked; an input error, a timeout or a reader's bug as its error."""
-    before, skipped = ctx.ignored, set(ctx.skipped)
+    # The rules this document's check skips, on their own (its kept result says so, issue 24):
+    # `ctx.skipped` is the run's, and holds them all afterwards.
+    before, outer = ctx.ignored, ctx.skipped
+    ctx.skipped = {}
     try:
-        with limits.time_budget(seconds):
-            doc = load(name)
-            levels = config.severities_for(Path(name).resolve().parent)  # the file's own folder
-            findings = check_document(doc, selected, ctx, levels=levels)
-            detail = document_detail(doc, ctx) if details else None
-    except InputError as exc:
-        return Outcome(error=_error_info(exc))
-    except limits.DocumentTimeout:
-        message, hint = f"vérification arrêtée après {seconds:g} s", "document trop long ou trop complexe"
-        return Outcome(error=InputErrorInfo(path=name, message=message, hint=hint + " ; --timeout pour attendre"))
-    except MemoryError:
-        message, hint = (
-            "vérification arrêtée : mémoire maximale dépassée",
-            "PDF ou archive démesurée une fois décompressée ?",
-        )
-        return Outcome(error=InputErrorInfo(path=name, message=message, hint=hint))
-    except FactcheckError:
-        raise  # a problem with the run itself (a bad factcheck.toml), not with this file
-    except Exception as exc:  # a bug in a reader must not stop the run nor show a traceback
-        if debug:
-            traceback.print_exc()
-        message = f"erreur interne en lisant ce fichier ({type(exc).__name__}: {exc})"
-        return Outcome(
-            error=InputErrorInfo(path=name, message=message, hint="relancer avec --debug et signaler le problème")
-        )
-    ignored, ctx.ignored = ctx.ignored - before, before  # counted once, by check_paths
-    return Outcome(document=summarise(doc), findings=findings, detail=detail, ignored=ignored,
-                   skipped={r: why for r, why in ctx.skipped.items() if r not in skipped})  # fmt: skip
+        try:
+            with limits.time_budget(seconds):
+                doc = load(name)
+                levels = config.severities_for(Path(name).resolve().parent)  # the file's own folder
+                findings = check_document(doc, selected, ctx, levels=levels)
+                detail = document_detail(doc, ctx) if details else None
+        except InputError as exc:
+            return Outcome(error=_error_info(exc))
+        except limits.DocumentTimeout:
+            message, hint = f"vérification arrêtée après {seconds:g} s", "document trop long ou trop complexe"
+            return Outcome(error=InputErrorInfo(path=name, message=message, hint=hint + " ; --timeout pour attendre"))
+        except MemoryError:
+            message, hint = (
+                "vérification arrêtée : mémoire maximale dépassée",
+                "PDF ou archive démesurée une fois décompressée ?",
+            )
+            return Outcome(error=InputErrorInfo(path=name, message=message, hint=hint))
+        except FactcheckError:
+            raise  # a problem with the run itself (a bad factcheck.toml), not with this file
+        except Exception as exc:  # a bug in a reader must not stop the run nor show a traceback
+            if debug:
+                traceback.print_exc()
+            message = f"erreur interne en lisant ce fichier ({type(exc).__name__}: {exc})"
+            return Outcome(
+                error=InputErrorInfo(path=name, message=message, hint="relancer avec --debug et signaler le problème")
+            )
+        ignored, ctx.ignored = ctx.ignored - before, before  # counted once, by check_paths
+        return Outcome(document=summarise(doc), findings=findings, detail=detail, ignored=ignored,
+                       skipped=dict(ctx.skipped))  # fmt: skip
+    finally:
+        for rule_id, why in ctx.skipped.items():
+            outer.setdefault(rule_id, why)
+        ctx.skipped = outer
 
 
 PARALLEL_FROM = 64  # files to check before a run shares them among processes (a worker costs ~1.5 s)
@@ -284,16 +296,18 @@ def _in_workers(spec: ContextSpec, names: list[str], selected: list[str] | None,
 
 
 def _kept(name: str, results: ResultCache) -> Entry | str | None:
-    """The kept result of the file, else its hash (to keep its result under), else None (unreadable)."""
+    """The kept result of the file, else its key (to keep its result under: `results.document_key`),
+    else None (unreadable)."""
     import hashlib
 
     from extractor.ingest import read_file
+    from extractor.results import document_key
 
     try:
-        digest = hashlib.sha256(read_file(name)).hexdigest()
+        key = document_key(name, hashlib.sha256(read_file(name)).hexdigest())
     except InputError:
         return None
-    return results.get(digest) or digest
+    return results.get(key) or key
 
 
 def document_detail(doc: Document, ctx: checks.Context) -> DocumentDetail:

@@ -2,27 +2,38 @@
 
 A folder is a site when the profile's layout says so (the beta.gouv.fr profile: a `_config.yml` at
 the root and the registry under `content/`). Then the registry is read from the site itself, no
-import step: it is imported once per content (the hash of its files) into `.factcheck/`, so a
+import step: it is imported once per content (the hash of its files) into the site's state folder, so a
 second run only hashes it; the folders checked are the profile's (`_pages`, `_posts`,
 `content/docs`, `content/_fasts`, `content/_startups`), or those of a `factcheck.toml` at the root
 (`[site] include = [...]`, `exclude = [...]`, paths relative to the root); and the same folders are
 the corpus the `corpus/*` rules compare with. A file of the site that cannot be read (a scanned
 PDF, an unsupported or damaged file) is a finding at info level, not a failed run: the site's CI
 should not break on a PDF without a text layer.
+
+Where a site's state lives (issue 24, item 6): the imported registry, the corpus index of its
+folders and the results kept between runs are derived data, kept in a folder of the user's cache
+per site (`$XDG_CACHE_HOME/factcheck/sites/NAME-HASH/`, `~/.cache/...` by default; the hash is the
+site's resolved path's). Never in the site (which may be read-only, and is the user's), nor in the
+working folder (another project's `.factcheck/` is not touched). Where that folder cannot be
+written, the run uses a temporary folder, removed at its end, and says so: slower, never stopped.
+A damaged file there is set aside and rebuilt (`extractor.results.set_aside`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import os
+import re
+import tempfile
+import time
 import tomllib
 from pathlib import Path
 
-from extractor import profiles
-from extractor.errors import FactcheckError
+from extractor import fileio, profiles
+from extractor.errors import FactcheckError, InputError
 from extractor.ingest.frontmatter import is_page_without_extension
 from extractor.models import Evidence, Finding, InputErrorInfo, Location, Severity
-
-CACHE = Path(".factcheck")
 
 
 def site_root(path: str | Path) -> Path | None:
@@ -93,20 +104,82 @@ def registry_digest(root: Path) -> str:
     return digest.hexdigest()[:16]
 
 
-def site_registry(root: Path, cache: Path = CACHE) -> tuple[Path, bool]:
+FORMER_IMPORTS_SECONDS = 3600  # a former import of the registry is removed after this
+
+
+def user_cache() -> Path:
+    """factcheck's folder in the user's cache: $XDG_CACHE_HOME/factcheck (~/.cache/factcheck)."""
+    base = os.environ.get("XDG_CACHE_HOME")
+    if not base:
+        try:
+            base = str(Path.home() / ".cache")
+        except RuntimeError:  # no home folder known
+            base = str(Path(tempfile.gettempdir()) / f"factcheck-cache-{os.getuid()}")
+    return Path(base) / "factcheck"
+
+
+def state_folder(root: Path) -> tuple[Path, str | None]:
+    """The folder of a site's state (registry, index, kept results) and, when the user's cache
+    cannot be written, a temporary folder instead (removed when the run ends) with the notice that
+    says so. Temporary files that killed runs left there are removed."""
+    import atexit
+    import shutil
+
+    resolved = root.resolve()
+    name = re.sub(r"[^\w.-]+", "_", resolved.name, flags=re.ASCII).strip("._") or "site"
+    key = hashlib.sha256(str(resolved).encode("utf-8", "surrogateescape")).hexdigest()[:16]
+    folder = user_cache() / "sites" / f"{name}-{key}"
+    fileio.remove_stale(Path(tempfile.gettempdir()), "factcheck-site-*")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(dir=folder, prefix=".probe.")
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        temporary = Path(tempfile.mkdtemp(prefix=f"factcheck-site-{os.getpid()}-"))
+        atexit.register(shutil.rmtree, temporary, True)
+        why = exc.strerror or str(exc)
+        notice = (f"{folder} : cache impossible à écrire ({why}) ; vérification sans résultats gardés entre deux "
+                  "vérifications (plus lente) ; XDG_CACHE_HOME pour choisir un autre dossier")  # fmt: skip
+        return temporary, notice
+    fileio.remove_stale(folder)
+    return folder, None
+
+
+def site_registry(root: Path, cache: Path, notices: list[str] | None = None) -> tuple[Path, bool]:
     """The site's registry, imported into the cache unless an import of the same content is there;
-    (the store, whether it was imported now)."""
+    (the store, whether it was imported now). A store there that cannot be read (a killed import,
+    a damaged disk) is set aside and imported again, with a line in `notices`."""
     from extractor.profiles.betagouv.registry import import_betagouv
+    from extractor.reference.store import SCHEMA_VERSION, load_registry
+    from extractor.results import damaged_fr, healthy, set_aside
 
     layout = profiles.active().site
     assert layout is not None
-    from extractor.reference.store import SCHEMA_VERSION
-
     store = cache / f"site-registry-{registry_digest(root)}-v{SCHEMA_VERSION}.sqlite"
     if store.exists():
-        return store, False
+        try:
+            if healthy(store) and load_registry(store) is not None:
+                return store, False
+        except InputError:
+            pass
+        aside = set_aside(store)
+        if notices is not None:
+            notices.append(damaged_fr(store, aside))
     import_betagouv(root / layout.registry, store)
+    for other in cache.glob("site-registry-*.sqlite"):  # imports of former contents: never read again
+        with contextlib.suppress(OSError):  # (unless a run started just before still uses one)
+            if other != store and time.time() - other.stat().st_mtime > FORMER_IMPORTS_SECONDS:
+                other.unlink()
     return store, True
+
+
+def open_index(path: Path, notices: list[str]) -> None:
+    """Sets a damaged corpus index of the site's state aside (it is rebuilt by the refresh)."""
+    from extractor.results import damaged_fr, healthy, set_aside
+
+    if not healthy(path):
+        notices.append(damaged_fr(path, set_aside(path)))
 
 
 def unread_file(error: InputErrorInfo) -> Finding:

