@@ -35,7 +35,7 @@ PACKAGES = ("pdfplumber", "pdfminer.six", "pypdfium2", "python-docx", "markdown-
 ENGINES: dict[str, Callable[[], str]] = {}
 # The modules that declare engines, imported to build a key (not every rule's module: a run whose
 # results are all kept imports no rule). tests/test_cache_keys.py checks that the list is whole.
-ENGINE_MODULES = ("extractor.checks.engines",)
+ENGINE_MODULES = ("extractor.checks.engine_keys",)
 
 
 def engine(name: str) -> Callable[[Callable[[], str]], Callable[[], str]]:

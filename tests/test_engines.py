@@ -167,3 +167,14 @@ def test_the_html_report_says_it_too(no_dictionary, page: Path) -> None:
     html = run(page, "--format", "html").stdout
     assert "Règles non lancées : " in html and "text/spelling (dictionnaire français de Hunspell absent" in html
     assert INSTALL in html
+
+
+def test_the_engines_cache_keys_do_not_shadow_the_engine_registry() -> None:
+    """`extractor.checks` uses `extractor.engines` (availability); the engines' cache-key
+    descriptions live in a submodule of `extractor.checks`: importing that submodule (as a site
+    run's cache key does) must not replace the name the rule engine reads (it did: every site run
+    with kept results ended in « erreur interne AttributeError »)."""
+    from extractor import cachekey, checks, engines
+
+    cachekey.engines()  # imports every module that declares an engine, as a site run does
+    assert checks.engines is engines
