@@ -382,11 +382,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 sub = languagetool.submitted(await _form_fields(request))
                 if not sub.checked.strip():  # nothing to check (an empty file): no match, as LanguageTool
                     return Response(languagetool.answer(None, sub, {}).model_dump_json(), media_type="application/json")
-                await _admit(
-                    sub.checked.encode("utf-8", "replace"),
-                    "document.md" if sub.format == "markdown" else "document.txt",
-                )
-                answer = await _run(languagetool.check, sub, None)
+                await _admit(sub.checked.encode("utf-8", "replace"), sub.name)
+                answer = await _run(languagetool.check, sub)
         except ServiceError as exc:
             message = f"Erreur : {exc.message_fr.rstrip('.')}. À faire : {exc.hint_fr or errors.hint_for(exc.code)}.\n"
             return PlainTextResponse(message, status_code=exc.status, headers={"X-Factcheck-Error": exc.code})

@@ -36,7 +36,7 @@ CONTEXT = 40  # characters of context on each side of a match, as LanguageTool g
 FRENCH = "Français"
 LANGUAGES = [("fr", FRENCH), ("fr-FR", "Français (France)")]  # what `GET /v2/languages` lists
 _LANGUAGE = re.compile(r"(?i)^fr(?:[-_]([a-z]{2}))?$")
-_SENTENCE_END = re.compile(r"[.!?…](?=\s)|\n\s*\n|\n(?=\s*(?:[-*+•]|\d+[.)])\s)")
+_SENTENCE_END = re.compile(r"[.!?…](?=\s)|\n\s*\n|\r[ \t]*\r|[\r\n](?=[ \t]*(?:[-*+•]|\d+[.)])\s)")
 _WRITE = re.compile(r"^Écrire (« [^«»]+ »(?:(?:, | ou )« [^«»]+ »)*)\s*\.?$")
 _QUOTED = re.compile(r"« ([^«»]+) »")
 _BREAK = re.compile(r"\r\n|\r|\n")
@@ -206,6 +206,11 @@ class Submitted:
     # `data`'s parts: (start in `checked`, end, start in `text`, end, is markup), in order
     parts: tuple[tuple[int, int, int, int, bool], ...] = ()
     filters: Filters = field(default_factory=Filters)
+
+    @property
+    def name(self) -> str:
+        """The document's name for the reader (its extension chooses the format)."""
+        return "document.md" if self.format == "markdown" else "document.txt"
 
 
 def language_code(value: str | None) -> str:
@@ -431,8 +436,9 @@ def answer(report: Report | None, sub: Submitted, titles: dict[str, str]) -> Che
                        factcheck=FactcheckInfo(skipped=skipped, findings=len(report.findings)))  # fmt: skip
 
 
-def check(sub: Submitted, only: list[str] | None) -> bytes:
-    """In a worker: the check of the submitted text as LanguageTool's JSON answer."""
+def check(sub: Submitted) -> bytes:
+    """In a worker: the check of the submitted text (every rule: the client's filters apply to the
+    matches) as LanguageTool's JSON answer."""
     from extractor import checks
     from extractor.service import work
 
@@ -440,7 +446,7 @@ def check(sub: Submitted, only: list[str] | None) -> bytes:
     if sub.checked.strip():
         data = sub.checked.encode("utf-8", "replace")  # a lone surrogate: "?", one character as well
         try:
-            report = work._checked(data, "document.md" if sub.format == "markdown" else "document.txt", None, only)
+            report = work._checked(data, sub.name, None, None)
         except ServiceError as exc:
             if exc.code != "empty":  # a text with nothing to check (only markup, blank lines): no match
                 raise
