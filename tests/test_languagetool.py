@@ -152,6 +152,8 @@ def test_rules_and_categories_can_be_turned_off(client: TestClient) -> None:
     assert rules(check(client, text=text)) == {"text/placeholder", "arithmetic/sum-mismatch"}
     assert rules(check(client, text=text, disabledRules="text/placeholder")) == {"arithmetic/sum-mismatch"}
     assert rules(check(client, text=text, disabledCategories="FACTCHECK_ARITHMETIC")) == {"text/placeholder"}
+    both = check(client, text=text, enabledRules="text/placeholder")  # turns a rule on, not the others off
+    assert rules(both) == {"text/placeholder", "arithmetic/sum-mismatch"}
     only = check(client, text=text, enabledOnly="true", enabledRules="arithmetic/sum-mismatch")
     assert rules(only) == {"arithmetic/sum-mismatch"}
 
@@ -203,3 +205,22 @@ def test_a_languagetool_client_reads_the_findings(tmp_path: Path, monkeypatch: p
         tool.disable_spellchecking()  # the client turns off LanguageTool's TYPOS category
         assert "text/spelling" not in {m.rule_id for m in tool.check(TEXT)}
         tool.close()
+
+
+@pytest.mark.parametrize(
+    ("suggestion", "values"),
+    [
+        ("Écrire « développement ».", ["développement"]),
+        ("Écrire «\u00a0basés\u00a0», «\u00a0basées\u00a0» ou «\u00a0basé\u00a0».", ["basés", "basées"]),
+        ("Écrire « #bilan », ou renommer le titre.", []),  # a choice of what to do: no replacement
+        ("Corriger le total ou l'une des parties.", []),
+        (None, []),
+    ],
+)
+def test_a_fix_to_write_is_a_replacement(suggestion: str | None, values: list[str]) -> None:
+    from extractor.models import Finding, Severity
+    from extractor.service.languagetool import replacements
+
+    finding = Finding(rule="text/grammar", severity=Severity.warning, message_fr="…", evidence=[],
+                      suggestion=suggestion)  # fmt: skip
+    assert replacements(finding, "basé") == values

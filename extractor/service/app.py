@@ -104,7 +104,10 @@ LT_FIELDS: dict[str, Any] = {
         },
         "language": {"type": "string", "enum": ["fr", "fr-FR", "auto"], "description": "la langue : le français"},
         "disabledRules": {"type": "string", "description": "règles à ne pas signaler (ids, séparés par des virgules)"},
-        "enabledRules": {"type": "string", "description": "avec enabledOnly=true : les seules règles à signaler"},
+        "enabledRules": {
+            "type": "string",
+            "description": "règles à lancer aussi (ids, même désactivées par défaut) ; enabledOnly=true : elles seules",
+        },
         "enabledOnly": {"type": "string", "enum": ["true", "false"]},
         "disabledCategories": {"type": "string", "description": "catégories à ne pas signaler (TYPOS, GRAMMAR, …)"},
         "enabledCategories": {"type": "string", "description": "avec enabledOnly=true : les seules catégories"},

@@ -37,8 +37,8 @@ FRENCH = "Français"
 LANGUAGES = [("fr", FRENCH), ("fr-FR", "Français (France)")]  # what `GET /v2/languages` lists
 _LANGUAGE = re.compile(r"(?i)^fr(?:[-_]([a-z]{2}))?$")
 _SENTENCE_END = re.compile(r"[.!?…](?=\s)|\n\s*\n|\r[ \t]*\r|[\r\n](?=[ \t]*(?:[-*+•]|\d+[.)])\s)")
-_WRITE = re.compile(r"^Écrire (« [^«»]+ »(?:(?:, | ou )« [^«»]+ »)*)\s*\.?$")
-_QUOTED = re.compile(r"« ([^«»]+) »")
+_WRITE = re.compile(r"^Écrire\s+(«[^«»]+»(?:\s*(?:,|ou)\s*«[^«»]+»)*)\s*\.?$")
+_QUOTED = re.compile(r"«\s*([^«»]*?)\s*»")  # \s: the non-breaking spaces inside « » too
 _BREAK = re.compile(r"\r\n|\r|\n")
 
 # LanguageTool's categories by rule family (a client may disable a category: "TYPOS" is what
@@ -370,7 +370,7 @@ def _sentence(text: str, start: int, end: int) -> str:
 
 def replacements(finding: Finding, matched: str) -> list[str]:
     """The finding's fix as replacements of the matched text, when its suggestion is only
-    « Écrire « X » » (or « Écrire « X » ou « Y » »): a word or a name to write instead."""
+    « Écrire « X » » (or « Écrire « X », « Y » ou « Z » »): a word or a name to write instead."""
     found = _WRITE.match(finding.suggestion or "")
     if not found:
         return []
@@ -436,9 +436,20 @@ def answer(report: Report | None, sub: Submitted, titles: dict[str, str]) -> Che
                        factcheck=FactcheckInfo(skipped=skipped, findings=len(report.findings)))  # fmt: skip
 
 
+def rules_to_run(filters: Filters) -> list[str] | None:
+    """The `rules` of the check: every rule a check runs by default (None), and, as LanguageTool's
+    `enabledRules` does, the rules off by default that the client names by id (a family selects
+    the rules on by default; an id selects its rule). The client's filters then apply to the matches."""
+    from extractor import checks
+
+    named = sorted(r for r in filters.enabled_rules if r in checks.catalogue())
+    if not named:
+        return None
+    return sorted({rule.split("/")[0] + "/" for rule in checks.catalogue()}) + named
+
+
 def check(sub: Submitted) -> bytes:
-    """In a worker: the check of the submitted text (every rule: the client's filters apply to the
-    matches) as LanguageTool's JSON answer."""
+    """In a worker: the check of the submitted text as LanguageTool's JSON answer."""
     from extractor import checks
     from extractor.service import work
 
@@ -446,7 +457,7 @@ def check(sub: Submitted) -> bytes:
     if sub.checked.strip():
         data = sub.checked.encode("utf-8", "replace")  # a lone surrogate: "?", one character as well
         try:
-            report = work._checked(data, sub.name, None, None)
+            report = work._checked(data, sub.name, None, rules_to_run(sub.filters))
         except ServiceError as exc:
             if exc.code != "empty":  # a text with nothing to check (only markup, blank lines): no match
                 raise
