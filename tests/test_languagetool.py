@@ -107,6 +107,7 @@ def test_annotated_data_counts_markup_but_does_not_check_it(client: TestClient) 
     found = by_rule(answer)
     [placeholder] = found["text/placeholder"]  # the one in the markup is not checked
     assert covered(whole, placeholder["offset"], placeholder["length"]) == "section X"
+    assert placeholder["sentence"] == "Un mot 😀 : voir la section X"  # the text as read, without its markup
     sums = [covered(whole, m["offset"], m["length"]) for m in found["arithmetic/sum-mismatch"]]
     assert sums == SUMS
 

@@ -339,11 +339,15 @@ class Offsets:
     def utf16(self, offset: int) -> int:
         return offset + bisect.bisect_left(self.astral, offset)
 
-    def span(self, location: Location) -> tuple[int, int]:
-        """A location's (start, end) in `text`, in characters."""
-        start = self.in_text(self.checked_offset(location.line, location.column), is_end=False)
-        end = self.in_text(self.checked_offset(location.end_line, location.end_column), is_end=True)
-        return start, max(start, end)
+    def checked_span(self, location: Location) -> tuple[int, int]:
+        """A location's (start, end) in `checked`."""
+        start = self.checked_offset(location.line, location.column)
+        return start, max(start, self.checked_offset(location.end_line, location.end_column))
+
+    def span(self, checked: tuple[int, int]) -> tuple[int, int]:
+        """A span of `checked` as (start, end) in `text`, in characters."""
+        start = self.in_text(checked[0], is_end=False)
+        return start, max(start, self.in_text(checked[1], is_end=True))
 
 
 def _context(text: str, start: int, end: int) -> Context:
@@ -403,7 +407,8 @@ def matches_of(report: Report, sub: Submitted, titles: dict[str, str]) -> list[M
         for evidence in finding.evidence:
             if evidence.location.path != path or evidence.location.page is not None:
                 continue  # a place in another publication, or in a registry file
-            start, end = offsets.span(evidence.location)
+            checked = offsets.checked_span(evidence.location)
+            start, end = offsets.span(checked)
             if (n, start, end) in found:
                 continue
             values = replacements(finding, text[start:end])
@@ -417,7 +422,7 @@ def matches_of(report: Report, sub: Submitted, titles: dict[str, str]) -> list[M
                 offset=offsets.utf16(start),
                 length=offsets.utf16(end) - offsets.utf16(start),
                 context=_context(text, start, end),
-                sentence=_sentence(text, start, end),
+                sentence=_sentence(sub.checked, *checked),  # as read: without `data`'s markup
                 type=MatchType(typeName="UnknownWord" if rule.issueType == "misspelling" else "Other"),
                 rule=rule,
             )
