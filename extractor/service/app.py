@@ -402,7 +402,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         within the size limit (URL-encoding may triple a text's bytes)."""
         kind = request.headers.get("content-type", "")
         if not kind.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
-            raise ServiceError(415, "unsupported", "envoyer un formulaire (application/x-www-form-urlencoded)",
+            raise ServiceError(415, "unsupported", "la requête n'est pas un formulaire (x-www-form-urlencoded attendu)",
                                "envoyer le texte comme LanguageTool : un formulaire avec « text » (ou « data ») "
                                "et « language »")  # fmt: skip
         envelope = 3 * settings.max_bytes + 64_000
