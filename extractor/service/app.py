@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from fastapi import FastAPI, Request
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
 
@@ -27,7 +27,7 @@ from extractor import checks, defaults, limits
 from extractor.ingest import FORMATS
 from extractor.models import Extraction, FailOn, Report
 from extractor.service import body as bodies
-from extractor.service import cost, docs, errors, guard, headers, work
+from extractor.service import cost, docs, errors, guard, headers, languagetool, work
 from extractor.service import page as page_files
 from extractor.service.page import review
 from extractor.service.page.review import Review
@@ -88,6 +88,65 @@ DOCUMENT_BODY: dict[str, Any] = {
             },
         },
     }
+}
+
+
+# LanguageTool's request (/v2/check): a form, as its clients send it.
+LT_FIELDS: dict[str, Any] = {
+    "type": "object",
+    "required": ["language"],
+    "properties": {
+        "text": {"type": "string", "description": "le texte à vérifier (lu comme du Markdown, comme un texte collé)"},
+        "data": {
+            "type": "string",
+            "description": 'ou le texte annoté de LanguageTool, en JSON : {"annotation": [{"text": "…"}, '
+            '{"markup": "<b>", "interpretAs": ""}]} ; le balisage n\'est pas vérifié mais compte dans les positions',
+        },
+        "language": {"type": "string", "enum": ["fr", "fr-FR", "auto"], "description": "la langue : le français"},
+        "disabledRules": {"type": "string", "description": "règles à ne pas signaler (ids, séparés par des virgules)"},
+        "enabledRules": {
+            "type": "string",
+            "description": "règles à lancer aussi (ids, même désactivées par défaut) ; enabledOnly=true : elles seules",
+        },
+        "enabledOnly": {"type": "string", "enum": ["true", "false"]},
+        "disabledCategories": {"type": "string", "description": "catégories à ne pas signaler (TYPOS, GRAMMAR, …)"},
+        "enabledCategories": {"type": "string", "description": "avec enabledOnly=true : les seules catégories"},
+    },
+}
+LT_BODY: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/x-www-form-urlencoded": {"schema": LT_FIELDS},
+            "multipart/form-data": {"schema": LT_FIELDS},
+        },
+    }
+}
+
+
+def _lt_described(text: str) -> dict[str, Any]:
+    """An error of /v2/check: plain text « Erreur : … » as LanguageTool answers (the code in the
+    X-Factcheck-Error header); JSON {code, message_fr, hint_fr} when refused before it is read."""
+    return {
+        "model": ErrorBody,
+        "description": f"{text} ; en texte brut « Erreur : … À faire : … », comme LanguageTool, ou en JSON "
+        "(ErrorBody) quand la requête est refusée avant d'être lue (Host, client trop lent, service occupé)",
+        "content": {
+            "application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}},
+            "text/plain": {"schema": {"type": "string"}},
+        },
+    }
+
+
+LT_ERRORS: dict[int | str, dict[str, Any]] = {
+    400: _lt_described("langue non prise en charge, ni « text » ni « data », « data » invalide, formulaire mal formé"),
+    408: _lt_described("texte envoyé trop lentement : connexion coupée"),
+    413: _lt_described("texte trop volumineux, ou trop lourd à vérifier"),
+    415: _lt_described("pas un formulaire"),
+    422: _lt_described("texte illisible, trop long ou trop complexe"),
+    500: _lt_described("erreur interne"),
+    503: _lt_described("service occupé ou en cours de démarrage"),
+    504: _lt_described("vérification trop longue"),
 }
 
 
@@ -192,6 +251,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         """The upload (multipart `file`) or the JSON {text, format, date}, as bytes and a name; its
         work estimated (service/cost.py) before it is queued: too much is refused at once."""
         data, name, date = await _body(request)
+        await _admit(data, name)
+        return data, name, date
+
+    async def _admit(data: bytes, name: str) -> None:
+        """Refuses a document over the size limit or too much work to check, before it is queued."""
         if len(data) > settings.max_bytes:
             raise ServiceError(413, "too_large", f"document trop volumineux (maximum {megabytes(settings.max_bytes)})")
         if len(data) < 1 << 20:
@@ -204,7 +268,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                        f"{cost.PDF_PAGE_UNITS})")  # fmt: skip
             raise ServiceError(413, "too_much_work", message)
         _SMALL.set(needed.units <= settings.small_work)  # read by `_run`, in this request's task
-        return data, name, date
 
     async def _body(request: Request) -> tuple[bytes, str, str | None]:
         kind = request.headers.get("content-type", "")
@@ -307,6 +370,59 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             only = _rules_asked(rules)
             answer = await _run(review.review, data, name, date, only, fail_on.value)
             return Response(answer, media_type="application/json")
+
+    @app.post("/v2/check", response_model=languagetool.CheckAnswer, responses=LT_ERRORS, openapi_extra=LT_BODY,
+              tags=["LanguageTool"])  # fmt: skip
+    async def languagetool_check(request: Request) -> Response:
+        """LanguageTool's check, for the editors' LanguageTool clients (LTeX, browser add-ons): the
+        form's `text` (read as Markdown, like a pasted text) or `data` (LanguageTool's annotated
+        text: markup parts are not checked, but count in the offsets), `language` fr, fr-FR or
+        auto. Every finding of factcheck on the text (figures, names, writing) is a match per place;
+        offsets and lengths in UTF-16 code units, as LanguageTool counts. Errors are plain text,
+        as LanguageTool gives them (their code in the `X-Factcheck-Error` header)."""
+        try:
+            async with _admitted(request):
+                sub = languagetool.submitted(await _form_fields(request))
+                if not sub.checked.strip():  # nothing to check (an empty file): no match, as LanguageTool
+                    return Response(languagetool.answer(None, sub, {}).model_dump_json(), media_type="application/json")
+                await _admit(sub.checked.encode("utf-8", "replace"), sub.name)
+                answer = await _run(languagetool.check, sub)
+        except ServiceError as exc:
+            message = f"Erreur : {exc.message_fr.rstrip('.')}. À faire : {exc.hint_fr or errors.hint_for(exc.code)}.\n"
+            return PlainTextResponse(message, status_code=exc.status, headers={"X-Factcheck-Error": exc.code})
+        return Response(answer, media_type="application/json")
+
+    @app.get("/v2/languages", response_model=list[languagetool.LanguageInfo], tags=["LanguageTool"])
+    async def languagetool_languages() -> list[languagetool.LanguageInfo]:
+        """The languages factcheck checks, as LanguageTool lists them: French only."""
+        return languagetool.languages()
+
+    async def _form_fields(request: Request) -> dict[str, str]:
+        """The fields of a LanguageTool request's form (URL-encoded or multipart), read in memory
+        within the size limit (URL-encoding may triple a text's bytes)."""
+        kind = request.headers.get("content-type", "")
+        if not kind.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+            raise ServiceError(415, "unsupported", "la requête n'est pas un formulaire (x-www-form-urlencoded attendu)",
+                               "envoyer le texte comme LanguageTool : un formulaire avec « text » (ou « data ») "
+                               "et « language »")  # fmt: skip
+        envelope = 3 * settings.max_bytes + 64_000
+        too_large = ServiceError(413, "too_large", f"texte trop volumineux (maximum {megabytes(settings.max_bytes)})")
+        declared = request.headers.get("content-length")
+        if declared and declared.isdigit() and int(declared) > envelope:
+            raise too_large
+        received = bytearray()
+        async for chunk in request.stream():
+            received += chunk
+            if len(received) > envelope:
+                raise too_large
+        if kind.startswith("application/x-www-form-urlencoded"):
+            return bodies.parse_urlencoded(bytes(received))
+        form = await bodies.parse_form(request.headers, bytes(received), max_part_size=envelope)
+        fields: dict[str, str] = {}
+        for name, value in form.multi_items():
+            if isinstance(value, str):
+                fields.setdefault(name, value)
+        return fields
 
     @app.get("/", response_class=HTMLResponse)
     async def page() -> HTMLResponse:

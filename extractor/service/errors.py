@@ -33,6 +33,12 @@ CODES: dict[str, tuple[int, str]] = {
         400,
         "appeler le service par son adresse, ou le lancer avec « factcheck serve --allowed-host NOM »",
     ),
+    "unsupported_language": (400, "indiquer language=fr, fr-FR ou auto (le français)"),
+    "missing_text": (400, "envoyer le texte dans le champ « text », ou le texte annoté dans le champ « data »"),
+    "invalid_data": (
+        400,
+        'envoyer dans « data » du JSON comme {"annotation": [{"text": "…"}, {"markup": "<b>", "interpretAs": ""}]}',
+    ),
     "not_found": (404, "vérifier l'adresse : les points d'accès sont décrits à /docs"),
     "method_not_allowed": (405, "vérifier la méthode HTTP (GET ou POST) : voir /docs"),
     "slow_client": (408, "renvoyer le document d'une traite, sur une connexion plus rapide"),

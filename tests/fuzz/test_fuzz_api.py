@@ -3,7 +3,8 @@
 query parameters) against
 `factcheck serve` on 127.0.0.1, and validates every answer against the schema: a documented
 status, its content type, and its body (the report, or the error contract {code, message_fr,
-hint_fr} with a documented code). Never a server error.
+hint_fr} with a documented code; the LanguageTool endpoint's plain-text errors, with their code in
+a header). Never a server error.
 
 Bounded in CI (FACTCHECK_FUZZ_API_EXAMPLES, default 30 per operation); `bench/fuzz` runs more."""
 
@@ -30,7 +31,8 @@ def test_every_operation_answers_as_documented(live_server) -> None:
 
     schema = schemathesis.openapi.from_url(f"{live_server.url}/openapi.json")
     operations = [result.ok() for result in schema.get_all_operations()]
-    assert {op.path for op in operations} >= {"/api/check", "/api/extract", "/api/report", "/api/rules", "/healthz"}
+    assert {op.path for op in operations} >= {"/api/check", "/api/extract", "/api/report", "/api/rules", "/healthz",
+                                              "/v2/check", "/v2/languages"}  # fmt: skip
     seen: dict[str, set[int]] = {}
     calls: dict[str, int] = {}
     for operation in operations:
@@ -45,7 +47,13 @@ def test_every_operation_answers_as_documented(live_server) -> None:
             case.validate_response(
                 response, checks=[status_code_conformance, content_type_conformance, response_schema_conformance]
             )
-            if response.status_code >= 400:
+            headers = {name.lower(): values[0] for name, values in response.headers.items()}  # a list each
+            if response.status_code >= 400 and headers.get("content-type", "").startswith("text/plain"):
+                # /v2/check answers its errors as LanguageTool does, in plain text (its code in a header)
+                assert case.path.startswith("/v2/"), (case.path, response.text[:300])
+                assert headers.get("x-factcheck-error") in CODES, headers
+                assert response.text.startswith("Erreur : ") and "À faire : " in response.text, response.text
+            elif response.status_code >= 400:
                 error = ErrorBody.model_validate_json(response.content)
                 assert error.code in CODES and error.message_fr and error.hint_fr, error
 
