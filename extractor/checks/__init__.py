@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import yaml
 from pydantic import BaseModel, Field
 
-from extractor import engines as engine_registry  # not `engines`: the name of this package's module
+from extractor import engines as engine_registry  # the name `engines` stays free for a submodule
 from extractor import limits
 from extractor.errors import InputError
 from extractor.models import Claim, Document, Finding, Severity, SkippedRule
