@@ -20,7 +20,8 @@ from typing import TYPE_CHECKING, Any, Literal
 import yaml
 from pydantic import BaseModel, Field
 
-from extractor import engines, limits
+from extractor import engines as engine_registry  # not `engines`: the name of this package's module
+from extractor import limits
 from extractor.errors import InputError
 from extractor.models import Claim, Document, Evidence, Finding, Severity, SkippedRule
 
@@ -229,7 +230,7 @@ def unmet(r: Rule, ctx: Context) -> SkippedRule | None:
             if said is not None and getattr(ctx, need) is None:
                 return SkippedRule(rule=r.id, reason_fr=said[0], hint_fr=said[1])
             continue
-        status = engines.probe(need)
+        status = engine_registry.probe(need)
         if not status.available:
             return SkippedRule(rule=r.id, reason_fr=status.reason_fr, hint_fr=status.hint_fr)
     return None
@@ -268,7 +269,7 @@ def rules() -> dict[str, Rule]:
         if missing:
             raise RuleError(f"catalogue entries without a check: {', '.join(missing)}")
         needs = {n for r in _REGISTRY.values() for n in r.needs}
-        unknown_needs = sorted(n for n in needs if n not in CONTEXT_NEEDS and not engines.known(n))
+        unknown_needs = sorted(n for n in needs if n not in CONTEXT_NEEDS and not engine_registry.known(n))
         if unknown_needs:
             raise RuleError(f"rules need what is neither in the context nor an engine: {', '.join(unknown_needs)}")
     return dict(sorted(_REGISTRY.items()))

@@ -43,7 +43,10 @@ def main() -> int:
 def _answer(request: dict, engine: object, speller: object, version: str) -> dict:
     op = request.get("op")
     if op == "check":
-        options = request.get("options") or None
+        options = None
+        if request.get("options"):  # over Grammalecte's defaults (a dict given replaces them all)
+            options = dict(engine.getOptions())
+            options.update(request["options"])
         results = []
         for text in request["texts"]:
             grammar = [

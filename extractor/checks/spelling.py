@@ -130,7 +130,7 @@ def spelling(doc: Document, ctx: Context) -> Iterator[Finding]:
     speller = dictionary()
     if speller is None:  # the rule engine skips the rule before (needs: hunspell-fr), saying why
         return
-    known = _known_words(ctx)
+    known = known_words(ctx)
     english = _english()
     for block in doc.blocks:
         if block.kind == BlockKind.front_matter:
@@ -332,7 +332,7 @@ def _english_passage(text: str, start: int, english: Speller, french: Speller) -
     return en * 3 >= len(words)
 
 
-def _known_words(ctx: Context) -> frozenset[str]:
+def known_words(ctx: Context) -> frozenset[str]:
     """The words of the registry's names and slugs and the programme's own words, folded."""
     registry = ctx.registry
     cache = ctx.options.get("spelling.known")
