@@ -111,6 +111,9 @@ class RuleSpec(BaseModel):
         default=None, description="the finding's message, a str.format template of the rule's arguments"
     )
     suggestion_fr: str | None = Field(default=None, description="the fix, a template of the suggestion's arguments")
+    variants_fr: dict[str, str] = Field(
+        default_factory=dict, description="other message templates of the rule, by the name its check gives"
+    )
 
     @property
     def anchor(self) -> str:
@@ -132,16 +135,19 @@ def finding(
     *,
     severity: Severity | None = None,
     suggestion: Mapping[str, object] | None = None,
+    variant: str | None = None,
     **arguments: object,
 ) -> Finding:
     """A finding built from its rule's catalogue entry (issue 25, item 4): the rule gives the
-    arguments of its `message_fr` template, its evidence and the arguments of its `suggestion_fr`
-    template (None: no suggestion); the French prose lives in the catalogue, not in rule code."""
+    arguments of its `message_fr` template (or of its `variants_fr[variant]`), its evidence and the
+    arguments of its `suggestion_fr` template (None: no suggestion); the French prose lives in the
+    catalogue, not in rule code."""
     spec = catalogue().get(rule_id)
-    if spec is None or spec.message_fr is None:
-        raise RuleError(f"rule {rule_id} has no message_fr template in the catalogue")
+    template = spec.variants_fr.get(variant) if spec is not None and variant else spec and spec.message_fr
+    if spec is None or template is None:
+        raise RuleError(f"rule {rule_id} has no message template {variant or 'message_fr'} in the catalogue")
     try:
-        message = spec.message_fr.format_map(arguments)
+        message = template.format_map(arguments)
         fix = None
         if suggestion is not None:
             if spec.suggestion_fr is None:

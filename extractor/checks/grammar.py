@@ -50,9 +50,18 @@ def families() -> dict[str, Any]:
     return data
 
 
+PROSE_WORDS = 4  # a front-matter value of this many words is prose ("mission: …"), not a key or an enumerated value
+_WORDS = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+
+
 def checked_blocks(doc: Document) -> list[Block]:
-    """The blocks Grammalecte reads: prose, not the page's metadata."""
-    return [b for b in doc.blocks if b.kind != BlockKind.front_matter and b.text.strip()]
+    """The blocks Grammalecte reads: prose, and the page's metadata values that are sentences."""
+    return [b for b in doc.blocks if b.text.strip() and (b.kind != BlockKind.front_matter or prose_value(b.text))]
+
+
+def prose_value(text: str) -> bool:
+    """Whether a front-matter value is a sentence: words, no address or path."""
+    return len(_WORDS.findall(text)) >= PROSE_WORDS and not re.search(r"[@/_]|://", text)
 
 
 def grammalecte_results(doc: Document, ctx: Context) -> list[tuple[Block, Result]]:
@@ -64,9 +73,33 @@ def grammalecte_results(doc: Document, ctx: Context) -> list[tuple[Block, Result
     if engine is None:  # the rule engine skips the rules before (needs: grammalecte), saying why
         return []
     blocks = checked_blocks(doc)
-    results = list(zip(blocks, engine.check([b.text for b in blocks], families().get("options")), strict=True))
+    texts = [without_inclusive(b.text) for b in blocks]
+    results = list(zip(blocks, engine.check(texts, families().get("options")), strict=True))
     ctx.options["grammalecte.results"] = (doc.sha256, results)  # the last document only
     return results
+
+
+# Inclusive writing: "développeur.e.s", "inspecteur·ices", "étudiant(e)s". Grammalecte reads the
+# masculine form instead (its agreement rules then still apply: "deux développeur.e.s indépendant").
+_INCLUSIVE = re.compile(
+    r"(?P<stem>[^\W\d_]{2,})(?P<mark>[.·•(](?:[^\W\d_]{1,5})[.·•)]?)(?P<plural>s?)(?P<more>(?:[.·•][^\W\d_]{1,5})*)(?![\w.·])"
+)
+
+
+def without_inclusive(text: str) -> str:
+    """The text with each inclusive form replaced by its masculine (plural) form, padded with
+    spaces so that every offset stays the same."""
+
+    def masculine(match: re.Match[str]) -> str:
+        mark = match.group("mark")
+        suffix = mark + match.group("more")
+        if not re.search(r"[·•]|\.(?:e|ne|se|le|te|ice|rice|euse|trice|ère|ve)s?\b", suffix):
+            return match.group(0)  # "page.html", "etc.)": no inclusive suffix
+        plural = "s" if match.group("plural") or suffix.rstrip(".·•)").endswith("s") else ""
+        kept = match.group("stem") + plural
+        return kept + " " * (len(match.group(0)) - len(kept))
+
+    return _INCLUSIVE.sub(masculine, text)
 
 
 def masked(block: Block) -> list[tuple[int, int]]:
@@ -115,7 +148,64 @@ def _errors(doc: Document, ctx: Context, family: str) -> Iterator[tuple[Block, i
             passage = block.text[error.start : error.end]
             if "·" in passage or _names_a_known_word(passage, known):
                 continue  # inclusive writing; a name the registry or the programme knows
+            if error.type == "gn" and _apposition(block.text, error.start, error.end):
+                continue  # "tests utilisateur": a noun in apposition agrees or not, as the writer likes
             yield block, error.start, error.end, french_quotes(error.message), error.suggestions
+
+
+def _apposition(text: str, start: int, end: int) -> bool:
+    words = set(families().get("appositions") or [])
+    after = re.match(r"\s+([^\W\d_]+)", text[end:])
+    return text[start:end].lower() in words or bool(after and after.group(1).lower() in words)
+
+
+# Two determiners in a row, the second elided: "son l'impact", "cette l'attitude".
+_DOUBLE_DETERMINER = re.compile(
+    r"(?i)(?<![\w'’])(?P<first>son|sa|ses|mon|ma|mes|ton|ta|tes|notre|nos|votre|vos|leur|leurs|ce|cet|cette|ces"
+    r"|un|une|des)\s+(?P<second>l['’])(?=[^\W\d_])"
+)
+# A list item or a sentence that starts with a verb in -i, -t or -d before "ton", "ta", "tes":
+# the imperative of the 2nd person singular ("rempli ton dossier" for "remplis ton dossier").
+_IMPERATIVE = re.compile(
+    r"(?:^|(?<=[.!?]\s)|(?<=^\d/\s)|(?<=^\d\d/\s))(?P<verb>[^\W\d_]+[itd])(?=\s+(?:ton|ta|tes)\s)", re.M
+)
+_NOT_IMPERATIVE = frozenset({"fait", "dit", "suit", "vit", "doit", "voit", "tout", "et", "est", "but", "soit", "ait"})
+
+
+def _own_errors(doc: Document, ctx: Context) -> Iterator[Finding]:
+    """What Grammalecte misses and factcheck checks itself: two determiners in a row, an
+    imperative without its s."""
+    from extractor.checks.spelling import dictionary
+
+    speller = dictionary()
+    for block in checked_blocks(doc):
+        skip = masked(block)
+        text = block.text
+        for match in _DOUBLE_DETERMINER.finditer(text):
+            if overlaps(match.start(), match.end(), skip):
+                continue
+            yield checks.finding(
+                GRAMMAR,
+                [block_evidence(doc, block, match.start(), match.end(), context=40)],
+                variant="double-determiner",
+                passage=match.group(0),
+                first=match.group("first"),
+                second=match.group("second"),
+            )
+        for match in _IMPERATIVE.finditer(text):
+            verb = match.group("verb")
+            if overlaps(match.start(), match.end(), skip) or verb.lower() in _NOT_IMPERATIVE or speller is None:
+                continue
+            fixed = verb + "s"
+            if not (speller.check(fixed.lower()) and speller.check(verb.lower())):
+                continue
+            yield checks.finding(
+                GRAMMAR,
+                [block_evidence(doc, block, match.start(), match.end(), context=40)],
+                variant="imperative",
+                passage=verb,
+                suggestion={"choices": choices([fixed])},
+            )
 
 
 def _findings(doc: Document, ctx: Context, rule_id: str, family: str) -> Iterator[Finding]:
@@ -132,6 +222,7 @@ def _findings(doc: Document, ctx: Context, rule_id: str, family: str) -> Iterato
 @rule(GRAMMAR)
 def grammar(doc: Document, ctx: Context) -> Iterator[Finding]:
     yield from _findings(doc, ctx, GRAMMAR, "grammar")
+    yield from _own_errors(doc, ctx)
 
 
 @rule(TYPOGRAPHY)

@@ -132,10 +132,97 @@ def spelling(doc: Document, ctx: Context) -> Iterator[Finding]:
         return
     known = known_words(ctx)
     english = _english()
+    reported: set[tuple[int, int]] = set()  # where the slips were found: (line, column)
     for block in doc.blocks:
         if block.kind == BlockKind.front_matter:
             continue  # keys and values of the page's metadata
-        yield from _block(doc, block, speller, english, known)
+        for found in _block(doc, block, speller, english, known):
+            reported.update((e.location.line, e.location.column) for e in found.evidence)
+            yield found
+    if GRAMMAR in ctx.running:  # Grammalecte reads the document anyway: its spelling errors too
+        for found in _grammalecte_words(doc, ctx, speller, english, known):
+            if not any((e.location.line, e.location.column) in reported for e in found.evidence):
+                yield found
+
+
+GRAMMAR = "text/grammar"
+
+
+def _grammalecte_words(
+    doc: Document, ctx: Context, speller: Speller, english: Speller | None, known: frozenset[str]
+) -> Iterator[Finding]:
+    """The words Grammalecte's dictionary rejects (issue 26: it catches 99 % of the site's real
+    misspellings, where the slips above catch a quarter) that pass the filters of names, jargon and
+    English: Hunspell must reject the word too (its comprehensive dictionary knows rare words, old
+    and 1990 spellings that Grammalecte's lacks), and so must the English dictionary."""
+    from extractor.checks import finding
+    from extractor.checks.grammalecte import checker
+    from extractor.checks.grammar import grammalecte_results, masked, overlaps
+
+    candidates: list[tuple[Block, int, str]] = []
+    for block, result in grammalecte_results(doc, ctx):
+        skip = masked(block)
+        for error in result.spelling:
+            word, start = error.word, error.start
+            elided = _ELISION.match(word)
+            if elided:
+                word, start = word[elided.end() :], start + elided.end()
+            end = start + len(word)
+            if overlaps(start, end, skip) or _not_a_misspelling(block.text, start, word, speller, english, known):
+                continue
+            candidates.append((block, start, word))
+    engine = checker()
+    if not candidates or engine is None:
+        return
+    suggestions = engine.suggest(sorted({w for _, _, w in candidates}))
+    by_word = dict(zip(sorted({w for _, _, w in candidates}), suggestions, strict=True))
+    for block, start, word in candidates:
+        fixes = [f for f in by_word[word] if f.lower() != word.lower() or f != word][:3]
+        yield finding(
+            RULE,
+            [block_evidence(doc, block, start, start + len(word), context=40)],
+            word=word,
+            suggestion={"choices": _choices(fixes)} if fixes else None,
+        )
+
+
+def _not_a_misspelling(
+    text: str, start: int, word: str, speller: Speller, english: Speller | None, known: frozenset[str]
+) -> bool:
+    """Whether a word Grammalecte rejects is a name, jargon, English, inclusive writing or a form
+    Hunspell knows: the filters `_dictionary_error` applies to Hunspell's own rejections."""
+    if not 3 <= len(word) <= MAX_LENGTH or any(c.isdigit() for c in word):
+        return True  # "d'uen" has three letters
+    if not word.islower():  # names, acronyms; but "l'Etat": a capital that lost its accent
+        return not (word[:1] == "E" and word[1:].islower() and _checked(speller, "É" + word[1:]))
+    after = text[start + len(word) : start + len(word) + 1]
+    before = text[start - 1 : start]
+    if "·" in word or after == "·" or (before and before in "(·./" and start > 1 and text[start - 2].isalpha()):
+        return True  # inclusive writing: "(euse)", "·eurs·rices", ".e" (not `_inclusive`: a word ending the text)
+    parts = [p for p in re.split(r"['’\-]", word) if p]
+    if all(_checked(speller, p) or _checked(speller, p.capitalize()) or fold(p) in known for p in parts):
+        return True  # Hunspell knows it (or each part of a compound), or the programme does
+    if english is not None and _checked(english, word) and not _french_slip(word, speller):
+        return True  # an English word, unless a French word is an accent or a doubled letter away ("emission")
+    if english is not None and _english_stem(word, english) and not re.search(r"e(?:e|é)", word):
+        return True  # "designé"; not "consommeer"
+    if _FUTURE_STEM.search(word):
+        return True
+    return english is not None and _english_passage(text, start, english, speller)
+
+
+def _french_slip(word: str, speller: Speller) -> bool:
+    """Whether a French word is the same letters with accents ("acceleration"), or one doubled
+    or undoubled consonant away ("combatant")."""
+    folded = fold(word)
+    if any(fold(s) == folded and _checked(speller, s) for s in speller.suggest(word)[:5]):
+        return True
+    return any(_checked(speller, v) for v in _double_variants(word))
+
+
+def _choices(words: list[str]) -> str:
+    quoted = [f"«\u00a0{w}\u00a0»" for w in words]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " ou " + quoted[-1]
 
 
 def _block(
