@@ -214,10 +214,20 @@ def _not_a_misspelling(
 def _french_slip(word: str, speller: Speller) -> bool:
     """Whether a French word is the same letters with accents ("acceleration"), or one doubled
     or undoubled consonant away ("combatant")."""
-    folded = fold(word)
-    if any(fold(s) == folded and _checked(speller, s) for s in speller.suggest(word)[:5]):
+    if any(_checked(speller, v) for v in _accented(word)):
         return True
     return any(_checked(speller, v) for v in _double_variants(word))
+
+
+def _accented(word: str) -> Iterator[str]:
+    """The word with accents put on its e's (up to four of them): "acceleration" -> "accélération"."""
+    places = [i for i, c in enumerate(word) if c == "e"][:4]
+    for mask in range(1, 3 ** len(places)):
+        letters, rest = list(word), mask
+        for i in places:
+            letters[i] = "eéè"[rest % 3]
+            rest //= 3
+        yield "".join(letters)
 
 
 def _choices(words: list[str]) -> str:
