@@ -633,7 +633,9 @@ def evaluate(
     ] = None,
     corrections: Annotated[
         Path | None,
-        typer.Option(help="Dossier de corrections réelles (cases.jsonl, before/, after/) : rappel orthographe et grammaire."),
+        typer.Option(
+            help="Dossier de corrections réelles (cases.jsonl, before/, after/) : rappel des règles d'écriture."
+        ),
     ] = None,
     min_nonword_recall: Annotated[
         float, typer.Option(help="Seuil de rappel des mots inexistants corrigés (--corrections).")

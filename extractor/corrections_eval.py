@@ -103,7 +103,7 @@ def _covers(findings: list[Finding], places: list[tuple[int, int, int]]) -> bool
         for evidence in finding.evidence:
             where = evidence.location
             end_line = where.end_line or where.line
-            end_column = where.end_column or where.column
+            end_column = (where.end_column or where.column + 1) - 1  # exclusive in a Location
             for line, first, last in places:
                 if not where.line <= line <= end_line:
                     continue
@@ -200,8 +200,10 @@ def summary(result: CorrectionsResult) -> str:
 def as_json(result: CorrectionsResult) -> str:
     return json.dumps(
         {
-            reader: {kind: {"cases": t.cases, "found": t.found, "recall": t.recall, "false_flags": t.false_flags}
-                     for kind, t in tallies.items()}  # fmt: skip
+            reader: {
+                kind: {"cases": t.cases, "found": t.found, "recall": t.recall, "false_flags": t.false_flags}
+                for kind, t in tallies.items()
+            }
             for reader, tallies in result.tallies.items()
         },
         ensure_ascii=False,

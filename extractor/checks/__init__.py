@@ -143,7 +143,9 @@ def finding(
     arguments of its `suggestion_fr` template (None: no suggestion); the French prose lives in the
     catalogue, not in rule code."""
     spec = catalogue().get(rule_id)
-    template = spec.variants_fr.get(variant) if spec is not None and variant else spec and spec.message_fr
+    template = None
+    if spec is not None:
+        template = spec.variants_fr.get(variant) if variant else spec.message_fr
     if spec is None or template is None:
         raise RuleError(f"rule {rule_id} has no message template {variant or 'message_fr'} in the catalogue")
     try:

@@ -13,6 +13,7 @@ It ends when its input closes.
 
 import json
 import sys
+from typing import Any
 
 MAX_SUGGESTIONS = 6
 
@@ -40,7 +41,7 @@ def main() -> int:
     return 0
 
 
-def _answer(request: dict, engine: object, speller: object, version: str) -> dict:
+def _answer(request: dict, engine: Any, speller: Any, version: str) -> dict:
     op = request.get("op")
     if op == "check":
         options = None
@@ -50,8 +51,14 @@ def _answer(request: dict, engine: object, speller: object, version: str) -> dic
         results = []
         for text in request["texts"]:
             grammar = [
-                {"start": e["nStart"], "end": e["nEnd"], "rule": e["sRuleId"], "type": e["sType"],
-                 "message": e["sMessage"], "suggestions": list(e["aSuggestions"])[:MAX_SUGGESTIONS]}
+                {
+                    "start": e["nStart"],
+                    "end": e["nEnd"],
+                    "rule": e["sRuleId"],
+                    "type": e["sType"],
+                    "message": e["sMessage"],
+                    "suggestions": list(e["aSuggestions"])[:MAX_SUGGESTIONS],
+                }
                 for e in engine.parse(text, "FR", bDebug=False, dOptions=options, bContext=False)
             ]
             spelling = [

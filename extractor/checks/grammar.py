@@ -164,8 +164,8 @@ _DOUBLE_DETERMINER = re.compile(
     r"(?i)(?<![\w'’])(?P<first>son|sa|ses|mon|ma|mes|ton|ta|tes|notre|nos|votre|vos|leur|leurs|ce|cet|cette|ces"
     r"|un|une|des)\s+(?P<second>l['’])(?=[^\W\d_])"
 )
-# A list item or a sentence ("1/ …", "2) …", after ":") that starts with a verb in -i, -t or -d before "ton", "ta", "tes":
-# the imperative of the 2nd person singular ("rempli ton dossier" for "remplis ton dossier").
+# A list item or a sentence ("1/ …", "2) …", after ":") that starts with a verb in -i, -t or -d
+# before "ton", "ta", "tes": the imperative of the 2nd person singular ("rempli ton dossier" for "remplis ton dossier").
 _IMPERATIVE = re.compile(
     r"(?:^|(?<=[.!?:]\s)|(?<=\d/\s)|(?<=\d\)\s))(?P<verb>[^\W\d_]+[itd])(?=\s+(?:ton|ta|tes)\s)", re.M
 )
