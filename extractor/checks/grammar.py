@@ -59,6 +59,14 @@ def checked_blocks(doc: Document) -> list[Block]:
     return [b for b in doc.blocks if b.text.strip() and (b.kind != BlockKind.front_matter or prose_value(b.text))]
 
 
+def prose(block: Block) -> bool:
+    """Whether a block is prose that a dictionary and a grammar may judge: a table cell or a
+    line of a PDF's table ("Total communauté") of fewer than PROSE_WORDS words is not."""
+    return block.kind in (BlockKind.paragraph, BlockKind.list_item, BlockKind.front_matter) and (
+        len(_WORDS.findall(block.text)) >= PROSE_WORDS
+    ) or block.kind == BlockKind.heading
+
+
 def prose_value(text: str) -> bool:
     """Whether a front-matter value is a sentence: words, no address or path."""
     return len(_WORDS.findall(text)) >= PROSE_WORDS and not re.search(r"[@/_]|://", text)
@@ -138,7 +146,12 @@ def _errors(doc: Document, ctx: Context, family: str) -> Iterator[tuple[Block, i
     wanted = set(families().get(family, []))
     ignored = tuple(families().get("ignored_rules") or [])
     known = known_words(ctx)
+    from extractor.checks.spelling import _english, _english_passage, dictionary
+
+    english, french = _english(), dictionary()
     for block, result in grammalecte_results(doc, ctx):
+        if not prose(block):
+            continue
         skip = masked(block)
         for error in result.grammar:
             if error.type not in wanted or (ignored and error.rule.startswith(ignored)):
@@ -148,6 +161,8 @@ def _errors(doc: Document, ctx: Context, family: str) -> Iterator[tuple[Block, i
             passage = block.text[error.start : error.end]
             if "·" in passage or _names_a_known_word(passage, known):
                 continue  # inclusive writing; a name the registry or the programme knows
+            if passage.isupper() or (english and french and _english_passage(block.text, error.start, english, french)):
+                continue  # capitals ("GRADES"); a passage in English
             if error.type == "gn" and _apposition(block.text, error.start, error.end):
                 continue  # "tests utilisateur": a noun in apposition agrees or not, as the writer likes
             yield block, error.start, error.end, french_quotes(error.message), error.suggestions

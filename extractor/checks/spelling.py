@@ -157,10 +157,12 @@ def _grammalecte_words(
     and 1990 spellings that Grammalecte's lacks), and so must the English dictionary."""
     from extractor.checks import finding
     from extractor.checks.grammalecte import checker
-    from extractor.checks.grammar import grammalecte_results, masked, overlaps
+    from extractor.checks.grammar import grammalecte_results, masked, overlaps, prose
 
     candidates: list[tuple[Block, int, str]] = []
     for block, result in grammalecte_results(doc, ctx):
+        if not prose(block):
+            continue
         skip = masked(block)
         for error in result.spelling:
             word, start = error.word, error.start
@@ -202,13 +204,18 @@ def _not_a_misspelling(
     parts = [p for p in re.split(r"['’\-]", word) if p]
     if all(_checked(speller, p) or _checked(speller, p.capitalize()) or fold(p) in known for p in parts):
         return True  # Hunspell knows it (or each part of a compound), or the programme does
-    if english is not None and _checked(english, word) and not _french_slip(word, speller):
-        return True  # an English word, unless a French word is an accent or a doubled letter away ("emission")
+    if english is not None and _checked(english, word) and (len(word) < 7 or not _french_slip(word, speller)):
+        return True  # an English word, unless long and a French word is an accent or a letter away ("emission")
+    if _INCLUSIVE_MERGED.search(word) and _checked(speller, _INCLUSIVE_MERGED.sub("eur", word)):
+        return True  # "agriculteurices": inclusive writing without its point
     if english is not None and _english_stem(word, english) and not re.search(r"e(?:e|é)", word):
         return True  # "designé"; not "consommeer"
     if _FUTURE_STEM.search(word):
         return True
     return english is not None and _english_passage(text, start, english, speller)
+
+
+_INCLUSIVE_MERGED = re.compile(r"eur(?:ice|rice|euse|e)s?$")
 
 
 def _french_slip(word: str, speller: Speller) -> bool:
