@@ -112,8 +112,11 @@ def test_grammar_reports_confusions_and_locutions(engine) -> None:
         "Voir [les services évalué](https://exemple.fr) sur le site.\n",  # a link's text
         "Nous recrutons deux développeur.e.s indépendant.e.s cette année.\n",  # inclusive writing
         "Nous faisons des tests utilisateur chaque mois.\n",  # an apposition
+        "It helps to engage a real and deep digital transformation of the State.\n",  # English
+        "| Total communauté | Nombre |\n| --- | --- |\n| 12 | 14 |\n",  # table cells
+        "Le tableau dit : LES SERVICES ÉVALUÉ SONT NOMBREUX, en capitales.\n",  # capitals
     ],
-    ids=["code", "link-text", "inclusive", "apposition"],
+    ids=["code", "link-text", "inclusive", "apposition", "english", "table", "capitals"],
 )
 def test_grammar_stays_silent_where_the_engine_is_wrong(engine, text: str) -> None:
     assert run(text, "text/grammar") == []
@@ -150,8 +153,17 @@ def test_grammalecte_non_words_join_spelling_only_when_grammar_runs(engine) -> N
     assert "administratives" in (found[0].suggestion or "")
 
 
+def test_inclusive_forms_keep_their_offsets() -> None:
+    from extractor.checks.grammar import without_inclusive
+
+    for text in ("deux développeur.e.s indépendant", "les inspecteur·ices et les agriculteur·ices", "voir page.html"):
+        assert len(without_inclusive(text)) == len(text)
+    assert without_inclusive("deux développeur.e.s indépendant").split() == ["deux", "développeurs", "indépendant"]
+    assert without_inclusive("voir page.html etc.") == "voir page.html etc."
+
+
 def test_names_and_english_are_not_misspellings(engine) -> None:
-    text = "Le produit Zorglub utilise le framework en production, avec un workflow simple.\n"
+    text = "Le produit Zorglub utilise le framework en production, avec un workflow, les agriculteurices et un email.\n"
     assert [f for f in run(text, "text/spelling", "text/grammar") if f.rule == "text/spelling"] == []
 
 

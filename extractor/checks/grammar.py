@@ -62,9 +62,10 @@ def checked_blocks(doc: Document) -> list[Block]:
 def prose(block: Block) -> bool:
     """Whether a block is prose that a dictionary and a grammar may judge: a table cell or a
     line of a PDF's table ("Total communauté") of fewer than PROSE_WORDS words is not."""
-    return block.kind in (BlockKind.paragraph, BlockKind.list_item, BlockKind.front_matter) and (
-        len(_WORDS.findall(block.text)) >= PROSE_WORDS
-    ) or block.kind == BlockKind.heading
+    if block.kind == BlockKind.heading:
+        return True
+    sentences = (BlockKind.paragraph, BlockKind.list_item, BlockKind.front_matter)
+    return block.kind in sentences and len(_WORDS.findall(block.text)) >= PROSE_WORDS
 
 
 def prose_value(text: str) -> bool:
