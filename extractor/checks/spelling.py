@@ -13,6 +13,15 @@ Precision first: a word is reported only when the dictionary and the context agr
   participle in -i right after a reflexive pronoun ("s'élargi" for "s'élargit"), a verb in -ent
   after the "en" of a gerund ("tout en allongent" for "allongeant").
 A near-miss of a registry name is `reference/name-typo`'s, not this rule's.
+
+With Grammalecte (issue 26: when `text/grammar` runs, so that the engine reads each document once),
+the rule also reports the words Grammalecte's dictionary rejects: on the site's real corrections it
+catches every misspelling, where the slips above catch a quarter. Hunspell still earns its place:
+- as the second opinion: a word is reported only if Hunspell's comprehensive dictionary rejects it
+  too (it knows rare words, regional, classical and 1990 spellings that Grammalecte's lacks);
+- as the English dictionary (`hunspell-en-us`) that keeps English words and passages out;
+- as the engine of the slips and of the context errors above, cheap enough to run on every check
+  of every document by default, which Grammalecte (30-40 KB a second) is not.
 """
 
 from __future__ import annotations
