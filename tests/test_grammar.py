@@ -153,6 +153,14 @@ def test_grammalecte_non_words_join_spelling_only_when_grammar_runs(engine) -> N
     assert "administratives" in (found[0].suggestion or "")
 
 
+def test_an_imperative_without_its_s_gets_the_right_form() -> None:
+    text = "Pour candidater : 1/ décrit ton projet 2/ rempli ton dossier 3/ transmet ton dossier.\n"
+    found = run(text, "text/grammar")
+    assert [f.suggestion for f in found] == ["Écrire «\u00a0décris\u00a0».", "Écrire «\u00a0remplis\u00a0».",
+                                             "Écrire «\u00a0transmets\u00a0»."]  # fmt: skip
+    assert run("Il décrit ton projet et transmet ton dossier.\n", "text/grammar") == []
+
+
 def test_inclusive_forms_keep_their_offsets() -> None:
     from extractor.checks.grammar import without_inclusive
 

@@ -212,8 +212,12 @@ def _own_errors(doc: Document, ctx: Context) -> Iterator[Finding]:
             verb = match.group("verb")
             if overlaps(match.start(), match.end(), skip) or verb.lower() in _NOT_IMPERATIVE or speller is None:
                 continue
-            fixed = verb + "s"
-            if not (speller.check(fixed.lower()) and speller.check(verb.lower())):
+            if not speller.check(verb.lower()):
+                continue
+            # "décrit" -> "décris", "choisi" -> "choisis", "transmet" -> "transmets", "prend" -> "prends"
+            candidates = [verb[:-1] + "s", verb + "s"] if verb.endswith("it") else [verb + "s"]
+            fixed = next((c for c in candidates if speller.check(c.lower())), None)
+            if fixed is None:
                 continue
             yield checks.finding(
                 GRAMMAR,
