@@ -171,7 +171,10 @@ def test_inclusive_forms_keep_their_offsets() -> None:
 
 
 def test_names_and_english_are_not_misspellings(engine) -> None:
-    text = "Le produit Zorglub utilise le framework en production, avec un workflow, les agriculteurices et un email.\n"
+    text = (
+        "Le produit Zorglub utilise le framework en production, avec un workflow, les agriculteurices, "
+        "un email et du self-care.\n"
+    )
     assert [f for f in run(text, "text/spelling", "text/grammar") if f.rule == "text/spelling"] == []
 
 

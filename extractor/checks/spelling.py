@@ -213,6 +213,8 @@ def _not_a_misspelling(
     parts = [p for p in re.split(r"['’\-]", word) if p]
     if all(_checked(speller, p) or _checked(speller, p.capitalize()) or fold(p) in known for p in parts):
         return True  # Hunspell knows it (or each part of a compound), or the programme does
+    if len(parts) > 1 and english is not None and all(_checked(english, p) or _checked(speller, p) for p in parts):
+        return True  # an English compound: "self-care", "one-stop-shop"
     if english is not None and _checked(english, word) and (len(word) < 7 or not _french_slip(word, speller)):
         return True  # an English word, unless long and a French word is an accent or a letter away ("emission")
     if _INCLUSIVE_MERGED.search(word) and _checked(speller, _INCLUSIVE_MERGED.sub("eur", word)):
