@@ -631,6 +631,21 @@ def evaluate(
     write_unjudged: Annotated[
         Path | None, typer.Option(help="Écrire les constats non jugés du site (à juger à la main).")
     ] = None,
+    corrections: Annotated[
+        Path | None,
+        typer.Option(
+            help="Dossier de corrections réelles (cases.jsonl, before/, after/) : rappel des règles d'écriture."
+        ),
+    ] = None,
+    min_nonword_recall: Annotated[
+        float, typer.Option(help="Seuil de rappel des mots inexistants corrigés (--corrections).")
+    ] = 0.0,
+    min_realword_recall: Annotated[
+        float, typer.Option(help="Seuil de rappel des mots existants mal employés (--corrections).")
+    ] = 0.0,
+    max_false_flags: Annotated[
+        int | None, typer.Option(help="Nombre maximal de mots corrigés signalés à tort (--corrections).")
+    ] = None,
 ) -> None:
     """Mesure l'extraction (précision, rappel, F1) contre le jeu de référence vérifié à la main."""
     from rich.table import Table
@@ -686,6 +701,11 @@ def evaluate(
     if site is not None:
         site_ok = _evaluate_site(site, expected / "site", min_site_precision, min_rule_precision, write_unjudged,
                                  console)  # fmt: skip
+    corrections_ok = True
+    if corrections is not None:
+        corrections_ok = _evaluate_corrections(
+            corrections, min_nonword_recall, min_realword_recall, max_false_flags, verbose, console
+        )
     if numbers.f1 < min_numbers_f1 or claims.f1 < min_claims_f1 or not findings_ok or not site_ok:
         err_console().print(
             f"[bold red]sous le seuil[/] : nombres {numbers.f1:.3f} (min {min_numbers_f1}), "
@@ -693,6 +713,53 @@ def evaluate(
             "aucun cas à ne pas signaler)"
         )
         raise typer.Exit(EXIT_FINDINGS)
+    if not corrections_ok:
+        raise typer.Exit(EXIT_FINDINGS)
+
+
+def _evaluate_corrections(folder: Path, min_nonword: float, min_realword: float, max_false_flags: int | None,
+                          verbose: bool, console: Console) -> bool:  # fmt: skip
+    """Recall on real corrections, factcheck's and Grammalecte's alone; False under a gate."""
+    from rich.table import Table
+
+    from extractor import engines
+    from extractor.checks.grammalecte import ENGINE
+    from extractor.corrections_eval import KINDS, evaluate_corrections
+
+    status = engines.probe(ENGINE)
+    if not status.available:
+        err_console().print(
+            f"[bold yellow]Grammalecte indisponible[/] : {status.reason_fr} ; {status.hint_fr} "
+            "(text/grammar et la référence « Grammalecte seul » ne comptent rien)"
+        )
+    result = evaluate_corrections(folder)
+    labels = {"factcheck": "factcheck", "grammalecte": "Grammalecte seul"}
+    table = Table(title=f"Corrections réelles de {folder}", title_justify="left")
+    for column in ("lecteur", "mots inexistants", "rappel", "mots mal employés", "rappel", "signalés à tort"):
+        table.add_column(column, justify="left" if column == "lecteur" else "right")
+    for reader, tallies in result.tallies.items():
+        nonword, realword = tallies["non-word"], tallies["real-word"]
+        table.add_row(labels[reader], f"{nonword.found}/{nonword.cases}", f"{nonword.recall:.1%}",
+                      f"{realword.found}/{realword.cases}", f"{realword.recall:.1%}",
+                      str(result.false_flags(reader)))  # fmt: skip
+    console.print(table)
+    ours = result.tallies["factcheck"]
+    if verbose:
+        for kind in KINDS:
+            for case in ours[kind].missed:
+                console.print(f"  manqué ({kind}) {case.file}:{case.line} {case.before} -> {case.after}", markup=False)
+            for case in ours[kind].flagged:
+                console.print(f"  signalé à tort {case.file}:{case.line} {case.after}", markup=False)
+    failed = []
+    if ours["non-word"].recall < min_nonword:
+        failed.append(f"rappel des mots inexistants {ours['non-word'].recall:.1%} (min {min_nonword:.0%})")
+    if ours["real-word"].recall < min_realword:
+        failed.append(f"rappel des mots mal employés {ours['real-word'].recall:.1%} (min {min_realword:.0%})")
+    if max_false_flags is not None and result.false_flags("factcheck") > max_false_flags:
+        failed.append(f"{result.false_flags('factcheck')} mots corrigés signalés à tort (max {max_false_flags})")
+    for line in failed:
+        err_console().print(f"[bold red]sous le seuil[/] : {line}")
+    return not failed
 
 
 SITE_RULE_MIN_FINDINGS = 5  # a rule's own precision gate applies from this many findings

@@ -84,7 +84,8 @@ def check_document(
     ranges, _ = suppress.suppressions(doc)
     findings = []
     ignored = 0
-    for finding in checks.run(doc, ctx, only):
+    enabled = [rule_id for rule_id, level in levels.items() if level != "off"]  # turns on a rule off by default
+    for finding in checks.run(doc, ctx, only, enabled):
         if suppress.silenced(finding, ranges):
             ignored += 1
             continue

@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import importlib
 import pkgutil
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import TYPE_CHECKING, Any, Literal
@@ -23,7 +23,7 @@ from pydantic import BaseModel, Field
 from extractor import engines as engine_registry  # the name `engines` stays free for a submodule
 from extractor import limits
 from extractor.errors import InputError
-from extractor.models import Claim, Document, Finding, Severity, SkippedRule
+from extractor.models import Claim, Document, Evidence, Finding, Severity, SkippedRule
 
 if TYPE_CHECKING:
     from extractor.corpus.index import CorpusIndex
@@ -43,6 +43,8 @@ class Context:
     site: SiteMap | None = None  # the URLs of the site a site run checks (extractor.sitemap)
     skipped: dict[str, SkippedRule] = field(default_factory=dict)  # by rule id
     ignored: int = 0  # findings silenced by inline comments
+    enabled: frozenset[str] = frozenset()  # rules off by default that this run turns on (by id)
+    running: frozenset[str] = frozenset()  # the rules `run` runs on the current document
     _claims: dict[str, list[Claim]] = field(default_factory=dict, repr=False)
 
     def claims(self, doc: Document) -> list[Claim]:
@@ -101,6 +103,17 @@ class RuleSpec(BaseModel):
     produced_by: Literal["check", "pipeline"] = Field(
         default="check", description="a check of the document, or the pipeline itself (a file it could not read)"
     )
+    default: Literal["on", "off"] = Field(
+        default="on",
+        description="off: runs only when named by its id (--rule ID) or given a severity in factcheck.toml",
+    )
+    message_fr: str | None = Field(
+        default=None, description="the finding's message, a str.format template of the rule's arguments"
+    )
+    suggestion_fr: str | None = Field(default=None, description="the fix, a template of the suggestion's arguments")
+    variants_fr: dict[str, str] = Field(
+        default_factory=dict, description="other message templates of the rule, by the name its check gives"
+    )
 
     @property
     def anchor(self) -> str:
@@ -114,6 +127,39 @@ class RuleSpec(BaseModel):
 
 class RuleError(RuntimeError):
     """A rule that breaks the catalogue's contract: a bug in factcheck, not in the document."""
+
+
+def finding(
+    rule_id: str,
+    evidence: list[Evidence],
+    *,
+    severity: Severity | None = None,
+    suggestion: Mapping[str, object] | None = None,
+    variant: str | None = None,
+    **arguments: object,
+) -> Finding:
+    """A finding built from its rule's catalogue entry (issue 25, item 4): the rule gives the
+    arguments of its `message_fr` template (or of its `variants_fr[variant]`), its evidence and the
+    arguments of its `suggestion_fr` template (None: no suggestion); the French prose lives in the
+    catalogue, not in rule code."""
+    spec = catalogue().get(rule_id)
+    template = None
+    if spec is not None:
+        template = spec.variants_fr.get(variant) if variant else spec.message_fr
+    if spec is None or template is None:
+        raise RuleError(f"rule {rule_id} has no message template {variant or 'message_fr'} in the catalogue")
+    try:
+        message = template.format_map(arguments)
+        fix = None
+        if suggestion is not None:
+            if spec.suggestion_fr is None:
+                raise RuleError(f"rule {rule_id} has no suggestion_fr template in the catalogue")
+            fix = spec.suggestion_fr.format_map(suggestion)
+    except (KeyError, IndexError, ValueError) as exc:
+        raise RuleError(f"rule {rule_id}: its template and its arguments differ ({exc!r})") from None
+    return Finding(
+        rule=rule_id, severity=severity or spec.severity, message_fr=message, evidence=evidence, suggestion=fix
+    )
 
 
 @functools.cache
@@ -203,11 +249,20 @@ def skip_unavailable(ctx: Context, only: Iterable[str] | None = None) -> None:
     document is read: a run says so even when it checks no document, or reads kept results."""
     selected = list(only) if only else None
     for rule_id, r in rules().items():
-        if selected and not any(selects(s, rule_id) for s in selected):
+        if not chosen(r, selected, ctx.enabled):
             continue
         missing = unmet(r, ctx)
         if missing is not None:
             ctx.skipped.setdefault(rule_id, missing)
+
+
+def chosen(r: Rule, selected: list[str] | None, enabled: Iterable[str] = ()) -> bool:
+    """Whether a run with this `--rule` selection runs the rule: a rule off by default only when
+    named by its own id, or when `enabled` names it (a severity in factcheck.toml); a family
+    ("text/") does not turn it on."""
+    if r.spec.default == "off":
+        return r.id in (selected or ()) or r.id in enabled
+    return not selected or any(selects(s, r.id) for s in selected)
 
 
 def rules() -> dict[str, Rule]:
@@ -250,13 +305,18 @@ def _too_many_findings(path: str, rule_id: str) -> InputError:
     )
 
 
-def run(doc: Document, ctx: Context | None = None, only: Iterable[str] | None = None) -> list[Finding]:
-    """Runs the rules (all, or those whose id or family prefix is in `only`) on one document."""
+def run(
+    doc: Document, ctx: Context | None = None, only: Iterable[str] | None = None, enabled: Iterable[str] = ()
+) -> list[Finding]:
+    """Runs the rules (all, or those whose id or family prefix is in `only`) on one document; the
+    rules off by default only when `only` or `enabled` (the configuration's severities) names them."""
     ctx = ctx or Context()
     selected = list(only) if only else None
+    turned_on = {*enabled, *ctx.enabled}
     findings: list[Finding] = []
+    ctx.running = frozenset(i for i, r in rules().items() if chosen(r, selected, turned_on) and unmet(r, ctx) is None)
     for rule_id, r in rules().items():
-        if selected and not any(selects(s, rule_id) for s in selected):
+        if not chosen(r, selected, turned_on):
             continue
         missing = unmet(r, ctx)
         if missing is not None:

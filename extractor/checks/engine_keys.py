@@ -3,7 +3,7 @@
 result is never reused once one of them changes. This module is light (no rule, no catalogue):
 every run imports it to build its key, also one whose results are all kept.
 
-A new engine (Grammalecte for a grammar rule) adds its function here, or in a module of its own
+A new engine adds its function here (Grammalecte does), or in a module of its own
 named in `cachekey.ENGINE_MODULES`.
 """
 
@@ -62,3 +62,31 @@ def _dictionary_files(tag: str, provider: str) -> str:
 
 def _xdg_data_dirs() -> list[str]:
     return (os.environ.get("XDG_DATA_DIRS") or "/usr/local/share:/usr/share").split(":")
+
+
+# Where Debian's python3-grammalecte installs the package (for the cache key: its files).
+_GRAMMALECTE_DIRS = ["/usr/lib/python3/dist-packages/grammalecte", "/usr/local/lib/python3/dist-packages/grammalecte"]
+
+
+@cachekey.engine("grammalecte")
+def _grammalecte() -> str:
+    """Grammalecte as the cache key sees it: the interpreter the worker runs on and the package's
+    rule and dictionary files (name, size and modification time: an upgrade changes them; hashing
+    its 26 MB at every run would cost more than a check). Nothing is started."""
+    from extractor.checks.grammalecte import DEFAULT_PYTHON, PYTHON_ENV, WORKER
+
+    interpreter = os.environ.get(PYTHON_ENV) or DEFAULT_PYTHON
+    parts = [f"python={interpreter}", f"worker={cachekey.file_digest(WORKER)}"]
+    for folder in map(Path, _GRAMMALECTE_DIRS):
+        if not folder.is_dir():
+            continue
+        files = sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix in (".py", ".json", ".bdic"))
+        stats = [f"{p.relative_to(folder)}:{p.stat().st_size}:{p.stat().st_mtime_ns}" for p in files]
+        parts.append(f"{folder}={hash_lines(stats)}")
+    return ";".join(parts)
+
+
+def hash_lines(lines: list[str]) -> str:
+    import hashlib
+
+    return hashlib.sha256("\n".join(lines).encode("utf-8", "surrogateescape")).hexdigest()

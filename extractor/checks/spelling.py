@@ -13,6 +13,15 @@ Precision first: a word is reported only when the dictionary and the context agr
   participle in -i right after a reflexive pronoun ("s'élargi" for "s'élargit"), a verb in -ent
   after the "en" of a gerund ("tout en allongent" for "allongeant").
 A near-miss of a registry name is `reference/name-typo`'s, not this rule's.
+
+With Grammalecte (issue 26: when `text/grammar` runs, so that the engine reads each document once),
+the rule also reports the words Grammalecte's dictionary rejects: on the site's real corrections it
+catches every misspelling, where the slips above catch a quarter. Hunspell still earns its place:
+- as the second opinion: a word is reported only if Hunspell's comprehensive dictionary rejects it
+  too (it knows rare words, regional, classical and 1990 spellings that Grammalecte's lacks);
+- as the English dictionary (`hunspell-en-us`) that keeps English words and passages out;
+- as the engine of the slips and of the context errors above, cheap enough to run on every check
+  of every document by default, which Grammalecte (30-40 KB a second) is not.
 """
 
 from __future__ import annotations
@@ -130,12 +139,118 @@ def spelling(doc: Document, ctx: Context) -> Iterator[Finding]:
     speller = dictionary()
     if speller is None:  # the rule engine skips the rule before (needs: hunspell-fr), saying why
         return
-    known = _known_words(ctx)
+    known = known_words(ctx)
     english = _english()
+    reported: set[tuple[int, int]] = set()  # where the slips were found: (line, column)
     for block in doc.blocks:
         if block.kind == BlockKind.front_matter:
             continue  # keys and values of the page's metadata
-        yield from _block(doc, block, speller, english, known)
+        for found in _block(doc, block, speller, english, known):
+            reported.update((e.location.line, e.location.column) for e in found.evidence)
+            yield found
+    if GRAMMAR in ctx.running:  # Grammalecte reads the document anyway: its spelling errors too
+        for found in _grammalecte_words(doc, ctx, speller, english, known):
+            if not any((e.location.line, e.location.column) in reported for e in found.evidence):
+                yield found
+
+
+GRAMMAR = "text/grammar"
+
+
+def _grammalecte_words(
+    doc: Document, ctx: Context, speller: Speller, english: Speller | None, known: frozenset[str]
+) -> Iterator[Finding]:
+    """The words Grammalecte's dictionary rejects (issue 26: it catches 99 % of the site's real
+    misspellings, where the slips above catch a quarter) that pass the filters of names, jargon and
+    English: Hunspell must reject the word too (its comprehensive dictionary knows rare words, old
+    and 1990 spellings that Grammalecte's lacks), and so must the English dictionary."""
+    from extractor.checks import finding
+    from extractor.checks.grammalecte import checker
+    from extractor.checks.grammar import grammalecte_results, masked, overlaps, prose
+
+    candidates: list[tuple[Block, int, str]] = []
+    for block, result in grammalecte_results(doc, ctx):
+        if not prose(block):
+            continue
+        skip = masked(block)
+        for error in result.spelling:
+            word, start = error.word, error.start
+            elided = _ELISION.match(word)
+            if elided:
+                word, start = word[elided.end() :], start + elided.end()
+            end = start + len(word)
+            if overlaps(start, end, skip) or _not_a_misspelling(block.text, start, word, speller, english, known):
+                continue
+            candidates.append((block, start, word))
+    engine = checker()
+    if not candidates or engine is None:
+        return
+    suggestions = engine.suggest(sorted({w for _, _, w in candidates}))
+    by_word = dict(zip(sorted({w for _, _, w in candidates}), suggestions, strict=True))
+    for block, start, word in candidates:
+        fixes = [f for f in by_word[word] if f.lower() != word.lower() or f != word][:3]
+        yield finding(
+            RULE,
+            [block_evidence(doc, block, start, start + len(word), context=40)],
+            word=word,
+            suggestion={"choices": _choices(fixes)} if fixes else None,
+        )
+
+
+def _not_a_misspelling(
+    text: str, start: int, word: str, speller: Speller, english: Speller | None, known: frozenset[str]
+) -> bool:
+    """Whether a word Grammalecte rejects is a name, jargon, English, inclusive writing or a form
+    Hunspell knows: the filters `_dictionary_error` applies to Hunspell's own rejections."""
+    if not 3 <= len(word) <= MAX_LENGTH or any(c.isdigit() for c in word):
+        return True  # "d'uen" has three letters
+    if not word.islower():  # names, acronyms; but "l'Etat": a capital that lost its accent
+        return not (word[:1] == "E" and word[1:].islower() and _checked(speller, "É" + word[1:]))
+    after = text[start + len(word) : start + len(word) + 1]
+    before = text[start - 1 : start]
+    if "·" in word or after == "·" or (before and before in "(·./" and start > 1 and text[start - 2].isalpha()):
+        return True  # inclusive writing: "(euse)", "·eurs·rices", ".e" (not `_inclusive`: a word ending the text)
+    parts = [p for p in re.split(r"['’\-]", word) if p]
+    if all(_checked(speller, p) or _checked(speller, p.capitalize()) or fold(p) in known for p in parts):
+        return True  # Hunspell knows it (or each part of a compound), or the programme does
+    if len(parts) > 1 and english is not None and all(_checked(english, p) or _checked(speller, p) for p in parts):
+        return True  # an English compound: "self-care", "one-stop-shop"
+    if english is not None and _checked(english, word) and (len(word) < 7 or not _french_slip(word, speller)):
+        return True  # an English word, unless long and a French word is an accent or a letter away ("emission")
+    if _INCLUSIVE_MERGED.search(word) and _checked(speller, _INCLUSIVE_MERGED.sub("eur", word)):
+        return True  # "agriculteurices": inclusive writing without its point
+    if english is not None and _english_stem(word, english) and not re.search(r"e(?:e|é)", word):
+        return True  # "designé"; not "consommeer"
+    if _FUTURE_STEM.search(word):
+        return True
+    return english is not None and _english_passage(text, start, english, speller)
+
+
+_INCLUSIVE_MERGED = re.compile(r"eur(?:ice|rice|euse|e)s?$")
+
+
+def _french_slip(word: str, speller: Speller) -> bool:
+    """Whether a French word is the same letters with accents ("acceleration"), or one doubled
+    or undoubled consonant away ("combatant")."""
+    if any(_checked(speller, v) for v in _accented(word)):
+        return True
+    return any(_checked(speller, v) for v in _double_variants(word))
+
+
+def _accented(word: str) -> Iterator[str]:
+    """The word with accents put on its e's (up to four of them): "acceleration" -> "accélération"."""
+    places = [i for i, c in enumerate(word) if c == "e"][:4]
+    for mask in range(1, 3 ** len(places)):
+        letters, rest = list(word), mask
+        for i in places:
+            letters[i] = "eéè"[rest % 3]
+            rest //= 3
+        yield "".join(letters)
+
+
+def _choices(words: list[str]) -> str:
+    quoted = [f"«\u00a0{w}\u00a0»" for w in words]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " ou " + quoted[-1]
 
 
 def _block(
@@ -332,7 +447,7 @@ def _english_passage(text: str, start: int, english: Speller, french: Speller) -
     return en * 3 >= len(words)
 
 
-def _known_words(ctx: Context) -> frozenset[str]:
+def known_words(ctx: Context) -> frozenset[str]:
     """The words of the registry's names and slugs and the programme's own words, folded."""
     registry = ctx.registry
     cache = ctx.options.get("spelling.known")

@@ -1,0 +1,220 @@
+"""Grammalecte as an engine and the rules that read it (issue 26): `text/grammar` (off by
+default), `text/typography` (off by default), Grammalecte's non-words in `text/spelling`, the
+catalogue's message templates, and `factcheck eval --corrections`. Skips where Grammalecte is not
+installed, except the test that simulates its absence."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from extractor import checks, engines
+from extractor.checks import grammalecte
+from extractor.cli import app
+from extractor.ingest import read_bytes
+from extractor.models import Evidence, Finding, Location, Severity
+from tests.conftest import ROOT, SHARED, need
+
+GOLD = ["--corpus", str(ROOT / "corpus"), "--expected", str(ROOT / "expected")]  # the extraction's, from any folder
+
+
+@pytest.fixture
+def engine() -> grammalecte.Grammalecte:
+    found = grammalecte.checker()
+    if found is None:
+        pytest.skip(f"Grammalecte is not installed: {engines.probe(grammalecte.ENGINE).reason_fr}")
+    return found
+
+
+@pytest.fixture
+def no_grammalecte(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
+    """The worker's interpreter is one without Grammalecte: it answers as the worker does there."""
+    fake = tmp_path / "python"
+    fake.write_text("#!/bin/sh\nexec python3 -c 'import json; print(json.dumps({\"ready\": False, "
+                    "\"error\": \"ModuleNotFoundError: No module named grammalecte\"}))'\n")  # fmt: skip
+    fake.chmod(0o755)
+    monkeypatch.setenv(grammalecte.PYTHON_ENV, str(fake))
+    engines.reset()
+    yield
+    engines.reset()
+
+
+def run(text: str, *rules: str, enabled: tuple[str, ...] = ()) -> list[Finding]:
+    return checks.run(read_bytes(text.encode("utf-8"), "page.md"), checks.Context(), list(rules) or None, enabled)
+
+
+def test_the_engine_answers_on_a_small_text(engine: grammalecte.Grammalecte) -> None:
+    [result] = engine.check(["Les services évalué sont administratves."])
+    assert [(e.type, e.start, e.end, e.suggestions) for e in result.grammar] == [("gn", 13, 19, ["évalués"])]
+    assert [(e.word, e.start) for e in result.spelling] == [("administratves", 25)]
+    assert "administratives" in engine.suggest(["administratves"])[0]
+
+
+def test_the_cache_key_describes_grammalecte_without_starting_it() -> None:
+    from extractor import cachekey
+
+    assert "grammalecte=python=" in cachekey.engines()
+
+
+def test_a_missing_grammalecte_skips_its_rules_with_the_reason(no_grammalecte, tmp_path: Path) -> None:
+    status = engines.probe(grammalecte.ENGINE)
+    assert not status.available and "Grammalecte absent" in status.reason_fr
+    assert "apt-get install python3-grammalecte" in status.hint_fr
+    page = tmp_path / "page.md"
+    page.write_text("Quelque soit la situation, nous avons avancé.\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["check", str(page), "-f", "json", "--fail-on", "never",
+                                      "--reference", str(tmp_path / "none.sqlite"), "-r", "text/grammar"])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    skipped = {s["rule"]: s for s in report["stats"]["skipped"]}
+    assert "Grammalecte absent" in skipped["text/grammar"]["reason_fr"]
+    assert "python3-grammalecte" in skipped["text/grammar"]["hint_fr"]
+    assert report["findings"] == []
+
+
+def test_a_missing_interpreter_is_a_reason_too(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv(grammalecte.PYTHON_ENV, str(tmp_path / "no-python"))
+    engines.reset()
+    try:
+        status = engines.probe(grammalecte.ENGINE)
+        assert not status.available and "introuvable" in status.reason_fr and grammalecte.PYTHON_ENV in status.hint_fr
+    finally:
+        engines.reset()
+
+
+def test_grammar_reports_agreement_with_the_fix_at_the_place_in_the_file(engine) -> None:
+    text = "# Titre\n\nUn texte avec du **gras** et un [lien](https://exemple.fr), puis les services évalué.\n"
+    [found] = run(text, "text/grammar")
+    where = found.evidence[0].location
+    line = text.splitlines()[where.line - 1]
+    assert where.line == 3 and line[where.column - 1 : where.end_column - 1] == "évalué"
+    assert found.suggestion is not None and "évalués" in found.suggestion
+    assert "pluriel" in found.message_fr and "“" not in found.message_fr  # French quotation marks
+
+
+def test_grammar_reports_confusions_and_locutions(engine) -> None:
+    found = run("Quelque soit la situation, nous avons progressé en terme de qualité.\n", "text/grammar")
+    quoted = [f.evidence[0].quote for f in found]
+    assert len(found) == 2, [f.message_fr for f in found]
+    assert all(f.suggestion for f in found) and any("Quel que soit" in (f.suggestion or "") for f in found)
+    assert quoted
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Voir `les services évalué` dans le code.\n",  # code
+        "Voir [les services évalué](https://exemple.fr) sur le site.\n",  # a link's text
+        "Nous recrutons deux développeur.e.s indépendant.e.s cette année.\n",  # inclusive writing
+        "Nous faisons des tests utilisateur chaque mois.\n",  # an apposition
+        "It helps to engage a real and deep digital transformation of the State.\n",  # English
+        "| Total communauté | Nombre |\n| --- | --- |\n| 12 | 14 |\n",  # table cells
+        "Le tableau dit : LES SERVICES ÉVALUÉ SONT NOMBREUX, en capitales.\n",  # capitals
+    ],
+    ids=["code", "link-text", "inclusive", "apposition", "english", "table", "capitals"],
+)
+def test_grammar_stays_silent_where_the_engine_is_wrong(engine, text: str) -> None:
+    assert run(text, "text/grammar") == []
+
+
+def test_typography_is_its_own_rule_and_off_by_default(engine) -> None:
+    text = 'Il a répondu : "oui" , puis il est parti.\n'
+    assert all(f.rule != "text/typography" for f in [*run(text), *run(text, "text/")])  # a family is not its id
+    assert {f.rule for f in run(text, "text/typography")} == {"text/typography"}
+    assert all(f.rule != "text/grammar" for f in run(text, "text/grammar", "text/typography"))
+
+
+def test_a_rule_off_by_default_runs_when_the_configuration_names_it(engine, tmp_path: Path) -> None:
+    def check(folder: Path) -> dict:
+        folder.mkdir()
+        page = folder / "page.md"
+        page.write_text("Les services évalué sont nombreux.\n", encoding="utf-8")
+        args = ["check", str(page), "-f", "json", "--fail-on", "never", "--reference", str(tmp_path / "none.sqlite")]
+        return json.loads(CliRunner().invoke(app, args).stdout)
+
+    default = check(tmp_path / "default")
+    assert all(f["rule"] != "text/grammar" for f in default["findings"])
+    (tmp_path / "configured").mkdir()
+    (tmp_path / "configured" / "factcheck.toml").write_text('[severity]\n"text/grammar" = "error"\n', encoding="utf-8")
+    configured = check(tmp_path / "configured" / "docs")
+    assert [(f["rule"], f["severity"]) for f in configured["findings"]] == [("text/grammar", "error")]
+
+
+def test_grammalecte_non_words_join_spelling_only_when_grammar_runs(engine) -> None:
+    text = "Les outils administratves sont prêts, et le designer aussi.\n"
+    assert run(text, "text/spelling") == []  # Hunspell's slips alone: no one-slip correction here
+    found = run(text, "text/spelling", "text/grammar")
+    assert [(f.rule, f.evidence[0].location.column) for f in found] == [("text/spelling", 12)]
+    assert "administratives" in (found[0].suggestion or "")
+
+
+def test_an_imperative_without_its_s_gets_the_right_form() -> None:
+    text = "Pour candidater : 1/ décrit ton projet 2/ rempli ton dossier 3/ transmet ton dossier.\n"
+    found = run(text, "text/grammar")
+    assert [f.suggestion for f in found] == ["Écrire «\u00a0décris\u00a0».", "Écrire «\u00a0remplis\u00a0».",
+                                             "Écrire «\u00a0transmets\u00a0»."]  # fmt: skip
+    assert run("Il décrit ton projet et transmet ton dossier.\n", "text/grammar") == []
+
+
+def test_inclusive_forms_keep_their_offsets() -> None:
+    from extractor.checks.grammar import without_inclusive
+
+    for text in ("deux développeur.e.s indépendant", "les inspecteur·ices et les agriculteur·ices", "voir page.html"):
+        assert len(without_inclusive(text)) == len(text)
+    assert without_inclusive("deux développeur.e.s indépendant").split() == ["deux", "développeurs", "indépendant"]
+    assert without_inclusive("voir page.html etc.") == "voir page.html etc."
+
+
+def test_names_and_english_are_not_misspellings(engine) -> None:
+    text = (
+        "Le produit Zorglub utilise le framework en production, avec un workflow, les agriculteurices, "
+        "un email et du self-care.\n"
+    )
+    assert [f for f in run(text, "text/spelling", "text/grammar") if f.rule == "text/spelling"] == []
+
+
+def test_the_catalogue_renders_messages_from_arguments() -> None:
+    evidence = [
+        Evidence(location=Location(path="a.md", line=1, column=1, end_line=1, end_column=5), quote="son l'impact")
+    ]
+    found = checks.finding("text/grammar", evidence, variant="double-determiner", passage="son l'", first="son",
+                           second="l'")  # fmt: skip
+    assert found.message_fr.startswith("Deux déterminants de suite : « son l' »") and found.suggestion is None
+    found = checks.finding("text/grammar", evidence, explanation="Accord.", suggestion={"choices": "« a »"})
+    assert (found.message_fr, found.suggestion, found.severity) == ("Accord.", "Écrire « a ».", Severity.warning)
+    with pytest.raises(checks.RuleError, match="template"):
+        checks.finding("text/grammar", evidence)  # no argument for {explanation}
+
+
+def test_eval_corrections_prints_both_readers_and_gates(engine, tmp_path: Path) -> None:
+    """On a few real cases of ../shared/corrections (the whole set takes a minute)."""
+    source = need(SHARED / "corrections")
+    cases = [json.loads(line) for line in (source / "cases.jsonl").read_text(encoding="utf-8").splitlines()]
+    picked = [c for c in cases if c["before"] in ("environemental", "autome", "rencontre", "basé")][:4]
+    assert picked
+    folder = tmp_path / "corrections"
+    for side in ("before", "after"):
+        (folder / side).mkdir(parents=True)
+        for case in picked:
+            shutil.copy(source / side / case["file"], folder / side / case["file"])
+    (folder / "cases.jsonl").write_text("".join(json.dumps(c) + "\n" for c in picked), encoding="utf-8")
+    args = ["eval", "--corrections", str(folder), "--min-nonword-recall", "0.95", *GOLD]
+    result = CliRunner().invoke(app, args)
+    assert "factcheck" in result.stdout and "Grammalecte seul" in result.stdout, result.output
+    assert result.exit_code == 0, result.output
+    from extractor.corrections_eval import evaluate_corrections
+
+    tallies = evaluate_corrections(folder).tallies
+    assert tallies["factcheck"]["non-word"].recall == 1.0 and tallies["grammalecte"]["non-word"].recall == 1.0
+    failing = CliRunner().invoke(app, [*args, "--min-realword-recall", "1.01"])
+    assert failing.exit_code != 0 and "sous le seuil" in failing.output
+
+
+def test_eval_corrections_says_what_is_missing(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["eval", "--corrections", str(tmp_path), *GOLD])
+    assert result.exit_code != 0 and "cases.jsonl" in result.output and "Traceback" not in result.output
