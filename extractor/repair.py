@@ -317,6 +317,27 @@ def normalise_characters(text: str) -> str:
 
 
 def repair(text: str) -> RepairResult:
+    """Repairs a text (`_repair_once`) until nothing changes, at most three passes: a text holding
+    two mojibakes (Mac Roman words and Windows-1252 words) gets one repaired a pass, and a repair
+    must be idempotent. The spans are then those between the text and the last pass's.
+
+    >>> repair("pr√©sentation lâ€™Ã‰tat").text
+    'présentation l’État'
+    """
+    result = _repair_once(text)
+    for _ in range(2):
+        again = _repair_once(result.text)
+        if again.text == result.text:
+            break
+        spans = diff_spans(text, again.text)
+        for span in spans:
+            span.kind = _kind(span.before, span.after)
+        explanations = [e for e in (result.explanation, again.explanation) if e]
+        result = RepairResult(text=again.text, spans=spans, explanation=" ; ".join(dict.fromkeys(explanations)) or None)
+    return result
+
+
+def _repair_once(text: str) -> RepairResult:
     """Repairs mojibake in a whole text, then composes its decomposed letters and removes its
     invisible characters (`normalise_characters`), so that no rule reads "re re" in an NFD
     "répétitif" nor misses a word cut by U+FEFF. Each change is a span whose kind says which

@@ -166,6 +166,7 @@ MIXED = st.lists(st.one_of(st.sampled_from(WORDS + GLUED), MOJIBAKE), max_size=2
 @settings(max_examples=300, deadline=None)
 @given(MIXED)
 @example("pr√©sentation 12 €Ä")
+@example("pr√©sentation lâ€™Ã‰tat")  # two mojibakes: one repaired a pass (found by CI)
 def test_repairs_of_french_and_mojibake_are_idempotent_and_read_as_french(text: str) -> None:
     result = repair(text)
     assert repair(result.text).text == result.text
@@ -280,3 +281,13 @@ def test_lines_of_zero_width_spaces_keep_every_later_place_exact() -> None:
     start = doc.text.index("12 entreprises")
     at = doc.locate(start, start + 2)
     assert (at.line, at.column) == (4, 19)
+
+
+def test_two_mojibakes_in_one_text_are_both_repaired_at_once() -> None:
+    """A Mac Roman word and a Windows-1252 word in one text (found by the property above): ftfy
+    repairs one encoding a pass, so a second repair changed the text again."""
+    result = repair("pr√©sentation lâ€™Ã‰tat")
+    assert result.text == "présentation l’État"
+    assert repair(result.text).text == result.text
+    assert "".join(s.after for s in result.spans) in ("é’É", "é’Ét")
+    assert result.explanation is not None and result.explanation.startswith("texte UTF-8 lu comme Mac Roman")

@@ -90,10 +90,17 @@ def test_progress_lines_name_the_phase_and_the_count() -> None:
 def test_without_a_terminal_a_long_run_prints_its_phases_on_stderr_only(tmp_path: Path, monkeypatch) -> None:
     from typer.testing import CliRunner
 
-    from extractor import progress
+    from extractor import pipeline, progress
     from extractor.cli import app
 
     monkeypatch.setattr(progress, "INTERVAL", 0.02)  # a long run, in short
+    slow = pipeline.check_document
+
+    def check_slowly(*args, **kwargs):  # each document takes 0.1 s: several lines are due on any machine
+        time.sleep(0.1)
+        return slow(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "check_document", check_slowly)
     monkeypatch.delenv("CI", raising=False)
     corpus = tmp_path / "corpus"
     corpus.mkdir()
