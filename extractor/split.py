@@ -24,6 +24,21 @@ from typing import Literal
 Half = Literal["tune", "held-out"]
 
 
+def draw(relative_paths: list[str], count: int, seed: str) -> list[str]:
+    """`count` pages drawn from `relative_paths` by a seed: each page ranked by the SHA-256 of the
+    seed and its path, so a draw never depends on the order of the list nor on the machine, and
+    a page added to the site does not change which of the others are drawn.
+
+    >>> draw(["a.md", "b.md", "c.md", "d.md"], 2, "exemple")
+    ['b.md', 'd.md']
+    """
+
+    def rank(path: str) -> str:
+        return hashlib.sha256(f"{seed}\0{path}".encode("utf-8", "surrogateescape")).hexdigest()
+
+    return sorted(sorted(relative_paths, key=rank)[:count])
+
+
 def half(relative_path: str) -> Half:
     """The half of a page, from its path relative to the site's root."""
     name = PurePosixPath(relative_path.replace("\\", "/")).as_posix()

@@ -25,3 +25,9 @@ def test_the_halves_are_about_even_on_the_site() -> None:
     pages = [p for p in SITE.rglob("*") if p.is_file() and p.suffix in (".md", ".html", ".pdf")]
     tune = sum(split.half(str(p.relative_to(SITE))) == "tune" for p in pages)
     assert 0.4 < tune / len(pages) < 0.6
+
+
+def test_a_draw_depends_on_its_seed_not_on_the_order() -> None:
+    pages = [f"_pages/p{i}.md" for i in range(50)]
+    assert split.draw(pages, 10, "s") == split.draw(list(reversed(pages)), 10, "s")
+    assert split.draw(pages, 10, "s") != split.draw(pages, 10, "t")
