@@ -2,7 +2,8 @@
 # Sets up everything factcheck and its tests need on a Debian machine, and does only what is
 # missing, so it can run again at will (the README's first command, and .ci/run):
 #   1. the system packages, with apt-get when it can (as root, or through sudo without a password):
-#      chromium (browser tests), hunspell-fr-comprehensive and libenchant-2-2 (text/spelling),
+#      chromium (browser tests), hunspell-fr-comprehensive, hunspell-en-us (English words are no
+#      misspellings) and libenchant-2-2 (text/spelling),
 #      python3-grammalecte and grammalecte-cli; when it cannot, it prints the command to run and
 #      goes on (the rules and tests that need them are skipped and say so);
 #   2. .venv (Python 3.11 or later: $PYTHON, else python3) with `pip install -e '.[test]'`, again
@@ -10,7 +11,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-PACKAGES=(chromium hunspell-fr-comprehensive libenchant-2-2 python3-grammalecte grammalecte-cli)
+PACKAGES=(chromium hunspell-fr-comprehensive hunspell-en-us libenchant-2-2 python3-grammalecte grammalecte-cli)
 
 missing=()
 for package in "${PACKAGES[@]}"; do

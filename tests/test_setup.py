@@ -11,7 +11,14 @@ from pathlib import Path
 
 from tests.conftest import ROOT
 
-PACKAGES = ["chromium", "hunspell-fr-comprehensive", "libenchant-2-2", "python3-grammalecte", "grammalecte-cli"]
+PACKAGES = [
+    "chromium",
+    "hunspell-fr-comprehensive",
+    "hunspell-en-us",
+    "libenchant-2-2",
+    "python3-grammalecte",
+    "grammalecte-cli",
+]
 
 
 def stand_ins(tmp_path: Path, uid: int, apt_works: bool, sudo_works: bool) -> dict[str, str]:
