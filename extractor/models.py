@@ -15,6 +15,7 @@ from enum import StrEnum
 from typing import Any, Literal, TypeVar, cast
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
+from pydantic.json_schema import SkipJsonSchema
 
 from extractor.textmap import Locator
 
@@ -287,6 +288,11 @@ class Finding(BaseModel):
     evidence: list[Evidence]
     suggestion: str | None = None
     fingerprint: str = ""
+    # What the rule gave `extractor.checks.finding` to render its catalogue templates (issue 25,
+    # item 4): the case of the rule (`variant`, None: its `message_fr`) and the arguments. In memory
+    # only, for tests and the Python API: reports and caches keep the rendered French.
+    variant: SkipJsonSchema[str | None] = Field(default=None, exclude=True, repr=False)
+    arguments: SkipJsonSchema[dict[str, Any]] = Field(default_factory=dict, exclude=True, repr=False)
 
 
 class InputErrorInfo(BaseModel):

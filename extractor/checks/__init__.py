@@ -1,8 +1,10 @@
 """The rule registry (DESIGN §4).
 
-A rule is data plus a check: its entry in `catalogue.yaml` (id, severities, French title and
-description, rationale, examples) and a plain function `(doc, ctx) -> Iterable[Finding]`
-registered with `@rule(id)` in a module of this package. Every module here is imported on first
+A rule is data plus a check: its entry in the catalogue (`catalogue/<family>.yaml`: id,
+severities, French title and description, rationale, examples, the templates of its messages) and a
+plain function `(doc, ctx) -> Iterable[Finding]` registered with `@rule(id)` in a module of this
+package, which builds its findings with `finding(id, evidence, **arguments)`: the French is in the
+catalogue, the check gives the arguments. Every module here is imported on first
 use, so adding a rule family is adding a module and its catalogue entries: the engine does not
 change. The engine refuses what breaks the catalogue's contract (RuleError).
 """
@@ -90,7 +92,7 @@ class Examples(BaseModel):
 
 
 class RuleSpec(BaseModel):
-    """A rule as data (extractor/checks/catalogue.yaml)."""
+    """A rule as data (extractor/checks/catalogue/<family>.yaml)."""
 
     id: str = Field(pattern=r"^[a-z]+/[a-z][a-z-]*$")
     severity: Severity
@@ -113,6 +115,12 @@ class RuleSpec(BaseModel):
     suggestion_fr: str | None = Field(default=None, description="the fix, a template of the suggestion's arguments")
     variants_fr: dict[str, str] = Field(
         default_factory=dict, description="other message templates of the rule, by the name its check gives"
+    )
+    suggestions_fr: dict[str, str] = Field(
+        default_factory=dict, description="other suggestion templates of the rule, by the same names as variants_fr"
+    )
+    phrases_fr: dict[str, str] = Field(
+        default_factory=dict, description="pieces of the rule's messages (a list's items), rendered by phrase()"
     )
 
     @property
@@ -139,34 +147,67 @@ def finding(
     **arguments: object,
 ) -> Finding:
     """A finding built from its rule's catalogue entry (issue 25, item 4): the rule gives the
-    arguments of its `message_fr` template (or of its `variants_fr[variant]`), its evidence and the
-    arguments of its `suggestion_fr` template (None: no suggestion); the French prose lives in the
-    catalogue, not in rule code."""
+    arguments of its `message_fr` template, its evidence and the arguments of its `suggestion_fr`
+    template (None: no suggestion; the message's arguments are there too). A `variant` names a case
+    of the rule: its `variants_fr` and `suggestions_fr` templates replace the message's and the
+    suggestion's when it has them. The French prose lives in the catalogue, not in rule code."""
     spec = catalogue().get(rule_id)
-    template = None
-    if spec is not None:
-        template = spec.variants_fr.get(variant) if variant else spec.message_fr
-    if spec is None or template is None:
+    if spec is None:
+        raise RuleError(f"rule {rule_id} is not in the catalogue")
+    if variant is not None and variant not in spec.variants_fr and variant not in spec.suggestions_fr:
+        raise RuleError(f"rule {rule_id} has no variant {variant} in the catalogue")
+    template = spec.variants_fr.get(variant, spec.message_fr) if variant else spec.message_fr
+    if template is None:
         raise RuleError(f"rule {rule_id} has no message template {variant or 'message_fr'} in the catalogue")
+    fix_template = spec.suggestions_fr.get(variant, spec.suggestion_fr) if variant else spec.suggestion_fr
+    if suggestion is not None and fix_template is None:
+        raise RuleError(f"rule {rule_id} has no suggestion template {variant or 'suggestion_fr'} in the catalogue")
+    given = {**arguments, **(suggestion or {})}
     try:
         message = template.format_map(arguments)
-        fix = None
-        if suggestion is not None:
-            if spec.suggestion_fr is None:
-                raise RuleError(f"rule {rule_id} has no suggestion_fr template in the catalogue")
-            fix = spec.suggestion_fr.format_map(suggestion)
-    except (KeyError, IndexError, ValueError) as exc:
+        fix = fix_template.format_map(given) if suggestion is not None and fix_template is not None else None
+    except (KeyError, IndexError, ValueError, AttributeError) as exc:
         raise RuleError(f"rule {rule_id}: its template and its arguments differ ({exc!r})") from None
     return Finding(
-        rule=rule_id, severity=severity or spec.severity, message_fr=message, evidence=evidence, suggestion=fix
-    )
+        rule=rule_id, severity=severity or spec.severity, message_fr=message, evidence=evidence, suggestion=fix,
+        variant=variant, arguments=given,
+    )  # fmt: skip
+
+
+def phrase(rule_id: str, name: str, **arguments: object) -> str:
+    """A piece of a rule's message (its catalogue entry's `phrases_fr[name]`, filled): what a
+    message repeats (the items of a list) or holds only in some cases."""
+    spec = catalogue().get(rule_id)
+    template = spec.phrases_fr.get(name) if spec is not None else None
+    if template is None:
+        raise RuleError(f"rule {rule_id} has no phrase {name} in the catalogue")
+    try:
+        return template.format_map(arguments)
+    except (KeyError, IndexError, ValueError, AttributeError) as exc:
+        raise RuleError(f"rule {rule_id}: its phrase {name} and its arguments differ ({exc!r})") from None
+
+
+CATALOGUE = "catalogue"  # the folder of the catalogue's files, one per rule family
 
 
 @functools.cache
 def catalogue() -> dict[str, RuleSpec]:
-    data = yaml.safe_load(resources.files(__name__).joinpath("catalogue.yaml").read_text("utf-8"))
-    specs = [RuleSpec.model_validate(r) for r in data["rules"]]
-    return {spec.id: spec for spec in specs}
+    """Every rule of the catalogue (catalogue/<family>.yaml, in file-name order), by id."""
+    specs: dict[str, RuleSpec] = {}
+    files = sorted(
+        (f for f in resources.files(__name__).joinpath(CATALOGUE).iterdir() if f.name.endswith(".yaml")),
+        key=lambda f: f.name,
+    )
+    for file in files:
+        family = file.name.removesuffix(".yaml")
+        for entry in yaml.safe_load(file.read_text("utf-8"))["rules"]:
+            spec = RuleSpec.model_validate(entry)
+            if spec.id.split("/")[0] != family:
+                raise RuleError(f"rule {spec.id} is in {CATALOGUE}/{file.name}, not in its family's file")
+            if spec.id in specs:
+                raise RuleError(f"rule {spec.id} is twice in the catalogue")
+            specs[spec.id] = spec
+    return specs
 
 
 @dataclass(frozen=True)
@@ -205,7 +246,7 @@ def rule(spec: str | RuleSpec) -> Callable[[RuleFunc], RuleFunc]:
     if isinstance(spec, str):
         found = catalogue().get(spec)
         if found is None:
-            raise RuleError(f"rule {spec} is not in extractor/checks/catalogue.yaml")
+            raise RuleError(f"rule {spec} is not in the catalogue (extractor/checks/catalogue/)")
         spec = found
 
     def register(func: RuleFunc) -> RuleFunc:

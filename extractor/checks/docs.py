@@ -6,7 +6,7 @@ from __future__ import annotations
 from extractor.checks import CONTEXT_NEEDS, RuleSpec, catalogue
 
 README_BEGIN = (
-    "<!-- rules:begin (generated from extractor/checks/catalogue.yaml: python -m extractor.checks.docs README.md) -->"
+    "<!-- rules:begin (generated from extractor/checks/catalogue/: python -m extractor.checks.docs README.md) -->"
 )
 README_END = "<!-- rules:end -->"
 

@@ -151,7 +151,7 @@ LT_ERRORS: dict[int | str, dict[str, Any]] = {
 
 
 class RuleInfo(BaseModel):
-    """A rule of the catalogue (extractor/checks/catalogue.yaml)."""
+    """A rule of the catalogue (extractor/checks/catalogue/)."""
 
     id: str
     severity: str = Field(description="its default severity")
