@@ -14,7 +14,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from extractor.models import Document, Evidence, Finding, Severity
+from extractor.checks import finding
+from extractor.models import Document, Evidence, Finding
 
 _COMMENT = re.compile(
     r"<!--\s*factcheck:\s*(?P<verb>ignore|off|on)\b(?P<rules>(?:(?!--).)*?)(?:--\s*(?P<reason>(?:(?!-->).)*?))?\s*-->",
@@ -46,16 +47,8 @@ def suppressions(doc: Document) -> tuple[list[Suppression], list[Finding]]:
             out.append(Suppression(None, off_from, location.line))
             off_from = None
         if verb in ("off", "ignore") and not (match.group("reason") or "").strip():
-            problems.append(
-                Finding(
-                    rule=MISSING_REASON,
-                    severity=Severity.warning,
-                    message_fr="Suppression sans raison : écrire pourquoi après « -- » (ex. <!-- factcheck: ignore "
-                    "text/placeholder -- la section est numérotée à la mise en page -->).",
-                    evidence=[Evidence(location=location, quote=match.group(0)[:160])],
-                    suggestion="Ajouter la raison après « -- ».",
-                )
-            )
+            evidence = [Evidence(location=location, quote=match.group(0)[:160])]
+            problems.append(finding(MISSING_REASON, evidence, suggestion={}))
         if verb != "ignore":
             continue
         rules = {r for r in re.split(r"[\s,]+", match.group("rules").strip()) if r}

@@ -4,6 +4,8 @@ one module plus one registration."""
 from __future__ import annotations
 
 import ast
+import re
+from collections.abc import Iterator
 from pathlib import Path
 
 from extractor import checks, ingest
@@ -159,3 +161,214 @@ def test_every_renderer_takes_only_a_report(tmp_path: Path) -> None:
     assert "Voir la section X." in page and "17" in page and "text/placeholder" in page
     # The details are for renderers: the JSON report does not carry them.
     assert "details" not in report.model_dump()
+
+
+# --- Messages are data (issue 25, item 4) -------------------------------------------------------
+# A rule module gives its findings' arguments to `checks.finding`; every word a user reads is in its
+# catalogue entry. The walk below finds French built in rule code: an f-string, a `%` or a
+# `.format`, a string of words, or a join or concatenation of them, given as a message or a
+# suggestion (to `finding`, or to `Finding` itself), directly, through a local variable or through
+# a function of the module that returns such a string.
+
+NOT_RULES = {"__init__.py", "_grammalecte_worker.py"}
+_WORDS = re.compile(r"[^\W\d_]{2,}")
+_CONJUNCTIONS = {"et", "ou"}  # a list's « a, b et c » is formatting, like a number's spaces
+
+
+def _words(text: str) -> bool:
+    return any(w not in _CONJUNCTIONS for w in _WORDS.findall(text))
+_TEMPLATE_CALLS = {"finding", "phrase"}
+_NOT_MESSAGES = {"variant", "severity", "rule", "evidence", "fingerprint"}
+
+
+def rule_modules(root: Path = ROOT) -> list[Path]:
+    return [p for p in sorted((root / "extractor" / "checks").glob("*.py")) if p.name not in NOT_RULES]
+
+
+def _called(node: ast.Call) -> str:
+    func = node.func
+    return func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
+
+
+class _Prose:
+    """Whether an expression of a rule module builds French text (see above)."""
+
+    def __init__(self, tree: ast.Module) -> None:
+        self.functions = {n.name: n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)}
+        self.returning: dict[str, bool] = {}
+
+    def of_function(self, name: str) -> bool:
+        if name not in self.returning:
+            self.returning[name] = False  # recursion
+            func = self.functions[name]
+            scope = _assignments(func)
+            self.returning[name] = any(
+                self.expr(r.value, scope, set()) for r in ast.walk(func) if isinstance(r, ast.Return) and r.value
+            )
+        return self.returning[name]
+
+    def expr(self, node: ast.AST, scope: dict[str, list[ast.AST]], seen: set[str]) -> bool:
+        if isinstance(node, ast.Constant):
+            return isinstance(node.value, str) and _words(node.value)
+        if isinstance(node, ast.JoinedStr):
+            words = any(isinstance(v, ast.Constant) and _words(str(v.value)) for v in node.values)
+            return words or any(self.expr(v.value, scope, seen) for v in node.values if isinstance(v, ast.FormattedValue))
+        if isinstance(node, ast.Name):
+            if node.id in seen or node.id not in scope:
+                return False
+            return any(self.expr(v, scope, seen | {node.id}) for v in scope[node.id])
+        if isinstance(node, ast.BinOp):
+            if isinstance(node.op, ast.Mod) and isinstance(node.left, ast.Constant | ast.JoinedStr):
+                return True
+            return self.expr(node.left, scope, seen) or self.expr(node.right, scope, seen)
+        if isinstance(node, ast.Call):
+            name = _called(node)
+            if name in _TEMPLATE_CALLS:
+                return False  # the catalogue's words
+            if name == "format":
+                return True
+            if isinstance(node.func, ast.Attribute) and name in ("join", "replace", "strip", "upper", "capitalize"):
+                receiver = self.expr(node.func.value, scope, seen)
+                return receiver or (name == "join" and any(self.expr(a, scope, seen) for a in node.args))
+            return isinstance(node.func, ast.Name) and name in self.functions and self.of_function(name)
+        if isinstance(node, ast.IfExp):
+            return self.expr(node.body, scope, seen) or self.expr(node.orelse, scope, seen)
+        if isinstance(node, ast.GeneratorExp | ast.ListComp):
+            return self.expr(node.elt, scope, seen)
+        if isinstance(node, ast.List | ast.Tuple | ast.Set):
+            return any(self.expr(e, scope, seen) for e in node.elts)
+        if isinstance(node, ast.Dict):
+            return any(self.expr(v, scope, seen) for v in node.values)
+        if isinstance(node, ast.Subscript):
+            return self.expr(node.value, scope, seen)
+        if isinstance(node, ast.BoolOp):
+            return any(self.expr(v, scope, seen) for v in node.values)
+        return False
+
+
+def _assignments(func: ast.AST) -> dict[str, list[ast.AST]]:
+    """The values each local name of a function is given (`=`, `+=`, an annotated assignment)."""
+    scope: dict[str, list[ast.AST]] = {}
+    for node in ast.walk(func):
+        targets: list[ast.expr] = []
+        if isinstance(node, ast.Assign):
+            targets, value = node.targets, node.value
+        elif isinstance(node, ast.AugAssign | ast.AnnAssign) and node.value is not None:
+            targets, value = [node.target], node.value
+        for target in targets:
+            names = target.elts if isinstance(target, ast.Tuple) else [target]
+            for name in names:
+                if isinstance(name, ast.Name):
+                    scope.setdefault(name.id, []).append(value)
+    return scope
+
+
+def prose_in_rules(root: Path = ROOT) -> list[str]:
+    """Each place a rule module builds a message or a suggestion in code, or a Finding itself."""
+    out = []
+    for path in rule_modules(root):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        prose = _Prose(tree)
+        module_scope = _assignments(tree)
+        done: set[int] = set()  # a node inside a nested function is walked once, in the innermost
+        for func in [*reversed(list(prose.functions.values())), tree]:
+            scope = module_scope if func is tree else {**module_scope, **_assignments(func)}
+            for node in ast.walk(func):
+                if id(node) in done:
+                    continue
+                done.add(id(node))
+                where = f"{path.name}:{getattr(node, 'lineno', 0)}"
+                if isinstance(node, ast.Assign | ast.AugAssign) and any(
+                    isinstance(t, ast.Attribute) and t.attr in ("message_fr", "suggestion")
+                    for t in (node.targets if isinstance(node, ast.Assign) else [node.target])
+                ):
+                    out.append(f"{where}: a finding's message changed in code")
+                if not isinstance(node, ast.Call):
+                    continue
+                name = _called(node)
+                if name == "Finding":
+                    out.append(f"{where}: Finding built directly (call checks.finding)")
+                    given = [k.value for k in node.keywords if k.arg in ("message_fr", "suggestion")]
+                elif name in _TEMPLATE_CALLS:
+                    given = [k.value for k in node.keywords if k.arg not in _NOT_MESSAGES]
+                else:
+                    continue
+                out += [f"{where}: French built in code" for value in given if prose.expr(value, scope, set())]
+    return sorted(out, key=lambda line: (line.split(":")[0], int(line.split(":")[1])))
+
+
+def test_no_rule_module_builds_a_message_in_code() -> None:
+    assert prose_in_rules() == []
+
+
+def test_the_walk_sees_french_built_in_rule_code(tmp_path: Path) -> None:
+    checks_dir = tmp_path / "extractor" / "checks"
+    checks_dir.mkdir(parents=True)
+    (checks_dir / "toy.py").write_text(
+        "from extractor.checks import finding, phrase\n"
+        "def _said(x):\n    return f'le registre dit {x}'\n"
+        "def check(doc, n, x):\n"
+        "    yield finding('toy/a', [], count=n, variant='one')\n"  # arguments only: fine
+        "    yield finding('toy/a', [], what=f'{n} lignes')\n"  # an f-string
+        "    how = 'au passé'\n"
+        "    yield finding('toy/a', [], how=how)\n"  # words through a variable
+        "    yield finding('toy/a', [], said=_said(x))\n"  # words from a helper
+        "    yield finding('toy/a', [], items=' et '.join(x), suggestion={'fix': 'Écrire {}'.format(x)})\n"
+        "    yield finding('toy/a', [], items=phrase('toy/a', 'item', x=x))\n"  # the catalogue's: fine
+        "    f = Finding(rule='toy/a', message_fr='%s' % x)\n"
+        "    f.message_fr += ' Ajouté.'\n",
+        encoding="utf-8",
+    )
+    found = prose_in_rules(tmp_path)
+    assert [line.split(":")[1] for line in found if "French" in line] == ["6", "8", "9", "10", "10", "12"]
+    assert any("Finding built directly" in line for line in found)
+    assert any("changed in code" in line for line in found)
+
+
+def _catalogue_names(path: Path) -> Iterator[tuple[str, str, str, int]]:
+    """(rule id, 'variant' or 'phrase', name, line) for each constant name a rule module gives."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    constants = {
+        t.id: n.value.value
+        for n in tree.body
+        if isinstance(n, ast.Assign) and isinstance(n.value, ast.Constant) and isinstance(n.value.value, str)
+        for t in n.targets
+        if isinstance(t, ast.Name)
+    }
+
+    def strings(node: ast.AST | None) -> list[str]:
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            return [node.value]
+        if isinstance(node, ast.Name) and node.id in constants:
+            return [constants[node.id]]
+        if isinstance(node, ast.IfExp):
+            return strings(node.body) + strings(node.orelse)
+        return []
+
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call) or _called(node) not in _TEMPLATE_CALLS or not node.args:
+            continue
+        for rule_id in strings(node.args[0]):
+            if _called(node) == "phrase" and len(node.args) > 1:
+                yield from ((rule_id, "phrase", n, node.lineno) for n in strings(node.args[1]))
+            for keyword in node.keywords:
+                if keyword.arg == "variant":
+                    yield from ((rule_id, "variant", n, node.lineno) for n in strings(keyword.value))
+
+
+def test_every_rule_has_its_messages_in_the_catalogue() -> None:
+    import string
+
+    for spec in checks.catalogue().values():
+        assert spec.message_fr or spec.variants_fr, f"{spec.id}: no message_fr in the catalogue"
+        templates = [spec.message_fr, spec.suggestion_fr, *spec.variants_fr.values(), *spec.suggestions_fr.values()]
+        for template in [*templates, *spec.phrases_fr.values()]:
+            if template is not None:
+                list(string.Formatter().parse(template))  # a valid str.format template
+    used = [(path.name, *name) for path in rule_modules() for name in _catalogue_names(path)]
+    assert len(used) > 20  # the walk sees the rules' variants and phrases
+    for module, rule_id, kind, name, line in used:
+        spec = checks.catalogue().get(rule_id)
+        assert spec is not None, f"{module}:{line}: {rule_id} is not in the catalogue"
+        names = spec.phrases_fr if kind == "phrase" else {**spec.variants_fr, **spec.suggestions_fr}
+        assert name in names, f"{module}:{line}: {rule_id} has no {kind} {name!r} in the catalogue"

@@ -6,9 +6,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from extractor.checks import Context, rule
+from extractor.checks import Context, finding, phrase, rule
 from extractor.evidence import block_evidence
-from extractor.models import Document, Evidence, Finding, Repair, Severity
+from extractor.models import Document, Evidence, Finding, Repair
 from extractor.repair import DECODING, encoding_name, residual_mojibake
 
 MAX_EVIDENCE = 5
@@ -37,21 +37,20 @@ def mojibake_repaired(doc: Document, ctx: Context) -> Iterator[Finding]:
     repairs = [r for r in doc.repairs if r.kind == "mojibake"]
     if not repairs:
         return
+    rule_id = "encoding/mojibake-repaired"
     n = len(repairs)
     lines = len({r.location.line for r in repairs})
-    how = f" ({doc.repair_explanation})" if doc.repair_explanation else ""
     evidence = [_repair_evidence(doc, r) for r in repairs[:MAX_EVIDENCE]]
-    examples = ", ".join("« " + e.quote.replace(" → ", " » → « ") + " »" for e in evidence[:3])
-    yield Finding(
-        rule="encoding/mojibake-repaired",
-        severity=Severity.info,
-        message_fr=(
-            f"Encodage réparé{how} : {n} passage{'s' if n > 1 else ''} corrigé{'s' if n > 1 else ''} "
-            f"sur {lines} ligne{'s' if lines > 1 else ''} ; la vérification porte sur le texte réparé. "
-            f"Exemples : {examples}."
-        ),
-        evidence=evidence,
-        suggestion=f"Republier le fichier réparé : factcheck repair {doc.path} -o <fichier>",
+    examples = ", ".join(phrase(rule_id, "example", quote=e.quote.replace(" → ", " » → « ")) for e in evidence[:3])
+    yield finding(
+        rule_id,
+        evidence,
+        variant="explained" if doc.repair_explanation else None,
+        explanation=doc.repair_explanation,
+        passages=phrase(rule_id, "passages" if n > 1 else "passage", n=n),
+        lines=phrase(rule_id, "lines" if lines > 1 else "line", n=lines),
+        examples=examples,
+        suggestion={"path": doc.path},
     )
 
 
@@ -78,22 +77,15 @@ def mixed_encoding(doc: Document, ctx: Context) -> Iterator[Finding]:
         cut = ("…" if lo > 0 else "", "…" if hi < len(decoded) else "")
         quote = cut[0] + decoded[lo:hi].strip() + cut[1]
         seen = cut[0] + "".join(shown)[lo:hi].strip() + cut[1]
-        if codec == "utf-8":
-            how = "des octets invalides en UTF-8 y sont remplacés par « \ufffd »"
-        else:
-            how = f"elle est lue en {encoding_name(codec)} (encodage supposé)"
-        yield Finding(
-            rule="encoding/mixed-encoding",
-            severity=Severity.warning,
-            message_fr=(
-                f"Ligne {number} non enregistrée en UTF-8, alors que d'autres lignes du fichier le sont : {how} : "
-                f"« {quote} » ; en UTF-8, elle s'affiche « {seen} »."
-            ),
-            evidence=[Evidence(location=doc.locate(start, end), quote=quote)],
-            suggestion=(
-                f"Vérifier la ligne {number}, puis réenregistrer le fichier en UTF-8 "
-                f"(factcheck repair {doc.path} -o <fichier> écrit le texte ainsi décodé en UTF-8)."
-            ),
+        yield finding(
+            "encoding/mixed-encoding",
+            [Evidence(location=doc.locate(start, end), quote=quote)],
+            variant="invalid-utf-8" if codec == "utf-8" else None,
+            line=number,
+            encoding=encoding_name(codec),
+            quote=quote,
+            seen=seen,
+            suggestion={"path": doc.path},
         )
 
 
@@ -115,13 +107,9 @@ def residual(doc: Document, ctx: Context) -> Iterator[Finding]:
             continue
         evidence = [block_evidence(doc, block, m.start(), m.end(), context=30) for m in matches[:MAX_EVIDENCE]]
         seqs = sorted({m.group(0) for m in matches})
-        yield Finding(
-            rule="encoding/residual-mojibake",
-            severity=Severity.warning,
-            message_fr=(
-                f"Caractères mal encodés non réparés ({', '.join('« ' + s + ' »' for s in seqs)}) : "
-                "le texte affiché au lecteur sera illisible à cet endroit."
-            ),
-            evidence=evidence,
-            suggestion="Ressaisir ces caractères, ou réenregistrer la source en UTF-8.",
+        yield finding(
+            "encoding/residual-mojibake",
+            evidence,
+            sequences=", ".join(phrase("encoding/residual-mojibake", "sequence", sequence=s) for s in seqs),
+            suggestion={},
         )

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from extractor.checks import Context, rule
+from extractor.checks import Context, finding, rule
 from extractor.evidence import block_evidence
-from extractor.models import Document, Finding, Severity
+from extractor.models import Document, Finding
 
 # "section X", "page XX", "XXX", "TODO", "[à compléter]", "lorem ipsum"...
 # Not placeholders: a question ("Pourquoi réaliser cette étape ?", with French spacing), a hedge
@@ -43,19 +43,16 @@ def placeholder(doc: Document, ctx: Context) -> Iterator[Finding]:
             found = match.group(0)
             if found.strip("?") == "" and block.text.strip().endswith("???"):
                 continue
-            yield Finding(
-                rule="text/placeholder",
-                severity=Severity.error,
-                message_fr=f"Texte provisoire oublié : « {found} » doit être remplacé par le contenu définitif.",
-                evidence=[block_evidence(doc, block, match.start(), match.end())],
-                suggestion=_placeholder_hint(found),
+            yield finding(
+                "text/placeholder",
+                [block_evidence(doc, block, match.start(), match.end())],
+                variant="part" if _PART.match(found) else None,
+                found=found,
+                suggestion={},
             )
 
 
-def _placeholder_hint(found: str) -> str:
-    if re.match(r"(?i)section|partie|chapitre|annexe|page|slide|diapositive", found):
-        return "Indiquer le numéro ou le titre réel de la partie visée."
-    return "Remplacer ce repère par le texte définitif, ou le supprimer."
+_PART = re.compile(r"(?i)section|partie|chapitre|annexe|page|slide|diapositive")  # a part of the document
 
 
 @rule("text/duplicated-token")
@@ -107,19 +104,16 @@ def _nominal_phrase(text: str, start: int, end: int, word: str) -> tuple[str, st
 
 def _duplicate(doc: Document, block, start: int, end: int, found: str, fixed: str,
                phrase: tuple[str, str] | None = None) -> Finding:  # fmt: skip
-    if phrase is not None:
-        written, right = phrase
-        message = f"Répétition : « {found} » ; « {written} » s'écrit « {right} »."
-        suggestion = f"Écrire « {right} »."
-    else:
-        message = f"Répétition : « {found} » (« {fixed} » attendu)."
-        suggestion = f"Écrire « {fixed} »."
-    return Finding(
-        rule="text/duplicated-token",
-        severity=Severity.warning,
-        message_fr=message,
-        evidence=[block_evidence(doc, block, start, end)],
-        suggestion=suggestion,
+    written, right = phrase or (None, None)
+    return finding(
+        "text/duplicated-token",
+        [block_evidence(doc, block, start, end)],
+        variant="nominal" if phrase is not None else None,
+        found=found,
+        fixed=fixed,
+        written=written,
+        right=right,
+        suggestion={},
     )
 
 
