@@ -23,7 +23,7 @@ from decimal import Decimal
 
 from extractor import profiles
 from extractor.calendar import YEAR
-from extractor.checks import Context, rule
+from extractor.checks import Context, finding, rule
 from extractor.claims.compare import states, tolerance
 from extractor.claims.numbers import find_numbers
 from extractor.evidence import claim_evidence, claims_by_block
@@ -72,22 +72,22 @@ def _kind(claim: Claim) -> tuple[str | None, str | None] | None:
     return (claim.quantity.unit, claim.metric_id)
 
 
-def _mismatch(doc: Document, total: Claim, parts: list[Claim], severity: Severity, what: str,
-              included: Claim | None = None) -> Finding:  # fmt: skip
+def _mismatch(doc: Document, total: Claim, parts: list[Claim], severity: Severity, variant: str | None,
+              included: Claim | None = None, **words: str) -> Finding:  # fmt: skip
+    """The finding of a total that its parts do not give; `variant` names what the parts are (None:
+    the items of a list; "table-rows", "table-columns", "rounds", "part-sum"), `words` the variant's
+    own arguments."""
     unit = total.quantity.unit
     added = sum((p.quantity.value for p in parts), Decimal(0))
     gap = abs(total.quantity.value - added)
-    listed = " + ".join(fr(p.quantity.value, unit) for p in parts)
-    message = (
-        f"Les {len(parts)} {what} totalisent {fr(added, unit)} ({listed}), le total annoncé est "
-        f"{fr(total.quantity.value, unit)} (écart : {fr(gap, unit)})."
-    )
-    if included is not None:
-        message += f" Avec « dont {fr(included.quantity.value, unit)} » en plus, l'écart demeure."
     evidence = [claim_evidence(total), *(claim_evidence(p) for p in parts)]
-    return Finding(
-        rule="arithmetic/sum-mismatch", severity=severity, message_fr=message, evidence=evidence,
-        suggestion="Corriger le total ou l'une des parties.",
+    return finding(
+        "arithmetic/sum-mismatch", evidence, severity=severity,
+        variant="items-included" if included is not None else variant,
+        count=len(parts), added=fr(added, unit), listed=" + ".join(fr(p.quantity.value, unit) for p in parts),
+        total=fr(total.quantity.value, unit), gap=fr(gap, unit),
+        included=fr(included.quantity.value, unit) if included is not None else None, **words,
+        suggestion={},
     )  # fmt: skip
 
 
@@ -161,7 +161,7 @@ def _breakdowns(doc: Document, by_block: dict[int, list[Claim]]) -> Iterator[Fin
             added = sum((p.quantity.value for p in parts), Decimal(0))
             if _agrees(total, added) or (included is not None and _agrees(total, added + included.quantity.value)):
                 continue
-            yield _mismatch(doc, total, parts, Severity.error, "postes", included)
+            yield _mismatch(doc, total, parts, Severity.error, None, included)
 
 
 _TOTAL_LABEL = re.compile(r"^\W*total\b", re.I)
@@ -197,7 +197,7 @@ def _table_totals(doc: Document, by_block: dict[int, list[Claim]]) -> Iterator[F
             for col in cols[1:]:
                 total = _cell_figure(cells.get((totals[0], col)), by_block)
                 parts = [_cell_figure(cells.get((r, col)), by_block) for r in parts_rows]
-                yield from _table_sum(doc, total, parts, "lignes du tableau")
+                yield from _table_sum(doc, total, parts, "table-rows")
         header = [c for c in cols[1:] if _TOTAL_LABEL.match(cells.get((0, c), Block.model_construct(text="")).text)]
         if len(header) == 1 and header[0] == cols[-1]:
             for row in body:
@@ -211,7 +211,7 @@ def _table_totals(doc: Document, by_block: dict[int, list[Claim]]) -> Iterator[F
                 complete = total is not None and len(known) == len(parts)
                 if first is not None and complete and total is not None and _agrees(total, first + _sum(known)):
                     continue
-                yield from _table_sum(doc, total, parts, "colonnes de la ligne")
+                yield from _table_sum(doc, total, parts, "table-columns")
 
 
 def _figure_only(cell: Block | None) -> Decimal | None:
@@ -232,7 +232,7 @@ def _sum(parts: list[Claim]) -> Decimal:
     return sum((p.quantity.value for p in parts), Decimal(0))
 
 
-def _table_sum(doc: Document, total: Claim | None, parts: list[Claim | None], what: str) -> Iterator[Finding]:
+def _table_sum(doc: Document, total: Claim | None, parts: list[Claim | None], variant: str) -> Iterator[Finding]:
     if total is None or len(parts) < 2 or any(p is None for p in parts):
         return
     known = [p for p in parts if p is not None]
@@ -240,7 +240,7 @@ def _table_sum(doc: Document, total: Claim | None, parts: list[Claim | None], wh
         return  # euros and counts in one row: not parts of one total
     if _agrees(total, sum((p.quantity.value for p in known), Decimal(0))):
         return
-    yield _mismatch(doc, total, known, Severity.error, what)
+    yield _mismatch(doc, total, known, Severity.error, variant)
 
 
 def _rounds(doc: Document, claims: list[Claim], grant: Grant) -> Iterator[Finding]:
@@ -273,7 +273,7 @@ def _rounds(doc: Document, claims: list[Claim], grant: Grant) -> Iterator[Findin
             continue
         parts = [c for c in listed if c.scope_id != total.scope_id]
         listed_rounds = " et ".join(map(str, sorted(rounds)))
-        yield _mismatch(doc, total, parts, Severity.error, f"montants des {grant.round_word}s {listed_rounds}")
+        yield _mismatch(doc, total, parts, Severity.error, "rounds", round_word=grant.round_word, rounds=listed_rounds)
 
 
 def caption(doc: Document, claim: Claim) -> str:
@@ -299,9 +299,7 @@ def _part_sums(doc: Document, claims: list[Claim], part_sum: PartSum) -> Iterato
     added = sum((b.quantity.value for b in bars), Decimal(0))
     for stock in stocks:
         if not _agrees(stock, added):
-            finding = _mismatch(doc, stock, bars, Severity.warning, part_sum.what)
-            finding.message_fr += " Le graphique et le total ne comptent peut-être pas la même chose ou la même date."
-            yield finding
+            yield _mismatch(doc, stock, bars, Severity.warning, "part-sum", what=part_sum.what)
 
 
 _MEAN_HEADER = re.compile(r"\bmoyenne\b", re.I)
@@ -336,15 +334,14 @@ def average_mismatch(doc: Document, ctx: Context) -> Iterator[Finding]:
             continue
         unit = mean.quantity.unit
         listed = ", ".join(f"{fr(c.quantity.value, unit)} ({doc.blocks[c.block].column_header})" for c in values)
-        yield Finding(
-            rule="arithmetic/average-mismatch",
-            severity=Severity.error,
-            message_fr=(
-                f"« {block.column_header} » annonce {fr(mean.quantity.value, unit)}, mais la moyenne de {listed} est "
-                f"{fr(computed.quantize(Decimal('0.01')), unit)}."
-            ),
-            evidence=[claim_evidence(mean), *(claim_evidence(c) for c in values)],
-            suggestion="Corriger la moyenne ou les valeurs.",
+        yield finding(
+            "arithmetic/average-mismatch",
+            [claim_evidence(mean), *(claim_evidence(c) for c in values)],
+            header=block.column_header,
+            stated=fr(mean.quantity.value, unit),
+            values=listed,
+            computed=fr(computed.quantize(Decimal("0.01")), unit),
+            suggestion={},
         )
 
 
@@ -521,13 +518,11 @@ def count_vs_list(doc: Document, ctx: Context) -> Iterator[Finding]:
             items = [block.text[s.start : s.end] for s in after]
         if Decimal(len(items)) == count.quantity.value:
             continue
-        yield Finding(
-            rule="arithmetic/count-vs-list",
-            severity=Severity.error,
-            message_fr=(
-                f"« {count.quantity.raw} » annoncé, mais {len(items)} élément{'s' if len(items) > 1 else ''} "
-                f"énuméré{'s' if len(items) > 1 else ''} : {', '.join(items[:12])}{'…' if len(items) > 12 else ''}."
-            ),
-            evidence=[claim_evidence(count)],
-            suggestion="Corriger le nombre annoncé, ou compléter la liste.",
+        yield finding(  # two items at least (one is no list)
+            "arithmetic/count-vs-list",
+            [claim_evidence(count)],
+            announced=count.quantity.raw,
+            count=len(items),
+            items=", ".join(items[:12]) + ("…" if len(items) > 12 else ""),
+            suggestion={},
         )

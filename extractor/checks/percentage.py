@@ -15,11 +15,11 @@ import math
 from collections.abc import Callable, Hashable, Iterator
 from decimal import Decimal
 
-from extractor.checks import Context, rule
+from extractor.checks import Context, finding, rule
 from extractor.checks.arithmetic import fr
 from extractor.claims import vocabulary
 from extractor.evidence import claim_evidence
-from extractor.models import Claim, Document, Finding, Qualifier, Severity
+from extractor.models import Claim, Document, Finding, Qualifier
 
 TRUNCATION = Decimal("0.5")
 
@@ -67,16 +67,16 @@ def _growth(claims: list[Claim]) -> Iterator[Finding]:
         computed = (new[0].quantity.value - old[0].quantity.value) / old[0].quantity.value * 100
         if abs(computed - q.value) <= _tolerance(rate):
             continue
-        yield Finding(
-            rule="arithmetic/percentage-mismatch",
-            severity=Severity.error,
-            message_fr=(
-                f"Évolution annoncée {_pct(q.value)}, mais de {fr(old[0].quantity.value, old[0].quantity.unit)} "
-                f"({before}) à {fr(new[0].quantity.value, new[0].quantity.unit)} ({after}) l'évolution est de "
-                f"{'+' if computed >= 0 else ''}{_pct(computed)}."
-            ),
-            evidence=[claim_evidence(rate), claim_evidence(old[0]), claim_evidence(new[0])],
-            suggestion=f"Écrire {'+' if computed >= 0 else ''}{_pct(computed)}, ou corriger l'une des valeurs.",
+        yield finding(
+            "arithmetic/percentage-mismatch",
+            [claim_evidence(rate), claim_evidence(old[0]), claim_evidence(new[0])],
+            stated=_pct(q.value),
+            old=fr(old[0].quantity.value, old[0].quantity.unit),
+            before=before,
+            new=fr(new[0].quantity.value, new[0].quantity.unit),
+            after=after,
+            computed=("+" if computed >= 0 else "") + _pct(computed),
+            suggestion={},
         )
 
 
@@ -101,13 +101,12 @@ def _grim(claims: list[Claim]) -> Iterator[Finding]:
             continue
         people = int(n)
         shown = ", ".join(f"{k}/{people} = {_pct(o)}" for k, o in zip((low, low + 1), options, strict=True))
-        yield Finding(
-            rule="arithmetic/percentage-mismatch",
-            severity=Severity.error,
-            message_fr=(
-                f"{_pct(p).replace(',0', '')} de {people} personnes est impossible : aucun nombre entier de "
-                f"personnes ne le donne ({shown})."
-            ),
-            evidence=[claim_evidence(share), claim_evidence(bases[0])],
-            suggestion="Vérifier la part ou l'effectif dont elle est calculée.",
+        yield finding(
+            "arithmetic/percentage-mismatch",
+            [claim_evidence(share), claim_evidence(bases[0])],
+            variant="share",
+            share=_pct(p).replace(",0", ""),
+            people=people,
+            options=shown,
+            suggestion={},
         )
