@@ -212,7 +212,8 @@ class _Prose:
             return isinstance(node.value, str) and _words(node.value)
         if isinstance(node, ast.JoinedStr):
             words = any(isinstance(v, ast.Constant) and _words(str(v.value)) for v in node.values)
-            return words or any(self.expr(v.value, scope, seen) for v in node.values if isinstance(v, ast.FormattedValue))
+            parts = [v.value for v in node.values if isinstance(v, ast.FormattedValue)]
+            return words or any(self.expr(v, scope, seen) for v in parts)
         if isinstance(node, ast.Name):
             if node.id in seen or node.id not in scope:
                 return False

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from extractor.calendar import period_fr
-from extractor.checks import Context, rule
+from extractor.checks import Context, finding, phrase, rule
 from extractor.checks.arithmetic import fr
 from extractor.claims import vocabulary
 from extractor.claims.compare import comparable, tolerance
@@ -72,10 +72,6 @@ def agree(a_value: Decimal, a_q: Qualifier, a_tol: Decimal, b_value: Decimal, b_
     if a_q in exact and b_q in exact:
         return abs(a_value - b_value) <= max(a_tol, b_tol)
     return True  # two bounds: nothing certain to compare
-
-
-def _words(q: Qualifier) -> str:
-    return {"lower_bound": "plus de ", "upper_bound": "moins de ", "approximate": "près de "}.get(q.value, "")
 
 
 @rule("corpus/conflicting-value")
@@ -164,26 +160,32 @@ def _same_key(a: Claim, b: Claim, kind: str) -> bool:
     )
 
 
+CONFLICTING_VALUE = "corpus/conflicting-value"
+
+
 def _finding(claim: Claim, others: list[IndexedClaim], label: str) -> Finding:
     q = claim.quantity
     certain = q.qualifier == Qualifier.exact and all(o.qualifier == Qualifier.exact for o in others)
-    scope = claim.scope_text or (claim.scope_id or "").split(":", 1)[-1]
-    here = f"{_words(q.qualifier)}{fr(q.value, q.unit)}"
-    said = []
-    for other in others:
-        there = f"{_words(other.qualifier)}{fr(other.value, other.unit)}"
-        if other.derived:
-            there += f" ({other.raw}, d'après ses propres chiffres)"
-        said.append(f"{other.path} dit {there}")
-    return Finding(
-        rule="corpus/conflicting-value",
+    said = [
+        phrase(
+            CONFLICTING_VALUE,
+            "derived" if other.derived else "other",
+            path=other.path,
+            value=phrase(CONFLICTING_VALUE, other.qualifier.value, value=fr(other.value, other.unit)),
+            raw=other.raw,
+        )
+        for other in others
+    ]
+    return finding(
+        CONFLICTING_VALUE,
+        [claim_evidence(claim), *(Evidence(location=o.location, quote=o.quote[:160], value=o.value) for o in others)],
         severity=Severity.error if certain else Severity.warning,
-        message_fr=f"« {label} » ({scope}, {period_fr(claim.period)}) : ce document dit {here}, {' ; '.join(said)}.",
-        evidence=[
-            claim_evidence(claim),
-            *(Evidence(location=o.location, quote=o.quote[:160], value=o.value) for o in others),
-        ],
-        suggestion="Vérifier quel chiffre est juste, et corriger les autres.",
+        metric=label,
+        scope=claim.scope_text or (claim.scope_id or "").split(":", 1)[-1],
+        period=period_fr(claim.period),
+        value=phrase(CONFLICTING_VALUE, q.qualifier.value, value=fr(q.value, q.unit)),
+        others=" ; ".join(said),
+        suggestion={},
     )
 
 
@@ -212,21 +214,25 @@ def stock_flow(doc: Document, ctx: Context) -> Iterator[Finding]:
         expected = start.value + new.value
         if abs(expected - claim.quantity.value) <= tolerance(claim):
             continue
-        origin = f" ({start.raw})" if start.derived else ""
-        yield Finding(
-            rule="corpus/stock-flow",
-            severity=Severity.warning,
-            message_fr=(
-                f"{start.value}{origin} en {period_fr(start.period)} ({start.path}) + {new.value} nouveaux en "
-                f"{previous} ({new.path}) = {expected}, mais ce document annonce {claim.quantity.value} en "
-                f"{period_fr(claim.period)}."
-            ),
-            evidence=[
+        yield finding(
+            "corpus/stock-flow",
+            [
                 claim_evidence(claim),
                 Evidence(location=start.location, quote=start.quote[:160], value=start.value),
                 Evidence(location=new.location, quote=new.quote[:160], value=new.value),
             ],
-            suggestion="Vérifier le stock annoncé, ou les entrées de l'année.",
+            variant="derived" if start.derived else None,
+            start=start.value,
+            start_raw=start.raw,
+            start_period=period_fr(start.period),
+            start_path=start.path,
+            new=new.value,
+            year=previous,
+            new_path=new.path,
+            expected=expected,
+            stated=claim.quantity.value,
+            period=period_fr(claim.period),
+            suggestion={},
         )
 
 
@@ -252,18 +258,25 @@ def conflicting_date(doc: Document, ctx: Context) -> Iterator[Finding]:
             if not dates_differ and not subjects_differ:
                 continue
             reported.add(other.path)
-            here = f"{period_fr(event.date)}" + (f" ({event.subject})" if event.subject else "")
-            there = f"{period_fr(other.date)}" + (f" ({other.subject})" if other.subject else "")
-            yield Finding(
-                rule="corpus/conflicting-date",
-                severity=Severity.error,
-                message_fr=f"« {event.label} » : ce document dit {here}, {other.path} dit {there}.",
-                evidence=[
+            yield finding(
+                "corpus/conflicting-date",
+                [
                     Evidence(location=event.location, quote=event.quote),
                     Evidence(location=other.location, quote=other.quote),
                 ],
-                suggestion="Vérifier la date (et le sujet) de l'événement dans les deux publications.",
+                event=event.label,
+                here=_dated(event.date, event.subject),
+                path=other.path,
+                there=_dated(other.date, other.subject),
+                suggestion={},
             )
+
+
+def _dated(date: str, subject: str | None) -> str:
+    """An event's date as a message says it, with its subject when it has one."""
+    if subject:
+        return phrase("corpus/conflicting-date", "dated-subject", date=period_fr(date), subject=subject)
+    return period_fr(date)
 
 
 def _different_subjects(ctx: Context, a: str | None, b: str | None) -> bool:
