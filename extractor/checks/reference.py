@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from extractor import profiles
-from extractor.checks import Context, rule
+from extractor.checks import Context, finding, phrase, rule
 from extractor.entities.extract import name_spans
 from extractor.evidence import block_evidence
 from extractor.models import Block, Document, Evidence, Finding, Location, Severity
@@ -114,16 +114,16 @@ def name_typo(doc: Document, ctx: Context) -> Iterator[Finding]:
             entity_id, right, _ = found
             source = registry.get(entity_id).source_path  # type: ignore[union-attr]
             cased = in_case_of(text, right)
-            here = f" : ici, « {cased} »" if cased != right else ""
-            yield Finding(
-                rule="reference/name-typo",
-                severity=Severity.error,
-                message_fr=(
-                    f"Nom mal orthographié : « {text} » ; le {profiles.active().registry_label} écrit « {right} » "
-                    f"({source}){here}."
-                ),
-                evidence=[block_evidence(doc, block, start, start + len(block.text[start:end].rstrip(" :;,.")))],
-                suggestion=f"Écrire « {cased} ».",
+            yield finding(
+                "reference/name-typo",
+                [block_evidence(doc, block, start, start + len(block.text[start:end].rstrip(" :;,.")))],
+                variant="cased" if cased != right else None,
+                written=text,
+                registry=profiles.active().registry_label,
+                name=right,
+                source=source,
+                cased=cased,
+                suggestion={},
             )
 
 
@@ -176,26 +176,26 @@ def unknown_slug(doc: Document, ctx: Context) -> Iterator[Finding]:
             if slug is None or registry.by_slug(slug) is not None:
                 continue
             closest = process.extractOne(slug, slugs, scorer=fuzz.ratio)
-            suggestion = None
-            message = f"Le lien /startups/{slug}.html ne mène à aucune fiche du {profiles.active().registry_label}."
             linked = block.text[span.start : span.end]
             near = closest[0] if closest and closest[1] >= 80 else _named_by(registry, linked)
             incubator = None if near else _incubator_named(registry, linked)
+            entity = registry.by_slug(near) if near else None
+            variant = None
             if near:
-                entity = registry.by_slug(near)
-                name = f" ({entity.name})" if entity else ""
-                message += f" La fiche la plus proche est /startups/{near}.html{name}."
-                suggestion = f"Pointer vers /startups/{near}.html."
+                variant = "near-named" if entity else "near"
             elif incubator is not None:
-                message += (f" Le texte du lien nomme l'incubateur « {incubator.name} », dont la page est "
-                            f"/incubateurs/{incubator.slug}.html.")  # fmt: skip
-                suggestion = f"Pointer vers /incubateurs/{incubator.slug}.html, ou vers la fiche du produit visé."
-            yield Finding(
-                rule="reference/unknown-slug",
-                severity=Severity.error,
-                message_fr=message,
-                evidence=[block_evidence(doc, block, span.start, span.end)],
-                suggestion=suggestion,
+                variant = "incubator"
+            yield finding(
+                "reference/unknown-slug",
+                [block_evidence(doc, block, span.start, span.end)],
+                variant=variant,
+                slug=slug,
+                registry=profiles.active().registry_label,
+                near=near,
+                name=entity.name if entity else None,
+                incubator=incubator.name if incubator else None,
+                incubator_slug=incubator.slug if incubator else None,
+                suggestion={} if variant else None,
             )
 
 
@@ -255,28 +255,29 @@ def _grant_mismatch(doc: Document, ctx: Context, grant: Grant) -> Iterator[Findi
             continue  # the registry may keep only a startup's latest award: silence is no contradiction
         amount = claim.quantity.value
         where = entity.source_path
-        kinds = {"field": f"champ {grant.field}", "event": f"événement {grant.field}"}
-        listed = " ; ".join(f"{fr(v, 'EUR')} ({kinds[s]})" for s, v in sorted(said.items()))
         evidence = [Evidence(location=claim.location, quote=claim.sentence[:160], value=amount)]
-        what = f"{entity.name}, {grant.label} {number}"
+        words = {"name": entity.name, "grant": grant.label, "round": number, "amount": fr(amount, "EUR"),
+                 "registry": label, "source": where}  # fmt: skip
         if amount not in said.values():
-            yield Finding(
-                rule="reference/fast-mismatch", severity=Severity.error, evidence=evidence,
-                message_fr=f"{what} : le document dit {fr(amount, 'EUR')}, le {label} dit {listed} ({where}).",
-                suggestion="Vérifier le montant attribué auprès du registre.",
-            )  # fmt: skip
+            listed = " ; ".join(_award(grant, s, v) for s, v in sorted(said.items()))
+            yield finding("reference/fast-mismatch", evidence, listed=listed, **words, suggestion={})
         elif len(set(said.values())) > 1:
             # The registry contradicts itself: the document agrees with one of its statements, so its
             # figure is unconfirmed, not wrong; the registry's page is told by reference/registry-conflict.
-            the = {"field": f"le champ {grant.field}", "event": f"l'événement {grant.field}"}
-            agreeing = next(the[s] for s, v in sorted(said.items()) if v == amount)
-            others = " ; ".join(f"{fr(v, 'EUR')} ({kinds[s]})" for s, v in sorted(said.items()) if v != amount)
-            yield Finding(
-                rule="reference/fast-mismatch", severity=Severity.warning, evidence=evidence,
-                message_fr=(f"{what} : le document dit {fr(amount, 'EUR')}, comme {agreeing} du {label}, mais "
-                            f"sa fiche dit aussi {others} ({where}) : le montant attribué n'est pas confirmé."),
-                suggestion=f"Vérifier le montant attribué auprès de l'équipe du {grant.label} avant de publier.",
+            agreeing = next(s for s, v in sorted(said.items()) if v == amount)
+            others = " ; ".join(_award(grant, s, v) for s, v in sorted(said.items()) if v != amount)
+            yield finding(
+                "reference/fast-mismatch", evidence, severity=Severity.warning, variant="unconfirmed",
+                agreeing=phrase("reference/fast-mismatch", "agreeing-" + agreeing, field=grant.field),
+                others=others, **words, suggestion={},
             )  # fmt: skip
+
+
+def _award(grant: Grant, source: str, amount: Decimal) -> str:
+    """One of the registry's statements of an award: its amount and where the page states it."""
+    from extractor.checks.arithmetic import fr
+
+    return phrase("reference/fast-mismatch", source, amount=fr(amount, "EUR"), field=grant.field)
 
 
 _FIELD_LINE = re.compile(r"^(?P<field>incubators?|sponsors|owner)\s*:", re.M)
@@ -308,20 +309,19 @@ def unknown_entry(doc: Document, ctx: Context) -> Iterator[Finding]:
         at = _field_value(doc.text, field, slug)
         location = doc.locate(*at) if at else Location(path=doc.path, line=1, column=1, end_line=1, end_column=1)
         kind = target.split(":", 1)[0]
-        folder = {"incubator": "incubateurs", "organisation": "organisations"}.get(kind, "")
-        message = (f"« {field} » de {entity.name} nomme « {slug} », qui n'est pas une fiche du "
-                   f"{profiles.active().registry_label} : le lien /{folder}/{slug} ne mène nulle part.")  # fmt: skip
-        suggestion = "Corriger le nom de la fiche visée, ou créer la fiche manquante."
         close = _closest_slug(registry, kind, slug)
-        if close is not None:
-            message += f" La fiche la plus proche est « {close.slug} » ({close.name})."
-            suggestion = f"Écrire « {close.slug} », ou créer la fiche « {slug} » si c'est une autre."
-        yield Finding(
-            rule="reference/unknown-entry",
-            severity=Severity.error,
-            message_fr=message,
-            evidence=[Evidence(location=location, quote=doc.text[at[0] : at[1]] if at else slug)],
-            suggestion=suggestion,
+        yield finding(
+            "reference/unknown-entry",
+            [Evidence(location=location, quote=doc.text[at[0] : at[1]] if at else slug)],
+            variant="close" if close is not None else None,
+            field=field,
+            name=entity.name,
+            slug=slug,
+            registry=profiles.active().registry_label,
+            folder=phrase("reference/unknown-entry", "folder-" + kind) if kind in ("incubator", "organisation") else "",
+            close=close.slug if close else None,
+            close_name=close.name if close else None,
+            suggestion={},
         )
 
 
@@ -381,17 +381,18 @@ def registry_conflict(doc: Document, ctx: Context) -> Iterator[Finding]:
                     end = found + len(event.comment or "")
                     evidence.append(Evidence(location=doc.locate(found, end), quote=doc.text[found:end],
                                              value=Decimal(event.amount)))  # type: ignore[arg-type]  # fmt: skip
-            said = " ; ".join(fr(Decimal(e.amount or 0), "EUR") for e in events)
-            yield Finding(
-                rule="reference/registry-conflict",
-                severity=Severity.error,
-                message_fr=(f"La fiche de {entity.name} se contredit : son champ « {grant.field} » dit "
-                            f"{fr(Decimal(field.amount or 0), 'EUR')} pour la {grant.round_word} {field.round} du "
-                            f"{grant.label}, son événement « {grant.field} » de la même {grant.round_word} "
-                            f"dit {said}."),
-                evidence=evidence,
-                suggestion=f"Corriger le montant erroné dans la fiche du {label}.",
-            )  # fmt: skip
+            yield finding(
+                "reference/registry-conflict",
+                evidence,
+                name=entity.name,
+                field=grant.field,
+                amount=fr(Decimal(field.amount or 0), "EUR"),
+                round_word=grant.round_word,
+                round=field.round,
+                grant=grant.label,
+                said=" ; ".join(fr(Decimal(e.amount or 0), "EUR") for e in events),
+                suggestion={"registry": label},
+            )
 
 
 def _grant_field_value(text: str, field: str, amount: int) -> tuple[int, int] | None:

@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
-from extractor.checks import Context, rule
+from extractor.checks import Context, finding, rule
 from extractor.claims.compare import tolerance
 from extractor.evidence import claim_evidence
 from extractor.models import Block, BlockKind, Claim, Document, Evidence, Finding, Severity
@@ -146,14 +146,15 @@ def _compare(page: Document, pdf: Document, ctx: Context) -> Iterator[Finding]:
                 continue  # the page's figure is the slide's too: another figure of the same words
             if abs(other.quantity.value - claim.quantity.value) <= max(tolerance(other), tolerance(claim)):
                 continue  # the same figure, rounded
-            yield Finding(
-                rule="corpus/transcription",
-                severity=Severity.error,
-                message_fr=(f"La page écrit « {other.quantity.raw} » là où le document qu'elle transcrit "
-                            f"({Path(pdf.path).name}, page {claim.location.page}) écrit « {claim.quantity.raw} »."),
-                evidence=[claim_evidence(other), claim_evidence(claim)],
-                suggestion="Reprendre le chiffre du document publié, ou corriger le document.",
-            )  # fmt: skip
+            yield finding(
+                "corpus/transcription",
+                [claim_evidence(other), claim_evidence(claim)],
+                written=other.quantity.raw,
+                file=Path(pdf.path).name,
+                page=claim.location.page,
+                transcribed=claim.quantity.raw,
+                suggestion={},
+            )
         yield from _rows(page, pdf, best, slide)
 
 
@@ -195,13 +196,13 @@ def _row_finding(page: Document, pdf: Document, label: str, table: int, slide: s
                  row: int | None = None) -> Finding:  # fmt: skip
     cells: list[Block] = [b for b in page.blocks if b.kind == BlockKind.table_cell and b.table == table]
     anchor = next((b for b in cells if row is not None and b.row == row and b.col == 0), cells[0])
-    source = f"{Path(pdf.path).name} (page {slide})"
-    what = (f"La ligne « {label} » du tableau de {source} manque au tableau de la page." if dropped
-            else f"La ligne « {label} » du tableau de la page n'est pas dans le tableau de {source}.")  # fmt: skip
-    return Finding(
-        rule="corpus/transcription",
+    return finding(
+        "corpus/transcription",
+        [Evidence(location=anchor.location, quote=anchor.text[:160])],
         severity=Severity.warning,
-        message_fr=what,
-        evidence=[Evidence(location=anchor.location, quote=anchor.text[:160])],
-        suggestion="Reprendre le tableau du document publié, ligne par ligne.",
+        variant="row-dropped" if dropped else "row-added",
+        row=label,
+        file=Path(pdf.path).name,
+        page=slide,
+        suggestion={},
     )
