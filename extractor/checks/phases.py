@@ -13,13 +13,14 @@ from collections.abc import Iterator
 
 from extractor import profiles
 from extractor.calendar import YEAR
-from extractor.checks import Context, rule
+from extractor.checks import Context, finding, phrase, rule
 from extractor.evidence import block_evidence
-from extractor.models import Block, Document, Finding, Severity
+from extractor.models import Block, Document, Finding
 from extractor.reference.models import Entity, Phase
 from extractor.reference.store import startup_slug
 
 MARGIN = dt.timedelta(days=31)
+PHASE_MISMATCH = "reference/phase-mismatch"
 _YEAR = re.compile(rf"\ben\s+({YEAR})\b")
 
 
@@ -85,24 +86,24 @@ def phase_mismatch(doc: Document, ctx: Context) -> Iterator[Finding]:
                 if not phases or any(first - MARGIN <= (p.start or first) <= last + MARGIN for p in phases):
                     continue  # no such phase recorded (unsure), or it starts that year
                 start = phases[0].start
-                yield _finding(doc, block, match, entity, said_year, label,
-                               f"le début de la phase « {phases[0].name} » le {start:%d/%m/%Y}")  # fmt: skip
+                said = phrase(PHASE_MISMATCH, "entered", phase=phases[0].name, day=_day(start))
+                yield _finding(doc, block, match, entity, said_year, label, said)
                 continue
             if any((p.start or last) <= last + MARGIN for p in phases):
                 later = [p for p in entity.phases if p.start and p.name in state.ended_by and p.start < first - MARGIN]
                 if not later:
                     continue  # the registry has it in that state by the end of the year
                 ended = later[0]
-                said = f"la phase « {ended.name} » depuis le {ended.start:%d/%m/%Y}"
+                said = phrase(PHASE_MISMATCH, "ended", phase=ended.name, day=_day(ended.start))
             else:
                 now = _phase_in(entity, last)
                 said = (
-                    f"la phase « {now.name} » (depuis le {now.start:%d/%m/%Y})"
+                    phrase(PHASE_MISMATCH, "current", phase=now.name, day=_day(now.start))
                     if now and now.start
-                    else "aucune phase datée"
+                    else phrase(PHASE_MISMATCH, "undated")
                 )
                 if phases:
-                    said += f" ; « {phases[0].name} » ne commence que le {phases[0].start:%d/%m/%Y}"
+                    said += phrase(PHASE_MISMATCH, "later", phase=phases[0].name, day=_day(phases[0].start))
             yield _finding(doc, block, match, entity, year, label, said)
 
 
@@ -113,14 +114,21 @@ def _finding(doc: Document, block: Block, match: re.Match[str], entity: Entity, 
     else:  # said by the heading over the list: the item's link to the product
         link = next((s for s in block.spans if s.kind == "link"), None)
         evidence = block_evidence(doc, block, link.start if link else 0, link.end if link else min(len(block.text), 60))
-    return Finding(
-        rule="reference/phase-mismatch",
-        severity=Severity.warning,
-        message_fr=(f"Le document dit {entity.name} « {match.group(0)} » (en {year}) ; le {label} lui donne "
-                    f"{said} ({entity.source_path})."),
-        evidence=[evidence],
-        suggestion="Vérifier la phase du produit, dans le document ou dans sa fiche du registre.",
-    )  # fmt: skip
+    return finding(
+        PHASE_MISMATCH,
+        [evidence],
+        name=entity.name,
+        written=match.group(0),
+        year=year,
+        registry=label,
+        said=said,
+        source=entity.source_path,
+        suggestion={},
+    )
+
+
+def _day(day: dt.date | None) -> str:
+    return f"{day:%d/%m/%Y}"
 
 
 @rule("reference/impact-mismatch")
@@ -149,17 +157,17 @@ def impact_mismatch(doc: Document, ctx: Context) -> Iterator[Finding]:
         if link is None or entity is None:
             continue
         first = dt.date(int(year.group(1)), 1, 1)
-        if not entity.national_impact:
-            said = f"aucun événement « {milestone.label} »"
-        elif min(entity.national_impact) < first - MARGIN:
-            said = f"un événement « {milestone.label} » dès le {min(entity.national_impact):%d/%m/%Y}"
-        else:
+        if entity.national_impact and min(entity.national_impact) >= first - MARGIN:
             continue
-        yield Finding(
-            rule="reference/impact-mismatch",
-            severity=Severity.warning,
-            message_fr=(f"Le document range {entity.name} parmi les produits à {milestone.label} en "
-                        f"{year.group(1)} ; le {label} lui donne {said} ({entity.source_path})."),
-            evidence=[block_evidence(doc, block, link.start, link.end)],
-            suggestion="Vérifier la liste, ou l'événement du produit dans sa fiche du registre.",
-        )  # fmt: skip
+        yield finding(
+            "reference/impact-mismatch",
+            [block_evidence(doc, block, link.start, link.end)],
+            variant="earlier" if entity.national_impact else None,
+            name=entity.name,
+            milestone=milestone.label,
+            year=year.group(1),
+            registry=label,
+            day=_day(min(entity.national_impact)) if entity.national_impact else None,
+            source=entity.source_path,
+            suggestion={},
+        )

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from extractor import profiles
-from extractor.checks import Context, rule
+from extractor.checks import Context, finding, rule
 from extractor.claims.compare import states
 from extractor.evidence import block_evidence, claim_evidence
 from extractor.models import Claim, Document, Evidence, Finding, Location, Severity
@@ -57,18 +57,17 @@ def round_page(doc: Document, ctx: Context) -> Iterator[Finding]:
         return
     listed = laureates(registry, grant, page.round)
     label = profiles.active().registry_label
-    what = f"{grant.label} {page.round}"
-    names = ", ".join(sorted(_name(registry, e) for e in listed))
+    words = {"grant": grant.label, "round": page.round, "registry": label, "round_word": grant.round_word}
     if page.selected is not None and len(listed) > page.selected:
-        yield Finding(
-            rule="reference/round-page",
-            severity=Severity.error,
-            message_fr=(f"La page du {what} annonce {page.selected} lauréats, mais {len(listed)} fiches du {label} "
-                        f"nomment cette {grant.round_word} : {names}."),
-            evidence=[Evidence(location=_page_at(doc, page, "selected"), quote=str(page.selected),
-                               value=Decimal(page.selected))],
-            suggestion=f"Corriger le nombre de lauréats, ou la {grant.round_word} des fiches en trop.",
-        )  # fmt: skip
+        yield finding(
+            "reference/round-page",
+            [Evidence(location=_page_at(doc, page, "selected"), quote=str(page.selected), value=Decimal(page.selected))],
+            selected=page.selected,
+            count=len(listed),
+            names=", ".join(sorted(_name(registry, e) for e in listed)),
+            **words,
+            suggestion={},
+        )
         return
     if page.total is None or page.selected != len(listed) or any(len(a) != 1 for a in listed.values()):
         return  # a laureate missing from the registry, or an entry that says two amounts: unsure
@@ -76,14 +75,17 @@ def round_page(doc: Document, ctx: Context) -> Iterator[Finding]:
     if added == page.total:
         return
     parts = " + ".join(f"{_fr(next(iter(a)))} ({_name(registry, e)})" for e, a in sorted(listed.items()))
-    yield Finding(
-        rule="reference/round-page",
-        severity=Severity.error,
-        message_fr=(f"La page du {what} annonce un montant total de {_fr(page.total)} ; les {len(listed)} lauréats "
-                    f"du {label} totalisent {_fr(added)} ({parts})."),
-        evidence=[Evidence(location=_page_at(doc, page, "total"), quote=_fr(page.total), value=Decimal(page.total))],
-        suggestion="Corriger le total de la page, ou le montant d'une fiche.",
-    )  # fmt: skip
+    yield finding(
+        "reference/round-page",
+        [Evidence(location=_page_at(doc, page, "total"), quote=_fr(page.total), value=Decimal(page.total))],
+        variant="total",
+        total=_fr(page.total),
+        count=len(listed),
+        added=_fr(added),
+        parts=parts,
+        **words,
+        suggestion={},
+    )
 
 
 def _name(registry: Registry, entity_id: str) -> str:
@@ -143,15 +145,16 @@ def _against_pages(claim: Claim, grant: Grant, rounds: frozenset[int], pages: li
         return
     shown = [_fr(v) if figure == "total" else str(v) for v in said]
     sources = " ; ".join(f"{v} ({p.source_path})" for v, p in zip(shown, pages, strict=True))
-    what = "lauréats " if figure == "selected" else ""
-    yield Finding(
-        rule="reference/round-mismatch",
-        severity=Severity.error,
-        message_fr=(f"Le document annonce {claim.quantity.raw} {what}pour le {_rounds_fr(grant, rounds)} ; "
-                    f"la page de la {grant.round_word} dit {sources}."),
-        evidence=[claim_evidence(claim)],
-        suggestion=f"Vérifier le chiffre auprès de la page de la {grant.round_word}.",
-    )  # fmt: skip
+    yield finding(
+        "reference/round-mismatch",
+        [claim_evidence(claim)],
+        variant="laureates" if figure == "selected" else None,
+        said=claim.quantity.raw,
+        rounds=_rounds_fr(grant, rounds),
+        round_word=grant.round_word,
+        sources=sources,
+        suggestion={},
+    )
 
 
 def _total(doc: Document, claim: Claim, grant: Grant, registry: Registry) -> Iterator[Finding]:
@@ -173,15 +176,19 @@ def _count(doc: Document, claim: Claim, grant: Grant, registry: Registry, label:
         listed.update(laureates(registry, grant, n))
     if claim.quantity.qualifier.value != "exact" or claim.quantity.value >= len(listed):
         return  # the registry may lack laureates: more than it lists is no contradiction
-    names = ", ".join(sorted(_name(registry, e) for e in listed))
-    yield Finding(
-        rule="reference/round-mismatch",
+    yield finding(
+        "reference/round-mismatch",
+        [claim_evidence(claim)],
         severity=Severity.warning,
-        message_fr=(f"Le document annonce {claim.quantity.raw} lauréats pour le {_rounds_fr(grant, rounds)}, "
-                    f"mais {len(listed)} fiches du {label} nomment cette {grant.round_word} : {names}."),
-        evidence=[claim_evidence(claim)],
-        suggestion=f"Vérifier le nombre de lauréats, ou la {grant.round_word} des fiches du registre.",
-    )  # fmt: skip
+        variant="registry",
+        said=claim.quantity.raw,
+        rounds=_rounds_fr(grant, rounds),
+        count=len(listed),
+        registry=label,
+        round_word=grant.round_word,
+        names=", ".join(sorted(_name(registry, e) for e in listed)),
+        suggestion={},
+    )
 
 
 def _deadlines(doc: Document, grant: Grant, registry: Registry) -> Iterator[Finding]:
@@ -201,12 +208,14 @@ def _deadlines(doc: Document, grant: Grant, registry: Registry) -> Iterator[Find
             said = written_date(match.group("day"), match.group("month"), match.group("year"))
             if page is None or page.deadline is None or said is None or said == page.deadline:
                 continue
-            yield Finding(
-                rule="reference/round-mismatch",
-                severity=Severity.error,
-                message_fr=(f"Le document fixe la fin de l'appel du {_rounds_fr(grant, rounds)} au "
-                            f"{date_fr(said)} ; la page de la {grant.round_word} dit le {date_fr(page.deadline)} "
-                            f"({page.source_path})."),
-                evidence=[block_evidence(doc, block, match.start(), match.end())],
-                suggestion=f"Vérifier la date limite auprès de la page de la {grant.round_word}.",
-            )  # fmt: skip
+            yield finding(
+                "reference/round-mismatch",
+                [block_evidence(doc, block, match.start(), match.end())],
+                variant="deadline",
+                rounds=_rounds_fr(grant, rounds),
+                said=date_fr(said),
+                round_word=grant.round_word,
+                deadline=date_fr(page.deadline),
+                source=page.source_path,
+                suggestion={},
+            )
