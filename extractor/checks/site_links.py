@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterator
 from decimal import Decimal
 
-from extractor.checks import Context, rule
+from extractor.checks import Context, finding, phrase, rule
 from extractor.evidence import block_evidence
 from extractor.models import Block, Document, Finding, Severity, Span
 from extractor.reference.store import startup_slug
@@ -32,6 +32,7 @@ _UNITS: dict[str, tuple[int, ...]] = {
     "go": (1000**3, 1024**3), "gb": (1000**3, 1024**3), "gio": (1024**3,), "gib": (1024**3,),
 }  # fmt: skip
 NEAR = 60  # characters between a link and a size that belongs to it
+DOWNLOAD_SIZE = "site/download-size"
 
 
 def _links(block: Block) -> list[Span]:
@@ -63,20 +64,24 @@ def dead_link(doc: Document, ctx: Context) -> Iterator[Finding]:
             slug = startup_slug(href)
             if slug is not None and ctx.registry is not None and ctx.registry.by_slug(slug) is None:
                 continue  # reference/unknown-slug reports it
-            finding = _dead(site, path, fragment)
-            if finding is None:
+            dead = _dead(site, path, fragment)
+            if dead is None:
                 continue
-            message, suggestion, severity = finding
-            yield Finding(
-                rule="site/dead-link",
+            variant, arguments, severity = dead
+            yield finding(
+                "site/dead-link",
+                [block_evidence(doc, block, span.start, span.end)],
                 severity=severity,
-                message_fr=message,
-                evidence=[block_evidence(doc, block, span.start, span.end)],
-                suggestion=suggestion,
+                variant=variant,
+                **arguments,
+                suggestion={},
             )
 
 
-def _dead(site: SiteMap, path: str, fragment: str) -> tuple[str, str | None, Severity] | None:
+Dead = tuple[str | None, dict[str, str], Severity]  # the finding's variant, its arguments, its severity
+
+
+def _dead(site: SiteMap, path: str, fragment: str) -> Dead | None:
     """What is wrong with a link to `path#fragment` in the site, or None when it is served (or
     when this cannot be known)."""
     if site.uncertain(path):
@@ -84,16 +89,16 @@ def _dead(site: SiteMap, path: str, fragment: str) -> tuple[str, str | None, Sev
     target = site.resolve(path)
     if target is None:
         closest = site.closest(path)
-        message = f"Le lien {_shown(path, fragment)} ne mène à aucune page ni aucun fichier du site (ni redirection)."
+        link = _shown(path, fragment)
         if closest:
-            return f"{message} La cible la plus proche est {closest}.", f"Pointer vers {closest}.", Severity.error
-        return message, "Corriger le lien ou ajouter une redirection (redirect_from, _redirects).", Severity.error
+            return "closest", {"link": link, "closest": closest}, Severity.error
+        return None, {"link": link}, Severity.error
     if not fragment:
         return None
     return _dead_anchor(site, target, fragment)
 
 
-def _dead_anchor(site: SiteMap, target: Target, fragment: str) -> tuple[str, str | None, Severity] | None:
+def _dead_anchor(site: SiteMap, target: Target, fragment: str) -> Dead | None:
     import unicodedata
     from urllib.parse import unquote
 
@@ -105,13 +110,10 @@ def _dead_anchor(site: SiteMap, target: Target, fragment: str) -> tuple[str, str
         return None
     if re.fullmatch(r"(?:page|search|zoom|view|nameddest)=.*|:~:.*", wanted):
         return None  # a PDF viewer's or a text fragment, not an id
-    page = target.url
-    message = f"La page {page} n'a pas d'ancre « #{wanted} » (aucun titre ni id de ce nom)."
     closest = process.extractOne(wanted, sorted(anchors.ids), scorer=fuzz.ratio, score_cutoff=75)
     if closest:
-        return (f"{message} L'ancre la plus proche est « #{closest[0]} ».", f"Pointer vers {page}#{closest[0]}.",
-                Severity.warning)  # fmt: skip
-    return message, "Pointer vers un titre de la page, ou retirer l'ancre.", Severity.warning
+        return "anchor-closest", {"page": target.url, "anchor": wanted, "closest": closest[0]}, Severity.warning
+    return "anchor", {"page": target.url, "anchor": wanted}, Severity.warning
 
 
 class _Size:
@@ -136,11 +138,12 @@ class _Size:
 
         kinds = sorted(set(self.factors))
         if kinds == [1]:
-            return f"{fr(Decimal(size), None)} octets"
+            return phrase(DOWNLOAD_SIZE, "bytes", size=fr(Decimal(size), None))
         shown = []
         for factor in kinds:
             base = 1000 if factor % 1000 == 0 else 1024
-            shown.append(f"{fr(round(Decimal(size) / factor, self.places), None)} {self.unit} (base {base})")
+            value = fr(round(Decimal(size) / factor, self.places), None)
+            shown.append(phrase(DOWNLOAD_SIZE, "reading", value=value, unit=self.unit, base=base))
         return " ou ".join(shown)
 
 
@@ -182,13 +185,12 @@ def download_size(doc: Document, ctx: Context) -> Iterator[Finding]:
             stated = _Size(match)
             if not stated.factors or stated.fits(size):
                 continue
-            yield Finding(
-                rule="site/download-size",
-                severity=Severity.warning,
-                message_fr=(
-                    f"Le lien annonce « {stated.raw} », mais le fichier {key(found[0])} fait "
-                    f"{stated.readings(size)} ({size} octets)."
-                ),
-                evidence=[block_evidence(doc, block, match.start(), match.end())],
-                suggestion="Mettre à jour la taille annoncée.",
+            yield finding(
+                DOWNLOAD_SIZE,
+                [block_evidence(doc, block, match.start(), match.end())],
+                stated=stated.raw,
+                file=key(found[0]),
+                readings=stated.readings(size),
+                size=size,
+                suggestion={},
             )
