@@ -13,9 +13,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from extractor.calendar import MONTH_NAME, YEAR, date_fr, written_date
-from extractor.checks import Context, rule
+from extractor.checks import Context, catalogue, finding, phrase, rule
 from extractor.evidence import block_evidence, quote
-from extractor.models import Block, BlockKind, Document, Evidence, Finding, Repair, Severity
+from extractor.models import Block, BlockKind, Document, Evidence, Finding, Repair
 from extractor.normalise import fold, plain
 from extractor.repair import INVISIBLE, NFC
 
@@ -29,43 +29,24 @@ MAX_PLACES = 5
 # wants: everything below U+0020 but tab, LF, FF and CR, DEL and the C1 controls.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")  # not FF: the page break of PDF text
 
-_KIND_TEXT = {
-    INVISIBLE: (
-        "caractère invisible à l'intérieur d'un mot",
-        "caractères invisibles à l'intérieur de mots",
-        "Supprimer ces caractères (factcheck repair {path} -o <fichier> écrit le texte sans eux) : "
-        "ils coupent les mots pour la recherche, la lecture vocale et la correction.",
-    ),
-    NFC: (
-        "lettre décomposée",
-        "lettres accentuées enregistrées décomposées (NFD : la lettre puis l'accent, deux caractères)",
-        "Réenregistrer le texte en forme composée (NFC ; factcheck repair {path} -o <fichier> le fait) : "
-        "la recherche et les comparaisons ne retrouvent pas ces mots.",
-    ),
-}
-
-
-# The French names of the invisible characters the repair removes (Unicode's French names).
-_FRENCH_NAMES = {
-    "\u200b": "espace sans chasse",
-    "\u2060": "gluon de mots",
-    "\ufeff": "espace insécable sans chasse (indicateur d'ordre des octets)",
-    "\u00ad": "trait d'union conditionnel",
-    "\u200e": "marque gauche-à-droite",
-    "\u200f": "marque droite-à-gauche",
-}
+INVISIBLE_CHARACTER = "text/invisible-character"
+# The case of the rule (its catalogue entry's variant and phrases) for each kind of repair.
+_KIND_CASE = {INVISIBLE: "invisible", NFC: "decomposed"}
 
 
 def _name(char: str) -> str:
-    """'⟨U+FEFF⟩ espace insécable sans chasse (…)': the character as the quotes show it, and its name."""
-    return f"⟨U+{ord(char):04X}⟩ {_FRENCH_NAMES.get(char, 'caractère invisible')}"
+    """'⟨U+FEFF⟩ espace insécable sans chasse (…)': the character as the quotes show it, and its
+    name (Unicode's French name: the catalogue entry's phrase named after its code point)."""
+    code = f"U+{ord(char):04X}"
+    known = code in catalogue()[INVISIBLE_CHARACTER].phrases_fr
+    return f"⟨{code}⟩ " + phrase(INVISIBLE_CHARACTER, code if known else "invisible-character")
 
 
 @rule("text/invisible-character")
 def invisible_character(doc: Document, ctx: Context) -> Iterator[Finding]:
     """One finding per kind and document: invisible characters and decomposed letters (which the
     repair removed or composed, so that the other rules read the text right), control characters."""
-    for kind, (one, what, fix) in _KIND_TEXT.items():
+    for kind, case in _KIND_CASE.items():
         repairs = [r for r in doc.repairs if r.kind == kind and (kind != INVISIBLE or _inside_word(doc.text, r))]
         if not repairs:
             continue
@@ -77,15 +58,15 @@ def invisible_character(doc: Document, ctx: Context) -> Iterator[Finding]:
         lines = sorted({r.location.line for r in repairs})
         evidence = [_repair_evidence(doc, r) for r in repairs[:MAX_PLACES]]
         n = sum(len(r.before) for r in repairs) if kind == INVISIBLE else len(repairs)
-        yield Finding(
-            rule="text/invisible-character",
-            severity=Severity.warning,
-            message_fr=(
-                f"{n} {what if n > 1 else one} ({detail}), ligne{'s' if len(lines) > 1 else ''} "
-                f"{_lines(lines)} : « {evidence[0].quote} »."
-            ),
-            evidence=evidence,
-            suggestion=fix.format(path=doc.path),
+        yield finding(
+            INVISIBLE_CHARACTER,
+            evidence,
+            variant=case,
+            what=phrase(INVISIBLE_CHARACTER, case + ("-many" if n > 1 else "-one"), n=n),
+            detail=detail,
+            lines=_lines(lines),
+            quote=evidence[0].quote,
+            suggestion={"path": doc.path},
         )
     controls = list(_CONTROL.finditer(doc.text))
     if controls:
@@ -96,15 +77,14 @@ def invisible_character(doc: Document, ctx: Context) -> Iterator[Finding]:
             for m in controls[:MAX_PLACES]
         ]
         detail = ", ".join(f"⟨U+{ord(c):04X}⟩ ×{n}" for c, n in chars.most_common())
-        yield Finding(
-            rule="text/invisible-character",
-            severity=Severity.warning,
-            message_fr=(
-                f"{len(controls)} caractère{'s' if len(controls) > 1 else ''} de contrôle ({detail}), "
-                f"ligne{'s' if len(lines) > 1 else ''} {_lines(lines)} : « {evidence[0].quote} »."
-            ),
-            evidence=evidence,
-            suggestion="Supprimer ces caractères de contrôle : ils ne s'affichent pas ou cassent l'affichage.",
+        yield finding(
+            INVISIBLE_CHARACTER,
+            evidence,
+            what=phrase(INVISIBLE_CHARACTER, "control-many" if len(controls) > 1 else "control-one", n=len(controls)),
+            detail=detail,
+            lines=_lines(lines),
+            quote=evidence[0].quote,
+            suggestion={},
         )
 
 
@@ -122,8 +102,11 @@ def _inside_word(text: str, repair: Repair) -> bool:
 
 
 def _lines(lines: list[int]) -> str:
+    """'ligne 3', 'lignes 3, 5, 8': the first eight lines, and how many more."""
     shown = ", ".join(str(n) for n in lines[:8])
-    return shown + (f" (et {len(lines) - 8} autres)" if len(lines) > 8 else "")
+    if len(lines) > 8:
+        shown = phrase(INVISIBLE_CHARACTER, "more-lines", lines=shown, more=len(lines) - 8)
+    return phrase(INVISIBLE_CHARACTER, "lines" if len(lines) > 1 else "line", lines=shown)
 
 
 def _visible(text: str) -> str:
@@ -176,25 +159,24 @@ def empty_label(doc: Document, ctx: Context) -> Iterator[Finding]:
             label = match.group("label")
             key = fold(label)
             others = filled_here.get(key, [])
-            where = "autres lignes du document"
+            folder = None
             if len(others) < 2:
                 path = Path(doc.path)
                 siblings = _filled_labels(path.parent, path.suffix, ctx).get(key, []) if path.is_file() else []
                 others = [value for name, value in siblings if name != path.name]
-                where = f"autres pages du dossier {path.parent.name}"
+                folder = path.parent.name
                 if len(others) < MIN_FILLED:
                     continue
             start, end = match.start("label"), match.end()
-            example = ", ".join(f"« {v} »" for v in others[:3])
-            yield Finding(
-                rule="text/empty-label",
-                severity=Severity.warning,
-                message_fr=(
-                    f"Rubrique vide : « {label} : » n'est suivi d'aucune valeur, alors que {len(others)} "
-                    f"{where} la renseignent ({example})."
-                ),
-                evidence=[Evidence(location=doc.locate(start, end), quote=doc.text[start:end].strip())],
-                suggestion=f"Renseigner « {label} : » ou supprimer la ligne.",
+            yield finding(
+                "text/empty-label",
+                [Evidence(location=doc.locate(start, end), quote=doc.text[start:end].strip())],
+                variant="folder" if folder is not None else None,
+                label=label,
+                count=len(others),
+                folder=folder,
+                examples=", ".join(f"« {v} »" for v in others[:3]),
+                suggestion={},
             )
 
 
@@ -293,14 +275,14 @@ def repeated_item(doc: Document, ctx: Context) -> Iterator[Finding]:
             if len(key) < 3 or not re.search(r"[a-z]{2}", key):
                 continue
             if key in seen:
-                yield _repeated(doc, block, 0, len(block.text), seen[key], "liste")
+                yield _repeated(doc, block, 0, len(block.text), seen[key], glossary=False)
                 continue
             seen[key] = block
             term = _TERM.match(block.text)
             if glossary and term:
                 tkey = plain(term.group("term"))
                 if tkey in terms and len(tkey) >= 2:
-                    yield _repeated(doc, block, term.start("term"), term.end("term"), terms[tkey], "glossaire")
+                    yield _repeated(doc, block, term.start("term"), term.end("term"), terms[tkey], glossary=True)
                 terms.setdefault(tkey, block)
     for block in doc.blocks:
         if block.kind in (BlockKind.paragraph, BlockKind.list_item):
@@ -325,32 +307,29 @@ def _repeated_names(doc: Document, block: Block) -> Iterator[Finding]:
             key = plain(item.group(0))
             if key in seen and (" " in item.group(0) or len(key) >= 4):
                 start = match.start() + item.start()
-                yield Finding(
-                    rule="text/repeated-item",
-                    severity=Severity.warning,
-                    message_fr=f"Répétition dans une énumération : « {item.group(0)} » y figure deux fois.",
-                    evidence=[block_evidence(doc, block, start, start + len(item.group(0)))],
-                    suggestion=f"Supprimer la seconde mention de « {item.group(0)} », ou nommer la personne oubliée.",
+                yield finding(
+                    "text/repeated-item",
+                    [block_evidence(doc, block, start, start + len(item.group(0)))],
+                    variant="enumeration",
+                    item=item.group(0),
+                    suggestion={},
                 )
                 break
             seen.add(key)
 
 
-def _repeated(doc: Document, block: Block, start: int, end: int, first: Block, what: str) -> Finding:
+def _repeated(doc: Document, block: Block, start: int, end: int, first: Block, *, glossary: bool) -> Finding:
+    """A list's item (or a glossary's term) that an earlier one, `first`, repeats."""
     shown = block.text[start:end].strip()
-    if what == "glossaire":
-        message = f"Terme défini deux fois dans le glossaire : « {shown} » (déjà ligne {first.location.line})."
-        hint = "Garder une seule définition, ou distinguer les deux termes."
-    else:
-        short = shown if len(shown) <= 80 else shown[:79] + "…"
-        message = f"Élément répété dans une liste : « {short} » (déjà ligne {first.location.line})."
-        hint = "Supprimer le doublon, ou écrire l'élément qui manque."
-    return Finding(
-        rule="text/repeated-item",
-        severity=Severity.warning,
-        message_fr=message,
-        evidence=[block_evidence(doc, block, start, end)],
-        suggestion=hint,
+    if not glossary and len(shown) > 80:
+        shown = shown[:79] + "…"
+    return finding(
+        "text/repeated-item",
+        [block_evidence(doc, block, start, end)],
+        variant="glossary" if glossary else None,
+        item=shown,
+        line=first.location.line,
+        suggestion={},
     )
 
 
@@ -418,15 +397,14 @@ def _anchors(doc: Document) -> Iterator[Finding]:
             if near is None:
                 continue  # unsure: the page's layout may hold that id
             slug, heading = near
-            yield Finding(
-                rule="text/broken-reference",
-                severity=Severity.warning,
-                message_fr=(
-                    f"Lien interne cassé : « #{anchor} » ne correspond à aucun titre du document ; "
-                    f"le titre « {heading.text} » (ligne {heading.location.line}) a pour ancre « #{slug} »."
-                ),
-                evidence=[block_evidence(doc, block, span.start, span.end)],
-                suggestion=f"Écrire « #{slug} », ou renommer le titre.",
+            yield finding(
+                "text/broken-reference",
+                [block_evidence(doc, block, span.start, span.end)],
+                anchor=anchor,
+                heading=heading.text,
+                line=heading.location.line,
+                slug=slug,
+                suggestion={},
             )
 
 
@@ -460,15 +438,15 @@ def _sections(doc: Document) -> Iterator[Finding]:
             n = int(match.group("n"))
             if n in numbers:
                 continue
-            yield Finding(
-                rule="text/broken-reference",
-                severity=Severity.warning,
-                message_fr=(
-                    f"Renvoi à une partie qui n'existe pas : « {match.group('word')} {n} », alors que les titres "
-                    f"du document sont numérotés de {min(numbers)} à {max(numbers)}."
-                ),
-                evidence=[block_evidence(doc, block, match.start("word"), match.end())],
-                suggestion="Indiquer le numéro de la partie visée.",
+            yield finding(
+                "text/broken-reference",
+                [block_evidence(doc, block, match.start("word"), match.end())],
+                variant="section",
+                word=match.group("word"),
+                number=n,
+                first=min(numbers),
+                last=max(numbers),
+                suggestion={},
             )
 
 
@@ -480,12 +458,13 @@ def _pages(doc: Document) -> Iterator[Finding]:
             n = int(match.group("n"))
             if n <= doc.pages:
                 continue
-            yield Finding(
-                rule="text/broken-reference",
-                severity=Severity.warning,
-                message_fr=f"Renvoi à la page {n}, alors que le document n'a que {doc.pages} pages.",
-                evidence=[block_evidence(doc, block, match.start(), match.end())],
-                suggestion="Indiquer la page où se trouve ce qui est visé.",
+            yield finding(
+                "text/broken-reference",
+                [block_evidence(doc, block, match.start(), match.end())],
+                variant="page",
+                page=n,
+                pages=doc.pages,
+                suggestion={},
             )
 
 
@@ -528,15 +507,15 @@ def _table_of_contents(doc: Document) -> Iterator[Finding]:
         if actual - stated == shift:
             continue
         printed = actual - shift
-        yield Finding(
-            rule="text/broken-reference",
-            severity=Severity.warning,
-            message_fr=(
-                f"Sommaire faux : « {title} » y est annoncé page {stated}, mais ce titre est page {printed}"
-                f" (page {actual} du PDF)."
-            ),
-            evidence=[block_evidence(doc, block, start, end)],
-            suggestion=f"Corriger le numéro de page du sommaire : {printed}.",
+        yield finding(
+            "text/broken-reference",
+            [block_evidence(doc, block, start, end)],
+            variant="contents",
+            title=title,
+            stated=stated,
+            printed=printed,
+            actual=actual,
+            suggestion={},
         )
 
 
@@ -641,27 +620,22 @@ def date_after_publication(doc: Document, ctx: Context) -> Iterator[Finding]:
                 past = _PAST.search(near) and not _FUTURE_WORDS.search(sentence)
                 if not (as_of or past) or _FUTURE_WORDS.search(sentence):
                     continue
-                how = "comme un état à cette date" if as_of else "au passé"
-                yield Finding(
-                    rule="text/date-after-publication",
-                    severity=Severity.warning,
-                    message_fr=(
-                        f"Date postérieure à la publication : « {match.group(0)} » est présentée {how}, "
-                        f"alors que le document est daté du {date_fr(published)}."
-                    ),
-                    evidence=[block_evidence(doc, block, match.start(), match.end())],
-                    suggestion="Vérifier la date (l'année ?) ou la date du document.",
+                yield finding(
+                    "text/date-after-publication",
+                    [block_evidence(doc, block, match.start(), match.end())],
+                    variant="as-of" if as_of else None,
+                    date=match.group(0),
+                    published=date_fr(published),
+                    suggestion={},
                 )
             elif last < published and _FUTURE_TENSE.search(near) and not _PAST_WORDS.search(sentence):
-                yield Finding(
-                    rule="text/date-after-publication",
-                    severity=Severity.warning,
-                    message_fr=(
-                        f"Futur pour une date passée : « {match.group(0)} » est annoncée au futur, "
-                        f"alors que le document est daté du {date_fr(published)}."
-                    ),
-                    evidence=[block_evidence(doc, block, match.start(), match.end())],
-                    suggestion="Mettre le verbe au passé, ou corriger la date.",
+                yield finding(
+                    "text/date-after-publication",
+                    [block_evidence(doc, block, match.start(), match.end())],
+                    variant="future",
+                    date=match.group(0),
+                    published=date_fr(published),
+                    suggestion={},
                 )
 
 
@@ -698,15 +672,14 @@ def year_mismatch(doc: Document, ctx: Context) -> Iterator[Finding]:
         if len(odd) != 1:
             continue  # none, or a list about several years: unsure
         block, match = odd[0]
-        yield Finding(
-            rule="text/year-mismatch",
-            severity=Severity.warning,
-            message_fr=(
-                f"Année incohérente : « {match.group(0)} » sous le titre « {heading.text.strip()} » "
-                f"(ligne {heading.location.line}), dont les autres éléments parlent de {year}."
-            ),
-            evidence=[block_evidence(doc, block, match.start(), match.end())],
-            suggestion=f"Vérifier l'année : {year} ?",
+        yield finding(
+            "text/year-mismatch",
+            [block_evidence(doc, block, match.start(), match.end())],
+            written=match.group(0),
+            heading=heading.text.strip(),
+            line=heading.location.line,
+            year=year,
+            suggestion={},
         )
 
 
