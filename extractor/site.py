@@ -33,7 +33,7 @@ from pathlib import Path
 from extractor import fileio, profiles
 from extractor.errors import FactcheckError, InputError
 from extractor.ingest.frontmatter import is_page_without_extension
-from extractor.models import Evidence, Finding, InputErrorInfo, Location, Severity
+from extractor.models import Evidence, Finding, InputErrorInfo, Location
 
 
 def site_root(path: str | Path) -> Path | None:
@@ -184,12 +184,14 @@ def open_index(path: Path, notices: list[str]) -> None:
 
 def unread_file(error: InputErrorInfo) -> Finding:
     """A file of the site that could not be read, as an info finding naming it and why."""
-    hint = f" ({error.hint})" if error.hint else ""
+    from extractor.checks import finding
+
     at = Location(path=error.path, line=1, column=1, end_line=1, end_column=1)
-    return Finding(
-        rule="site/unread-file",
-        severity=Severity.info,
-        message_fr=f"Fichier non vérifié : {error.message}{hint}.",
-        evidence=[Evidence(location=at, quote=Path(error.path).name)],
-        suggestion="Le remplacer par une version lisible (PDF avec couche texte, .docx) ou l'exclure (factcheck.toml).",
+    return finding(
+        "site/unread-file",
+        [Evidence(location=at, quote=Path(error.path).name)],
+        variant="hint" if error.hint else None,
+        error=error.message,
+        hint=error.hint,
+        suggestion={},
     )

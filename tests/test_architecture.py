@@ -177,6 +177,8 @@ _CONJUNCTIONS = {"et", "ou"}  # a list's « a, b et c » is formatting, like a n
 
 def _words(text: str) -> bool:
     return any(w not in _CONJUNCTIONS for w in _WORDS.findall(text))
+
+
 _TEMPLATE_CALLS = {"finding", "phrase"}
 _NOT_MESSAGES = {"variant", "severity", "rule", "evidence", "fingerprint"}
 
@@ -270,7 +272,8 @@ def prose_in_rules(root: Path = ROOT) -> list[str]:
     for path in rule_modules(root):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         prose = _Prose(tree)
-        module_scope = _assignments(tree)
+        top = [n for n in tree.body if not isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)]
+        module_scope = _assignments(ast.Module(body=top, type_ignores=[]))
         done: set[int] = set()  # a node inside a nested function is walked once, in the innermost
         for func in [*reversed(list(prose.functions.values())), tree]:
             scope = module_scope if func is tree else {**module_scope, **_assignments(func)}
@@ -314,7 +317,7 @@ def test_the_walk_sees_french_built_in_rule_code(tmp_path: Path) -> None:
         "    how = 'au passé'\n"
         "    yield finding('toy/a', [], how=how)\n"  # words through a variable
         "    yield finding('toy/a', [], said=_said(x))\n"  # words from a helper
-        "    yield finding('toy/a', [], items=' et '.join(x), suggestion={'fix': 'Écrire {}'.format(x)})\n"
+        "    yield finding('toy/a', [], items=' ainsi que '.join(x), suggestion={'fix': 'Écrire {}'.format(x)})\n"
         "    yield finding('toy/a', [], items=phrase('toy/a', 'item', x=x))\n"  # the catalogue's: fine
         "    f = Finding(rule='toy/a', message_fr='%s' % x)\n"
         "    f.message_fr += ' Ajouté.'\n",

@@ -59,9 +59,12 @@ def round_page(doc: Document, ctx: Context) -> Iterator[Finding]:
     label = profiles.active().registry_label
     words = {"grant": grant.label, "round": page.round, "registry": label, "round_word": grant.round_word}
     if page.selected is not None and len(listed) > page.selected:
+        said = Evidence(
+            location=_page_at(doc, page, "selected"), quote=str(page.selected), value=Decimal(page.selected)
+        )
         yield finding(
             "reference/round-page",
-            [Evidence(location=_page_at(doc, page, "selected"), quote=str(page.selected), value=Decimal(page.selected))],
+            [said],
             selected=page.selected,
             count=len(listed),
             names=", ".join(sorted(_name(registry, e) for e in listed)),

@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from extractor.checks import Context, finding, phrase, rule
 from extractor.evidence import block_evidence
-from extractor.models import Block, Document, Finding, Severity, Span
+from extractor.models import Block, Document, Evidence, Finding, Severity, Span
 from extractor.reference.store import startup_slug
 from extractor.sitemap import SiteMap, Target, key
 
@@ -33,6 +33,7 @@ _UNITS: dict[str, tuple[int, ...]] = {
 }  # fmt: skip
 NEAR = 60  # characters between a link and a size that belongs to it
 DOWNLOAD_SIZE = "site/download-size"
+DEAD_LINK = "site/dead-link"
 
 
 def _links(block: Block) -> list[Span]:
@@ -64,24 +65,12 @@ def dead_link(doc: Document, ctx: Context) -> Iterator[Finding]:
             slug = startup_slug(href)
             if slug is not None and ctx.registry is not None and ctx.registry.by_slug(slug) is None:
                 continue  # reference/unknown-slug reports it
-            dead = _dead(site, path, fragment)
-            if dead is None:
-                continue
-            variant, arguments, severity = dead
-            yield finding(
-                "site/dead-link",
-                [block_evidence(doc, block, span.start, span.end)],
-                severity=severity,
-                variant=variant,
-                **arguments,
-                suggestion={},
-            )
+            dead = _dead(site, path, fragment, [block_evidence(doc, block, span.start, span.end)])
+            if dead is not None:
+                yield dead
 
 
-Dead = tuple[str | None, dict[str, str], Severity]  # the finding's variant, its arguments, its severity
-
-
-def _dead(site: SiteMap, path: str, fragment: str) -> Dead | None:
+def _dead(site: SiteMap, path: str, fragment: str, evidence: list[Evidence]) -> Finding | None:
     """What is wrong with a link to `path#fragment` in the site, or None when it is served (or
     when this cannot be known)."""
     if site.uncertain(path):
@@ -89,16 +78,16 @@ def _dead(site: SiteMap, path: str, fragment: str) -> Dead | None:
     target = site.resolve(path)
     if target is None:
         closest = site.closest(path)
-        link = _shown(path, fragment)
-        if closest:
-            return "closest", {"link": link, "closest": closest}, Severity.error
-        return None, {"link": link}, Severity.error
+        return finding(
+            DEAD_LINK, evidence, variant="closest" if closest else None, link=_shown(path, fragment), closest=closest,
+            suggestion={},
+        )  # fmt: skip
     if not fragment:
         return None
-    return _dead_anchor(site, target, fragment)
+    return _dead_anchor(site, target, fragment, evidence)
 
 
-def _dead_anchor(site: SiteMap, target: Target, fragment: str) -> Dead | None:
+def _dead_anchor(site: SiteMap, target: Target, fragment: str, evidence: list[Evidence]) -> Finding | None:
     import unicodedata
     from urllib.parse import unquote
 
@@ -111,9 +100,10 @@ def _dead_anchor(site: SiteMap, target: Target, fragment: str) -> Dead | None:
     if re.fullmatch(r"(?:page|search|zoom|view|nameddest)=.*|:~:.*", wanted):
         return None  # a PDF viewer's or a text fragment, not an id
     closest = process.extractOne(wanted, sorted(anchors.ids), scorer=fuzz.ratio, score_cutoff=75)
-    if closest:
-        return "anchor-closest", {"page": target.url, "anchor": wanted, "closest": closest[0]}, Severity.warning
-    return "anchor", {"page": target.url, "anchor": wanted}, Severity.warning
+    return finding(
+        DEAD_LINK, evidence, severity=Severity.warning, variant="anchor-closest" if closest else "anchor",
+        page=target.url, anchor=wanted, closest=closest[0] if closest else None, suggestion={},
+    )  # fmt: skip
 
 
 class _Size:

@@ -35,10 +35,10 @@ from typing import Any, Protocol, cast
 import yaml
 
 from extractor import engines, profiles
-from extractor.checks import Context, rule
+from extractor.checks import Context, finding, phrase, rule
 from extractor.engines import EngineMissing
 from extractor.evidence import block_evidence
-from extractor.models import Block, BlockKind, Document, Finding, Severity
+from extractor.models import Block, BlockKind, Document, Finding
 from extractor.normalise import fold
 
 RULE = "text/spelling"
@@ -275,12 +275,14 @@ def _block(
         right, why = found
         if english is not None and _english_passage(text, start, english, speller):
             continue
-        yield Finding(
-            rule=RULE,
-            severity=Severity.warning,
-            message_fr=f"Faute d'orthographe probable : « {token} » ({why}) ; « {right} » attendu.",
-            evidence=[block_evidence(doc, block, start, start + len(token), context=40)],
-            suggestion=f"Écrire « {right} ».",
+        yield finding(
+            RULE,
+            [block_evidence(doc, block, start, start + len(token), context=40)],
+            variant="slip",
+            word=token,
+            why=why,
+            right=right,
+            suggestion={},
         )
 
 
@@ -296,10 +298,8 @@ def _context_error(text: str, start: int, word: str, speller: Speller) -> tuple[
         if speller.check(fixed) and speller.check(lower + "r"):
             pronoun = reflexive.group(0).strip()
             elided = pronoun[0].lower() + "’"
-            return fixed, (
-                f"juste après « {pronoun} », le verbe se conjugue : « {pronoun} {fixed} » ; le participe "
-                f"« {word} » s'emploie avec être : « {elided}est {word} »"
-            ).replace("’ ", "’")
+            why = phrase(RULE, "reflexive", pronoun=pronoun, fixed=fixed, word=word, elided=elided)
+            return fixed, why.replace("’ ", "’")
     return _gerund_error(before, word, lower, speller)
 
 
@@ -308,7 +308,7 @@ def _gerund_error(before: str, word: str, lower: str, speller: Speller) -> tuple
     if gerund and gerund.group("tout"):  # "en" alone may be the pronoun: "qui en assurent la publication"
         for fixed in (word[:-3] + "ant", word[:-2] + "ant"):  # "allongent" -> "allongeant"
             if speller.check(fixed) and speller.check(word) and speller.check(word[:-3] + "er"):
-                return fixed, "après « en », le gérondif s'écrit en -ant"
+                return fixed, phrase(RULE, "gerund")
     return None
 
 
@@ -337,13 +337,13 @@ def _dictionary_error(
         return None  # "gèrera", "libèrera": the 1990 spelling of the future and conditional
     if word.endswith("à") and len(word) > MIN_LENGTH and _checked(speller, word[:-1]):
         # "participerà la modernisation": not "participera"
-        return (word[:-1] + " à", "espace oubliée avant « à »") if glued else None
+        return (word[:-1] + " à", phrase(RULE, "space-before-a")) if glued else None
     for why, candidates in _slips(word):
         found = sorted({c for c in candidates if c != word and _checked(speller, c)})
         if len(found) > 1:
             return None  # several words are a slip away: unsure which was meant
         if found and _fits(word, found[0]):
-            return found[0], why
+            return found[0], phrase(RULE, why)
         if found:
             return None
     return None
@@ -389,17 +389,17 @@ def _double_variants(word: str) -> Iterator[str]:
 
 
 def _slips(word: str) -> Iterator[tuple[str, list[str]]]:
-    """The words one typing slip away, by kind of slip, the likeliest first."""
+    """The words one typing slip away, by kind of slip (its phrase in the catalogue), the likeliest first."""
     yield "accent", list(_accent_variants(word))
     doubled = list(_double_variants(word))
-    yield "lettre doublée ou manquante", doubled
-    yield "accent et lettre doublée ou manquante", [v for d in doubled for v in _accent_variants(d)]
+    yield "double", doubled
+    yield "accent-double", [v for d in doubled for v in _accent_variants(d)]
     if len(word) >= 6:
         swaps = []
         for i in range(1, len(word) - 1):
             if word[i] != word[i + 1] and word[i : i + 2] != "se":  # not a plural "es" swapped
                 swaps.append(word[:i] + word[i + 1] + word[i] + word[i + 2 :])
-        yield "lettres inversées", swaps
+        yield "swap", swaps
 
 
 def _fits(word: str, right: str) -> bool:
