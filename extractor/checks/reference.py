@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from decimal import Decimal
+from typing import Any
 
 from extractor import profiles
 from extractor.checks import Context, finding, phrase, rule
@@ -256,8 +257,8 @@ def _grant_mismatch(doc: Document, ctx: Context, grant: Grant) -> Iterator[Findi
         amount = claim.quantity.value
         where = entity.source_path
         evidence = [Evidence(location=claim.location, quote=claim.sentence[:160], value=amount)]
-        words = {"name": entity.name, "grant": grant.label, "round": number, "amount": fr(amount, "EUR"),
-                 "registry": label, "source": where}  # fmt: skip
+        words: dict[str, Any] = {"name": entity.name, "grant": grant.label, "round": number,
+                                 "amount": fr(amount, "EUR"), "registry": label, "source": where}  # fmt: skip
         if amount not in said.values():
             listed = " ; ".join(_award(grant, s, v) for s, v in sorted(said.items()))
             yield finding("reference/fast-mismatch", evidence, listed=listed, **words, suggestion={})

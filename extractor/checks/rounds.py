@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from decimal import Decimal
+from typing import Any
 
 from extractor import profiles
 from extractor.checks import Context, finding, rule
@@ -57,7 +58,8 @@ def round_page(doc: Document, ctx: Context) -> Iterator[Finding]:
         return
     listed = laureates(registry, grant, page.round)
     label = profiles.active().registry_label
-    words = {"grant": grant.label, "round": page.round, "registry": label, "round_word": grant.round_word}
+    words: dict[str, Any] = {"grant": grant.label, "round": page.round, "registry": label}
+    words["round_word"] = grant.round_word
     if page.selected is not None and len(listed) > page.selected:
         said = Evidence(
             location=_page_at(doc, page, "selected"), quote=str(page.selected), value=Decimal(page.selected)
