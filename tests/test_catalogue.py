@@ -135,3 +135,53 @@ def test_the_api_lists_the_catalogue() -> None:
             spec.title_fr, spec.description_fr, spec.rationale_fr,
         )  # fmt: skip
         assert entry["severities"] == sorted(s.value for s in spec.allowed)
+
+
+# --- Messages are data (issue 25, item 4) -------------------------------------------------------
+
+FAMILIES = {"encoding", "text", "arithmetic", "corpus", "reference", "site"}
+
+
+def test_the_catalogue_is_one_file_per_rule_family() -> None:
+    folder = ROOT / "extractor" / "checks" / "catalogue"
+    assert {p.stem for p in folder.glob("*.yaml")} == FAMILIES
+    assert not (ROOT / "extractor" / "checks" / "catalogue.yaml").exists()
+    assert {rule_id.split("/")[0] for rule_id in checks.catalogue()} == FAMILIES
+
+
+def test_a_rule_outside_its_familys_file_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    package = tmp_path / "checks"
+    (package / "catalogue").mkdir(parents=True)
+    (package / "catalogue" / "text.yaml").write_text(
+        "rules:\n  - {id: site/elsewhere, severity: info, title_fr: T, description_fr: D}\n", encoding="utf-8"
+    )
+    monkeypatch.setattr(checks.resources, "files", lambda name: package)
+    checks.catalogue.cache_clear()
+    try:
+        with pytest.raises(checks.RuleError, match="not in its family's file"):
+            checks.catalogue()
+    finally:
+        monkeypatch.undo()
+        checks.catalogue.cache_clear()
+
+
+def test_a_finding_is_its_rules_template_filled_with_its_arguments() -> None:
+    text = "Les critères sont à la section X. Budget : TODO.\n"
+    found = checks.run(read_bytes(text.encode(), "a.md"), only=["text/placeholder"])
+    assert [(f.variant, f.arguments["found"]) for f in found] == [("part", "section X"), (None, "TODO")]
+    # a few whole sentences: the catalogue's templates, rendered
+    assert found[0].message_fr == "Texte provisoire oublié : « section X » doit être remplacé par le contenu définitif."
+    assert found[0].suggestion == "Indiquer le numéro ou le titre réel de la partie visée."  # the variant's fix
+    assert found[1].suggestion == "Remplacer ce repère par le texte définitif, ou le supprimer."
+    # the arguments stay in memory: reports, caches and the schema keep the rendered French only
+    assert set(found[0].model_dump()) == {"rule", "severity", "message_fr", "evidence", "suggestion", "fingerprint"}
+
+
+def test_a_template_and_its_arguments_that_differ_are_refused() -> None:
+    with pytest.raises(checks.RuleError, match="template and its arguments"):
+        checks.finding("text/placeholder", [])  # no `found`
+    with pytest.raises(checks.RuleError, match="no variant"):
+        checks.finding("text/placeholder", [], variant="nowhere", found="X")
+    with pytest.raises(checks.RuleError, match="no phrase"):
+        checks.phrase("text/placeholder", "nowhere")
+    assert checks.phrase("corpus/conflicting-value", "approximate", value="20") == "près de 20"

@@ -34,23 +34,23 @@ def test_a_name_typo_on_a_slide_in_capitals_is_corrected_in_capitals() -> None:
         "reference/name-typo",
         [startup("mon-devis-sans-oublis", "Mon Devis Sans Oublis")],
     )
+    assert (found.variant, found.arguments["cased"]) == ("cased", "MON DEVIS SANS OUBLIS")
+    assert found.arguments["name"] == "Mon Devis Sans Oublis"  # what the registry writes, told as such
     assert found.suggestion == "Écrire « MON DEVIS SANS OUBLIS »."
-    assert "« Mon Devis Sans Oublis »" in found.message_fr  # what the registry writes, told as such
 
 
 def test_a_name_typo_in_a_title_case_list_keeps_title_case() -> None:
     text = "# Lauréats\n\n- **Zéro Logements Vacants**\n- **Autre Produit Public**\n"
     found = run(text, "reference/name-typo", [startup("zero-logement-vacant", "Zéro logement vacant")])
-    assert [f.suggestion for f in found] == ["Écrire « Zéro Logement Vacant »."]
+    assert [f.arguments["cased"] for f in found] == ["Zéro Logement Vacant"]
 
 
 def test_an_unknown_slug_whose_link_names_an_entry_proposes_it() -> None:
     text = "# Produits\n\nVoir [Emplois de l'inclusion](/startups/itou.html).\n"
     (found,) = run(text, "reference/unknown-slug", [startup("les-emplois", "Emplois de l'inclusion")])
-    assert (
-        "/startups/les-emplois.html" in found.message_fr
-        and found.suggestion == "Pointer vers /startups/les-emplois.html."
-    )
+    assert (found.variant, found.arguments["near"], found.arguments["name"]) == (
+        "near-named", "les-emplois", "Emplois de l'inclusion",
+    )  # fmt: skip
 
 
 def test_an_unknown_entry_one_letter_off_proposes_the_close_one() -> None:

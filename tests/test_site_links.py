@@ -86,12 +86,18 @@ def test_gfm_ids_as_kramdown_writes_them() -> None:
 
 def test_a_dead_link_with_its_closest_target(tmp_path: Path) -> None:
     root = site_tree(tmp_path)
-    (message,) = dead(root, "Voir [le guide](/content/docs/guidee.pdf).\n")
-    assert "/content/docs/guidee.pdf" in message and "/content/docs/guide.pdf" in message
-    (message,) = dead(root, "Voir [la fiche](https://beta.gouv.fr/fast/lauréats/05-fast.html).\n")
-    assert "La cible la plus proche est /fast/lauréats/05_fast.html" in message
+    (found,) = findings(root, "Voir [le guide](/content/docs/guidee.pdf).\n", rule="site/dead-link")
+    assert found.variant == "closest"
+    assert (found.arguments["link"], found.arguments["closest"]) == (
+        "/content/docs/guidee.pdf",
+        "/content/docs/guide.pdf",
+    )
+    (found,) = findings(
+        root, "Voir [la fiche](https://beta.gouv.fr/fast/lauréats/05-fast.html).\n", rule="site/dead-link"
+    )
+    assert found.arguments["closest"] == "/fast/lauréats/05_fast.html"
     (message,) = dead(root, "Voir [Jean](/authors/jean.html).\n")
-    assert "aucune page" in message
+    assert message == "Le lien /authors/jean.html ne mène à aucune page ni aucun fichier du site (ni redirection)."
 
 
 @pytest.mark.parametrize(
