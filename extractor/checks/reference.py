@@ -11,10 +11,10 @@ from extractor.checks import Context, rule
 from extractor.entities.extract import name_spans
 from extractor.evidence import block_evidence
 from extractor.models import Block, Document, Evidence, Finding, Location, Severity
-from extractor.profiles import Grant
+from extractor.profiles import EntryKind, Grant
 from extractor.reference.models import Entity
 from extractor.reference.names import normalise_name
-from extractor.reference.store import NAME_KINDS, Registry, startup_slug
+from extractor.reference.store import NAME_KINDS, Registry, product_slug
 
 TYPO_SCORE = 94.0  # DESIGN §9: fuzz.ratio on compact keys, WRatio and partial scorers excluded
 # A link names its page: a looser likeness than TYPO_SCORE calls its text a typo, but not so loose
@@ -28,7 +28,8 @@ SHORT_NAME = 8  # compact keys this short use an edit distance of one instead of
 # ("Suite territoriale — beta.gouv.fr", "Inventaire ZAE (fiche)").
 _LEAD = re.compile(
     r"^(?:(?:le|la|les|un|une|des|du|l['’ʼ]|d['’ʼ])\s*)?(?:(?:outil|service|plateforme|application|site|produit|"
-    r"startup|start-up|démarche)\s+)?",
+    + "".join(f"{re.escape(k.label)}|" for k in profiles.active().layout.kinds if k.role == "product")
+    + r"start-up|démarche)\s+)?",
     re.I,
 )
 _TAIL = re.compile(r"\s+[—–-]\s+.*$|\s*\(.*$")
@@ -54,9 +55,9 @@ def _variant(text: str, right: str) -> bool:
     return normalise_name(bare_name(text)) == normalise_name(right)
 
 
-def _startup_link(block: Block, start: int, end: int) -> str | None:
+def _product_link(block: Block, start: int, end: int) -> str | None:
     for span in block.spans:
-        if span.kind == "link" and span.start <= start and end <= span.end and (slug := startup_slug(span.href)):
+        if span.kind == "link" and span.start <= start and end <= span.end and (slug := product_slug(span.href)):
             return slug
     return None
 
@@ -64,7 +65,8 @@ def _startup_link(block: Block, start: int, end: int) -> str | None:
 def _fuzzy_index(registry: Registry) -> tuple[list[str], list[str], list[str]]:
     cached = getattr(registry, "_typo_index", None)
     if cached is None:
-        entries = [n for n in registry.names(kinds=NAME_KINDS, entity_kinds=("startup",)) if len(n.normalised) >= 4]
+        product = (profiles.active().product.id,)
+        entries = [n for n in registry.names(kinds=NAME_KINDS, entity_kinds=product) if len(n.normalised) >= 4]
         cached = ([n.normalised for n in entries], [n.name for n in entries], [n.entity_id for n in entries])
         registry._typo_index = cached  # type: ignore[attr-defined]
     return cached
@@ -100,7 +102,7 @@ def name_typo(doc: Document, ctx: Context) -> Iterator[Finding]:
             text = block.text[start:end].strip(" :;,.")
             if not text or len(text.split()) > 6 or re.search(r"(?<!\w)\d", text):
                 continue
-            slug = _startup_link(block, start, end)
+            slug = _product_link(block, start, end)
             entity = registry.by_slug(slug) if slug else None
             if entity is not None:
                 # Its names, not its former page addresses ("friche-reboost" is a slug, not a name).
@@ -169,27 +171,30 @@ def unknown_slug(doc: Document, ctx: Context) -> Iterator[Finding]:
 
     registry = ctx.registry
     assert registry is not None
-    slugs = registry.slugs("startups")
+    layout = profiles.active().layout
+    slugs = registry.slugs(layout.product.section)
     for block in doc.blocks:
         for span in block.spans:
-            slug = startup_slug(span.href) if span.kind == "link" else None
+            slug = product_slug(span.href) if span.kind == "link" else None
             if slug is None or registry.by_slug(slug) is not None:
                 continue
             closest = process.extractOne(slug, slugs, scorer=fuzz.ratio)
             suggestion = None
-            message = f"Le lien /startups/{slug}.html ne mène à aucune fiche du {profiles.active().registry_label}."
+            label = profiles.active().registry_label
+            message = f"Le lien {layout.product.page(slug)} ne mène à aucune fiche du {label}."
             linked = block.text[span.start : span.end]
             near = closest[0] if closest and closest[1] >= 80 else _named_by(registry, linked)
-            incubator = None if near else _incubator_named(registry, linked)
+            host = None if near else _host_named(registry, linked)
             if near:
                 entity = registry.by_slug(near)
                 name = f" ({entity.name})" if entity else ""
-                message += f" La fiche la plus proche est /startups/{near}.html{name}."
-                suggestion = f"Pointer vers /startups/{near}.html."
-            elif incubator is not None:
-                message += (f" Le texte du lien nomme l'incubateur « {incubator.name} », dont la page est "
-                            f"/incubateurs/{incubator.slug}.html.")  # fmt: skip
-                suggestion = f"Pointer vers /incubateurs/{incubator.slug}.html, ou vers la fiche du produit visé."
+                message += f" La fiche la plus proche est {layout.product.page(near)}{name}."
+                suggestion = f"Pointer vers {layout.product.page(near)}."
+            elif host is not None:
+                kind, page = host
+                message += (f" Le texte du lien nomme {_the(kind.label)} « {page.name} », dont la page est "
+                            f"{kind.page(page.slug)}.")  # fmt: skip
+                suggestion = f"Pointer vers {kind.page(page.slug)}, ou vers la fiche du produit visé."
             yield Finding(
                 rule="reference/unknown-slug",
                 severity=Severity.error,
@@ -200,7 +205,7 @@ def unknown_slug(doc: Document, ctx: Context) -> Iterator[Finding]:
 
 
 def _named_by(registry: Registry, text: str) -> str | None:
-    """The slug of the startup a link's text names (exactly or nearly), for a link whose own slug
+    """The slug of the product a link's text names (exactly or nearly), for a link whose own slug
     is close to none: "[Emplois de l'inclusion](/startups/itou.html)" points at "les-emplois"."""
     from rapidfuzz import fuzz, process
 
@@ -216,12 +221,20 @@ def _named_by(registry: Registry, text: str) -> str | None:
 _ARTICLE = re.compile(r"^(?:le|la|les|l['’ʼ])\s*", re.I)
 
 
-def _incubator_named(registry: Registry, text: str) -> Entity | None:
-    """The incubator a link's text names exactly ("la Plateforme de l'Inclusion"), if one does."""
+def _host_named(registry: Registry, text: str) -> tuple[EntryKind, Entity] | None:
+    """The host a link's text names exactly ("la Plateforme de l'Inclusion"), if one does."""
+    kind = profiles.active().layout.role("host")
+    if kind is None:
+        return None
     keys = {normalise_name(bare_name(text)), normalise_name(_ARTICLE.sub("", text.strip(), count=1))}
     keys = {k for k in keys if len(k) >= 4}
-    found = [e for e in registry.entities.values() if e.kind == "incubator" and normalise_name(e.name) in keys]
-    return found[0] if len(found) == 1 else None
+    found = [e for e in registry.entities.values() if e.kind == kind.id and normalise_name(e.name) in keys]
+    return (kind, found[0]) if len(found) == 1 else None
+
+
+def _the(label: str) -> str:
+    """The French definite article before a noun: "l'incubateur", "le labo"."""
+    return f"l'{label}" if label[:1].casefold() in "aeiouyhéèêàâîôû" else f"le {label}"
 
 
 @rule("reference/fast-mismatch")
@@ -238,8 +251,9 @@ def _grant_mismatch(doc: Document, ctx: Context, grant: Grant) -> Iterator[Findi
     registry = ctx.registry
     assert registry is not None
     label = profiles.active().registry_label
+    product = profiles.active().product.id + ":"
     for claim in ctx.claims(doc):
-        if claim.metric_id != grant.amount_metric or not (claim.scope_id or "").startswith("startup:"):
+        if claim.metric_id != grant.amount_metric or not (claim.scope_id or "").startswith(product):
             continue
         block = doc.blocks[claim.block]
         number = grant_round(grant, block)
@@ -252,7 +266,7 @@ def _grant_mismatch(doc: Document, ctx: Context, grant: Grant) -> Iterator[Findi
             if a.grant == grant.id and a.round == number and a.amount is not None
         }
         if not said:
-            continue  # the registry may keep only a startup's latest award: silence is no contradiction
+            continue  # the registry may keep only a product's latest award: silence is no contradiction
         amount = claim.quantity.value
         where = entity.source_path
         kinds = {"field": f"champ {grant.field}", "event": f"événement {grant.field}"}
@@ -279,9 +293,6 @@ def _grant_mismatch(doc: Document, ctx: Context, grant: Grant) -> Iterator[Findi
             )  # fmt: skip
 
 
-_FIELD_LINE = re.compile(r"^(?P<field>incubators?|sponsors|owner)\s*:", re.M)
-
-
 def _page_entity(doc: Document, ctx: Context) -> Entity | None:
     """The registry entry whose page the document is (None for any other document)."""
     registry = ctx.registry
@@ -297,8 +308,10 @@ def unknown_entry(doc: Document, ctx: Context) -> Iterator[Finding]:
     entity = _page_entity(doc, ctx)
     if entity is None:
         return
-    named = [("incubator", entity.incubator)] if entity.incubator else []
-    named += [("sponsors" if entity.kind == "startup" else "owner", s) for s in entity.sponsors]
+    layout = profiles.active().layout
+    kind = layout.kind(entity.kind)
+    named = [(kind.host_field, entity.host)] if entity.host and kind and kind.host_field else []
+    named += [(kind.sponsors_field, s) for s in entity.sponsors] if kind and kind.sponsors_field else []
     registry = ctx.registry
     assert registry is not None
     for field, target in named:
@@ -307,12 +320,13 @@ def unknown_entry(doc: Document, ctx: Context) -> Iterator[Finding]:
         slug = target.split(":", 1)[1]
         at = _field_value(doc.text, field, slug)
         location = doc.locate(*at) if at else Location(path=doc.path, line=1, column=1, end_line=1, end_column=1)
-        kind = target.split(":", 1)[0]
-        folder = {"incubator": "incubateurs", "organisation": "organisations"}.get(kind, "")
+        kind_id = target.split(":", 1)[0]
+        target_kind = layout.kind(kind_id)
+        folder = target_kind.section if target_kind else ""
         message = (f"« {field} » de {entity.name} nomme « {slug} », qui n'est pas une fiche du "
                    f"{profiles.active().registry_label} : le lien /{folder}/{slug} ne mène nulle part.")  # fmt: skip
         suggestion = "Corriger le nom de la fiche visée, ou créer la fiche manquante."
-        close = _closest_slug(registry, kind, slug)
+        close = _closest_slug(registry, kind_id, slug)
         if close is not None:
             message += f" La fiche la plus proche est « {close.slug} » ({close.name})."
             suggestion = f"Écrire « {close.slug} », ou créer la fiche « {slug} » si c'est une autre."
@@ -345,7 +359,9 @@ def _closest_slug(registry: Registry, kind: str, slug: str) -> Entity | None:
 
 def _field_value(text: str, field: str, slug: str) -> tuple[int, int] | None:
     """Where the front matter writes this field's value naming `slug` (its line, or the list item)."""
-    for match in _FIELD_LINE.finditer(text):
+    fields = {f for k in profiles.active().layout.kinds for f in (k.host_field, k.sponsors_field) if f}
+    pattern = "|".join(sorted((re.escape(f) + "s?" for f in fields), reverse=True)) or "(?!)"
+    for match in re.finditer(rf"^(?P<field>{pattern})\s*:", text, re.M):
         if not match.group("field").startswith(field.rstrip("s")):
             continue
         found = text.find(slug, match.end(), match.end() + 400)
