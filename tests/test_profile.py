@@ -270,3 +270,17 @@ def test_a_toy_programme_profile_finds_what_beta_gouv_fr_finds(tmp_path: Path) -
     assert found == {f for f in beta if f[0] in FOUND}
     # The beta.gouv.fr profile does not read the toy programme's site: no site, no registry.
     assert not {f for f in check_site(None, tmp_path / "toy", tmp_path / "cache-none") if f[0] in FOUND}
+
+
+def test_a_profile_with_two_kinds_of_products_is_a_clear_error(tmp_path: Path) -> None:
+    profile = tmp_path / "double"
+    profile.mkdir()
+    data = (TOY / "profile.yaml").read_text(encoding="utf-8").replace("role: host", "role: product")
+    (profile / "profile.yaml").write_text(data, encoding="utf-8")
+    (profile / "vocabulary.yaml").write_text("metrics: []\n", encoding="utf-8")
+    (tmp_path / "a.md").write_text("En 2024, 12 services.\n", encoding="utf-8")
+    env = {**os.environ, "FACTCHECK_PROFILE": str(profile)}
+    done = subprocess.run([sys.executable, "-m", "extractor", "check", str(tmp_path / "a.md"), "--corpus", "none"],
+                          env=env, capture_output=True, text=True, cwd=ROOT)  # fmt: skip
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "profil invalide" in done.stderr and "rôle product" in done.stderr

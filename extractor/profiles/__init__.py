@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 import yaml
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field, ValidationError, model_validator
 
 if TYPE_CHECKING:
     from extractor.reference.models import ImportReport
@@ -207,7 +207,7 @@ class RegistryLayout(BaseModel):
     @model_validator(mode="after")
     def _one_product(self) -> RegistryLayout:
         if [k.role for k in self.kinds].count("product") != 1:
-            raise ValueError("registry.kinds: exactly one kind has the role product")
+            raise ValueError("registry.kinds : un et un seul type d'entrée a le rôle product (les produits)")
         return self
 
     def role(self, role: Role) -> EntryKind | None:
@@ -290,8 +290,20 @@ def _folder(name: str) -> Path:
 @functools.cache
 def load(name: str) -> Profile:
     folder = _folder(name)
-    data: Any = yaml.safe_load(folder.joinpath("profile.yaml").read_text("utf-8"))
-    return Profile.model_validate({**(data if isinstance(data, dict) else {}), "folder": str(folder)})
+    from extractor.errors import FactcheckError
+
+    path = folder / "profile.yaml"
+    try:
+        data: Any = yaml.safe_load(path.read_text("utf-8"))
+        return Profile.model_validate({**(data if isinstance(data, dict) else {}), "folder": str(folder)})
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise FactcheckError(f"{path} : profil illisible ({exc}) ; corriger le fichier YAML") from None
+    except ValidationError as exc:
+        where = "; ".join(
+            f"{'.'.join(map(str, e['loc'])) or 'profil'} : {e['msg'].removeprefix('Value error, ')}"
+            for e in exc.errors()[:3]
+        )
+        raise FactcheckError(f"{path} : profil invalide ({where}) ; corriger le fichier") from None
 
 
 def import_registry(folder: str | Path, store: str | Path) -> ImportReport:
