@@ -199,6 +199,13 @@ class RegistryLayout(BaseModel):
 
     kinds: list[EntryKind]
     product_link: str = Field(description="a regular expression on a link's target: a product's page (group slug)")
+    domain_suffix: str = Field(
+        default="(?!)", description="a regular expression: the end of a product's name that is its domain"
+    )
+
+    @functools.cached_property
+    def domain_pattern(self) -> re.Pattern[str]:
+        return re.compile(self.domain_suffix, re.I)
 
     @functools.cached_property
     def product_link_pattern(self) -> re.Pattern[str]:

@@ -358,7 +358,8 @@ class Registry:
         ("Chauffage Urbain" -> chauffage-urbain, "Wikicarbone" -> ecobalyse)."""
         bare = _ARTICLE.sub("", name.strip())
         product = _products().id
-        for candidate in dict.fromkeys((name, bare, _DOMAIN.sub("", bare))):
+        domain = profiles.active().layout.domain_pattern  # "mes-aides.gouv.fr" is mes-aides
+        for candidate in dict.fromkeys((name, bare, domain.sub("", bare))):
             found = {e.id for e in self.by_name(candidate, kinds=NAME_KINDS) if e.kind == product}
             found = found or self._slug_keys().get(normalise_name(candidate), set())
             if len(found) == 1:
@@ -447,7 +448,6 @@ def _stems(text: str) -> set[str]:
     return {w[:8] for w in words if w not in generic}
 
 
-_DOMAIN = re.compile(r"(?:\.beta)?(?:\.gouv)?\.fr$", re.IGNORECASE)  # "mes-aides.gouv.fr" is mes-aides
 _ARTICLE = re.compile(r"^(?:les|le|la|l['’ʼ])\s*", re.IGNORECASE)
 
 
