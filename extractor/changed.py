@@ -14,7 +14,7 @@ from extractor.errors import FactcheckError, InputError
 from extractor.ingest import FORMATS
 from extractor.ingest.frontmatter import is_page_without_extension
 from extractor.models import Document
-from extractor.reference.store import startup_slug
+from extractor.reference.store import product_slug
 
 if TYPE_CHECKING:
     from extractor.reference.store import Registry
@@ -99,7 +99,7 @@ def cited_by_change(root: Path, changed: list[Path], registry: Registry | None) 
         if not path.is_relative_to(base) or not page:
             continue
         folder = path.relative_to(base).parts[0]
-        if folder == "_startups":
+        if folder == profiles.active().product.folder:
             cited.slugs.add(path.stem)
             entity = registry.by_slug(path.stem) if registry is not None else None
             cited.names.update(n for n in (entity.names if entity else []) if len(n) >= 3)
@@ -125,7 +125,8 @@ def _front_matter(path: Path) -> dict[str, Any]:
 
 def _patterns(cited: Cited) -> list[re.Pattern[str]]:
     """What a text citing them says: a link to a startup's page, its name, a round's number."""
-    out = [re.compile(r"/startups/" + re.escape(s) + r"(?:\.html)?(?![\w.-])") for s in sorted(cited.slugs)]
+    section = re.escape(profiles.active().product.section)
+    out = [re.compile(rf"/{section}/" + re.escape(s) + r"(?:\.html)?(?![\w.-])") for s in sorted(cited.slugs)]
     out += [re.compile(r"(?<!\w)" + re.escape(n) + r"(?!\w)") for n in sorted(cited.names)]
     return out
 
@@ -152,7 +153,7 @@ def citing_lines(doc: Document, cited: Cited) -> set[int]:
 
     lines: set[int] = set()
     for block in doc.blocks:
-        linked = any(startup_slug(s.href) in cited.slugs for s in block.spans if s.kind == "link")
+        linked = any(product_slug(s.href) in cited.slugs for s in block.spans if s.kind == "link")
         if linked or cites(block.text) or any(cites(h) for h in block.heading_path):
             end = block.location.end_line or block.location.line
             lines.update(range(block.location.line, end + 1))

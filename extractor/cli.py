@@ -204,7 +204,7 @@ def _within_site(paths: list[str], folders: list[str]) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-ReferenceOption = Annotated[Path, typer.Option(help="Registre importé (factcheck reference import-betagouv).")]
+ReferenceOption = Annotated[Path, typer.Option(help="Registre importé (factcheck reference import).")]
 DEFAULT_REFERENCE = defaults.REFERENCE
 
 

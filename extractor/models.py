@@ -264,7 +264,7 @@ class EntityMention(BaseModel):
     """A name in the text, linked to the registry (`entity_id`, e.g. "startup:tchap") when known."""
 
     text: str
-    label: str = Field(description="STARTUP, INCUBATEUR, ORGANISATION, or spaCy's ORG / PER / LOC / MISC")
+    label: str = Field(description="the mention label of the profile's kind, or spaCy's ORG / PER / LOC / MISC")
     entity_id: str | None = None
     score: float = 1.0
     location: Location

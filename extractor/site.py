@@ -1,7 +1,7 @@
 """A whole site checked as its CI would (issue 14, item 1): `factcheck check SITE`.
 
 A folder is a site when the profile's layout says so (the beta.gouv.fr profile: a `_config.yml` at
-the root and the registry under `content/`). Then the registry is read from the site itself, no
+the root and the registry, its products' folder, under `content/`). Then the registry is read from the site itself, no
 import step: it is imported once per content (the hash of its files) into the site's state folder, so a
 second run only hashes it; the folders checked are the profile's (`_pages`, `_posts`,
 `content/docs`, `content/_fasts`, `content/_startups`), or those of a `factcheck.toml` at the root
@@ -42,7 +42,7 @@ def site_root(path: str | Path) -> Path | None:
     root = Path(path)
     if layout is None or not root.is_dir():
         return None
-    if not (root / layout.marker).is_file() or not (root / layout.registry / "_startups").is_dir():
+    if not (root / layout.marker).is_file() or not (root / layout.registry / profiles.active().product.folder).is_dir():
         return None
     return root
 
@@ -150,7 +150,6 @@ def site_registry(root: Path, cache: Path, notices: list[str] | None = None) -> 
     """The site's registry, imported into the cache unless an import of the same content is there;
     (the store, whether it was imported now). A store there that cannot be read (a killed import,
     a damaged disk) is set aside and imported again, with a line in `notices`."""
-    from extractor.profiles.betagouv.registry import import_betagouv
     from extractor.reference.store import SCHEMA_VERSION, load_registry
     from extractor.results import damaged_fr, healthy, set_aside
 
@@ -166,7 +165,7 @@ def site_registry(root: Path, cache: Path, notices: list[str] | None = None) -> 
         aside = set_aside(store)
         if notices is not None:
             notices.append(damaged_fr(store, aside))
-    import_betagouv(root / layout.registry, store)
+    profiles.import_registry(root / layout.registry, store)
     for other in cache.glob("site-registry-*.sqlite"):  # imports of former contents: never read again
         with contextlib.suppress(OSError):  # (unless a run started just before still uses one)
             if other != store and time.time() - other.stat().st_mtime > FORMER_IMPORTS_SECONDS:

@@ -108,7 +108,7 @@ def test_pdf_and_markdown_give_the_same_plf_and_fast_claims(registry, bilan_pdf)
     ],
 )
 def test_incubator_labels(registry, label: str, incubator: str | None) -> None:
-    assert registry.incubator_for(label) == incubator
+    assert registry.host_for(label) == incubator
 
 
 def test_slug_for_variants(registry) -> None:

@@ -143,12 +143,12 @@ def test_a_registry_page_with_an_alias_bomb_is_skipped_with_its_reason(tmp_path:
     assert set(reasons) == {"_startups/bombe.md", "_startups/profond.md"}
     assert "trop d'alias" in reasons["_startups/bombe.md"]
     assert "imbriqué trop profondément" in reasons["_startups/profond.md"]
-    assert report.startups == 1
+    assert report.counts["startup"] == 1
 
 
 def test_front_matter_is_parsed_in_one_module() -> None:
     """The Markdown reader and the registry reader have no YAML loader of their own."""
-    for rel in ["extractor/ingest/markdown.py", "extractor/profiles/betagouv/registry.py"]:
+    for rel in ["extractor/ingest/markdown.py", "extractor/profiles/registry.py"]:
         text = (ROOT / rel).read_text(encoding="utf-8")
         assert "import yaml" not in text and "read_front_matter" in text, rel
     assert frontmatter.__name__ == "extractor.ingest.frontmatter"

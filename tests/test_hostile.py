@@ -293,7 +293,7 @@ def test_a_registry_entry_that_is_not_a_regular_file_is_skipped_with_its_reason(
     started = time.monotonic()
     report = import_betagouv(root, tmp_path / "ref.sqlite")
     reasons = {p.path: p.reason_fr for p in report.skipped}
-    assert report.startups == 1 and set(reasons) == {"_startups/tube.md", "_startups/zero.md"}
+    assert report.counts["startup"] == 1 and set(reasons) == {"_startups/tube.md", "_startups/zero.md"}
     assert all("pas un fichier ordinaire" in reason for reason in reasons.values())
     assert registry_digest(tmp_path) != registry_digest(tmp_path / "vide")  # hashed bon.md, no FIFO
     assert time.monotonic() - started < 10

@@ -48,8 +48,8 @@ def test_a_name_typo_in_a_title_case_list_keeps_title_case() -> None:
 def test_an_unknown_slug_whose_link_names_an_entry_proposes_it() -> None:
     text = "# Produits\n\nVoir [Emplois de l'inclusion](/startups/itou.html).\n"
     (found,) = run(text, "reference/unknown-slug", [startup("les-emplois", "Emplois de l'inclusion")])
-    assert (found.variant, found.arguments["near"], found.arguments["name"]) == (
-        "near-named", "les-emplois", "Emplois de l'inclusion",
+    assert (found.variant, found.arguments["near_page"], found.arguments["name"]) == (
+        "near-named", "/startups/les-emplois.html", "Emplois de l'inclusion",
     )  # fmt: skip
 
 

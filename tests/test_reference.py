@@ -39,8 +39,8 @@ def imported(tmp_path_factory: pytest.TempPathFactory) -> tuple[ImportReport, Re
     db = tmp_path_factory.mktemp("reference") / "reference.sqlite"
     report = import_betagouv(root, db)
     print(
-        f"\nimport of {root}: {report.startups} startups, {report.incubators} incubators, "
-        f"{report.organisations} organisations in {report.seconds:.3f} s"
+        f"\nimport of {root}: {report.counts['startup']} startups, {report.counts['incubator']} incubators, "
+        f"{report.counts['organisation']} organisations in {report.seconds:.3f} s"
     )
     registry = load_registry(db)
     assert registry is not None
@@ -49,17 +49,17 @@ def imported(tmp_path_factory: pytest.TempPathFactory) -> tuple[ImportReport, Re
 
 def test_imports_every_startup_incubator_and_organisation(imported: tuple[ImportReport, Registry]) -> None:
     report, registry = imported
-    assert report.startups >= 660
-    assert report.incubators >= 20
-    assert report.organisations >= 140
-    assert len(registry.of_kind("startup")) == report.startups
-    assert len(registry) == report.startups + report.incubators + report.organisations
+    assert report.counts["startup"] >= 660
+    assert report.counts["incubator"] >= 20
+    assert report.counts["organisation"] >= 140
+    assert len(registry.of_kind("startup")) == report.counts["startup"]
+    assert len(registry) == report.counts["startup"] + report.counts["incubator"] + report.counts["organisation"]
     # organisation files without an extension are entries too
     assert registry.by_slug("idfm", "organisations") is not None
     assert registry.by_slug("Préfecture", "organisations") is not None
     assert registry.by_slug("Pr%C3%A9fecture", "organisations") is not None
     assert registry.get("organisation:idfm") is not None
-    assert registry.meta["count_startup"] == str(report.startups)
+    assert registry.meta["count_startup"] == str(report.counts["startup"])
 
 
 def test_problems_of_the_real_registry_are_reported_not_fatal(imported: tuple[ImportReport, Registry]) -> None:
@@ -124,8 +124,8 @@ def test_incubator_sponsors_phases_and_national_impact(imported: tuple[ImportRep
     _, registry = imported
     entity = registry.get("startup:rdv-service-public")
     assert entity is not None
-    assert entity.incubator == "incubator:dinum_produits_interministeriels"
-    assert registry.get(entity.incubator) is not None
+    assert entity.host == "incubator:dinum_produits_interministeriels"
+    assert registry.get(entity.host) is not None
     assert entity.sponsors == ["organisation:anct", "organisation:dinum"]
     assert entity.national_impact == [dt.date(2022, 12, 31)]
     assert [p.name for p in entity.phases] == ["construction", "investigation", "acceleration"]
@@ -238,7 +238,7 @@ def test_amounts_the_grammar_does_not_read_are_none_not_wrong() -> None:
 def test_the_registry_has_no_amount_grammar_of_its_own() -> None:
     from tests.conftest import ROOT
 
-    text = (ROOT / "extractor/profiles/betagouv/registry.py").read_text(encoding="utf-8")
+    text = (ROOT / "extractor/profiles/registry.py").read_text(encoding="utf-8")
     assert "find_numbers" in text and "millions?" not in text and "_SCALES" not in text
 
 
@@ -366,12 +366,12 @@ def test_malformed_entries_are_skipped_with_a_reason(tmp_path: Path) -> None:
     assert set(reasons) == {f"_startups/{name}" for name in MALFORMED}
     for name, (_, fragment) in MALFORMED.items():
         assert fragment.lower() in reasons[f"_startups/{name}"].lower(), (name, reasons[f"_startups/{name}"])
-    assert (report.startups, report.incubators, report.organisations) == (2, 1, 1)
+    assert (report.counts["startup"], report.counts["incubator"], report.counts["organisation"]) == (2, 1, 1)
     registry = load_registry(tmp_path / "ref.sqlite")
     assert registry is not None
     good = registry.get("startup:bon")
     assert good is not None
-    assert good.incubator == "incubator:dinum"
+    assert good.host == "incubator:dinum"
     assert good.sponsors == ["organisation:dinum"]
     assert [(f.source, f.round, f.amount) for f in good.awards] == [("field", 14, 300000), ("event", 14, 150000)]
     assert good.national_impact == [dt.date(2024, 6, 30)]
@@ -406,7 +406,7 @@ sponsors: 12
     root = make_registry(tmp_path / "registre", {"bancal.md": text})
     report = import_betagouv(root, tmp_path / "ref.sqlite")
     assert report.skipped == []
-    assert report.startups == 1
+    assert report.counts["startup"] == 1
     warnings = [w.reason_fr for w in report.warnings]
     assert all(w.path == "_startups/bancal.md" for w in report.warnings)
     expected = [
@@ -512,7 +512,7 @@ def test_schema_has_indexed_names_and_slugs(tmp_path: Path) -> None:
 
 def test_without_a_store_there_is_no_registry(tmp_path: Path) -> None:
     assert load_registry(tmp_path / "absent.sqlite") is None
-    assert "aucun registre" in NO_REGISTRY_FR and "import-betagouv" in NO_REGISTRY_FR
+    assert "aucun registre" in NO_REGISTRY_FR and "factcheck reference import DOSSIER" in NO_REGISTRY_FR
     broken = tmp_path / "casse.sqlite"
     broken.write_bytes(b"ceci n'est pas une base SQLite" * 100)
     with pytest.raises(InputError, match="base de référence"):

@@ -265,7 +265,7 @@ CONTEXT_NEEDS: dict[str, tuple[str, str] | None] = {
     "site": None,
     "registry": (
         "aucun registre de référence importé",
-        "lancer « factcheck reference import-betagouv DOSSIER » ou indiquer --reference FICHIER",
+        "lancer « factcheck reference import DOSSIER » ou indiquer --reference FICHIER",
     ),
     "corpus": ("pas de corpus de publications", "indiquer le dossier des documents publiés : --corpus DOSSIER"),
 }

@@ -284,6 +284,6 @@ def _different_subjects(ctx: Context, a: str | None, b: str | None) -> bool:
     service is one: Réso and Place des entreprises are both conseillers-entreprises)."""
     if not a or not b or ctx.registry is None:
         return False
-    slug_a = ctx.registry.slug_for(a) or ctx.registry.closest_startup(a)
-    slug_b = ctx.registry.slug_for(b) or ctx.registry.closest_startup(b)
+    slug_a = ctx.registry.slug_for(a) or ctx.registry.closest_product(a)
+    slug_b = ctx.registry.slug_for(b) or ctx.registry.closest_product(b)
     return slug_a is not None and slug_b is not None and slug_a != slug_b

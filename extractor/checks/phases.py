@@ -17,20 +17,20 @@ from extractor.checks import Context, finding, phrase, rule
 from extractor.evidence import block_evidence
 from extractor.models import Block, Document, Finding
 from extractor.reference.models import Entity, Phase
-from extractor.reference.store import startup_slug
+from extractor.reference.store import product_slug
 
 MARGIN = dt.timedelta(days=31)
 PHASE_MISMATCH = "reference/phase-mismatch"
 _YEAR = re.compile(rf"\ben\s+({YEAR})\b")
 
 
-def _startup(doc: Document, block: Block) -> str | None:
-    """The product a block speaks of: the startup page its own item, or an item above it, links."""
+def _product(doc: Document, block: Block) -> str | None:
+    """The product a block speaks of: the product page its own item, or an item above it, links."""
     seen = 0
     current: Block | None = block
     while current is not None and seen < 4:
         for span in current.spans:
-            if span.kind == "link" and (slug := startup_slug(span.href)):
+            if span.kind == "link" and (slug := product_slug(span.href)):
                 return slug
         current = doc.blocks[current.parent] if current.parent is not None else None
         seen += 1
@@ -71,7 +71,7 @@ def phase_mismatch(doc: Document, ctx: Context) -> Iterator[Finding]:
                    and (m := s.pattern.search(heading))]  # fmt: skip
         if not states:
             continue
-        slug = _startup(doc, block)
+        slug = _product(doc, block)
         entity = registry.by_slug(slug) if slug else None
         year = _year(doc, block)
         if entity is None or year is None or not _ordered(entity.phases, timeline.order):
@@ -152,8 +152,8 @@ def impact_mismatch(doc: Document, ctx: Context) -> Iterator[Finding]:
         year = _YEAR.search(heading)
         if not milestone.pattern.search(heading) or year is None:
             continue
-        link = next((s for s in block.spans if s.kind == "link" and startup_slug(s.href)), None)
-        entity = registry.by_slug(startup_slug(link.href) or "") if link else None
+        link = next((s for s in block.spans if s.kind == "link" and product_slug(s.href)), None)
+        entity = registry.by_slug(product_slug(link.href) or "") if link else None
         if link is None or entity is None:
             continue
         first = dt.date(int(year.group(1)), 1, 1)

@@ -12,10 +12,10 @@ from extractor.checks import Context, finding, phrase, rule
 from extractor.entities.extract import name_spans
 from extractor.evidence import block_evidence
 from extractor.models import Block, Document, Evidence, Finding, Location, Severity
-from extractor.profiles import Grant
+from extractor.profiles import EntryKind, Grant
 from extractor.reference.models import Entity
 from extractor.reference.names import normalise_name
-from extractor.reference.store import NAME_KINDS, Registry, startup_slug
+from extractor.reference.store import NAME_KINDS, Registry, product_slug
 
 TYPO_SCORE = 94.0  # DESIGN §9: fuzz.ratio on compact keys, WRatio and partial scorers excluded
 # A link names its page: a looser likeness than TYPO_SCORE calls its text a typo, but not so loose
@@ -29,7 +29,8 @@ SHORT_NAME = 8  # compact keys this short use an edit distance of one instead of
 # ("Suite territoriale — beta.gouv.fr", "Inventaire ZAE (fiche)").
 _LEAD = re.compile(
     r"^(?:(?:le|la|les|un|une|des|du|l['’ʼ]|d['’ʼ])\s*)?(?:(?:outil|service|plateforme|application|site|produit|"
-    r"startup|start-up|démarche)\s+)?",
+    + "".join(f"{re.escape(k.label)}|" for k in profiles.active().layout.kinds if k.role == "product")
+    + r"start-up|démarche)\s+)?",
     re.I,
 )
 _TAIL = re.compile(r"\s+[—–-]\s+.*$|\s*\(.*$")
@@ -55,9 +56,9 @@ def _variant(text: str, right: str) -> bool:
     return normalise_name(bare_name(text)) == normalise_name(right)
 
 
-def _startup_link(block: Block, start: int, end: int) -> str | None:
+def _product_link(block: Block, start: int, end: int) -> str | None:
     for span in block.spans:
-        if span.kind == "link" and span.start <= start and end <= span.end and (slug := startup_slug(span.href)):
+        if span.kind == "link" and span.start <= start and end <= span.end and (slug := product_slug(span.href)):
             return slug
     return None
 
@@ -65,7 +66,8 @@ def _startup_link(block: Block, start: int, end: int) -> str | None:
 def _fuzzy_index(registry: Registry) -> tuple[list[str], list[str], list[str]]:
     cached = getattr(registry, "_typo_index", None)
     if cached is None:
-        entries = [n for n in registry.names(kinds=NAME_KINDS, entity_kinds=("startup",)) if len(n.normalised) >= 4]
+        product = (profiles.active().product.id,)
+        entries = [n for n in registry.names(kinds=NAME_KINDS, entity_kinds=product) if len(n.normalised) >= 4]
         cached = ([n.normalised for n in entries], [n.name for n in entries], [n.entity_id for n in entries])
         registry._typo_index = cached  # type: ignore[attr-defined]
     return cached
@@ -101,7 +103,7 @@ def name_typo(doc: Document, ctx: Context) -> Iterator[Finding]:
             text = block.text[start:end].strip(" :;,.")
             if not text or len(text.split()) > 6 or re.search(r"(?<!\w)\d", text):
                 continue
-            slug = _startup_link(block, start, end)
+            slug = _product_link(block, start, end)
             entity = registry.by_slug(slug) if slug else None
             if entity is not None:
                 # Its names, not its former page addresses ("friche-reboost" is a slug, not a name).
@@ -170,38 +172,40 @@ def unknown_slug(doc: Document, ctx: Context) -> Iterator[Finding]:
 
     registry = ctx.registry
     assert registry is not None
-    slugs = registry.slugs("startups")
+    layout = profiles.active().layout
+    slugs = registry.slugs(layout.product.section)
     for block in doc.blocks:
         for span in block.spans:
-            slug = startup_slug(span.href) if span.kind == "link" else None
+            slug = product_slug(span.href) if span.kind == "link" else None
             if slug is None or registry.by_slug(slug) is not None:
                 continue
             closest = process.extractOne(slug, slugs, scorer=fuzz.ratio)
             linked = block.text[span.start : span.end]
             near = closest[0] if closest and closest[1] >= 80 else _named_by(registry, linked)
-            incubator = None if near else _incubator_named(registry, linked)
+            host = None if near else _host_named(registry, linked)
             entity = registry.by_slug(near) if near else None
             variant = None
             if near:
                 variant = "near-named" if entity else "near"
-            elif incubator is not None:
-                variant = "incubator"
+            elif host is not None:
+                variant = "host"
             yield finding(
                 "reference/unknown-slug",
                 [block_evidence(doc, block, span.start, span.end)],
                 variant=variant,
-                slug=slug,
+                link=layout.product.page(slug),
                 registry=profiles.active().registry_label,
-                near=near,
+                near_page=layout.product.page(near) if near else None,
                 name=entity.name if entity else None,
-                incubator=incubator.name if incubator else None,
-                incubator_slug=incubator.slug if incubator else None,
+                host=(host[0].the_label or host[0].label) if host else None,
+                host_name=host[1].name if host else None,
+                host_page=host[0].page(host[1].slug) if host else None,
                 suggestion={} if variant else None,
             )
 
 
 def _named_by(registry: Registry, text: str) -> str | None:
-    """The slug of the startup a link's text names (exactly or nearly), for a link whose own slug
+    """The slug of the product a link's text names (exactly or nearly), for a link whose own slug
     is close to none: "[Emplois de l'inclusion](/startups/itou.html)" points at "les-emplois"."""
     from rapidfuzz import fuzz, process
 
@@ -217,12 +221,15 @@ def _named_by(registry: Registry, text: str) -> str | None:
 _ARTICLE = re.compile(r"^(?:le|la|les|l['’ʼ])\s*", re.I)
 
 
-def _incubator_named(registry: Registry, text: str) -> Entity | None:
-    """The incubator a link's text names exactly ("la Plateforme de l'Inclusion"), if one does."""
+def _host_named(registry: Registry, text: str) -> tuple[EntryKind, Entity] | None:
+    """The host a link's text names exactly ("la Plateforme de l'Inclusion"), if one does."""
+    kind = profiles.active().layout.role("host")
+    if kind is None:
+        return None
     keys = {normalise_name(bare_name(text)), normalise_name(_ARTICLE.sub("", text.strip(), count=1))}
     keys = {k for k in keys if len(k) >= 4}
-    found = [e for e in registry.entities.values() if e.kind == "incubator" and normalise_name(e.name) in keys]
-    return found[0] if len(found) == 1 else None
+    found = [e for e in registry.entities.values() if e.kind == kind.id and normalise_name(e.name) in keys]
+    return (kind, found[0]) if len(found) == 1 else None
 
 
 @rule("reference/fast-mismatch")
@@ -239,8 +246,9 @@ def _grant_mismatch(doc: Document, ctx: Context, grant: Grant) -> Iterator[Findi
     registry = ctx.registry
     assert registry is not None
     label = profiles.active().registry_label
+    product = profiles.active().product.id + ":"
     for claim in ctx.claims(doc):
-        if claim.metric_id != grant.amount_metric or not (claim.scope_id or "").startswith("startup:"):
+        if claim.metric_id != grant.amount_metric or not (claim.scope_id or "").startswith(product):
             continue
         block = doc.blocks[claim.block]
         number = grant_round(grant, block)
@@ -253,7 +261,7 @@ def _grant_mismatch(doc: Document, ctx: Context, grant: Grant) -> Iterator[Findi
             if a.grant == grant.id and a.round == number and a.amount is not None
         }
         if not said:
-            continue  # the registry may keep only a startup's latest award: silence is no contradiction
+            continue  # the registry may keep only a product's latest award: silence is no contradiction
         amount = claim.quantity.value
         where = entity.source_path
         evidence = [Evidence(location=claim.location, quote=claim.sentence[:160], value=amount)]
@@ -281,9 +289,6 @@ def _award(grant: Grant, source: str, amount: Decimal) -> str:
     return phrase("reference/fast-mismatch", source, amount=fr(amount, "EUR"), field=grant.field)
 
 
-_FIELD_LINE = re.compile(r"^(?P<field>incubators?|sponsors|owner)\s*:", re.M)
-
-
 def _page_entity(doc: Document, ctx: Context) -> Entity | None:
     """The registry entry whose page the document is (None for any other document)."""
     registry = ctx.registry
@@ -299,8 +304,10 @@ def unknown_entry(doc: Document, ctx: Context) -> Iterator[Finding]:
     entity = _page_entity(doc, ctx)
     if entity is None:
         return
-    named = [("incubator", entity.incubator)] if entity.incubator else []
-    named += [("sponsors" if entity.kind == "startup" else "owner", s) for s in entity.sponsors]
+    layout = profiles.active().layout
+    kind = layout.kind(entity.kind)
+    named = [(kind.host_field, entity.host)] if entity.host and kind and kind.host_field else []
+    named += [(kind.sponsors_field, s) for s in entity.sponsors] if kind and kind.sponsors_field else []
     registry = ctx.registry
     assert registry is not None
     for field, target in named:
@@ -309,8 +316,9 @@ def unknown_entry(doc: Document, ctx: Context) -> Iterator[Finding]:
         slug = target.split(":", 1)[1]
         at = _field_value(doc.text, field, slug)
         location = doc.locate(*at) if at else Location(path=doc.path, line=1, column=1, end_line=1, end_column=1)
-        kind = target.split(":", 1)[0]
-        close = _closest_slug(registry, kind, slug)
+        kind_id = target.split(":", 1)[0]
+        target_kind = layout.kind(kind_id)
+        close = _closest_slug(registry, kind_id, slug)
         yield finding(
             "reference/unknown-entry",
             [Evidence(location=location, quote=doc.text[at[0] : at[1]] if at else slug)],
@@ -319,7 +327,7 @@ def unknown_entry(doc: Document, ctx: Context) -> Iterator[Finding]:
             name=entity.name,
             slug=slug,
             registry=profiles.active().registry_label,
-            folder=phrase("reference/unknown-entry", "folder-" + kind) if kind in ("incubator", "organisation") else "",
+            folder=target_kind.section if target_kind else "",
             close=close.slug if close else None,
             close_name=close.name if close else None,
             suggestion={},
@@ -346,7 +354,9 @@ def _closest_slug(registry: Registry, kind: str, slug: str) -> Entity | None:
 
 def _field_value(text: str, field: str, slug: str) -> tuple[int, int] | None:
     """Where the front matter writes this field's value naming `slug` (its line, or the list item)."""
-    for match in _FIELD_LINE.finditer(text):
+    fields = {f for k in profiles.active().layout.kinds for f in (k.host_field, k.sponsors_field) if f}
+    pattern = "|".join(sorted((re.escape(f) + "s?" for f in fields), reverse=True)) or "(?!)"
+    for match in re.finditer(rf"^(?P<field>{pattern})\s*:", text, re.M):
         if not match.group("field").startswith(field.rstrip("s")):
             continue
         found = text.find(slug, match.end(), match.end() + 400)

@@ -27,7 +27,7 @@ def laureates(registry: Registry, grant: Grant, number: int) -> dict[str, set[in
     """The registry's entries that name the round, each with the amounts it gives for it (empty
     when it gives none)."""
     out: dict[str, set[int]] = {}
-    for entity in registry.of_kind("startup"):
+    for entity in registry.of_kind(profiles.active().product.id):
         for award in entity.awards:
             if award.grant == grant.id and award.round == number:
                 amounts = out.setdefault(entity.id, set())
@@ -113,11 +113,12 @@ def round_mismatch(doc: Document, ctx: Context) -> Iterator[Finding]:
     if registry.round_at(doc.path) is not None or (not registry.rounds and not registry.entities):
         return
     label = profiles.active().registry_label
+    kinds = tuple(f"{k.id}:" for k in profiles.active().layout.kinds if k.role in ("product", "host"))
     for grant in profiles.active().grants:
         for claim in ctx.claims(doc):
             if claim.quantity.is_delta or claim.derived:
                 continue
-            scoped = (claim.scope_id or "").startswith(("startup:", "incubator:"))
+            scoped = (claim.scope_id or "").startswith(kinds)
             if scoped or claim.metric_id not in (grant.amount_metric, grant.laureates_metric):
                 continue
             if claim.quantity.unit == "EUR":  # "600 000 € aux lauréats" is an amount awarded too

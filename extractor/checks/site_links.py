@@ -17,7 +17,7 @@ from decimal import Decimal
 from extractor.checks import Context, finding, phrase, rule
 from extractor.evidence import block_evidence
 from extractor.models import Block, Document, Evidence, Finding, Severity, Span
-from extractor.reference.store import startup_slug
+from extractor.reference.store import product_slug
 from extractor.sitemap import SiteMap, Target, key
 
 # "604,58 KB", "(PDF, 2,3 Mo)", "520 Ko", "1 234 octets": a number, then a unit of size.
@@ -62,7 +62,7 @@ def dead_link(doc: Document, ctx: Context) -> Iterator[Finding]:
                 if found is None:
                     continue
                 path, fragment = found
-            slug = startup_slug(href)
+            slug = product_slug(href)
             if slug is not None and ctx.registry is not None and ctx.registry.by_slug(slug) is None:
                 continue  # reference/unknown-slug reports it
             dead = _dead(site, path, fragment, [block_evidence(doc, block, span.start, span.end)])

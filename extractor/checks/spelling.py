@@ -457,12 +457,8 @@ def known_words(ctx: Context) -> frozenset[str]:
     if registry is not None:
         for entry in registry.names():
             words.update(fold(w) for w in re.findall(r"[^\W\d_]+", entry.name))
-        for section in ("startups", "incubators", "organisations"):
-            try:
-                slugs = registry.slugs(section)  # type: ignore[arg-type]
-            except Exception:
-                continue
-            for slug in slugs:
+        for kind in profiles.active().layout.kinds:
+            for slug in registry.slugs(kind.section):
                 words.update(fold(w) for w in re.split(r"[\W_]+", slug) if w)
     known = frozenset(words)
     ctx.options["spelling.known"] = known

@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
+from extractor import profiles
 from extractor.calendar import MONTH_NAME, YEAR, date_fr, written_date
 from extractor.checks import Context, catalogue, finding, phrase, rule
 from extractor.evidence import block_evidence, quote
@@ -642,7 +643,8 @@ def date_after_publication(doc: Document, ctx: Context) -> Iterator[Finding]:
 # A heading that dates what it holds: "En 2024", "2024", "Au cours de l'année 2024", "Bilan 2024".
 _YEAR_HEADING = re.compile(
     r"^\s*(?:(?i:en|au cours de(?: l'année)?|durant(?: l'année)?|pendant(?: l'année)?|l'année|année"
-    rf"|bilan(?: de l'année)?)\s+)?(?P<year>{YEAR})\s*:?\s*$"
+    + "".join(rf"|{re.escape(word)}(?: de l'année)?" for word in profiles.active().report_words)
+    + rf")\s+)?(?P<year>{YEAR})\s*:?\s*$"
 )
 _ITEM_YEAR = re.compile(rf"(?<![\w-])(?i:en)\s+(?P<year>{YEAR})(?![\d-])")
 

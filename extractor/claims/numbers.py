@@ -158,7 +158,9 @@ _REFERENCE_BEFORE = re.compile(
 )
 _YEAR_CONTEXT = re.compile(
     r"(?:\ben|\bdepuis|\bdès|\bdes|\bde|\bd['’]ici|\bfin|\bdébut|\bmi-|\bà partir de|\bavant|\baprès|\bjusqu['’]en"
-    r"|\bannée|\bbilan|\bPLF|\bT[1-4]|\bS[12]|\bentre|\bet|\bau|\bpour|\bRésultats|\bObjectifs|\bMoyenne)\s*$",
+    r"|\bannée"
+    + "".join(rf"|\b{re.escape(word)}" for word in profiles.active().report_words)  # the programme's: "Bilan 2024"
+    + r"|\bPLF|\bT[1-4]|\bS[12]|\bentre|\bet|\bau|\bpour|\bRésultats|\bObjectifs|\bMoyenne)\s*$",
     re.I,
 )
 _ADDRESS_AFTER = re.compile(r",?\s+(?:avenue|av\.|rue|boulevard|bd|place|allée|quai|impasse|chemin|route)\b", re.I)

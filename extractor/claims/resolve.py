@@ -26,12 +26,13 @@ import re
 from dataclasses import replace
 from typing import Protocol
 
+from extractor import profiles
 from extractor.calendar import MONTH_NAME, YEAR, month_number
 from extractor.claims import vocabulary
 from extractor.claims.numbers import NumberMatch, find_numbers
 from extractor.evidence import locate
 from extractor.models import Block, BlockKind, Claim, ClaimKind, Document, Location, Quantity
-from extractor.reference.store import startup_slug
+from extractor.reference.store import product_slug
 
 
 def publisher_scope() -> str:
@@ -41,12 +42,19 @@ def publisher_scope() -> str:
     return profiles.active().publisher_scope
 
 
-_PRODUCT_HEADERS = {"produit", "produits", "service", "services", "startup", "startups", "laureat", "laureats", "nom"}
+_PRODUCT_HEADERS = {"produit", "produits", "service", "services", "laureat", "laureats", "nom"} | {
+    word for kind in profiles.active().layout.kinds if kind.role == "product" for word in (kind.label, kind.plural)
+}
 _CLAUSE_END = re.compile(r"[.;:!?()\[\]]|,\s|\s[-–—]\s")
 _LEADING_DE = re.compile(r"^(?:de |d'|d’|des |du )", re.I)
 _YEAR = re.compile(rf"\b({YEAR})\b")
 _MONTH_YEAR = re.compile(rf"\b({MONTH_NAME})\s+(\d{{4}})\b", re.I)
-_REPORT_TITLE = re.compile(rf"\b(?:bilan|rapport)\b[^.]{{0,40}}?\b({YEAR})\b", re.I)
+_REPORT_TITLE = re.compile(
+    r"\b(?:"
+    + "|".join(map(re.escape, [*profiles.active().report_words, "rapport"]))
+    + rf")\b[^.]{{0,40}}?\b({YEAR})\b",
+    re.I,
+)
 _COMPARED_TO = re.compile(rf"par rapport (?:à|a) (?:fin |début )?({YEAR})", re.I)
 _NUMERIC_DATE = re.compile(rf"\b(\d{{1,2}})/(\d{{1,2}})/({YEAR})\b")
 _TEMPORAL = re.compile(
@@ -87,7 +95,11 @@ _NEXT_NUMBER = re.compile(r"\s[+(]?\d")
 _CLAUSE_MARKS = re.compile(r";|\(|\)|\. |! |\? ")
 _SENTENCE_MARKS = re.compile(r"\. |! |\? |; ")
 _CLAUSE_END_AT = re.compile(f"(?={_CLAUSE_END.pattern})")
-_INCUBATOR_LABEL = re.compile(r"\s*(?:(?:produits?|services?|startups?)\s+)?(?:à|au|aux)\s+\S+(?:\s+\S+){0,3}")
+_HOST_LABEL = re.compile(
+    r"\s*(?:(?:produits?|services?"
+    + "".join(f"|{re.escape(k.label)}s?" for k in profiles.active().layout.kinds if k.role == "product")
+    + r")\s+)?(?:à|au|aux)\s+\S+(?:\s+\S+){0,3}"
+)
 
 
 class NameIndex(Protocol):
@@ -98,7 +110,7 @@ class NameIndex(Protocol):
 
 def extract_claims(doc: Document, names: NameIndex | None = None) -> list[Claim]:
     """Every quantity of the document as a claim. `names` links service names without a link to
-    their registry slug (scope "startup:<slug>"); without it they stay "name:<name>"."""
+    their registry slug (scope "KIND:<slug>", the products' kind); without it they stay "name:<name>"."""
     claims: list[Claim] = []
     found = {block.id: find_numbers(block.text) for block in doc.blocks}
     known = {n.value for numbers in found.values() for n in numbers if n.is_count and not n.ambiguous}
@@ -426,10 +438,10 @@ def _claim(reading: _Reading, number: NumberMatch) -> Claim:
     period, kind = period_for(doc, block, number, reading.numbers, reading)
     share = number.unit == "%" and not is_delta  # a share is of a %-metric; a growth is of any
     metric = reading.shared.metric(metric_text, number.unit, share)
-    if metric is not None and metric.scope_named_after == "incubator" and names is not None:
-        incubator = _incubator_scope(block.text[number.end :], names)
-        if incubator is not None:
-            scope_text, scope_id = incubator
+    if metric is not None and metric.scope_named_after == "host" and names is not None:
+        host = _host_scope(block.text[number.end :], names)
+        if host is not None:
+            scope_text, scope_id = host
     if is_delta and number.unit == "%" and period and "/" not in period and period[:4].isdigit():
         year = int(period[:4])
         period = f"{year - 1}/{year}"  # a growth rate compares a period with the one before
@@ -499,7 +511,7 @@ def metric_text_for(doc: Document, block: Block, number: NumberMatch, reading: _
             candidates += [_before(text, number), clause]
         elif reading.alone(number):
             candidates.append(clause)
-    if block.kind == BlockKind.list_item and _INCUBATOR_LABEL.fullmatch(text, number.end):
+    if block.kind == BlockKind.list_item and _HOST_LABEL.fullmatch(text, number.end):
         intro = _context_block(doc, block)  # "Graphique ... le nombre de produit par incubateur :"
         if intro is not None:
             candidates.append(intro.text)
@@ -581,7 +593,7 @@ def _context_block(doc: Document, block: Block) -> Block | None:
 
 
 def _slug(block: Block) -> str | None:
-    return next((slug for span in block.spans if span.kind == "link" and (slug := startup_slug(span.href))), None)
+    return next((slug for span in block.spans if span.kind == "link" and (slug := product_slug(span.href))), None)
 
 
 def _is_name(block: Block) -> bool:
@@ -596,16 +608,19 @@ def _is_name_text(text: str) -> bool:
 
 def _scope_id(name: str, slug: str | None, names: NameIndex | None) -> str:
     """The link's slug wins (even under a misspelled name); else the registry; else the name.
-    "Incubateur DGFIP" (a FAST laureate can be an incubator) is looked up among incubators."""
-    incubator = re.match(r"(?i)incubateur\s+(?:de\s+|du\s+|des\s+)?(.+)", name)
-    finder = getattr(names, "incubator_for", None)
-    if slug is None and incubator and finder is not None:
-        found = finder(incubator.group(1))
+    A name that starts with the hosts' label (beta.gouv.fr's "Incubateur DGFIP": a grant's laureate
+    can be a host) is looked up among the hosts."""
+    layout = profiles.active().layout
+    host_kind = layout.role("host")
+    host = re.match(rf"(?i){re.escape(host_kind.label)}\s+(?:de\s+|du\s+|des\s+)?(.+)", name) if host_kind else None
+    finder = getattr(names, "host_for", None)
+    if slug is None and host and finder is not None:
+        found = finder(host.group(1))
         if found:
             return found
     if slug is None and names is not None:
         slug = names.slug_for(name) or _closest(names, name)
-    return f"startup:{slug}" if slug else f"name:{vocabulary.normalise(name)}"
+    return f"{layout.product.id}:{slug}" if slug else f"name:{vocabulary.normalise(name)}"
 
 
 def _list_intros(doc: Document) -> dict[int, Block]:
@@ -624,7 +639,7 @@ def _list_intros(doc: Document) -> dict[int, Block]:
 
 
 def _closest(names: NameIndex, name: str) -> str | None:
-    finder = getattr(names, "closest_startup", None)
+    finder = getattr(names, "closest_product", None)
     return finder(name) if finder is not None else None
 
 
@@ -646,21 +661,26 @@ def scope_for(doc: Document, block: Block, names: NameIndex | None = None) -> tu
         for heading in reversed(block.heading_path):
             slug = names.slug_for(heading)
             if slug:
-                return heading, f"startup:{slug}"
+                return heading, _product_scope(slug)
         for candidate in reversed(doc.blocks[max(0, block.id - _NAME_LOOKBACK) : block.id]):
             if candidate.kind == BlockKind.heading:
                 break
             if candidate.kind == BlockKind.paragraph and _is_name(candidate):
                 slug = names.slug_for(candidate.text)
                 if slug:
-                    return candidate.text, f"startup:{slug}"
+                    return candidate.text, _product_scope(slug)
     return None, publisher_scope()
 
 
-def _incubator_scope(after: str, names: NameIndex) -> tuple[str, str] | None:
-    """'59 produits à la DINUM', '43 à l'écologie': the incubator the label names."""
+def _product_scope(slug: str) -> str:
+    """The scope id of a product of the registry: 'KIND:SLUG'."""
+    return f"{profiles.active().product.id}:{slug}"
+
+
+def _host_scope(after: str, names: NameIndex) -> tuple[str, str] | None:
+    """'59 produits à la Fabrique', '43 à l'écologie': the host the label names."""
     label = re.match(r"\s*(?:produits?\s+|services?\s+)?(?:à|au|aux)\s+(.+)$", after)
-    finder = getattr(names, "incubator_for", None)
+    finder = getattr(names, "host_for", None)
     if label is None or finder is None:
         return None
     name = label.group(1).strip(" .")
@@ -688,7 +708,7 @@ def _named_nearby(doc: Document, block: Block, names: NameIndex) -> tuple[str, s
             return None  # the figure's own sentence links something the registry does not know
         if len({slug for _, slug in found}) == 1:
             name, slug = found.pop()
-            return name, f"startup:{slug}"
+            return name, _product_scope(slug)
         if found:
             return None  # several services: no single scope
         if candidate is not block and any(n.is_count for n in find_numbers(candidate.text)):

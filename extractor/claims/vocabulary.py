@@ -22,7 +22,7 @@ class Metric(BaseModel):
     patterns: list[str]
     share_of: str | None = None
     adds_to: str | None = None
-    scope_named_after: Literal["incubator"] | None = None  # the entity named right after the figure is its scope
+    scope_named_after: Literal["host"] | None = None  # the host (profile's registry role) named right after it
 
 
 normalise = fold  # lower case, no accents, apostrophes as ', white space collapsed (extractor.normalise)

@@ -22,10 +22,15 @@ from urllib.parse import urlparse
 from extractor import profiles
 from extractor.evidence import locate
 from extractor.models import Block, BlockKind, Document, EntityMention, MentionSource
-from extractor.reference.store import NAME_KINDS, Registry, startup_slug
+from extractor.reference.store import NAME_KINDS, Registry, product_slug
 
-LABELS = {"startup": "STARTUP", "incubator": "INCUBATEUR", "organisation": "ORGANISATION"}
 NER_LABELS = {"ORG", "PER", "LOC", "MISC"}
+
+
+def _label(kind_id: str) -> str:
+    """The label of a mention of an entry of this kind (the profile's: its kind's `mention`)."""
+    kind = profiles.active().layout.kind(kind_id)
+    return kind.mention if kind else kind_id.upper()
 
 
 def _host(url: str) -> str | None:
@@ -81,24 +86,25 @@ def extract_entities(doc: Document, registry: Registry | None = None, *, use_ner
         for span in block.spans:
             if span.kind != "link" or not span.href:
                 continue
-            slug = startup_slug(span.href)
+            slug = product_slug(span.href)
             if slug:
                 entity = registry.by_slug(slug) if registry else None
-                entity_id = entity.id if entity else (None if registry else f"startup:{slug}")
+                product = profiles.active().product
+                entity_id = entity.id if entity else (None if registry else f"{product.id}:{slug}")
                 if entity is None and registry is not None:  # unknown slug: the name may still be known
                     entity_id = _by_name(registry, block.text[span.start : span.end])
-                add(_mention(doc, block, span.start, span.end, "STARTUP", entity_id, 1.0, "slug", span.href))
+                add(_mention(doc, block, span.start, span.end, product.mention, entity_id, 1.0, "slug", span.href))
             elif registry is not None and not re.match(r"https?://|www\.", block.text[span.start : span.end]):
                 host = _host(span.href)
                 entity_id = _hosts(registry).get(host) if host else None
                 if entity_id:
-                    label = LABELS[registry.get(entity_id).kind]  # type: ignore[union-attr]
+                    label = _label(registry.get(entity_id).kind)  # type: ignore[union-attr]
                     add(_mention(doc, block, span.start, span.end, label, entity_id, 0.95, "site", span.href))
         if registry is not None:
             for start, end in name_spans(doc, block):
                 entity_id = _by_name(registry, block.text[start:end])
                 if entity_id:
-                    label = LABELS[registry.get(entity_id).kind]  # type: ignore[union-attr]
+                    label = _label(registry.get(entity_id).kind)  # type: ignore[union-attr]
                     add(_mention(doc, block, start, end, label, entity_id, 1.0, "name"))
     if registry is not None or use_ner:
         for mention in _nlp_mentions(doc, registry, use_ner):
@@ -128,7 +134,7 @@ def _nlp_mentions(doc: Document, registry: Registry | None, use_ner: bool) -> li
                 if len(span) > 1 and not any(c.isupper() for c in span.text):
                     continue  # "métiers du numérique" in a sentence is a phrase, not the service
                 entity_id = nlp.vocab.strings[match_id]
-                label = LABELS[entity_id.split(":", 1)[0]]
+                label = _label(entity_id.split(":", 1)[0])
                 taken.append((span.start_char, span.end_char))
                 out.append(_mention(doc, block, span.start_char, span.end_char, label, entity_id, 0.9, "gazetteer"))
         if use_ner:

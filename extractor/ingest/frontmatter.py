@@ -1,5 +1,5 @@
 """YAML front matter (Jekyll), read once for every reader of it: the Markdown reader (documents)
-and the beta.gouv.fr registry reader (`profiles/betagouv/registry.py`).
+and the beta.gouv.fr registry reader (`profiles/registry.py`).
 
 `read_front_matter(text)` finds the block between a first line "---" and the next "---" (or
 "...") line, and loads it with the guards untrusted YAML needs: a safe loader (no Python objects),

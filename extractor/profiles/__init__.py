@@ -14,10 +14,13 @@ import os
 import re
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import yaml
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationError, model_validator
+
+if TYPE_CHECKING:
+    from extractor.reference.models import ImportReport
 
 DEFAULT = "betagouv"
 
@@ -48,13 +51,28 @@ class GrantPages(BaseModel):
         return {name: re.compile(p, re.I) for name, p in self.figures.items()}
 
 
+class GrantField(BaseModel):
+    """How a registry entry records its latest award in its grant field (`fast: {promotion, montant}`)."""
+
+    round_keys: list[str] = Field(default_factory=list, description="the field's keys of the round number")
+    amount_keys: list[str] = Field(default_factory=list, description="the field's keys of the amount")
+    round_text: str = Field(
+        default=r"^\s*(\d{1,3})\s*$",
+        description="a regular expression: a round number written in a value or an event's comment (group 1 or 2)",
+    )
+
+    @functools.cached_property
+    def round_pattern(self) -> re.Pattern[str]:
+        return re.compile(self.round_text, re.I)
+
+
 class Grant(BaseModel):
     id: str
     label: str
     field: str = Field(description="the registry's name for it (its field and events)")
     round_heading: str = Field(description="a regular expression: a heading naming a round (group 1)")
     rounds_named: str = Field(description="a regular expression: a total naming the rounds it covers")
-    round_word: str = "promotion"
+    round_word: str = Field(default="édition", description="its name for a round, in French")
     round_ordinal: str | None = Field(
         default=None, description="a regular expression: a round named by its ordinal (group 1), '14ème édition'"
     )
@@ -62,6 +80,7 @@ class Grant(BaseModel):
     laureates_metric: str | None = Field(default=None, description="the metric of a count of laureates")
     start_event: StartEvent | None = None
     pages: GrantPages | None = None
+    registry: GrantField = Field(default_factory=GrantField, description="how the registry's entries record it")
 
     @functools.cached_property
     def heading(self) -> re.Pattern[str]:
@@ -121,6 +140,7 @@ class Milestone(BaseModel):
 
     heading: str = Field(description="a regular expression on a heading (which also names a year)")
     label: str
+    event: str = Field(default="national_impact", description="the registry's event name for it")
 
     @functools.cached_property
     def pattern(self) -> re.Pattern[str]:
@@ -142,6 +162,80 @@ class SiteLayout(BaseModel):
     checked: list[str] = Field(description="the folders a site run checks by default, relative to the root")
 
 
+Role = Literal["product", "host", "sponsor"]
+
+
+class EntryKind(BaseModel):
+    """A kind of entry of the registry: its folder, the site's section of its pages, its fields
+    and its names in French. Its `role` is what the rules know of it: the programme's products
+    (names, links, phases, grants), the structures that host them, the organisations that sponsor
+    them."""
+
+    id: str = Field(description="entity ids and claim scopes are 'ID:slug'")
+    role: Role
+    folder: str = Field(description="the registry's folder of its entries")
+    section: str = Field(description="the site's section of its pages: /SECTION/SLUG.html")
+    section_names: list[str] = Field(default_factory=list, description="other names of the section in redirects")
+    label: str = Field(description="its name in French, singular")
+    the_label: str = Field(default="", description="its name with the definite article (« l'entrée »)")
+    plural: str = Field(description="its name in French, plural")
+    mention: str = Field(description="the label of its mentions in a document")
+    name_fields: list[str] = Field(default_factory=lambda: ["title"], description="the fields of its name, in turn")
+    link_field: str = "link"
+    host_field: str | None = Field(default=None, description="the field naming its host (and its plural: a list)")
+    sponsors_field: str | None = Field(default=None, description="the field naming its sponsors (or owner)")
+    acronym_field: str | None = None
+    common_words: list[str] = Field(
+        default_factory=list,
+        description="words its entries' names share, which tell none from another (folded, no accents)",
+    )
+
+    def page(self, slug: str) -> str:
+        """The path of an entry's page on the site: /SECTION/SLUG.html."""
+        return f"/{self.section}/{slug}.html"
+
+
+class RegistryLayout(BaseModel):
+    """The registry's layout: its kinds of entries and how a link names a product's page."""
+
+    kinds: list[EntryKind]
+    product_link: str = Field(description="a regular expression on a link's target: a product's page (group slug)")
+    domain_suffix: str = Field(
+        default="(?!)", description="a regular expression: the end of a product's name that is its domain"
+    )
+
+    @functools.cached_property
+    def domain_pattern(self) -> re.Pattern[str]:
+        return re.compile(self.domain_suffix, re.I)
+
+    @functools.cached_property
+    def product_link_pattern(self) -> re.Pattern[str]:
+        return re.compile(self.product_link)
+
+    @model_validator(mode="after")
+    def _one_product(self) -> RegistryLayout:
+        if [k.role for k in self.kinds].count("product") != 1:
+            raise ValueError("registry.kinds : un et un seul type d'entrée a le rôle product (les produits)")
+        return self
+
+    def role(self, role: Role) -> EntryKind | None:
+        return next((k for k in self.kinds if k.role == role), None)
+
+    def kind(self, kind_id: str) -> EntryKind | None:
+        return next((k for k in self.kinds if k.id == kind_id), None)
+
+    @property
+    def product(self) -> EntryKind:
+        found = self.role("product")
+        assert found is not None  # validated when the profile is read
+        return found
+
+    def section_of(self, name: str) -> str | None:
+        """The section a redirect's path names ('incubateur' -> 'incubateurs'), or None."""
+        folded = name.casefold()
+        return next((k.section for k in self.kinds if folded in {k.section, *k.section_names}), None)
+
+
 class Profile(BaseModel):
     name: str
     folder: str = Field(default="", description="where its data files are (set when it is read)")
@@ -155,6 +249,20 @@ class Profile(BaseModel):
     part_sums: list[PartSum] = Field(default_factory=list)
     site: SiteLayout | None = None
     phases: Timeline | None = None
+    registry: RegistryLayout | None = None
+    report_words: list[str] = Field(
+        default_factory=list,
+        description="the names of the programme's reports, before the year they cover (a number after one is a year)",
+    )
+
+    @property
+    def layout(self) -> RegistryLayout:
+        """The registry's layout; a profile without one names no kinds of entries."""
+        return self.registry or _NO_REGISTRY
+
+    @property
+    def product(self) -> EntryKind:
+        return self.layout.product
 
     def grant(self, grant_id: str) -> Grant | None:
         return next((g for g in self.grants if g.id == grant_id), None)
@@ -162,6 +270,13 @@ class Profile(BaseModel):
     def data(self, name: str) -> str:
         """A data file of the profile (e.g. "vocabulary.yaml"), as text."""
         return Path(self.folder, name).read_text("utf-8")
+
+
+_NO_REGISTRY = RegistryLayout(
+    kinds=[EntryKind(id="product", role="product", folder="_products", section="products", label="produit",
+                     plural="produits", mention="PRODUIT")],
+    product_link=r"(?!)",
+)  # fmt: skip
 
 
 def _folder(name: str) -> Path:
@@ -183,8 +298,28 @@ def _folder(name: str) -> Path:
 @functools.cache
 def load(name: str) -> Profile:
     folder = _folder(name)
-    data: Any = yaml.safe_load(folder.joinpath("profile.yaml").read_text("utf-8"))
-    return Profile.model_validate({**(data if isinstance(data, dict) else {}), "folder": str(folder)})
+    from extractor.errors import FactcheckError
+
+    path = folder / "profile.yaml"
+    try:
+        data: Any = yaml.safe_load(path.read_text("utf-8"))
+        return Profile.model_validate({**(data if isinstance(data, dict) else {}), "folder": str(folder)})
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise FactcheckError(f"{path} : profil illisible ({exc}) ; corriger le fichier YAML") from None
+    except ValidationError as exc:
+        where = "; ".join(
+            f"{'.'.join(map(str, e['loc'])) or 'profil'} : {e['msg'].removeprefix('Value error, ')}"
+            for e in exc.errors()[:3]
+        )
+        raise FactcheckError(f"{path} : profil invalide ({where}) ; corriger le fichier") from None
+
+
+def import_registry(folder: str | Path, store: str | Path) -> ImportReport:
+    """Imports the active profile's registry from `folder` into the reference store `store` (the
+    profiles' reader, `extractor.profiles.registry`, driven by the profile's layout); its report."""
+    from extractor.profiles.registry import import_registry as read_and_store
+
+    return read_and_store(folder, store)
 
 
 def active() -> Profile:

@@ -19,7 +19,7 @@ from extractor.reference.store import DEFAULT_REFERENCE_PATH
 
 reference_app = typer.Typer(
     name="reference",
-    help="Registre de référence : startups, incubateurs et organisations du programme.",
+    help="Registre de référence : les fiches du programme (produits, structures, partenaires).",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -32,14 +32,13 @@ def _plural(n: int, singular: str, plural: str) -> str:
 
 def render_import(report: ImportReport, console: Console) -> None:
     """The French summary of an import: counts, time, skipped entries and ignored fields."""
+    from extractor import profiles
+
     seconds = f"{report.seconds:.2f}".replace(".", ",")
     console.print(f"Registre importé depuis {report.source} dans {report.database}", markup=False)
-    console.print(
-        f"  {_plural(report.startups, 'startup', 'startups')}, "
-        f"{_plural(report.incubators, 'incubateur', 'incubateurs')}, "
-        f"{_plural(report.organisations, 'organisation', 'organisations')} en {seconds} s",
-        markup=False,
-    )
+    kinds = profiles.active().layout.kinds
+    counts = ", ".join(_plural(report.counts.get(k.id, 0), k.label, k.plural) for k in kinds)
+    console.print(f"  {counts} en {seconds} s", markup=False)
 
     def listing(title: str, problems: list[ImportProblem]) -> None:
         console.print(f"  {title}" + (" :" if problems else ""), markup=False)
@@ -53,13 +52,12 @@ def render_import(report: ImportReport, console: Console) -> None:
         listing(f"{_plural(warned, 'avertissement', 'avertissements')} (entrée importée quand même)", report.warnings)
 
 
-@reference_app.command("import-betagouv")
 @guarded
-def import_betagouv_command(
+def import_command(
     path: Annotated[
         str,
         typer.Argument(
-            help="Dossier du registre (celui qui contient _startups/, _incubators/, _organisations/).",
+            help="Dossier du registre (celui qui contient les dossiers de fiches du profil).",
             show_default=False,
             metavar="DOSSIER",
         ),
@@ -68,10 +66,15 @@ def import_betagouv_command(
         Path, typer.Option("--reference", help="Base de référence à (re)créer.")
     ] = DEFAULT_REFERENCE_PATH,
 ) -> None:
-    """Importe le registre beta.gouv.fr (startups, incubateurs, organisations) dans la base de référence.
+    """Importe le registre du programme (celui du profil : FACTCHECK_PROFILE) dans la base de référence.
 
     Les entrées mal formées sont signalées et ignorées ; la base précédente est remplacée d'un bloc."""
-    from extractor.profiles.betagouv.registry import import_betagouv
+    from extractor import profiles
 
-    report = import_betagouv(path, reference)
+    report = profiles.import_registry(path, reference)
     render_import(report, Console(highlight=False, soft_wrap=True))
+
+
+reference_app.command("import")(import_command)
+# The command's former name, kept for the scripts and CI jobs that call it.
+reference_app.command("import-betagouv", hidden=True)(import_command)

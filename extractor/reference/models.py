@@ -1,10 +1,11 @@
-"""The reference registry's data model (DESIGN §5): what the beta.gouv.fr registry says about
-startups, incubators and organisations, as the reference rules need it.
+"""The reference registry's data model (DESIGN §5): what a programme's registry says about its
+entries (of the kinds its profile names: beta.gouv.fr's products, their hosts, their sponsors), as
+the reference rules need it.
 
-Ids are kind-prefixed ("startup:tchap", "incubator:dinum", "organisation:anct"), like the scope ids
-of claims ("startup:<slug>"). The registry's FAST data is kept as rows, one per source: the `fast`
-field (the latest award only) and every `fast` event (the history), so that an entry that
-contradicts itself stays visible instead of being silently merged.
+Ids are prefixed with the profile's kind id ("KIND:SLUG"), like the scope ids of claims. A grant's
+data is kept as rows, one per source: the grant's field (the latest award only) and every event of
+the grant (the history), so that an entry that contradicts itself stays visible instead of being
+silently merged.
 """
 
 from __future__ import annotations
@@ -14,19 +15,13 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-EntityKind = Literal["startup", "incubator", "organisation"]
-Section = Literal["startups", "incubateurs", "organisations"]
+EntityKind = str  # a kind id of the profile's registry (profile.yaml: registry.kinds[].id)
+Section = str  # a section of the site of the profile's registry (registry.kinds[].section)
 AliasKind = Literal["short", "former", "acronym", "former_slug"]
-
-SECTION_OF_KIND: dict[str, Section] = {
-    "startup": "startups",
-    "incubator": "incubateurs",
-    "organisation": "organisations",
-}
 
 
 def entity_id(kind: EntityKind, slug: str) -> str:
-    """'startup', 'tchap' -> 'startup:tchap'."""
+    """'KIND', 'SLUG' -> 'KIND:SLUG'."""
     return f"{kind}:{slug}"
 
 
@@ -74,15 +69,15 @@ class Award(BaseModel):
 
 
 class Entity(BaseModel):
-    id: str = Field(description="kind-prefixed id: 'startup:tchap'")
+    id: str = Field(description="kind-prefixed id: 'KIND:SLUG'")
     kind: EntityKind
     slug: str = Field(description="the file name without .md: the slug of the entity's page")
-    name: str = Field(description="the registry title (startups, incubators) or name (organisations)")
+    name: str = Field(description="the entry's name (the first of its kind's name fields)")
     aliases: list[Alias] = Field(default_factory=list)
     slugs: list[SlugRef] = Field(default_factory=list, description="own page first, then redirect_from")
-    incubator: str | None = Field(default=None, description="entity id of the startup's incubator")
+    host: str | None = Field(default=None, description="entity id of the product's host")
     sponsors: list[str] = Field(
-        default_factory=list, description="entity ids of the sponsoring (startup) or owning (incubator) organisations"
+        default_factory=list, description="entity ids of the sponsoring (product) or owning (host) sponsors"
     )
     phases: list[Phase] = Field(default_factory=list)
     awards: list[Award] = Field(default_factory=list)
@@ -105,7 +100,7 @@ class Entity(BaseModel):
 
 
 class Round(BaseModel):
-    """One round of a grant as its own page announces it (a FAST promotion's page): its number,
+    """One round of a grant as its own page announces it (the profile's grant pages): its number,
     its month (the page's title), the call's deadline, the applications received, the projects
     selected and the total awarded, each None when the page does not say it. `lines` gives the
     page's line of each figure, for evidence."""
@@ -135,9 +130,7 @@ Skipped = ImportProblem
 class ImportReport(BaseModel):
     source: str
     database: str
-    startups: int = 0
-    incubators: int = 0
-    organisations: int = 0
+    counts: dict[str, int] = Field(default_factory=dict, description="entries imported, by kind id")
     skipped: list[ImportProblem] = Field(default_factory=list, description="entries not imported, with the reason")
     warnings: list[ImportProblem] = Field(
         default_factory=list, description="entries imported without one of their fields, with the reason"

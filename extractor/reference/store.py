@@ -19,9 +19,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote
 
-from extractor import defaults
+from extractor import defaults, profiles
 from extractor.errors import InputError
 from extractor.normalise import LIGATURES, strip_accents
+from extractor.profiles import EntryKind
 from extractor.reference.models import (
     Alias,
     Award,
@@ -35,22 +36,21 @@ from extractor.reference.models import (
 from extractor.reference.names import normalise_name
 
 DEFAULT_REFERENCE_PATH = defaults.REFERENCE
-SCHEMA_VERSION = 3  # 2: grant awards of any profile (awards), not one grant only; 3: grant rounds' pages (rounds)
+SCHEMA_VERSION = 4  # 2: grant awards of any profile (awards); 3: grant rounds' pages (rounds); 4: entities.host
 # The names that are names (former slugs such as "lapins" or "apprentissage" are often common words).
 NAME_KINDS = ("title", "short", "former", "acronym")
 NO_REGISTRY_FR = (
-    "aucun registre de référence importé : règles reference/* ignorées "
-    "(lancer « factcheck reference import-betagouv DOSSIER »)"
+    "aucun registre de référence importé : règles reference/* ignorées (lancer « factcheck reference import DOSSIER »)"
 )
 
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE entities (
-    id TEXT PRIMARY KEY,            -- 'startup:tchap', 'incubator:dinum', 'organisation:anct'
-    kind TEXT NOT NULL,             -- startup | incubator | organisation
+    id TEXT PRIMARY KEY,            -- 'KIND:SLUG' (the profile's kinds of entries)
+    kind TEXT NOT NULL,             -- the profile's kind id
     slug TEXT NOT NULL,
-    name TEXT NOT NULL,             -- registry title (or organisation name)
-    incubator TEXT,                 -- entity id of the incubator (startups)
+    name TEXT NOT NULL,             -- the entry's name
+    host TEXT,                      -- entity id of the product's host
     link TEXT,
     source_path TEXT NOT NULL
 );
@@ -64,7 +64,7 @@ CREATE TABLE names (                -- the title and every alias, for exact and 
 );
 CREATE INDEX names_normalised ON names(normalised);
 CREATE TABLE slugs (                -- /SECTION/SLUG paths of the site: own page and redirect_from
-    section TEXT NOT NULL,          -- startups | incubateurs | organisations
+    section TEXT NOT NULL,          -- the site's section of the kind's pages
     slug TEXT NOT NULL,
     entity_id TEXT NOT NULL REFERENCES entities(id),
     position INTEGER NOT NULL,
@@ -188,7 +188,7 @@ def _write(con: sqlite3.Connection, entities: list[Entity], meta: dict[str, str]
     con.executemany("INSERT INTO meta VALUES (?, ?)", info.items())
     con.executemany(
         "INSERT INTO entities VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [(e.id, e.kind, e.slug, e.name, e.incubator, e.link, e.source_path) for e in entities],
+        [(e.id, e.kind, e.slug, e.name, e.host, e.link, e.source_path) for e in entities],
     )
     con.executemany(
         "INSERT INTO names VALUES (?, ?, ?, ?, ?)",
@@ -238,7 +238,7 @@ class NameEntry:
 
 class Registry:
     """The imported registry in memory, with the lookups the rules need. Build one from entities
-    (`Registry(read_betagouv(path).entities)`) or from the store (`load_registry`)."""
+    (`Registry(read_registry(path).entities)`) or from the store (`load_registry`)."""
 
     def __init__(
         self, entities: Iterable[Entity], meta: dict[str, str] | None = None, rounds: Iterable[Round] = ()
@@ -294,7 +294,7 @@ class Registry:
 
     def entity_at(self, path: str) -> str | None:
         """The entity whose registry page is the document at `path` (matched on the path's end:
-        "site/content/_startups/tchap.md" is "_startups/tchap.md"), or None."""
+        "site/content/FOLDER/SLUG.md" is "FOLDER/SLUG.md"), or None."""
         pages = self._pages
         if pages is None:
             pages = self._pages = {e.source_path.replace("\\", "/"): e.id for e in self.entities.values()}
@@ -314,15 +314,17 @@ class Registry:
     def of_kind(self, kind: EntityKind) -> list[Entity]:
         return [e for e in self.entities.values() if e.kind == kind]
 
-    def by_slug(self, slug: str, section: Section = "startups") -> Entity | None:
-        """The entity whose page (or a former page: `redirect_from`) is /SECTION/SLUG; accepts
-        'lapins', 'lapins.html', '/startups/lapins.html' and percent-encoded slugs."""
-        found = self._slugs.get((section, clean_slug(slug)))
+    def by_slug(self, slug: str, section: Section | None = None) -> Entity | None:
+        """The entity whose page (or a former page: `redirect_from`) is /SECTION/SLUG (the
+        products' section by default); accepts 'lapins', 'lapins.html', '/SECTION/lapins.html' and
+        percent-encoded slugs."""
+        found = self._slugs.get((section or _products().section, clean_slug(slug)))
         return self.entities[found[0]] if found else None
 
-    def slugs(self, section: Section = "startups", *, current_only: bool = False) -> list[str]:
-        """Every slug of a section, former ones included unless `current_only` (to suggest the
-        closest to an unknown slug)."""
+    def slugs(self, section: Section | None = None, *, current_only: bool = False) -> list[str]:
+        """Every slug of a section (the products' by default), former ones included unless
+        `current_only` (to suggest the closest to an unknown slug)."""
+        section = section or _products().section
         return sorted(
             slug
             for (sec, slug), (_, current) in self._slugs.items()
@@ -350,53 +352,56 @@ class Registry:
         ]
 
     def slug_for(self, name: str) -> str | None:
-        """The slug of the startup with this name, when exactly one has it (claims.resolve.NameIndex).
+        """The slug of the product with this name, when exactly one has it (claims.resolve.NameIndex).
         Tried in turn: the name, then without a leading article ("Les emplois de l'inclusion" is
         "Emplois de l'inclusion"), each as a title or alias, then as a page slug, current or former
         ("Chauffage Urbain" -> chauffage-urbain, "Wikicarbone" -> ecobalyse)."""
         bare = _ARTICLE.sub("", name.strip())
-        for candidate in dict.fromkeys((name, bare, _DOMAIN.sub("", bare))):
-            found = {e.id for e in self.by_name(candidate, kinds=NAME_KINDS) if e.kind == "startup"}
+        product = _products().id
+        domain = profiles.active().layout.domain_pattern  # "mes-aides.gouv.fr" is mes-aides
+        for candidate in dict.fromkeys((name, bare, domain.sub("", bare))):
+            found = {e.id for e in self.by_name(candidate, kinds=NAME_KINDS) if e.kind == product}
             found = found or self._slug_keys().get(normalise_name(candidate), set())
             if len(found) == 1:
                 return self.entities[next(iter(found))].slug
         return None
 
-    def closest_startup(self, name: str, min_score: float = 90.0) -> str | None:
-        """The slug of the startup whose name is nearest to `name` (rapidfuzz ratio on the compact
+    def closest_product(self, name: str, min_score: float = 90.0) -> str | None:
+        """The slug of the product whose name is nearest to `name` (rapidfuzz ratio on the compact
         keys, at least `min_score`), for names written with a small variation ("Marché Public
-        Simplifié" for "Marchés Publics Simplifiés"); None when two startups are as near."""
+        Simplifié" for "Marchés Publics Simplifiés"); None when two products are as near."""
         from rapidfuzz import fuzz, process
 
         key = normalise_name(name)
         if len(key) < 6:
             return None  # short names are too easily near another one
         if self._fuzzy is None:
-            entries = [n for n in self.names(kinds=NAME_KINDS, entity_kinds=("startup",)) if len(n.normalised) >= 6]
+            product = (_products().id,)
+            entries = [n for n in self.names(kinds=NAME_KINDS, entity_kinds=product) if len(n.normalised) >= 6]
             self._fuzzy = ([n.normalised for n in entries], [n.entity_id for n in entries])
         keys, ids = self._fuzzy
         found = process.extract(key, keys, scorer=fuzz.ratio, score_cutoff=min_score, limit=3)
         best = {ids[i] for _, score, i in found if score == found[0][1]} if found else set()
         return self.entities[best.pop()].slug if len(best) == 1 else None
 
-    def incubator_for(self, label: str) -> str | None:
-        """The incubator a short label means ("à l'écologie", "aux Armées", "à la DINUM"): the only
-        incubator whose name holds every word of the label, else the only one whose name or owning
-        organisation's names do."""
+    def host_for(self, label: str) -> str | None:
+        """The host a short label means ("à l'écologie", "aux Armées"): the only host whose name
+        holds every word of the label, else the only one whose name or owner's names do."""
         words = _stems(label)
-        if not words:
+        host = profiles.active().layout.role("host")
+        if not words or host is None:
             return None
-        incubators = self.of_kind("incubator")
+        hosts = self.of_kind(host.id)
         for with_owner in (False, True):
             found = []
-            for incubator in incubators:
-                names = list(incubator.names)
+            for entry in hosts:
+                names = list(entry.names)
                 if with_owner:
-                    for owner in incubator.sponsors:
+                    for owner in entry.sponsors:
                         if owner in self.entities:
                             names += self.entities[owner].names
                 if words <= set().union(*(_stems(n) for n in names)):
-                    found.append(incubator.id)
+                    found.append(entry.id)
             if len(found) == 1:
                 return found[0]
             if found:
@@ -406,8 +411,9 @@ class Registry:
     def _slug_keys(self) -> dict[str, set[str]]:
         if self._slug_index is None:
             index: dict[str, set[str]] = {}
+            products = _products().section
             for (section, slug), (entity_id, _) in self._slugs.items():
-                if section == "startups":
+                if section == products:
                     index.setdefault(normalise_name(slug), set()).add(entity_id)
             self._slug_index = index
         return self._slug_index
@@ -424,33 +430,38 @@ class Registry:
 
 _GENERIC_WORDS = frozenset(
     {"le", "la", "les", "l", "de", "des", "du", "d", "et", "a", "au", "aux", "en", "ministere", "ministeres"}
-    | {"incubateur", "fabrique", "numerique", "produits"}
 )
 
 
+def _products() -> EntryKind:
+    """The profile's kind of the programme's products."""
+    return profiles.active().product
+
+
 def _stems(text: str) -> set[str]:
-    """Words of a name reduced for comparison: no accents, no generic words, eight letters at most
-    ("solidarités" and "solidarité" agree, "écologie" and "écologique" do not)."""
+    """Words of a name reduced for comparison: no accents, no generic words (and none of the words
+    the profile's hosts' names share), eight letters at most ("solidarités" and "solidarité" agree,
+    "écologie" and "écologique" do not)."""
+    host = profiles.active().layout.role("host")
+    generic = _GENERIC_WORDS | set(host.common_words if host else ())
     words = re.findall(r"[a-z0-9]+", strip_accents(text.casefold().translate(LIGATURES)))
-    return {w[:8] for w in words if w not in _GENERIC_WORDS}
+    return {w[:8] for w in words if w not in generic}
 
 
-_DOMAIN = re.compile(r"(?:\.beta)?(?:\.gouv)?\.fr$", re.IGNORECASE)  # "mes-aides.gouv.fr" is mes-aides
 _ARTICLE = re.compile(r"^(?:les|le|la|l['’ʼ])\s*", re.IGNORECASE)
 
 
-_STARTUP_LINK = re.compile(r"(?:^|beta\.gouv\.fr)/startups/([^/?#]+?)(?:\.html)?(?:[?#].*)?$")
-
-
-def startup_slug(href: str | None) -> str | None:
-    """'/startups/tchap.html' or 'https://beta.gouv.fr/startups/tchap.html#x' -> 'tchap'; None for any
-    other link."""
-    found = _STARTUP_LINK.search(href or "")
-    return clean_slug(found.group(1)) if found else None
+def product_slug(href: str | None) -> str | None:
+    """The slug of the product whose page a link leads to (the profile's `registry.product_link`:
+    '/SECTION/SLUG.html', 'https://HOST/SECTION/SLUG.html#x' -> 'SLUG'); None for any other link."""
+    if not href:
+        return None
+    found = profiles.active().layout.product_link_pattern.search(href)
+    return clean_slug(found.group("slug")) if found else None
 
 
 def clean_slug(slug: str) -> str:
-    """'/startups/lapins.html#x' -> 'lapins' (percent-decoded, NFC)."""
+    """'/SECTION/lapins.html#x' -> 'lapins' (percent-decoded, NFC)."""
     text = unquote(slug.strip()).split("#")[0].split("?")[0].rstrip("/")
     text = text.rsplit("/", 1)[-1].removesuffix(".html")
     return unicodedata.normalize("NFC", text)
@@ -481,7 +492,7 @@ def load_registry(db_path: str | Path = DEFAULT_REFERENCE_PATH) -> Registry | No
 
 
 def _read(path: Path) -> Registry:
-    hint = "relancer « factcheck reference import-betagouv DOSSIER »"
+    hint = "relancer « factcheck reference import DOSSIER »"
     try:
         con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     except sqlite3.Error as exc:
@@ -522,8 +533,8 @@ def _entities(con: sqlite3.Connection) -> list[Entity]:
     )
     national = grouped("SELECT entity_id, date FROM national_impact ORDER BY entity_id, date")
     entities: list[Entity] = []
-    for eid, kind, slug, name, incubator, link, source_path in con.execute(
-        "SELECT id, kind, slug, name, incubator, link, source_path FROM entities ORDER BY rowid"
+    for eid, kind, slug, name, host, link, source_path in con.execute(
+        "SELECT id, kind, slug, name, host, link, source_path FROM entities ORDER BY rowid"
     ):
         entities.append(
             Entity(
@@ -533,7 +544,7 @@ def _entities(con: sqlite3.Connection) -> list[Entity]:
                 name=name,
                 aliases=[Alias(name=n, kind=k) for n, k in aliases.get(eid, [])],
                 slugs=[SlugRef(section=s, slug=g, current=bool(c)) for s, g, c in slugs.get(eid, [])],
-                incubator=incubator,
+                host=host,
                 sponsors=[s for (s,) in sponsors.get(eid, [])],
                 phases=[Phase(name=n, start=_date(s), end=_date(e)) for n, s, e in phases.get(eid, [])],
                 awards=[
