@@ -21,9 +21,9 @@ import signal
 import threading
 from collections.abc import Iterator
 
-# Every limit the README states (its "Limits" paragraph and "The service"), in this one place: the
+# Every limit the documentation states (docs/limits.md and docs/service.md), in this one place: the
 # readers, the CLI and the service import them, and tests/test_limits.py checks each against the
-# README's text and against what the code does at the limit and one past it.
+# documentation's text and against what the code does at the limit and one past it.
 DOCUMENT_SECONDS = 120.0
 GRACE_SECONDS = 2.0  # after the budget, how long clean-up code may run before it is interrupted too
 MAX_MEMORY = 4 * 1024**3  # bytes of address space for the CLI process (checking needs < 0.6 GB)

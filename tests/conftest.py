@@ -24,6 +24,30 @@ A_PROPOS = CORPUS / "a-propos.md"
 RAPPORT_2017 = CORPUS / "rapport-activite-2017.md"
 
 
+# The slow tests (issue 25, item 8), which `pytest -m "not slow"` leaves out: tests/slow.txt lists
+# them (measured), by file, test or node id, and they are marked `slow` at collection, so that the
+# test files need no edit; `@pytest.mark.slow` on a test marks it too.
+SLOW_LIST = Path(__file__).with_name("slow.txt")
+
+
+def slow_entries() -> list[str]:
+    """tests/slow.txt's entries, as node ids (`tests/…`), without its comments and blank lines."""
+    lines = SLOW_LIST.read_text(encoding="utf-8").splitlines()
+    return [f"tests/{line.strip()}" for line in lines if line.strip() and not line.lstrip().startswith("#")]
+
+
+def is_slow(nodeid: str, entries: list[str]) -> bool:
+    """Whether the test is listed: its file, its test (every parameter) or its own node id."""
+    return any(nodeid == e or nodeid.startswith((e + "::", e + "[")) for e in entries)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    entries = slow_entries()
+    for item in items:
+        if is_slow(item.nodeid, entries):
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _outside_the_repository(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """Tests run from an empty folder, so that a `.factcheck/` store left in the working copy (a

@@ -1,8 +1,9 @@
-"""The limits the README states are the limits the code enforces (issue 17, item 4).
+"""The limits the documentation states are the limits the code enforces (issue 17, item 4).
 
-Every number of the README's "Limits" paragraph (and of the service's refusals) is read from the
-README and compared with its one place in code, extractor/limits.py; then each is checked against
-what the code does at the limit (accepted) and one past it (refused)."""
+Every number of docs/limits.md (and of the service's refusals, in docs/service.md and the commands'
+table of docs/manual.md) is read from the README and docs/ and compared with its one place in code,
+extractor/limits.py; then each is checked against what the code does at the limit (accepted) and one
+past it (refused)."""
 
 from __future__ import annotations
 
@@ -23,11 +24,12 @@ from extractor.errors import InputError
 from extractor.ingest import read_bytes, read_file
 from tests import samples
 
-README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
-TEXT = " ".join(README.split())  # one line: the README wraps its paragraphs anywhere
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+TEXT = " ".join(" ".join(p.read_text(encoding="utf-8").split()) for p in DOCS)  # the pages wrap lines anywhere
 MB, GB = 1024**2, 1024**3
 
-# limit name -> (the README's words, with the number as the group; its value in the code's unit)
+# limit name -> (the documentation's words, with the number as the group; its value in the code's unit)
 STATED: dict[str, tuple[str, float]] = {
     "MAX_FILE_BYTES": (r"files over (\d+) MB are refused", MB),
     "MAX_PDF_PAGES": (r"PDFs over (\d+) pages", 1),
@@ -53,7 +55,7 @@ STATED: dict[str, tuple[str, float]] = {
 def stated(name: str) -> float:
     pattern, unit = STATED[name]
     found = re.search(pattern, TEXT)
-    assert found, f"the README no longer says {pattern!r}: say the limit {name}, or change this test"
+    assert found, f"the README and docs/ no longer say {pattern!r}: say the limit {name}, or change this test"
     return float(found.group(1).replace(",", "")) * unit
 
 

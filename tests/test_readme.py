@@ -1,14 +1,16 @@
-"""Every command the README shows runs as written (issue 12, items 1 and 2).
+"""Every command the README and docs/*.md show runs as written (issue 12, items 1 and 2; issue 25,
+item 8 for docs/).
 
-The README's fenced `sh` blocks are read, and each `factcheck …` line in them is run in a
-workspace that holds a copy of the corpus (`corpus/`) and the drafts the README names
-(`brouillon.md`, `communique.md`): `check` may find problems (exit 0 or 1), never fail to run
+The fenced `sh` blocks of README.md and of each page of docs/ are read, and each `factcheck …` line
+in them is run in a workspace that holds a copy of the corpus (`corpus/`) and the drafts the README
+names (`brouillon.md`, `communique.md`): `check` may find problems (exit 0 or 1), never fail to run
 (exit 2); any other command exits 0; `factcheck serve` must answer `/healthz`. The workflow's
 `run: factcheck …` steps run in a git repository with a base branch, as a pull request's CI would.
 The two set-up commands (`scripts/setup.sh`, then the corpus check or the tests) are CI's own job
 (`.ci/run` runs the same script; tests/test_setup.py covers its apt-get part), and the workflow's
-install step is tests/test_workflow.py's, which runs every step of the workflow in order.
-"""
+install step is tests/test_workflow.py's, which runs every step of the workflow in order. Other
+lines of the blocks (`bench/run`, which takes minutes; `pytest`, which would run itself) are not
+run here; `python -m extractor.checks.docs docs/rules.md` is tests/test_catalogue.py's."""
 
 from __future__ import annotations
 
@@ -30,15 +32,17 @@ from tests.conftest import CORPUS, PRESS_RELEASE, ROOT, SHARED
 from tests.server import free_port
 
 README = ROOT / "README.md"
+# The README, then docs/ in name order: each page whose commands are run.
+PAGES = [README, *sorted((ROOT / "docs").glob("*.md"))]
 FACTCHECK = Path(sys.executable).with_name("factcheck")
 # check finds problems (1) or none (0); every other command succeeds.
 MAY_FIND = {"check"}
 
 
-def fenced(language: str) -> list[str]:
-    """The lines of the README's fenced blocks of `language`."""
+def fenced(language: str, page: Path = README) -> list[str]:
+    """The lines of the page's fenced blocks of `language`."""
     lines, inside = [], False
-    for line in README.read_text(encoding="utf-8").splitlines():
+    for line in page.read_text(encoding="utf-8").splitlines():
         if line.startswith("```"):
             inside = not inside and line[3:].strip() == language
             continue
@@ -60,9 +64,20 @@ def commands(lines: list[str], prefix: str = "") -> list[str]:
     return found
 
 
-# The `sh` blocks' commands, and those shown with a prompt (`$ factcheck …`) in the examples.
-SH_COMMANDS = commands(fenced("sh")) + commands(fenced("text"), "$")
-WORKFLOW_COMMANDS = commands(fenced("yaml"), "- run:") + commands(fenced("yaml"), "run:")
+def page_commands(page: Path) -> list[str]:
+    """The `sh` blocks' commands, and those shown with a prompt (`$ factcheck …`) in the examples."""
+    return commands(fenced("sh", page)) + commands(fenced("text", page), "$")
+
+
+def name(page: Path) -> str:
+    return page.relative_to(ROOT).as_posix()
+
+
+# (page, command), in the pages' order.
+SHOWN = [(name(page), command) for page in PAGES for command in page_commands(page)]
+SH_COMMANDS = [command for _, command in SHOWN]
+WORKFLOW_COMMANDS = [c for p in PAGES for prefix in ("- run:", "run:") for c in commands(fenced("yaml", p), prefix)]
+PYTHON_BLOCKS = [(name(page), "\n".join(fenced("python", page))) for page in PAGES if fenced("python", page)]
 
 
 def test_the_readme_shows_commands() -> None:
@@ -70,6 +85,8 @@ def test_the_readme_shows_commands() -> None:
     assert any(c.startswith("factcheck serve") for c in SH_COMMANDS), SH_COMMANDS
     assert sum(c.startswith("factcheck check") for c in SH_COMMANDS) >= 3, SH_COMMANDS
     assert any("--changed" in c for c in WORKFLOW_COMMANDS), WORKFLOW_COMMANDS
+    # docs/ is read too: the manual's examples (`$ factcheck extract …`) are among the commands.
+    assert any(page == "docs/manual.md" and c.startswith("factcheck extract") for page, c in SHOWN), SHOWN
 
 
 @pytest.fixture
@@ -123,13 +140,13 @@ def run(command: str, cwd: Path) -> None:
     assert "erreur interne" not in result.stderr + result.stdout
 
 
-@pytest.mark.parametrize("command", SH_COMMANDS)
-def test_each_readme_command_runs_as_written(command: str, workspace: Path) -> None:
+@pytest.mark.parametrize(("page", "command"), SHOWN, ids=[f"{page}: {command}" for page, command in SHOWN])
+def test_each_readme_command_runs_as_written(page: str, command: str, workspace: Path) -> None:
     run(command, workspace)
 
 
-@pytest.mark.parametrize("block", ["\n".join(fenced("python"))] if fenced("python") else [])
-def test_the_python_example_runs_as_written(block: str, workspace: Path) -> None:
+@pytest.mark.parametrize(("page", "block"), PYTHON_BLOCKS, ids=[page for page, _ in PYTHON_BLOCKS])
+def test_the_python_example_runs_as_written(page: str, block: str, workspace: Path) -> None:
     # Run in its own interpreter, in the workspace, as an integrator would paste it.
     code = block + "\nassert report.findings and report.failed, report.stats\n"
     result = subprocess.run([sys.executable, "-c", code], cwd=workspace, capture_output=True, text=True, timeout=600)

@@ -125,7 +125,7 @@ class RuleSpec(BaseModel):
 
     @property
     def anchor(self) -> str:
-        """Its place in the README's table of rules."""
+        """Its place (the `id` of its row) in docs/rules.md, the rules reference."""
         return "rule-" + self.id.replace("/", "-")
 
     @property

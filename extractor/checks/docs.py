@@ -1,14 +1,16 @@
-"""The rule catalogue as users read it: `factcheck rules` and the README's table (generated, and
+"""The rule catalogue as users read it: `factcheck rules` and docs/rules.md (generated, and
 compared with the catalogue by tests/test_catalogue.py)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from extractor.checks import CONTEXT_NEEDS, RuleSpec, catalogue
 
-README_BEGIN = (
-    "<!-- rules:begin (generated from extractor/checks/catalogue/: python -m extractor.checks.docs README.md) -->"
-)
-README_END = "<!-- rules:end -->"
+RULES_PAGE = Path("docs") / "rules.md"
+REGENERATE = f"python -m extractor.checks.docs {RULES_PAGE.as_posix()}"
+MARK = "<!-- Generated from extractor/checks/catalogue/"
+GENERATED = f"{MARK} by `{REGENERATE}`: edit the catalogue. -->"
 
 
 def severities(spec: RuleSpec) -> str:
@@ -33,7 +35,8 @@ def _cell(text: str) -> str:
 
 
 def markdown_table() -> str:
-    """The README's table of rules, one row per catalogue entry (the rules' own texts, in French)."""
+    """The table of rules, one row per catalogue entry (the rules' own texts, in French); each row's
+    id is its `RuleSpec.anchor`."""
     lines = ["| id | severity | what it reports | when it stays silent, and why |", "| --- | --- | --- | --- |"]
     for spec in catalogue().values():
         named = [n if n in CONTEXT_NEEDS else f"{n} engine" for n in spec.needs]
@@ -45,24 +48,38 @@ def markdown_table() -> str:
     return "\n".join(lines) + "\n"
 
 
-def with_table(readme: str) -> str:
-    """The README with its table of rules replaced by the catalogue's."""
-    head, rest = readme.split(README_BEGIN, 1)
-    _, tail = rest.split(README_END, 1)
-    return f"{head}{README_BEGIN}\n{markdown_table()}{README_END}{tail}"
+def rules_page() -> str:
+    """docs/rules.md: the rules reference, the catalogue's table under a short introduction."""
+    return f"""# Rules
+
+{GENERATED}
+
+Every rule factcheck runs, in the order of its catalogue
+(`extractor/checks/catalogue/`, one file per family): its id, the severity it gives (a folder's `factcheck.toml` can
+change it or turn the rule off), what it reports (its French title and description, as users read
+them) and when it stays silent. A rule that needs the registry, the corpus, the site or an optional
+engine is skipped without it, and the run says so: see
+[the manual](manual.md#what-the-rules-need-and-how-to-tune-them). `factcheck rules` prints the same
+catalogue in the terminal.
+
+{markdown_table()}"""
 
 
 def main(argv: list[str] | None = None) -> int:
-    """`python -m extractor.checks.docs README.md`: rewrites the README's table of rules."""
+    """`python -m extractor.checks.docs docs/rules.md`: rewrites the rules reference."""
     import sys
-    from pathlib import Path
 
     args = sys.argv[1:] if argv is None else argv
     if len(args) != 1:
-        print("usage: python -m extractor.checks.docs README.md", file=sys.stderr)
+        print(f"usage : {REGENERATE}", file=sys.stderr)
         return 2
     path = Path(args[0])
-    path.write_text(with_table(path.read_text(encoding="utf-8")), encoding="utf-8")
+    if path.exists() and MARK not in path.read_text(encoding="utf-8"):
+        # Never overwrite a hand-written file (the README held this table once).
+        print(f"Erreur : {path} n'est pas la page générée des règles ; "
+              f"à faire : donner le chemin de docs/rules.md ({REGENERATE}).", file=sys.stderr)  # fmt: skip
+        return 2
+    path.write_text(rules_page(), encoding="utf-8")
     return 0
 
 

@@ -1,4 +1,4 @@
-"""Request bodies read in memory (the README: uploads are never written to disk).
+"""Request bodies read in memory (docs/service.md: uploads are never written to disk).
 
 Starlette's form parser spools an uploaded file of more than 1 MB to a temporary file; the service
 reads the whole body first (within its size limit), so it parses the form from that memory with a
