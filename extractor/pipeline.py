@@ -16,7 +16,7 @@ from typing import NamedTuple
 
 from extractor import checks, config, defaults, fingerprint, limits, suppress
 from extractor.errors import FactcheckError, InputError
-from extractor.ingest import collect, load
+from extractor.ingest import collect
 from extractor.models import (
     Document,
     DocumentDetail,
@@ -66,7 +66,7 @@ def open_context(
         ctx.corpus = CorpusIndex(index, folders)
         if refresh:
             progress.phase("Mise à jour de l'index du corpus")
-            ctx.corpus.refresh(folders, ctx.registry)
+            ctx.corpus.refresh(folders, ctx.registry, analyses=ctx.analyses)  # the check reads them
     return ctx
 
 
@@ -224,7 +224,7 @@ def _check_one(
     try:
         try:
             with limits.time_budget(seconds):
-                doc = load(name)
+                doc = ctx.analyses.load(name).document  # analysed once: the index may have done it
                 levels = config.severities_for(Path(name).resolve().parent)  # the file's own folder
                 findings = check_document(doc, selected, ctx, levels=levels)
                 detail = document_detail(doc, ctx) if details else None

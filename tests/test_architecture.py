@@ -30,6 +30,7 @@ MODULES = {
     "extractor.entities": "extract",
     "extractor.evidence": "extract",
     "extractor.claims": "resolve",
+    "extractor.analyse": "resolve",
     "extractor.checks": "check",
     "extractor.corpus": "check",
     "extractor.suppress": "check",

@@ -26,6 +26,8 @@ from extractor.errors import InputError
 from extractor.models import Claim, Document, Evidence, Finding, Severity, SkippedRule
 
 if TYPE_CHECKING:
+    from extractor.analyse import Analyses, Analysis
+    from extractor.claims.events import Event
     from extractor.corpus.index import CorpusIndex
     from extractor.reference.store import Registry
     from extractor.sitemap import SiteMap
@@ -45,15 +47,29 @@ class Context:
     ignored: int = 0  # findings silenced by inline comments
     enabled: frozenset[str] = frozenset()  # rules off by default that this run turns on (by id)
     running: frozenset[str] = frozenset()  # the rules `run` runs on the current document
-    _claims: dict[str, list[Claim]] = field(default_factory=dict, repr=False)
+    _analyses: Analyses | None = field(default=None, repr=False)
+
+    @property
+    def analyses(self) -> Analyses:
+        """The run's analyses (extractor.analyse), made with this context's registry: the corpus
+        index and the check of a document share them, so each document is analysed once."""
+        if self._analyses is None or self._analyses.names is not self.registry:
+            from extractor.analyse import Analyses
+
+            self._analyses = Analyses(self.registry)
+        return self._analyses
+
+    def analysis(self, doc: Document) -> Analysis:
+        """The document's analysis: made once for all the rules (and the index) that read it."""
+        return self.analyses.of(doc)
 
     def claims(self, doc: Document) -> list[Claim]:
         """The document's claims, extracted once for all the rules that compare figures."""
-        if doc.sha256 not in self._claims:
-            from extractor.claims.resolve import extract_claims
+        return self.analysis(doc).claims
 
-            self._claims[doc.sha256] = extract_claims(doc, self.registry)
-        return self._claims[doc.sha256]
+    def events(self, doc: Document) -> list[Event]:
+        """The dated events the document states, extracted once."""
+        return self.analysis(doc).events
 
 
 RuleFunc = Callable[[Document, Context], Iterable[Finding]]
