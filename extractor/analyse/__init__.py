@@ -124,3 +124,35 @@ def linked_files(doc: Document) -> list[str]:
                 if "." in name and not name.endswith((".html", ".htm")):
                     out.add(name)
     return sorted(out)
+
+
+class Folders:
+    """The files beside a document, for the rules that compare it with the pages of its folder
+    (`text/empty-label`): each file of the same suffix as (name, text after its front matter),
+    read once per folder and run. The run reads them, not the rules (issue 25, item 3)."""
+
+    def __init__(self) -> None:
+        self._texts: dict[tuple[str, str], list[tuple[str, str]]] = {}
+
+    def texts(self, path: str) -> list[tuple[str, str]]:
+        """The files of the folder of `path` with its suffix, by name ([] when `path` is no file on
+        disk: an upload named like a server's file has no folder)."""
+        from pathlib import Path
+
+        from extractor.ingest import read_file
+        from extractor.ingest.frontmatter import body_of
+
+        document = Path(path)
+        if not document.is_file():
+            return []
+        key = (str(document.parent.resolve()), document.suffix)
+        if key not in self._texts:
+            found = []
+            for file in sorted(document.parent.glob("*" + document.suffix)):
+                try:
+                    text = read_file(file).decode("utf-8", errors="replace")
+                except Exception:  # an unreadable file is reported when it is checked
+                    continue
+                found.append((file.name, body_of(text)))
+            self._texts[key] = found
+        return self._texts[key]

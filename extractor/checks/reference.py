@@ -6,7 +6,6 @@ import re
 from collections.abc import Iterator
 from decimal import Decimal
 
-from extractor import profiles
 from extractor.checks import Context, rule
 from extractor.entities.extract import name_spans
 from extractor.evidence import block_evidence
@@ -119,7 +118,7 @@ def name_typo(doc: Document, ctx: Context) -> Iterator[Finding]:
                 rule="reference/name-typo",
                 severity=Severity.error,
                 message_fr=(
-                    f"Nom mal orthographié : « {text} » ; le {profiles.active().registry_label} écrit « {right} » "
+                    f"Nom mal orthographié : « {text} » ; le {ctx.profile.registry_label} écrit « {right} » "
                     f"({source}){here}."
                 ),
                 evidence=[block_evidence(doc, block, start, start + len(block.text[start:end].rstrip(" :;,.")))],
@@ -177,7 +176,7 @@ def unknown_slug(doc: Document, ctx: Context) -> Iterator[Finding]:
                 continue
             closest = process.extractOne(slug, slugs, scorer=fuzz.ratio)
             suggestion = None
-            message = f"Le lien /startups/{slug}.html ne mène à aucune fiche du {profiles.active().registry_label}."
+            message = f"Le lien /startups/{slug}.html ne mène à aucune fiche du {ctx.profile.registry_label}."
             linked = block.text[span.start : span.end]
             near = closest[0] if closest and closest[1] >= 80 else _named_by(registry, linked)
             incubator = None if near else _incubator_named(registry, linked)
@@ -228,7 +227,7 @@ def _incubator_named(registry: Registry, text: str) -> Entity | None:
 def grant_mismatch(doc: Document, ctx: Context) -> Iterator[Finding]:
     """The amounts listed under a grant round's heading against the registry's awards of that round
     (the id names the first grant it checked; it is kept for the baselines that list it)."""
-    for grant in profiles.active().grants:
+    for grant in ctx.profile.grants:
         yield from _grant_mismatch(doc, ctx, grant)
 
 
@@ -237,7 +236,7 @@ def _grant_mismatch(doc: Document, ctx: Context, grant: Grant) -> Iterator[Findi
 
     registry = ctx.registry
     assert registry is not None
-    label = profiles.active().registry_label
+    label = ctx.profile.registry_label
     for claim in ctx.claims(doc):
         if claim.metric_id != grant.amount_metric or not (claim.scope_id or "").startswith("startup:"):
             continue
@@ -310,7 +309,7 @@ def unknown_entry(doc: Document, ctx: Context) -> Iterator[Finding]:
         kind = target.split(":", 1)[0]
         folder = {"incubator": "incubateurs", "organisation": "organisations"}.get(kind, "")
         message = (f"« {field} » de {entity.name} nomme « {slug} », qui n'est pas une fiche du "
-                   f"{profiles.active().registry_label} : le lien /{folder}/{slug} ne mène nulle part.")  # fmt: skip
+                   f"{ctx.profile.registry_label} : le lien /{folder}/{slug} ne mène nulle part.")  # fmt: skip
         suggestion = "Corriger le nom de la fiche visée, ou créer la fiche manquante."
         close = _closest_slug(registry, kind, slug)
         if close is not None:
@@ -362,8 +361,8 @@ def registry_conflict(doc: Document, ctx: Context) -> Iterator[Finding]:
     entity = _page_entity(doc, ctx)
     if entity is None:
         return
-    label = profiles.active().registry_label
-    for grant in profiles.active().grants:
+    label = ctx.profile.registry_label
+    for grant in ctx.profile.grants:
         awards = [a for a in entity.awards if a.grant == grant.id and a.amount is not None and a.round is not None]
         for field in (a for a in awards if a.source == "field"):
             events = [a for a in awards if a.source == "event" and a.round == field.round and a.amount != field.amount]

@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 
-from extractor import profiles
 from extractor.checks import Context, rule
 from extractor.claims.compare import states
 from extractor.evidence import block_evidence, claim_evidence
@@ -52,11 +51,11 @@ def round_page(doc: Document, ctx: Context) -> Iterator[Finding]:
     registry = ctx.registry
     assert registry is not None
     page = registry.round_at(doc.path)
-    grant = next((g for g in profiles.active().grants if page is not None and g.id == page.grant), None)
+    grant = next((g for g in ctx.profile.grants if page is not None and g.id == page.grant), None)
     if page is None or grant is None:
         return
     listed = laureates(registry, grant, page.round)
-    label = profiles.active().registry_label
+    label = ctx.profile.registry_label
     what = f"{grant.label} {page.round}"
     names = ", ".join(sorted(_name(registry, e) for e in listed))
     if page.selected is not None and len(listed) > page.selected:
@@ -105,8 +104,8 @@ def round_mismatch(doc: Document, ctx: Context) -> Iterator[Finding]:
     assert registry is not None
     if registry.round_at(doc.path) is not None or (not registry.rounds and not registry.entities):
         return
-    label = profiles.active().registry_label
-    for grant in profiles.active().grants:
+    label = ctx.profile.registry_label
+    for grant in ctx.profile.grants:
         for claim in ctx.claims(doc):
             if claim.quantity.is_delta or claim.derived:
                 continue

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from decimal import Decimal
-from pathlib import Path
+from pathlib import PurePath as Path  # names only: a rule reads no file
 
 from extractor.checks import Context, rule
 from extractor.claims.compare import tolerance
@@ -32,7 +32,6 @@ LABEL_SCORE = 90.0  # rapidfuzz token_sort_ratio of the words around two figures
 ROW_SCORE = 85.0  # two row labels this alike are one row
 
 _DIGITS = re.compile(r"[\d\s\u00a0\u202f.,%€+-]+")
-_documents: dict[tuple[str, int, int], Document] = {}  # (path, mtime, size): a changed file is read again
 
 
 def _year(claim: Claim) -> bool:
@@ -59,9 +58,9 @@ def _label(doc: Document, claim: Claim) -> str:
 
 
 def _transcribed(doc: Document, ctx: Context) -> Iterator[Document]:
-    """The documents of the corpus this one links for download and transcribes."""
+    """The documents of the corpus this one links for download and transcribes (the run reads
+    and analyses them: `ctx.corpus_document`)."""
     from extractor.corpus.index import linked_files
-    from extractor.ingest import load
 
     corpus = ctx.corpus
     assert corpus is not None
@@ -70,17 +69,10 @@ def _transcribed(doc: Document, ctx: Context) -> Iterator[Document]:
         return
     by_name = _by_name(corpus.links())
     for path in (p for name in sorted(names) for p in by_name.get(name, [])):
-        if Path(path).resolve() == Path(doc.path).resolve():
-            continue
-        try:
-            stat = Path(path).stat()
-            key = (path, stat.st_mtime_ns, stat.st_size)
-            if key not in _documents:
-                _documents.clear()  # one file kept: a site links each PDF from one page
-                _documents[key] = load(path)
-        except Exception:  # an unreadable file is reported when it is checked itself
-            continue
-        yield _documents[key]
+        found = ctx.corpus_document(path)
+        if found is None or found.document.sha256 == doc.sha256:
+            continue  # unreadable (reported when it is checked itself), or the document itself
+        yield found.document
 
 
 _names: list[tuple[dict[str, set[str]], dict[str, list[str]]]] = []
