@@ -304,8 +304,11 @@ def test_the_input_checks_see_a_rule_that_reads_a_file_or_an_undeclared_input() 
     )
     tree = ast.parse(source)
     assert file_access(tree) == [
-        "line 1: from pathlib import Path", "line 2: from extractor.ingest import", "line 7: read_text()", "line 8: open()"
-    ]  # fmt: skip
+        "line 1: from pathlib import Path",
+        "line 2: from extractor.ingest import",
+        "line 7: read_text()",
+        "line 8: open()",
+    ]
     assert undeclared_inputs({"bad": tree}) == [
         "corpus/conflicting-value: reads ctx.site without declaring 'site' (needs or uses)"
     ]

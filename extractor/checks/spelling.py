@@ -54,7 +54,6 @@ ENGINE = "hunspell-fr"
 INSTALL = "sudo apt-get install hunspell-fr-comprehensive libenchant-2-2 && pip install pyenchant"
 
 
-@engines.engine(ENGINE, title_fr="dictionnaire français (Hunspell, par Enchant)", install_fr=INSTALL)
 def _french() -> Speller:
     """Hunspell's French dictionary through Enchant, or EngineMissing with what is missing."""
     enchant = _enchant()
