@@ -18,6 +18,7 @@ import re
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import PurePath as Path  # names only: a rule reads no file
+from typing import cast
 
 from extractor.checks import Context, rule
 from extractor.claims.compare import tolerance
@@ -67,7 +68,7 @@ def _transcribed(doc: Document, ctx: Context) -> Iterator[Document]:
     names = set(linked_files(doc))
     if not names:
         return
-    by_name = _by_name(corpus.links())
+    by_name = _by_name(corpus.links(), ctx)
     for path in (p for name in sorted(names) for p in by_name.get(name, [])):
         found = ctx.corpus_document(path)
         if found is None or found.document.sha256 == doc.sha256:
@@ -75,17 +76,17 @@ def _transcribed(doc: Document, ctx: Context) -> Iterator[Document]:
         yield found.document
 
 
-_names: list[tuple[dict[str, set[str]], dict[str, list[str]]]] = []
-
-
-def _by_name(links: dict[str, set[str]]) -> dict[str, list[str]]:
-    """The corpus's documents by file name (built once per corpus's links map)."""
-    if not _names or _names[0][0] is not links:
-        grouped: dict[str, list[str]] = {}
-        for path in links:
-            grouped.setdefault(path.replace("\\", "/").rsplit("/", 1)[-1], []).append(path)
-        _names[:] = [(links, grouped)]
-    return _names[0][1]
+def _by_name(links: dict[str, set[str]], ctx: Context) -> dict[str, list[str]]:
+    """The corpus's documents by file name (built once per corpus's links map, kept in the run's
+    context: a rule keeps no state of its own between runs)."""
+    kept = ctx.options.get("transcription.by_name")
+    if isinstance(kept, tuple) and kept[0] is links:
+        return cast(dict[str, list[str]], kept[1])
+    grouped: dict[str, list[str]] = {}
+    for path in links:
+        grouped.setdefault(path.replace("\\", "/").rsplit("/", 1)[-1], []).append(path)
+    ctx.options["transcription.by_name"] = (links, grouped)
+    return grouped
 
 
 @rule("corpus/transcription")
