@@ -3,6 +3,7 @@ whichever stage asks first (the corpus index or the check), and the other reads 
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pytest
 
 import extractor.analyse
 from extractor.analyse import Analyses, Analysis
+from extractor.corpus.index import Crew
 from extractor.models import Document
 from extractor.pipeline import check_paths, open_context
 
@@ -86,3 +88,23 @@ def test_the_store_keeps_a_bounded_text(tmp_path: Path) -> None:
         (tmp_path / f"{i}.md").write_text(text, encoding="utf-8")
         store.load(str(tmp_path / f"{i}.md"))
     assert 1 <= len(store) < 5
+
+
+def _pid(item: str) -> int:
+    return os.getpid()
+
+
+def _nothing() -> None:
+    return None
+
+
+def test_a_crew_sends_a_document_to_the_process_that_analysed_it() -> None:
+    # A site run's processes index the documents, then each checks those it analysed (its store).
+    crew = Crew(2, _nothing, ())
+    try:
+        first = list(crew.run(_pid, ["a", "b", "c", "d"], key=str, weight=lambda item: 10 if item == "a" else 1))
+        again = list(crew.run(_pid, ["d", "c", "b", "a"], key=str))
+    finally:
+        crew.close()
+    assert len(set(first)) == 2 and first[0] not in first[1:]  # the big one alone, the others together
+    assert again == first[::-1]

@@ -179,7 +179,7 @@ class CorpusIndex:
 
     def refresh(
         self, folder: Folders, names: NameIndex | None = None, *, jobs: int | None = None,
-        analyses: Analyses | None = None,
+        analyses: Analyses | None = None, crew: Callable[[], Crew] | None = None,
     ) -> RefreshStats:  # fmt: skip
         """Brings the index up to date with the documents of `folder` (or of several folders), and
         looks up that corpus from now on. With `jobs` > 1 the changed documents are read in that
@@ -187,7 +187,9 @@ class CorpusIndex:
         `PARALLEL_FROM` documents to read: a worker costs about 1 s to start, so for fewer, one
         process is faster (bench/scale.py). Nothing is locked while documents are read. With
         `analyses` (the run's, made with `names`), a document read in this process is analysed
-        there, and the run's check of it reads that analysis."""
+        there, and the run's check of it reads that analysis; with `crew` (how to start the run's
+        processes, whose check reads the analyses they made), the documents are read in those
+        processes when worth it."""
         started = time.perf_counter()
         stats = RefreshStats()
         key = self.key = corpus_key(folder)
@@ -215,7 +217,12 @@ class CorpusIndex:
         # Unreadable, or over its time budget: reported when it is checked.
         if analyses is not None and analyses.names is not names:
             analyses = None  # made with another registry: its claims are not these
-        extracted = [rows for rows in _extract_all(todo, names, jobs, analyses) if rows is not None]
+        if crew is not None and jobs > 1 and len(todo) >= 2:
+            sizes = {name: _size(name) for name, _ in todo}
+            found = crew().run(crew_extract, todo, key=lambda item: str(item[0]), weight=lambda item: sizes[item[0]])
+            extracted = [rows for rows in found if rows is not None]
+        else:
+            extracted = [rows for rows in _extract_all(todo, names, jobs, analyses) if rows is not None]
         gone = set(known) - seen
         if extracted or gone or stored is None or stored[0] != context:
             with self._writing():
@@ -321,7 +328,7 @@ def _indexed(r: tuple) -> IndexedClaim:
 
 
 Extracted = tuple[str, str, str | None, str | None, list[str], list[tuple], list[tuple]]
-_NAMES: dict[str, NameIndex | None] = {}
+_NAMES: dict[str, Any] = {}  # in a worker: the registry names ("names") and the run's "analyses"
 
 
 def extraction_context(names: NameIndex | None) -> str:
@@ -362,6 +369,13 @@ def extract_rows(
         return None
     title = printable(doc.title) if doc.title else doc.title
     return shown, digest, title, doc.date.isoformat() if doc.date else None, analysis.links, events, claims
+
+
+def _size(name: str) -> int:
+    try:
+        return os.stat(name).st_size + 4096  # a small file costs too
+    except OSError:
+        return 4096
 
 
 def _init_worker(names: NameIndex | None, parent: int) -> None:
@@ -416,3 +430,84 @@ def in_processes(func: Callable[[Any], Any], items: list[Any], jobs: int, initia
         raise
     pool.close()
     pool.join()
+
+
+class Crew:
+    """`jobs` processes that each keep what they analysed (issue 25, item 2): the corpus index's
+    refresh gives each its share of the documents (by size), and the check of a document then goes
+    to the process that analysed it, which reads its analysis instead of reading and analysing the
+    file again. Started with `initializer(*initargs)` (which should call `watch_parent`)."""
+
+    def __init__(self, jobs: int, initializer: Callable[..., None], initargs: tuple[Any, ...]) -> None:
+        import multiprocessing
+
+        context = multiprocessing.get_context("spawn")  # never fork a process that may run threads
+        self.results: Any = context.Queue()
+        self.inboxes: list[Any] = [context.Queue() for _ in range(jobs)]
+        self.processes = [
+            context.Process(target=_crew_loop, args=(inbox, self.results, initializer, initargs), daemon=True)
+            for inbox in self.inboxes
+        ]
+        for process in self.processes:
+            process.start()
+        self.home: dict[str, int] = {}  # a file's key -> the process that analysed it
+        self.load = [0] * jobs
+
+    def run(self, func: Callable[[Any], Any], items: list[Any], key: Callable[[Any], str],
+            weight: Callable[[Any], int] | None = None) -> Iterator[Any]:  # fmt: skip
+        """`func` of each item, in order: an item whose key was given out before goes to the same
+        process, another to the least loaded one. Interrupted, the processes are stopped."""
+        import queue
+
+        try:
+            for number, item in enumerate(items):
+                home = self.home.get(key(item))
+                if home is None:
+                    home = self.home[key(item)] = min(range(len(self.inboxes)), key=self.load.__getitem__)
+                    self.load[home] += weight(item) if weight is not None else 1
+                self.inboxes[home].put((number, func, item))
+            done: dict[int, Any] = {}
+            for wanted in range(len(items)):
+                while wanted not in done:
+                    try:
+                        number, ok, value = self.results.get(timeout=1.0)
+                    except queue.Empty:
+                        if not all(p.is_alive() for p in self.processes):
+                            raise RuntimeError("un processus de vérification s'est arrêté") from None
+                        continue
+                    if not ok:
+                        raise RuntimeError(value)
+                    done[number] = value
+                yield done.pop(wanted)
+        except BaseException:
+            self.close(now=True)
+            raise
+
+    def close(self, *, now: bool = False) -> None:
+        for process, inbox in zip(self.processes, self.inboxes, strict=True):
+            if now:
+                process.terminate()
+            elif process.is_alive():
+                inbox.put(None)
+        for process in self.processes:
+            process.join(timeout=5)
+            if process.is_alive():
+                process.terminate()
+
+
+def _crew_loop(inbox: Any, results: Any, initializer: Callable[..., None], initargs: tuple[Any, ...]) -> None:
+    initializer(*initargs)
+    while True:
+        task = inbox.get()
+        if task is None:
+            return
+        number, func, item = task
+        try:
+            results.put((number, True, func(item)))
+        except Exception as exc:  # the parent raises it: a bug, not a file's problem (those are outcomes)
+            results.put((number, False, f"{type(exc).__name__}: {exc}"))
+
+
+def crew_extract(item: tuple[str, str]) -> Extracted | None:
+    """A crew process's rows of one document, analysed with its run's store (`_NAMES`)."""
+    return extract_rows(*item, _NAMES.get("names"), cast("Analyses | None", _NAMES.get("analyses")))
