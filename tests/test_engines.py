@@ -77,7 +77,7 @@ def test_text_ends_with_one_line_naming_the_skipped_rules(no_dictionary, page: P
     last = result.stdout.strip().splitlines()[-1]
     assert last.startswith("Règles non lancées : ")
     assert "text/spelling (dictionnaire français de Hunspell absent" in last and INSTALL in last
-    assert "reference/* (aucun registre" in last and "factcheck reference import-betagouv" in last
+    assert "reference/* (aucun registre" in last and "factcheck reference import " in last
     assert "Règles non lancées" not in result.stderr  # said once
 
 

@@ -28,34 +28,76 @@ from extractor.errors import InputError
 from extractor.models import Claim, Document, Evidence, Finding, Severity, SkippedRule
 
 if TYPE_CHECKING:
+    from extractor.analyse import Analyses, Analysis, Folders
+    from extractor.claims.events import Event
     from extractor.corpus.index import CorpusIndex
+    from extractor.profiles import Profile
     from extractor.reference.store import Registry
     from extractor.sitemap import SiteMap
 
 
+def _active_profile() -> Profile:
+    from extractor import profiles
+
+    return profiles.active()
+
+
 @dataclass
 class Context:
-    """What a rule may use beyond the document itself. A rule that needs something the run does
-    not have (no registry imported, an engine not installed) is skipped, and `skipped` says which
-    and why, so the caller can tell the user once."""
+    """What a rule may use beyond the document itself: its inputs, each declared by the rules
+    that read it (`needs`: the rule cannot run without it; `uses`: read when there). The run reads
+    them (rules never touch the file system). A rule that needs something the run does not have
+    (no registry imported, an engine not installed) is skipped, and `skipped` says which and why,
+    so the caller can tell the user once."""
 
     options: dict[str, object] = field(default_factory=dict)
     registry: Registry | None = None
     corpus: CorpusIndex | None = None
     site: SiteMap | None = None  # the URLs of the site a site run checks (extractor.sitemap)
+    # The programme's profile (extractor.profiles): read from the environment here, once per run.
+    profile: Profile = field(default_factory=_active_profile)
+    folder: Folders = field(default_factory=lambda: _folders())  # the files beside a document
     skipped: dict[str, SkippedRule] = field(default_factory=dict)  # by rule id
     ignored: int = 0  # findings silenced by inline comments
     enabled: frozenset[str] = frozenset()  # rules off by default that this run turns on (by id)
     running: frozenset[str] = frozenset()  # the rules `run` runs on the current document
-    _claims: dict[str, list[Claim]] = field(default_factory=dict, repr=False)
+    _analyses: Analyses | None = field(default=None, repr=False)
+
+    @property
+    def analyses(self) -> Analyses:
+        """The run's analyses (extractor.analyse), made with this context's registry: the corpus
+        index and the check of a document share them, so each document is analysed once."""
+        if self._analyses is None or self._analyses.names is not self.registry:
+            from extractor.analyse import Analyses
+
+            self._analyses = Analyses(self.registry)
+        return self._analyses
+
+    def analysis(self, doc: Document) -> Analysis:
+        """The document's analysis: made once for all the rules (and the index) that read it."""
+        return self.analyses.of(doc)
 
     def claims(self, doc: Document) -> list[Claim]:
         """The document's claims, extracted once for all the rules that compare figures."""
-        if doc.sha256 not in self._claims:
-            from extractor.claims.resolve import extract_claims
+        return self.analysis(doc).claims
 
-            self._claims[doc.sha256] = extract_claims(doc, self.registry)
-        return self._claims[doc.sha256]
+    def events(self, doc: Document) -> list[Event]:
+        """The dated events the document states, extracted once."""
+        return self.analysis(doc).events
+
+    def corpus_document(self, path: str) -> Analysis | None:
+        """The analysis of a document of the corpus (read by the run's store, once), or None when
+        it cannot be read (it is reported when it is checked itself)."""
+        try:
+            return self.analyses.load(path)
+        except Exception:  # an unreadable file is reported when it is checked
+            return None
+
+
+def _folders() -> Folders:
+    from extractor.analyse import Folders
+
+    return Folders()
 
 
 RuleFunc = Callable[[Document, Context], Iterable[Finding]]
@@ -101,6 +143,9 @@ class RuleSpec(BaseModel):
     description_fr: str
     rationale_fr: str = ""
     needs: tuple[str, ...] = ()
+    uses: tuple[str, ...] = Field(
+        default=(), description="inputs it reads when the run has them (the profile, the registry): no skip"
+    )
     examples: Examples = Field(default_factory=Examples)
     produced_by: Literal["check", "pipeline"] = Field(
         default="check", description="a check of the document, or the pipeline itself (a file it could not read)"
@@ -258,9 +303,11 @@ def rule(spec: str | RuleSpec) -> Callable[[RuleFunc], RuleFunc]:
     return register
 
 
-# What a rule may need besides engines (extractor.engines): what the run was given, with the reason
-# and the hint a run without it says. A site rule (`site`) has nothing to check outside a site run:
-# that is no missing piece to report, the rule itself finds nothing.
+# The inputs a rule may declare besides engines (extractor.engines): each is the Context attribute
+# of that name, which the run fills, with the reason and the hint a run without it says. A rule
+# that `needs` an input the run lacks is skipped (one mechanism for all, `unmet`); the run tells
+# the user why, except for `site` (None): outside a site run a site rule has nothing to check,
+# that is no missing piece to report. `profile` and `folder` are always there.
 CONTEXT_NEEDS: dict[str, tuple[str, str] | None] = {
     "site": None,
     "registry": (
@@ -268,16 +315,37 @@ CONTEXT_NEEDS: dict[str, tuple[str, str] | None] = {
         "lancer « factcheck reference import DOSSIER » ou indiquer --reference FICHIER",
     ),
     "corpus": ("pas de corpus de publications", "indiquer le dossier des documents publiés : --corpus DOSSIER"),
+    "profile": None,
+    "folder": None,
 }
+# What a rule may read of the Context (`ctx.<name>`), and the input it must declare for it (None:
+# the document's own analysis, or the run's options: nothing to declare). tests/test_architecture.py
+# checks every rule against it.
+CONTEXT_ATTRIBUTES: dict[str, str | None] = {
+    "registry": "registry",
+    "corpus": "corpus",
+    "corpus_document": "corpus",
+    "site": "site",
+    "profile": "profile",
+    "folder": "folder",
+    "analysis": None,
+    "claims": None,
+    "events": None,
+    "options": None,
+    "running": None,
+}
+_QUIET = ""  # the reason of a skip the run does not report (a site rule outside a site run)
 
 
 def unmet(r: Rule, ctx: Context) -> SkippedRule | None:
-    """Why the rule cannot run in this context (the first need it lacks), or None when it can."""
+    """Why the rule cannot run in this context (the first need it lacks), or None when it can. A
+    skip with no reason (`reason_fr` empty) is not reported (see `CONTEXT_NEEDS`)."""
     for need in r.needs:
         if need in CONTEXT_NEEDS:
-            said = CONTEXT_NEEDS[need]
-            if said is not None and getattr(ctx, need) is None:
-                return SkippedRule(rule=r.id, reason_fr=said[0], hint_fr=said[1])
+            if getattr(ctx, need) is None:
+                said = CONTEXT_NEEDS[need]
+                reason, hint = said if said is not None else (_QUIET, "")
+                return SkippedRule(rule=r.id, reason_fr=reason, hint_fr=hint)
             continue
         status = engine_registry.probe(need)
         if not status.available:
@@ -293,7 +361,7 @@ def skip_unavailable(ctx: Context, only: Iterable[str] | None = None) -> None:
         if not chosen(r, selected, ctx.enabled):
             continue
         missing = unmet(r, ctx)
-        if missing is not None:
+        if missing is not None and missing.reason_fr:
             ctx.skipped.setdefault(rule_id, missing)
 
 
@@ -317,7 +385,7 @@ def rules() -> dict[str, Rule]:
         missing = sorted({i for i, s in catalogue().items() if s.produced_by == "check"} - set(_REGISTRY))
         if missing:
             raise RuleError(f"catalogue entries without a check: {', '.join(missing)}")
-        needs = {n for r in _REGISTRY.values() for n in r.needs}
+        needs = {n for r in _REGISTRY.values() for n in (*r.needs, *r.spec.uses)}
         unknown_needs = sorted(n for n in needs if n not in CONTEXT_NEEDS and not engine_registry.known(n))
         if unknown_needs:
             raise RuleError(f"rules need what is neither in the context nor an engine: {', '.join(unknown_needs)}")
@@ -361,7 +429,8 @@ def run(
             continue
         missing = unmet(r, ctx)
         if missing is not None:
-            ctx.skipped.setdefault(rule_id, missing)
+            if missing.reason_fr:
+                ctx.skipped.setdefault(rule_id, missing)
             continue
         for count, finding in enumerate(r.func(doc, ctx), 1):
             if count > limits.MAX_FINDINGS_PER_RULE:  # the rule's generator stops here

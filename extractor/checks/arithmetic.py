@@ -21,7 +21,6 @@ import re
 from collections.abc import Iterator
 from decimal import Decimal
 
-from extractor import profiles
 from extractor.calendar import YEAR
 from extractor.checks import Context, finding, rule
 from extractor.claims.compare import states, tolerance
@@ -134,9 +133,9 @@ def sum_mismatch(doc: Document, ctx: Context) -> Iterator[Finding]:
     by_block = claims_by_block(claims)
     yield from _breakdowns(doc, by_block)
     yield from _table_totals(doc, by_block)
-    for grant in profiles.active().grants:
+    for grant in ctx.profile.grants:
         yield from _rounds(doc, claims, grant)
-    for part_sum in profiles.active().part_sums:
+    for part_sum in ctx.profile.part_sums:
         yield from _part_sums(doc, claims, part_sum)
 
 

@@ -244,11 +244,9 @@ def _same_date(a: str, b: str) -> bool:
 
 @rule("corpus/conflicting-date")
 def conflicting_date(doc: Document, ctx: Context) -> Iterator[Finding]:
-    from extractor.claims.events import extract_events
-
     corpus = ctx.corpus
     assert corpus is not None
-    for event in extract_events(doc):
+    for event in ctx.events(doc):
         reported: set[str] = set()
         for other in corpus.events(event.key):
             if other.sha256 == doc.sha256 or other.path == doc.path or other.path in reported:

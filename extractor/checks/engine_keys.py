@@ -1,10 +1,7 @@
-"""The engines the rules read beyond factcheck's own code, declared for the cache key
-(`extractor.cachekey.engine`): each describes its version and data by content, so that a kept
+"""How the engines the rules read beyond factcheck's own code look to the cache key (each engine's
+`key` in `extractor.engines`): each describes its version and data by content, so that a kept
 result is never reused once one of them changes. This module is light (no rule, no catalogue):
 every run imports it to build its key, also one whose results are all kept.
-
-A new engine adds its function here (Grammalecte does), or in a module of its own
-named in `cachekey.ENGINE_MODULES`.
 """
 
 from __future__ import annotations
@@ -22,8 +19,7 @@ _DATA_DIRS = {
 }
 
 
-@cachekey.engine("text/spelling")
-def _dictionaries() -> str:
+def dictionaries() -> str:
     """The spelling engine as the cache key sees it (extractor.cachekey): Enchant's version, the
     dictionary `spelling.dictionary()` would open for each language, its providers and their files (by
     content), and the personal word lists. Nothing is opened (a run whose results are all kept
@@ -68,8 +64,7 @@ def _xdg_data_dirs() -> list[str]:
 _GRAMMALECTE_DIRS = ["/usr/lib/python3/dist-packages/grammalecte", "/usr/local/lib/python3/dist-packages/grammalecte"]
 
 
-@cachekey.engine("grammalecte")
-def _grammalecte() -> str:
+def grammalecte() -> str:
     """Grammalecte as the cache key sees it: the interpreter the worker runs on and the package's
     rule and dictionary files (name, size and modification time: an upgrade changes them; hashing
     its 26 MB at every run would cost more than a check). Nothing is started."""

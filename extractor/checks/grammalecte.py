@@ -181,7 +181,6 @@ class Grammalecte:
             process.wait()
 
 
-@engines.engine(ENGINE, title_fr="correcteur Grammalecte", install_fr=INSTALL)
 def _load() -> Grammalecte:
     """A started worker, or EngineMissing with the reason (no interpreter, no Grammalecte)."""
     worker = Grammalecte(python())

@@ -11,7 +11,6 @@ import datetime as dt
 import re
 from collections.abc import Iterator
 
-from extractor import profiles
 from extractor.calendar import YEAR
 from extractor.checks import Context, finding, phrase, rule
 from extractor.evidence import block_evidence
@@ -60,10 +59,10 @@ def _phase_in(entity: Entity, day: dt.date) -> Phase | None:
 def phase_mismatch(doc: Document, ctx: Context) -> Iterator[Finding]:
     registry = ctx.registry
     assert registry is not None
-    timeline = profiles.active().phases
+    timeline = ctx.profile.phases
     if timeline is None:
         return
-    label = profiles.active().registry_label
+    label = ctx.profile.registry_label
     for block in doc.blocks:
         states = [(s, m) for s in timeline.states if (m := s.pattern.search(block.text))]
         heading = block.heading_path[-1] if block.heading_path and block.kind == "list_item" else ""
@@ -140,11 +139,11 @@ def impact_mismatch(doc: Document, ctx: Context) -> Iterator[Finding]:
     when a bilan announces them, after the year: a later event is no contradiction."""
     registry = ctx.registry
     assert registry is not None
-    timeline = profiles.active().phases
+    timeline = ctx.profile.phases
     milestone = timeline.national_impact if timeline else None
     if milestone is None:
         return
-    label = profiles.active().registry_label
+    label = ctx.profile.registry_label
     for block in doc.blocks:
         if block.kind != "list_item" or block.level != 0 or not block.heading_path:
             continue

@@ -122,7 +122,7 @@ def name_typo(doc: Document, ctx: Context) -> Iterator[Finding]:
                 [block_evidence(doc, block, start, start + len(block.text[start:end].rstrip(" :;,.")))],
                 variant="cased" if cased != right else None,
                 written=text,
-                registry=profiles.active().registry_label,
+                registry=ctx.profile.registry_label,
                 name=right,
                 source=source,
                 cased=cased,
@@ -172,7 +172,7 @@ def unknown_slug(doc: Document, ctx: Context) -> Iterator[Finding]:
 
     registry = ctx.registry
     assert registry is not None
-    layout = profiles.active().layout
+    layout = ctx.profile.layout
     slugs = registry.slugs(layout.product.section)
     for block in doc.blocks:
         for span in block.spans:
@@ -194,7 +194,7 @@ def unknown_slug(doc: Document, ctx: Context) -> Iterator[Finding]:
                 [block_evidence(doc, block, span.start, span.end)],
                 variant=variant,
                 link=layout.product.page(slug),
-                registry=profiles.active().registry_label,
+                registry=ctx.profile.registry_label,
                 near_page=layout.product.page(near) if near else None,
                 name=entity.name if entity else None,
                 host=(host[0].the_label or host[0].label) if host else None,
@@ -236,7 +236,7 @@ def _host_named(registry: Registry, text: str) -> tuple[EntryKind, Entity] | Non
 def grant_mismatch(doc: Document, ctx: Context) -> Iterator[Finding]:
     """The amounts listed under a grant round's heading against the registry's awards of that round
     (the id names the first grant it checked; it is kept for the baselines that list it)."""
-    for grant in profiles.active().grants:
+    for grant in ctx.profile.grants:
         yield from _grant_mismatch(doc, ctx, grant)
 
 
@@ -245,8 +245,8 @@ def _grant_mismatch(doc: Document, ctx: Context, grant: Grant) -> Iterator[Findi
 
     registry = ctx.registry
     assert registry is not None
-    label = profiles.active().registry_label
-    product = profiles.active().product.id + ":"
+    label = ctx.profile.registry_label
+    product = ctx.profile.product.id + ":"
     for claim in ctx.claims(doc):
         if claim.metric_id != grant.amount_metric or not (claim.scope_id or "").startswith(product):
             continue
@@ -304,7 +304,7 @@ def unknown_entry(doc: Document, ctx: Context) -> Iterator[Finding]:
     entity = _page_entity(doc, ctx)
     if entity is None:
         return
-    layout = profiles.active().layout
+    layout = ctx.profile.layout
     kind = layout.kind(entity.kind)
     named = [(kind.host_field, entity.host)] if entity.host and kind and kind.host_field else []
     named += [(kind.sponsors_field, s) for s in entity.sponsors] if kind and kind.sponsors_field else []
@@ -326,7 +326,7 @@ def unknown_entry(doc: Document, ctx: Context) -> Iterator[Finding]:
             field=field,
             name=entity.name,
             slug=slug,
-            registry=profiles.active().registry_label,
+            registry=ctx.profile.registry_label,
             folder=target_kind.section if target_kind else "",
             close=close.slug if close else None,
             close_name=close.name if close else None,
@@ -373,8 +373,8 @@ def registry_conflict(doc: Document, ctx: Context) -> Iterator[Finding]:
     entity = _page_entity(doc, ctx)
     if entity is None:
         return
-    label = profiles.active().registry_label
-    for grant in profiles.active().grants:
+    label = ctx.profile.registry_label
+    for grant in ctx.profile.grants:
         awards = [a for a in entity.awards if a.grant == grant.id and a.amount is not None and a.round is not None]
         for field in (a for a in awards if a.source == "field"):
             events = [a for a in awards if a.source == "event" and a.round == field.round and a.amount != field.amount]

@@ -53,11 +53,11 @@ def round_page(doc: Document, ctx: Context) -> Iterator[Finding]:
     registry = ctx.registry
     assert registry is not None
     page = registry.round_at(doc.path)
-    grant = next((g for g in profiles.active().grants if page is not None and g.id == page.grant), None)
+    grant = next((g for g in ctx.profile.grants if page is not None and g.id == page.grant), None)
     if page is None or grant is None:
         return
     listed = laureates(registry, grant, page.round)
-    label = profiles.active().registry_label
+    label = ctx.profile.registry_label
     words: dict[str, Any] = {"grant": grant.label, "round": page.round, "registry": label}
     words["round_word"] = grant.round_word
     if page.selected is not None and len(listed) > page.selected:
@@ -112,9 +112,9 @@ def round_mismatch(doc: Document, ctx: Context) -> Iterator[Finding]:
     assert registry is not None
     if registry.round_at(doc.path) is not None or (not registry.rounds and not registry.entities):
         return
-    label = profiles.active().registry_label
-    kinds = tuple(f"{k.id}:" for k in profiles.active().layout.kinds if k.role in ("product", "host"))
-    for grant in profiles.active().grants:
+    label = ctx.profile.registry_label
+    kinds = tuple(f"{k.id}:" for k in ctx.profile.layout.kinds if k.role in ("product", "host"))
+    for grant in ctx.profile.grants:
         for claim in ctx.claims(doc):
             if claim.quantity.is_delta or claim.derived:
                 continue

@@ -47,8 +47,7 @@ def _shown(path: str, fragment: str = "") -> str:
 @rule("site/dead-link")
 def dead_link(doc: Document, ctx: Context) -> Iterator[Finding]:
     site = ctx.site
-    if site is None:
-        return
+    assert site is not None  # the engine runs a rule only with what it needs (`needs: [site]`)
     own = site.url_of(doc.path)
     for block in doc.blocks:
         for span in _links(block):
@@ -155,8 +154,7 @@ def _size_link(block: Block, match: re.Match[str]) -> Span | None:
 @rule("site/download-size")
 def download_size(doc: Document, ctx: Context) -> Iterator[Finding]:
     site = ctx.site
-    if site is None:
-        return
+    assert site is not None  # the engine runs a rule only with what it needs (`needs: [site]`)
     for block in doc.blocks:
         if not _links(block):
             continue

@@ -34,12 +34,13 @@ from typing import Any, Protocol, cast
 
 import yaml
 
-from extractor import engines, profiles
+from extractor import engines
 from extractor.checks import Context, finding, phrase, rule
 from extractor.engines import EngineMissing
 from extractor.evidence import block_evidence
 from extractor.models import Block, BlockKind, Document, Finding
 from extractor.normalise import fold
+from extractor.profiles import Profile
 
 RULE = "text/spelling"
 
@@ -53,7 +54,6 @@ ENGINE = "hunspell-fr"
 INSTALL = "sudo apt-get install hunspell-fr-comprehensive libenchant-2-2 && pip install pyenchant"
 
 
-@engines.engine(ENGINE, title_fr="dictionnaire français (Hunspell, par Enchant)", install_fr=INSTALL)
 def _french() -> Speller:
     """Hunspell's French dictionary through Enchant, or EngineMissing with what is missing."""
     enchant = _enchant()
@@ -113,11 +113,10 @@ def _other_dictionary(language: str) -> Speller | None:
     return None
 
 
-@functools.cache
-def _programme_words() -> frozenset[str]:
+def _programme_words(profile: Profile) -> frozenset[str]:
     """The programme's own words that no dictionary has (profile's spelling.yaml), folded."""
     try:
-        data: Any = yaml.safe_load(profiles.active().data("spelling.yaml"))
+        data: Any = yaml.safe_load(profile.data("spelling.yaml"))
     except OSError:
         return frozenset()
     words = data.get("words", []) if isinstance(data, dict) else []
@@ -453,11 +452,11 @@ def known_words(ctx: Context) -> frozenset[str]:
     cache = ctx.options.get("spelling.known")
     if isinstance(cache, frozenset):
         return cache
-    words: set[str] = set(_programme_words())
+    words: set[str] = set(_programme_words(ctx.profile))
     if registry is not None:
         for entry in registry.names():
             words.update(fold(w) for w in re.findall(r"[^\W\d_]+", entry.name))
-        for kind in profiles.active().layout.kinds:
+        for kind in ctx.profile.layout.kinds:
             for slug in registry.slugs(kind.section):
                 words.update(fold(w) for w in re.split(r"[\W_]+", slug) if w)
     known = frozenset(words)

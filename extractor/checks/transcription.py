@@ -17,7 +17,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from decimal import Decimal
-from pathlib import Path
+from pathlib import PurePath as Path  # names only: a rule reads no file
+from typing import cast
 
 from extractor.checks import Context, finding, rule
 from extractor.claims.compare import tolerance
@@ -32,7 +33,6 @@ LABEL_SCORE = 90.0  # rapidfuzz token_sort_ratio of the words around two figures
 ROW_SCORE = 85.0  # two row labels this alike are one row
 
 _DIGITS = re.compile(r"[\d\s\u00a0\u202f.,%€+-]+")
-_documents: dict[tuple[str, int, int], Document] = {}  # (path, mtime, size): a changed file is read again
 
 
 def _year(claim: Claim) -> bool:
@@ -59,41 +59,34 @@ def _label(doc: Document, claim: Claim) -> str:
 
 
 def _transcribed(doc: Document, ctx: Context) -> Iterator[Document]:
-    """The documents of the corpus this one links for download and transcribes."""
+    """The documents of the corpus this one links for download and transcribes (the run reads
+    and analyses them: `ctx.corpus_document`)."""
     from extractor.corpus.index import linked_files
-    from extractor.ingest import load
 
     corpus = ctx.corpus
     assert corpus is not None
     names = set(linked_files(doc))
     if not names:
         return
-    by_name = _by_name(corpus.links())
+    by_name = _by_name(corpus.links(), ctx)
     for path in (p for name in sorted(names) for p in by_name.get(name, [])):
-        if Path(path).resolve() == Path(doc.path).resolve():
-            continue
-        try:
-            stat = Path(path).stat()
-            key = (path, stat.st_mtime_ns, stat.st_size)
-            if key not in _documents:
-                _documents.clear()  # one file kept: a site links each PDF from one page
-                _documents[key] = load(path)
-        except Exception:  # an unreadable file is reported when it is checked itself
-            continue
-        yield _documents[key]
+        found = ctx.corpus_document(path)
+        if found is None or found.document.sha256 == doc.sha256:
+            continue  # unreadable (reported when it is checked itself), or the document itself
+        yield found.document
 
 
-_names: list[tuple[dict[str, set[str]], dict[str, list[str]]]] = []
-
-
-def _by_name(links: dict[str, set[str]]) -> dict[str, list[str]]:
-    """The corpus's documents by file name (built once per corpus's links map)."""
-    if not _names or _names[0][0] is not links:
-        grouped: dict[str, list[str]] = {}
-        for path in links:
-            grouped.setdefault(path.replace("\\", "/").rsplit("/", 1)[-1], []).append(path)
-        _names[:] = [(links, grouped)]
-    return _names[0][1]
+def _by_name(links: dict[str, set[str]], ctx: Context) -> dict[str, list[str]]:
+    """The corpus's documents by file name (built once per corpus's links map, kept in the run's
+    context: a rule keeps no state of its own between runs)."""
+    kept = ctx.options.get("transcription.by_name")
+    if isinstance(kept, tuple) and kept[0] is links:
+        return cast(dict[str, list[str]], kept[1])
+    grouped: dict[str, list[str]] = {}
+    for path in links:
+        grouped.setdefault(path.replace("\\", "/").rsplit("/", 1)[-1], []).append(path)
+    ctx.options["transcription.by_name"] = (links, grouped)
+    return grouped
 
 
 @rule("corpus/transcription")

@@ -10,7 +10,7 @@ import datetime as dt
 import re
 from collections import Counter
 from collections.abc import Iterator
-from pathlib import Path
+from pathlib import PurePath as Path  # names only: a rule reads no file
 
 from extractor import profiles
 from extractor.calendar import MONTH_NAME, YEAR, date_fr, written_date
@@ -163,7 +163,7 @@ def empty_label(doc: Document, ctx: Context) -> Iterator[Finding]:
             folder = None
             if len(others) < 2:
                 path = Path(doc.path)
-                siblings = _filled_labels(path.parent, path.suffix, ctx).get(key, []) if path.is_file() else []
+                siblings = _filled_labels(doc, ctx).get(key, [])
                 others = [value for name, value in siblings if name != path.name]
                 folder = path.parent.name
                 if len(others) < MIN_FILLED:
@@ -201,34 +201,21 @@ def _nothing_under(doc: Document, block: Block, match: re.Match[str], index: dic
     return after.kind == BlockKind.paragraph and label is not None and _is_label(label)
 
 
-def _filled_labels(folder: Path, suffix: str, ctx: Context) -> dict[str, list[tuple[str, str]]]:
-    """The labels that the files of a folder fill on their line, folded: [(file name, value)].
-    Read once per folder and run."""
+def _filled_labels(doc: Document, ctx: Context) -> dict[str, list[tuple[str, str]]]:
+    """The labels that the files of the document's folder fill on their line, folded: [(file name,
+    value)]. The run reads the files (`ctx.folder`); found once per folder and run."""
+    files = ctx.folder.texts(doc.path)
     cache = ctx.options.setdefault("writing.labels", {})
     assert isinstance(cache, dict)
-    key = (str(folder.resolve()), suffix)
+    key = id(files)
     if key not in cache:
         found: dict[str, list[tuple[str, str]]] = {}
-        for path in sorted(folder.glob("*" + suffix)):
-            try:
-                text = path.read_text("utf-8", errors="replace")
-            except OSError:
-                continue
-            body = _body(text)
+        for name, body in files:
             for match in _LABEL_LINE.finditer(body):
                 if match.group("value"):
-                    found.setdefault(fold(match.group("label")), []).append((path.name, match.group("value")[:40]))
-        cache[key] = found
-    return cache[key]
-
-
-def _body(text: str) -> str:
-    """A Markdown file's text after its front matter."""
-    if text.startswith("---"):
-        end = text.find("\n---", 3)
-        if end != -1:
-            return text[end + 4 :]
-    return text
+                    found.setdefault(fold(match.group("label")), []).append((name, match.group("value")[:40]))
+        cache[key] = (files, found)
+    return cache[key][1]
 
 
 # ---------------------------------------------------------------------------------------------

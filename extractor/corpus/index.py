@@ -32,13 +32,14 @@ from typing import Any, cast
 from pydantic import BaseModel
 
 from extractor import defaults, limits
+from extractor.analyse import Analyses, analyse
+from extractor.analyse import linked_files as linked_files  # where the rules find it
 from extractor.claims import compare
-from extractor.claims.events import extract_events
-from extractor.claims.resolve import NameIndex, extract_claims, publisher_scope
+from extractor.claims.resolve import NameIndex, publisher_scope
 from extractor.errors import InputError
 from extractor.fileio import printable
 from extractor.ingest import collect, load, read_file
-from extractor.models import Document, Location, Qualifier
+from extractor.models import Location, Qualifier
 
 DEFAULT_INDEX = defaults.INDEX
 # From this many documents to read, the refresh uses every core (2 workers on 2 cores: 0.93x the
@@ -176,12 +177,19 @@ class CorpusIndex:
     def close(self) -> None:
         self.db.close()
 
-    def refresh(self, folder: Folders, names: NameIndex | None = None, *, jobs: int | None = None) -> RefreshStats:
+    def refresh(
+        self, folder: Folders, names: NameIndex | None = None, *, jobs: int | None = None,
+        analyses: Analyses | None = None, crew: Callable[[], Crew] | None = None,
+    ) -> RefreshStats:  # fmt: skip
         """Brings the index up to date with the documents of `folder` (or of several folders), and
         looks up that corpus from now on. With `jobs` > 1 the changed documents are read in that
         many processes; the index is written by this one. By default (None), one process per core once there are
         `PARALLEL_FROM` documents to read: a worker costs about 1 s to start, so for fewer, one
-        process is faster (bench/scale.py). Nothing is locked while documents are read."""
+        process is faster (bench/scale.py). Nothing is locked while documents are read. With
+        `analyses` (the run's, made with `names`), a document read in this process is analysed
+        there, and the run's check of it reads that analysis; with `crew` (how to start the run's
+        processes, whose check reads the analyses they made), the documents are read in those
+        processes when worth it."""
         started = time.perf_counter()
         stats = RefreshStats()
         key = self.key = corpus_key(folder)
@@ -207,7 +215,14 @@ class CorpusIndex:
         if jobs is None:
             jobs = (os.cpu_count() or 1) if len(todo) >= PARALLEL_FROM else 1
         # Unreadable, or over its time budget: reported when it is checked.
-        extracted = [rows for rows in _extract_all(todo, names, jobs) if rows is not None]
+        if analyses is not None and analyses.names is not names:
+            analyses = None  # made with another registry: its claims are not these
+        if crew is not None and jobs > 1 and len(todo) >= 2:
+            sizes = {name: _size(name) for name, _ in todo}
+            found = crew().run(crew_extract, todo, key=lambda item: str(item[0]), weight=lambda item: sizes[item[0]])
+            extracted = [rows for rows in found if rows is not None]
+        else:
+            extracted = [rows for rows in _extract_all(todo, names, jobs, analyses) if rows is not None]
         gone = set(known) - seen
         if extracted or gone or stored is None or stored[0] != context:
             with self._writing():
@@ -313,7 +328,7 @@ def _indexed(r: tuple) -> IndexedClaim:
 
 
 Extracted = tuple[str, str, str | None, str | None, list[str], list[tuple], list[tuple]]
-_NAMES: dict[str, NameIndex | None] = {}
+_NAMES: dict[str, Any] = {}  # in a worker: the registry names ("names") and the run's "analyses"
 
 
 def extraction_context(names: NameIndex | None) -> str:
@@ -328,43 +343,39 @@ def extraction_context(names: NameIndex | None) -> str:
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
 
-def extract_rows(name: str, digest: str, names: NameIndex | None = None) -> Extracted | None:
+def extract_rows(
+    name: str, digest: str, names: NameIndex | None = None, analyses: Analyses | None = None
+) -> Extracted | None:
     """The index rows of one document (None when it cannot be read in its time budget): its
     events, and the claims that may be compared with other documents (`compare.comparable`). A
-    name that is not UTF-8 is kept escaped (`fileio.printable`)."""
+    name that is not UTF-8 is kept escaped (`fileio.printable`). With `analyses` (the run's, made
+    with `names`), the document's analysis is the one the run's check reads too."""
     shown = printable(name)
     try:
         with limits.time_budget(limits.DOCUMENT_SECONDS):
-            doc = load(name)
+            analysis = analyses.load(name) if analyses is not None else analyse(load(name), names)
+            doc = analysis.document
             events = [(shown, digest, e.key, e.date, e.subject, e.location.line, e.location.column, e.location.page,
-                       e.quote) for e in extract_events(doc)]  # fmt: skip
+                       e.quote) for e in analysis.events]  # fmt: skip
             subjects = cast(compare.Subjects, names) if hasattr(names, "entity_at") else None
             claims = [
                 (shown, digest, c.metric_id, c.scope_id, c.period, str(c.quantity.value), c.quantity.unit,
                  c.quantity.qualifier.value, c.quantity.decimals, c.kind, c.quantity.raw, c.location.line,
                  c.location.column, c.location.page, c.sentence[:200], int(c.derived), str(compare.tolerance(c)))
-                for c in extract_claims(doc, names)
+                for c in analysis.claims
                 if compare.comparable(doc, c, subjects, publisher_scope())
             ]  # fmt: skip
     except (InputError, limits.DocumentTimeout, MemoryError):
         return None
     title = printable(doc.title) if doc.title else doc.title
-    return shown, digest, title, doc.date.isoformat() if doc.date else None, linked_files(doc), events, claims
+    return shown, digest, title, doc.date.isoformat() if doc.date else None, analysis.links, events, claims
 
 
-def linked_files(doc: Document) -> list[str]:
-    """The names of the files a document links to ("/content/docs/bilan_2024.pdf" -> "bilan_2024.pdf"):
-    a web page and the PDF it transcribes are one publication for the corpus rules."""
-    from urllib.parse import unquote, urlsplit
-
-    out = set()
-    for block in doc.blocks:
-        for span in block.spans:
-            if span.kind == "link" and span.href:
-                name = unquote(urlsplit(span.href).path).rsplit("/", 1)[-1]
-                if "." in name and not name.endswith((".html", ".htm")):
-                    out.add(name)
-    return sorted(out)
+def _size(name: str) -> int:
+    try:
+        return os.stat(name).st_size + 4096  # a small file costs too
+    except OSError:
+        return 4096
 
 
 def _init_worker(names: NameIndex | None, parent: int) -> None:
@@ -390,11 +401,13 @@ def _extract_in_worker(item: tuple[str, str]) -> Extracted | None:
     return extract_rows(*item, _NAMES.get("names"))
 
 
-def _extract_all(todo: list[tuple[str, str]], names: NameIndex | None, jobs: int) -> Iterator[Extracted | None]:
+def _extract_all(
+    todo: list[tuple[str, str]], names: NameIndex | None, jobs: int, analyses: Analyses | None = None
+) -> Iterator[Extracted | None]:
     """The rows of each document to (re)index, in order; in `jobs` processes when worth it."""
     if jobs <= 1 or len(todo) < 2:
         for name, digest in todo:
-            yield extract_rows(name, digest, names)
+            yield extract_rows(name, digest, names, analyses)
         return
     chunk = max(1, min(32, len(todo) // (4 * jobs)))
     yield from in_processes(_extract_in_worker, todo, jobs, _init_worker, (names, os.getpid()), chunk)
@@ -417,3 +430,84 @@ def in_processes(func: Callable[[Any], Any], items: list[Any], jobs: int, initia
         raise
     pool.close()
     pool.join()
+
+
+class Crew:
+    """`jobs` processes that each keep what they analysed (issue 25, item 2): the corpus index's
+    refresh gives each its share of the documents (by size), and the check of a document then goes
+    to the process that analysed it, which reads its analysis instead of reading and analysing the
+    file again. Started with `initializer(*initargs)` (which should call `watch_parent`)."""
+
+    def __init__(self, jobs: int, initializer: Callable[..., None], initargs: tuple[Any, ...]) -> None:
+        import multiprocessing
+
+        context = multiprocessing.get_context("spawn")  # never fork a process that may run threads
+        self.results: Any = context.Queue()
+        self.inboxes: list[Any] = [context.Queue() for _ in range(jobs)]
+        self.processes = [
+            context.Process(target=_crew_loop, args=(inbox, self.results, initializer, initargs), daemon=True)
+            for inbox in self.inboxes
+        ]
+        for process in self.processes:
+            process.start()
+        self.home: dict[str, int] = {}  # a file's key -> the process that analysed it
+        self.load = [0] * jobs
+
+    def run(self, func: Callable[[Any], Any], items: list[Any], key: Callable[[Any], str],
+            weight: Callable[[Any], int] | None = None) -> Iterator[Any]:  # fmt: skip
+        """`func` of each item, in order: an item whose key was given out before goes to the same
+        process, another to the least loaded one. Interrupted, the processes are stopped."""
+        import queue
+
+        try:
+            for number, item in enumerate(items):
+                home = self.home.get(key(item))
+                if home is None:
+                    home = self.home[key(item)] = min(range(len(self.inboxes)), key=self.load.__getitem__)
+                    self.load[home] += weight(item) if weight is not None else 1
+                self.inboxes[home].put((number, func, item))
+            done: dict[int, Any] = {}
+            for wanted in range(len(items)):
+                while wanted not in done:
+                    try:
+                        number, ok, value = self.results.get(timeout=1.0)
+                    except queue.Empty:
+                        if not all(p.is_alive() for p in self.processes):
+                            raise RuntimeError("un processus de vérification s'est arrêté") from None
+                        continue
+                    if not ok:
+                        raise RuntimeError(value)
+                    done[number] = value
+                yield done.pop(wanted)
+        except BaseException:
+            self.close(now=True)
+            raise
+
+    def close(self, *, now: bool = False) -> None:
+        for process, inbox in zip(self.processes, self.inboxes, strict=True):
+            if now:
+                process.terminate()
+            elif process.is_alive():
+                inbox.put(None)
+        for process in self.processes:
+            process.join(timeout=5)
+            if process.is_alive():
+                process.terminate()
+
+
+def _crew_loop(inbox: Any, results: Any, initializer: Callable[..., None], initargs: tuple[Any, ...]) -> None:
+    initializer(*initargs)
+    while True:
+        task = inbox.get()
+        if task is None:
+            return
+        number, func, item = task
+        try:
+            results.put((number, True, func(item)))
+        except Exception as exc:  # the parent raises it: a bug, not a file's problem (those are outcomes)
+            results.put((number, False, f"{type(exc).__name__}: {exc}"))
+
+
+def crew_extract(item: tuple[str, str]) -> Extracted | None:
+    """A crew process's rows of one document, analysed with its run's store (`_NAMES`)."""
+    return extract_rows(*item, _NAMES.get("names"), cast("Analyses | None", _NAMES.get("analyses")))

@@ -250,14 +250,15 @@ def _file_kind(mode: int) -> str:
     return "fichier spécial"
 
 
-def load(path: str | os.PathLike[str], *, max_pages: int = limits.MAX_PDF_PAGES) -> Document:
-    """Reads a document from disk (never writes it). Raises InputError with a clear message."""
+def load(path: str | os.PathLike[str], *, max_pages: int = limits.MAX_PDF_PAGES, data: bytes | None = None) -> Document:
+    """Reads a document from disk (never writes it). Raises InputError with a clear message.
+    `data`: the file's bytes, when the caller has read them already (`read_file`)."""
     name = str(path)
     if Path(name).suffix:  # unknown extensions fail before the file is opened
         fmt = detect_format(name)
-        data = read_file(path)
+        data = read_file(path) if data is None else data
         return read_bytes(data, name, detect_format(name, data) if fmt == "text" else fmt, max_pages=max_pages)
-    data = read_file(path)  # no extension: a page when it begins with a front matter
+    data = read_file(path) if data is None else data  # no extension: a page when it begins with a front matter
     return read_bytes(data, name, detect_format(name, data), max_pages=max_pages)
 
 

@@ -97,6 +97,20 @@ class FrontMatter:
     body_start: int = 0
 
 
+def body_of(text: str) -> str:
+    """The text after its front matter (its fences as `read_front_matter` finds them; the YAML is
+    not parsed); the whole text when it has none, or one never closed."""
+    lines = text.splitlines(keepends=True)
+    if not lines or not _FENCE.match(lines[0].rstrip("\r\n")):
+        return text
+    offset = len(lines[0])
+    for line in lines[1:]:
+        offset += len(line)
+        if _FENCE_END.match(line.rstrip("\r\n")):
+            return text[offset:]
+    return text
+
+
 def read_front_matter(text: str, *, lenient_dates: bool = False) -> FrontMatter | None:
     """The front matter at the start of `text`; None when the text does not start with a "---"
     line. Raises FrontMatterError. With `lenient_dates`, an impossible date stays a string."""
