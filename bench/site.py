@@ -9,7 +9,8 @@ where a site's state lives):
   its worker processes) against the floor;
 - nothing changed: the same command again;
 - one registry page changed (a space added to a startup's page) and one page changed (a figure of a
-  page changed), each as a share of the cold run's wall time.
+  page changed), each as a share of the cold run's wall and CPU time; and, for what remains, one
+  registry entry's content changed (a startup's title: every document's registry rules re-run).
 
 Goals (issue 25): cold CPU ≤ 8× the floor's, cold wall ≤ 5× the floor's; one registry page or one
 page changed ≤ 15 % of a cold run; nothing changed ≤ 1 s.
@@ -88,7 +89,7 @@ def floor(site: Path) -> tuple[float, float, int]:
 
 
 def show(label: str, value: str, goal: str = "") -> None:
-    print(f"  {label:<44}{value:>28}  {goal}".rstrip())
+    print(f"  {label:<44}{value:>32}  {goal}".rstrip())
 
 
 def median(values: list[tuple[float, float]]) -> tuple[float, float]:
@@ -119,11 +120,11 @@ def main() -> None:
             os.environ["XDG_CACHE_HOME"] = str(work / f"cold-{i}" / "cache")  # the site's state: none yet
             colds.append(run([*factcheck, str(copy)], work))
         cold_wall, cold_cpu = median(colds)
-        unchanged, _ = median([run([*factcheck, str(copy)], work) for _ in range(max(args.runs, 3))])
+        unchanged, unchanged_cpu = median([run([*factcheck, str(copy)], work) for _ in range(max(args.runs, 3))])
         startup = sorted(REGISTRY_PAGE.joinpath(p.name) for p in (copy / REGISTRY_PAGE).glob("*.md"))[0]
         registry_page = copy / startup
         registry_page.write_bytes(registry_page.read_bytes().rstrip(b"\n") + b" \n")
-        registry_wall, _ = run([*factcheck, str(copy)], work)
+        registry_wall, registry_cpu = run([*factcheck, str(copy)], work)
         page = copy / PAGE
         text = page.read_text(encoding="utf-8")
         figure = re.search(r"(?<![\w.,])[1-9][0-9]*(?![\w.,])", text.split("---", 2)[-1])
@@ -131,15 +132,21 @@ def main() -> None:
         start = len(text) - len(text.split("---", 2)[-1]) + figure.start()
         text = text[:start] + str(int(figure.group()) + 1) + text[start + len(figure.group()) :]
         page.write_text(text, encoding="utf-8")
-        page_wall, _ = run([*factcheck, str(copy)], work)
+        page_wall, page_cpu = run([*factcheck, str(copy)], work)
+        # What remains (issue 25, item 7): a change of the registry's content (here a startup's title)
+        # re-runs, on every document, the rules that read the registry (most of them).
+        registry_page.write_bytes(re.sub(rb"(?m)^title: *", b"title: X ", registry_page.read_bytes(), count=1))
+        content_wall, content_cpu = run([*factcheck, str(copy)], work)
         print(f"  {floors[0][2]} files checked; floor: {floor_wall:.2f} s wall, {floor_cpu:.2f} s CPU")
-        show("cold, wall against the floor", f"{cold_wall:6.2f} s  {cold_wall / floor_wall:5.1f}×", "goal: ≤ 5×")
-        show("cold, CPU against the floor", f"{cold_cpu:6.2f} s  {cold_cpu / floor_cpu:5.1f}×", "goal: ≤ 8×")
-        show("nothing changed", f"{unchanged:6.2f} s", "goal: ≤ 1 s")
-        show(f"one registry page changed ({startup.name})", f"{registry_wall:6.2f} s  {registry_wall / cold_wall:5.0%}",
-             "goal: ≤ 15 % of cold")  # fmt: skip
-        show(f"one page changed ({PAGE.name}: a figure)", f"{page_wall:6.2f} s  {page_wall / cold_wall:5.0%}",
-             "goal: ≤ 15 % of cold")  # fmt: skip
+        print(f"  {'':<44}{'wall':>16}{'CPU':>16}")
+        ratios = f"{cold_wall:6.2f} s {cold_wall / floor_wall:5.1f}×  {cold_cpu:6.2f} s {cold_cpu / floor_cpu:5.1f}×"
+        show("cold", ratios, "goal: wall ≤ 5×, CPU ≤ 8× the floor")
+        show("nothing changed", f"{unchanged:6.2f} s        {unchanged_cpu:6.2f} s       ", "goal: ≤ 1 s")
+        for label, wall, cpu in ((f"one registry page changed ({startup.name})", registry_wall, registry_cpu),
+                                 (f"one page changed ({PAGE.name}: a figure)", page_wall, page_cpu),
+                                 ("one registry entry's title changed", content_wall, content_cpu)):  # fmt: skip
+            show(label, f"{wall:6.2f} s {wall / cold_wall:6.0%}  {cpu:6.2f} s {cpu / cold_cpu:6.0%}",
+                 "goal: ≤ 15 % of cold")  # fmt: skip
 
 
 if __name__ == "__main__":

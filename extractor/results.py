@@ -139,11 +139,15 @@ def group_of(rule_id: str) -> str:
 
 def groups_for(selected: list[str] | None, enabled: Iterable[str]) -> list[str]:
     """The groups with a rule this run's selection runs (or says it skips) on a document."""
+    return list(_groups_for(tuple(selected) if selected is not None else None, frozenset(enabled)))
+
+
+@functools.cache
+def _groups_for(selected: tuple[str, ...] | None, on: frozenset[str]) -> tuple[str, ...]:
     from extractor import checks
 
-    on = frozenset(enabled)
-    return [g for g in GROUPS if any(checks.chosen(r, selected, on) and group_of(i) == g
-                                     for i, r in checks.rules().items())]  # fmt: skip
+    chosen = [i for i, r in checks.rules().items() if checks.chosen(r, list(selected) if selected else None, on)]
+    return tuple(g for g in GROUPS if any(group_of(i) == g for i in chosen))
 
 
 def rules_for(plan: Plan, selected: list[str] | None, enabled: Iterable[str]) -> list[str] | None:
