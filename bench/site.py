@@ -89,7 +89,7 @@ def floor(site: Path) -> tuple[float, float, int]:
 
 
 def show(label: str, value: str, goal: str = "") -> None:
-    print(f"  {label:<44}{value:>32}  {goal}".rstrip())
+    print(f"  {label:<48}{value:>32}  {goal}".rstrip())
 
 
 def median(values: list[tuple[float, float]]) -> tuple[float, float]:
@@ -138,7 +138,7 @@ def main() -> None:
         registry_page.write_bytes(re.sub(rb"(?m)^title: *", b"title: X ", registry_page.read_bytes(), count=1))
         content_wall, content_cpu = run([*factcheck, str(copy)], work)
         print(f"  {floors[0][2]} files checked; floor: {floor_wall:.2f} s wall, {floor_cpu:.2f} s CPU")
-        print(f"  {'':<44}{'wall':>16}{'CPU':>16}")
+        print(f"  {'':<48}{'wall':>16}{'CPU':>16}")
         ratios = f"{cold_wall:6.2f} s {cold_wall / floor_wall:5.1f}×  {cold_cpu:6.2f} s {cold_cpu / floor_cpu:5.1f}×"
         show("cold", ratios, "goal: wall ≤ 5×, CPU ≤ 8× the floor")
         show("nothing changed", f"{unchanged:6.2f} s        {unchanged_cpu:6.2f} s       ", "goal: ≤ 1 s")

@@ -172,7 +172,7 @@ def check_paths(
         if plan is not None and plan.whole:
             if on_file:
                 on_file(name)
-            entry = plan.entry()
+            entry = plan.entry(_reading_order)
             outcomes[name] = Outcome(document=entry.document, findings=entry.findings, ignored=entry.ignored,
                                      skipped={s.rule: s for s in entry.skipped})  # fmt: skip
             for rule_id, why in outcomes[name].skipped.items():

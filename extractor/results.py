@@ -273,10 +273,10 @@ class Plan:
     def whole(self) -> bool:
         return not self.missing and self.summary is not None
 
-    def entry(self) -> Entry:
-        """The kept parts as one document's result (whole plans only)."""
+    def entry(self, order: Callable[[Finding], Any]) -> Entry:
+        """The kept parts as one document's result (whole plans only), findings in `order`."""
         assert self.summary is not None
-        return merge(self.summary, list(self.kept.values()))
+        return merge(self.summary, list(self.kept.values()), order)
 
 
 def merge(summary: DocumentSummary, parts: list[Part], order: Callable[[Finding], Any] | None = None) -> Entry:

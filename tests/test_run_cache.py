@@ -13,13 +13,14 @@ import pytest
 from extractor.run import Options, run
 from tests.test_site import make_site
 
-FIGURES = "---\ntitle: Chiffres {n}\n---\n\nEn 2024, le programme compte {value} incubateurs.\n"
+FIGURES = "---\ntitle: Chiffres {n}\n---\n\nVoir la section X.\n\nEn 2024, le programme compte {value} incubateurs.\n"
 OTHER = "---\ntitle: Autre {n}\n---\n\nUne page sans chiffre, qui renvoie vers [l'équipe](/equipe/#contact).\n"
 TEAM = "---\ntitle: Équipe\npermalink: /equipe/\n---\n\n## Contact\n\nÉcrire à l'équipe.\n"
 
 
 def site_with_pages(root: Path) -> Path:
     make_site(root)
+    (root / "content" / "docs" / "scan.pdf").unlink()  # no unread file: the report keeps the run's order
     pages = root / "_pages"
     for n in range(3):
         (pages / f"chiffres-{n}.md").write_text(FIGURES.format(n=n, value=17), encoding="utf-8")
@@ -51,6 +52,7 @@ def checked(site: Path, cache: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[d
         "skipped": report["stats"]["skipped_rules"],
         "ignored": report["stats"]["ignored"],
         "documents": sorted(d["path"] for d in report["documents"]),
+        "order": [f["fingerprint"] for f in report["findings"]],  # in reading order, whatever was kept
     }
     return essentials, counts
 
