@@ -8,7 +8,7 @@ import sys
 import traceback
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -18,10 +18,6 @@ from extractor.cliutil import EXIT_ERROR, EXIT_FINDINGS, at_end, err_console, fa
 from extractor.errors import FactcheckError, InputError
 from extractor.models import FailOn
 from extractor.reference.cli import reference_app
-
-if TYPE_CHECKING:
-    from extractor import checks
-    from extractor.results import ResultCache
 
 cli_french.install()  # typer's and click's own words (help, usage errors) in French
 app = typer.Typer(
@@ -42,41 +38,11 @@ class OutputFormat(StrEnum):
     html = "html"
 
 
-# What a site run reads at a site's root besides its checked folders: its pages and configuration.
-_SITE_ROOT_FILES = {".md", ".markdown", ".html", ".htm", ".yml", ".yaml", ".json", ".xml", ".txt", ""}
-
-
 def refuse_inputs(outputs: list[Path | None], inputs: list[str], folders: list[Path] | None = None) -> None:
-    """Raises when an output file is one of the inputs, or anywhere inside an input folder, whatever
-    its name; or, in a site's root (`folders`), a page or configuration file of the site
-    (`index.md`, `_config.yml`, `_redirects`) or anything in one of its folders. Only factcheck's
-    own `.factcheck/` folder (the default index) and `.factcheck*` files
-    (`.factcheck-baseline.json`) may be written there; a report beside the site's pages
-    (`SITE/factcheck.sarif`) may be too."""
-    from extractor.ingest import collect
+    """See `extractor.run.refuse_inputs` (the run refuses its outputs among its inputs)."""
+    from extractor.run import refuse_inputs as refuse
 
-    existing = [name for name in inputs if Path(name).exists()]
-    documents = {Path(name).resolve() for name in [*existing, *collect(existing)[0]]}
-    checked = [Path(name).resolve() for name in existing if Path(name).is_dir()]
-    roots = [folder.resolve() for folder in folders or []]
-    state = defaults.INDEX.parent.name
-    for path in outputs:
-        if path is None:
-            continue
-        target = path.resolve()
-        if target in documents:
-            raise FactcheckError(f"{path} : refus d'écraser un fichier d'entrée (choisir un autre fichier de sortie)")
-        for folder in [*checked, *roots]:
-            inside = target.relative_to(folder).parts if target.is_relative_to(folder) else None
-            if inside is None or (inside and inside[0].startswith(state)):
-                continue
-            beside = folder in roots and folder not in checked and len(inside) == 1
-            if beside and Path(inside[0]).suffix.lower() not in _SITE_ROOT_FILES and not inside[0].startswith("_"):
-                continue  # a report beside the site's pages, which the site run does not read
-            raise FactcheckError(
-                f"{path} : refus d'écrire dans {folder}, un dossier vérifié "
-                f"(choisir un fichier de sortie hors de ce dossier, ou dans {state}/)"
-            )
+    refuse(outputs, inputs, folders)
 
 
 def write_atomic(
@@ -93,115 +59,6 @@ def write_atomic(
 
     refuse_inputs([path], inputs or [], folders)
     fileio.write_atomic(path, data, name)
-
-
-def _only_changed_lines(report, lines_changed: dict[str, set[int] | None]):
-    """Keeps the findings that touch a line the change adds or modifies."""
-    keep = []
-    for finding in report.findings:
-        for evidence in finding.evidence:
-            changed_lines = lines_changed.get(evidence.location.path, set())
-            if changed_lines is None or evidence.location.line in changed_lines:
-                keep.append(finding)
-                break
-    return report.restricted(keep)
-
-
-def _site_results(
-    site: Path, ctx: checks.Context, rules: list[str] | None, reference: Path | None, timeout: float, state: Path
-) -> ResultCache:
-    """The results of a site's previous run (issue 14, item 8), keyed by what findings depend on
-    (extractor.results: code, profile, libraries, engines; here the rest, each by content)."""
-    from extractor.cachekey import file_digest
-    from extractor.results import ResultCache, run_key
-    from extractor.sitemap import inputs_digest
-
-    parts = [
-        ",".join(sorted(rules or [])),
-        f"{timeout:g}",
-        file_digest(reference) if reference else "",
-        ctx.corpus.digest() if ctx.corpus is not None else "",
-        inputs_digest(site),
-    ]
-    return ResultCache(state / "site-results.sqlite", run_key(parts))
-
-
-def _printable(report):
-    """The report with every string that holds a name that is not UTF-8 escaped
-    (`fileio.printable`: "caf\\xe9.md"), so that every format can carry it (JSON and SARIF must be
-    UTF-8); the same report when there is none."""
-    from extractor.fileio import printable
-    from extractor.models import Report
-
-    changed = False
-
-    def walk(value: object) -> object:
-        nonlocal changed
-        if isinstance(value, str):
-            shown = printable(value)
-            changed = changed or shown is not value
-            return shown
-        if isinstance(value, dict):
-            return {walk(k): walk(v) for k, v in value.items()}
-        if isinstance(value, list):
-            return [walk(v) for v in value]
-        return value
-
-    data = walk(report.model_dump(mode="python"))
-    if not changed:
-        return report
-    escaped = Report.model_validate(data)
-    escaped.details = report.details
-    return escaped
-
-
-def _unread_as_findings(report, named: list[str]):
-    """In a site run, a file of a folder that cannot be read is an info finding (site/unread-file),
-    not exit 2; a file named on the command line keeps its error."""
-    from extractor import fingerprint, site
-
-    files = {Path(p).resolve() for p in named if Path(p).is_file()}
-    kept = [e for e in report.errors if Path(e.path).resolve() in files]
-    unread = fingerprint.assign([site.unread_file(e) for e in report.errors if e not in kept])
-    report = report.restricted([*report.findings, *unread])
-    report.errors = kept
-    report.stats.errors = len(kept)
-    return report
-
-
-def _site_of(paths: list[str]) -> tuple[Path | None, bool]:
-    """The site the paths are checked as part of (issue 23, item 2), and whether they are the
-    whole site (one path, the site's root). Paths inside a site (a `_config.yml` and the registry
-    at or above them, up to the repository's root) are checked with its registry and its corpus;
-    paths in several sites, or outside any, are loose files (None)."""
-    from extractor import site as sites
-
-    if len(paths) == 1 and sites.site_root(paths[0]) is not None:
-        return Path(paths[0]), True
-    roots = {sites.enclosing_site(p) for p in paths if Path(p).exists()}
-    if not paths or len(roots) != 1 or None in roots or not all(Path(p).exists() for p in paths):
-        return None, False
-    (root,) = roots
-    assert root is not None
-    here = Path.cwd().resolve()
-    return (Path(os.path.relpath(root, here)) if root.is_relative_to(here) else root), False
-
-
-def _within_site(paths: list[str], folders: list[str]) -> list[str]:
-    """What a site run checks of these paths: a file as named; a folder's part of the site's checked
-    folders (`content/` is its registry pages, documents and FAST pages, not every file under it),
-    or the folder itself when it holds none of them."""
-    out: list[str] = []
-    for name in paths:
-        path = Path(name)
-        if not path.is_dir():
-            out.append(name)
-            continue
-        real = path.resolve()
-        inside = [Path(f).resolve() for f in folders]
-        within = [str(path / f.relative_to(real)) for f in inside if f.is_relative_to(real)]
-        out += within or [name]
-    return list(dict.fromkeys(out))
 
 
 ReferenceOption = Annotated[Path, typer.Option(help="Registre importé (factcheck reference import).")]
@@ -246,98 +103,29 @@ def check(
     """Vérifie des documents et liste les incohérences trouvées."""
     import time
 
+    from extractor import baseline as baselines
+    from extractor import progress
     from extractor.cliutil import run_start
+    from extractor.run import Options, run
 
     started = run_start()  # as a command: the process's start; called in-process: now
-    from extractor import checks, progress
-    from extractor.pipeline import ContextSpec, check_paths, open_context
-
-    if rules:
-        unknown = checks.unknown(rules)
-        if unknown:
-            raise fail(f"règle inconnue : {', '.join(unknown)} (règles : {', '.join(checks.rules())})")
-    from extractor import site as sites
-
-    if changed and not paths and sites.enclosing_site(".") is not None:
-        paths = ["."]  # `--changed` alone in a site: the site's changed documents, as with `.`
-    named = list(paths or [])
-    site, whole = _site_of(named)
-    corpus_folders: list[Path] = [corpus]
     shown = progress.for_terminal()  # each phase named, on stderr, until the report is written
     at_end(shown.close)  # also when the run stops on an error
-    roots = [site] if site is not None and whole else []  # a site's own files (index.md, _config.yml)
-    state = Path()
-    if site is not None:
-        refuse_inputs([output, write_baseline, index], [], roots)  # before the registry's import
-        # A site, or paths inside one: its own registry (no import step), its folders as corpus;
-        # for the whole site, its folders are the documents checked; its state (registry, index,
-        # kept results) in its folder of the user's cache.
-        folders = sites.checked_folders(site)
-        paths = folders if whole else _within_site(named, folders)
-        corpus_folders = [Path(p) for p in folders]
-        state, notice = sites.state_folder(site)
-        notices = [notice] if notice else []
-        if index == defaults.INDEX:
-            index = state / "index.sqlite"
-            sites.open_index(index, notices)
-        how = None
-        if reference == DEFAULT_REFERENCE:
-            shown.phase("Import du registre du site")
-            reference, imported = sites.site_registry(site, state, notices)
-            how = "importé" if imported else "déjà importé, inchangé"
-        for line in notices:
-            err_console().print(line, markup=False, highlight=False)
-        if how:
-            what = f"dossiers : {', '.join(paths)}" if whole else f"corpus : {', '.join(folders)}"
-            err_console().print(f"{site} : site ; registre lu du site ({how}) ; {what}")
-    inputs = [*(paths or []), *(str(f) for f in corpus_folders if f.is_dir())]
-    refuse_inputs([output, write_baseline, index], inputs, roots)  # before any work, not after it
-    ctx = open_context(reference, corpus_folders, index, site=site, progress=shown)
-    from extractor import baseline as baselines
-
-    lines_changed: dict[str, set[int] | None] = {}
-    if changed:
-        from extractor.changed import changed_files
-
-        shown.phase("Recherche des fichiers modifiés (git)")
-        lines_changed = changed_files(base, Path.cwd())
-        if site is not None:  # also the documents citing a changed registry or FAST page
-            from extractor.changed import site_changes
-
-            lines_changed = site_changes(site, paths or [], lines_changed, ctx.registry)
-        paths = [p for p in lines_changed if not paths or any(Path(p).is_relative_to(q) for q in paths)]
-        if not paths:
-            shown.close()
-            Console(highlight=False).print(f"Aucun document modifié depuis {base}")
-            return
-    elif not paths:
-        raise fail("indiquer des fichiers ou dossiers à vérifier (ou --changed)")
-    inputs += paths  # with --changed: the files git gave
-    known = baselines.load(baseline) if baseline else set()
-    results = _site_results(site, ctx, rules, reference, timeout, state) if site is not None and whole else None
-    for line in results.notices if results is not None else []:
-        err_console().print(line, markup=False, highlight=False)
-    with shown:
-        spec = ContextSpec(reference, tuple(corpus_folders), index, site) if site is not None else None
-        report = check_paths(paths, rules, debug=debug, ctx=ctx, progress=shown, seconds=timeout or None,
-                             details=output_format == OutputFormat.html, results=results, workers=spec)  # fmt: skip
-    if results is not None:
-        results.prune()
-        results.close()
-        if results.hits:
-            err_console().print(
-                f"{results.hits} document(s) inchangé(s) : résultats de la vérification précédente repris"
-            )
-    if site is not None and report.errors:
-        report = _unread_as_findings(report, named)
-    report = _printable(report)
+    options = Options(
+        paths=list(paths or []), rules=rules, reference=reference, corpus=corpus, index=index, timeout=timeout,
+        baseline=baseline, changed=changed, base=base, all_lines=all_lines,
+        details=output_format == OutputFormat.html, debug=debug, outputs=(output, write_baseline),
+    )  # fmt: skip
+    done = run(options, progress=shown, say=lambda line: err_console().print(line, markup=False, highlight=False))
+    if done.nothing_changed:
+        shown.close()
+        Console(highlight=False).print(f"Aucun document modifié depuis {base}")
+        return
+    inputs, roots = done.inputs, done.roots
     if write_baseline:
-        write_atomic(write_baseline, baselines.dump(report), inputs, roots)
-        err_console().print(f"{write_baseline} : {len(report.findings)} constat(s) enregistré(s)")
-    if known:
-        report = baselines.apply(report, known)
-    if changed and not all_lines:
-        report = _only_changed_lines(report, lines_changed)
+        write_atomic(write_baseline, baselines.dump(done.unfiltered), inputs, roots)
+        err_console().print(f"{write_baseline} : {len(done.unfiltered.findings)} constat(s) enregistré(s)")
+    report = done.report
     report.failed = fail_on.reached_by(report.findings)
     report.stats.seconds = round(time.monotonic() - started, 3)  # the run's wall time, not the checking alone
     from extractor.report.skipped import line_fr

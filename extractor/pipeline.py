@@ -30,7 +30,7 @@ from extractor.models import (
     summarise,
 )
 from extractor.progress import Progress
-from extractor.results import Entry, ResultCache
+from extractor.results import Plan, ResultCache
 
 if TYPE_CHECKING:
     from extractor.corpus.index import Crew
@@ -84,6 +84,7 @@ def check_document(
     ctx: checks.Context | None = None,
     *,
     levels: Mapping[str, str] | None = None,
+    silenced: list[str] | None = None,
 ) -> list[Finding]:
     """The findings of one document. `levels`: the rule -> severity table that applies to it (the
     `factcheck.toml` of its folder, which the caller reads: `check_paths` for files on disk); a
@@ -96,6 +97,8 @@ def check_document(
     for finding in checks.run(doc, ctx, only, enabled):
         if suppress.silenced(finding, ranges):
             ignored += 1
+            if silenced is not None:
+                silenced.append(finding.rule)  # the rules of the findings silenced (results kept by group)
             continue
         if finding.rule in levels:
             severity = config.apply(levels[finding.rule], finding.severity)
@@ -127,6 +130,9 @@ class Outcome:
     error: InputErrorInfo | None = None
     ignored: int = 0
     skipped: dict[str, SkippedRule] = field(default_factory=dict)  # rules this file's check skipped
+    silenced: tuple[str, ...] = ()  # the rules of the findings comments silenced
+    pages: tuple[str, ...] = ()  # the site's pages whose anchors its links named
+    metrics: tuple[str, ...] = ()  # the metrics its claims state (when there is a corpus to compare with)
 
 
 def check_paths(
@@ -141,8 +147,11 @@ def check_paths(
     results: ResultCache | None = None,
     workers: ContextSpec | None = None,
     progress: Progress | None = None,
+    documents: Mapping[str, Document] | None = None,
 ) -> Report:
-    """Checks files and folders. Never raises for a bad input file: it is reported in `errors`,
+    """Checks files and folders (or `documents`, read already by the caller: the names in `paths`
+    are theirs, nothing is read from disk and no factcheck.toml is looked up by their names).
+    Never raises for a bad input file: it is reported in `errors`,
     as is a document that takes more than `seconds` or more memory than the process may use.
     With `details`, the report keeps each document, its claims and its names (`Report.details`),
     so that a renderer that shows the text needs nothing but the report. With `results`, a
@@ -155,60 +164,67 @@ def check_paths(
     progress = progress or Progress()
     report = Report()
     progress.phase("Recherche des documents")
-    files, errors = collect(list(paths))
+    files, errors = (list(paths), []) if documents is not None else collect(list(paths))
     report.errors.extend(_error_info(e) for e in errors)
     selected = list(only) if only else None
     progress.phase("Chargement des règles")
     checks.skip_unavailable(ctx, selected)
     outcomes: dict[str, Outcome] = {}
-    todo: list[tuple[str, str | None]] = []
+    todo: list[tuple[str, Plan | None]] = []
     if results is not None and not details:
         progress.phase("Reprise des résultats de la vérification précédente", total=len(files))
     for name in files:
-        digest = _kept(name, results) if results is not None and not details else None
+        plan = _planned(name, results, selected) if results is not None and not details else None
         if results is not None and not details:
             progress.advance(name)
-        if isinstance(digest, Entry):
+        if plan is not None and plan.whole:
             if on_file:
                 on_file(name)
-            outcomes[name] = Outcome(document=digest.document, findings=digest.findings, ignored=digest.ignored,
-                                     skipped={s.rule: s for s in digest.skipped})  # fmt: skip
+            entry = plan.entry(_reading_order)
+            outcomes[name] = Outcome(document=entry.document, findings=entry.findings, ignored=entry.ignored,
+                                     skipped={s.rule: s for s in entry.skipped})  # fmt: skip
             for rule_id, why in outcomes[name].skipped.items():
                 ctx.skipped.setdefault(rule_id, why)
         else:
-            todo.append((name, digest))
+            todo.append((name, plan))
     jobs = os.cpu_count() or 1
     checking = "Vérification des documents" + (f" ({len(files) - len(todo)} repris)" if len(todo) < len(files) else "")
     crew = _CREWS.pop(id(ctx), None)  # the processes that indexed the documents: they check them
-    if crew is not None and (details or not todo):
+    if crew is not None and (details or not todo or documents is not None):
         crew.close()
         crew = None
+    items = [(n, _rules_for(n, plan, selected)) for n, plan in todo]
     pooled = workers is not None and jobs > 1 and len(todo) >= PARALLEL_FROM and not details
     if crew is not None:
         progress.phase(checking, total=len(todo))
         done: Iterable[Outcome] = crew.run(
-            _check_in_crew, [(n, selected, seconds) for n, _ in todo], key=lambda i: i[0]
+            _check_in_crew, [(n, rules, seconds) for n, rules in items], key=lambda i: i[0]
         )
     elif pooled:
         assert workers is not None
         progress.phase(f"Démarrage de {jobs} processus de vérification")
-        done = _in_workers(workers, [n for n, _ in todo], selected, seconds, jobs)
+        done = _in_workers(workers, items, seconds, jobs)
     else:
         progress.phase(checking, total=len(todo))
-        done = (_check_one(n, selected, ctx, seconds, debug, details) for n, _ in todo)
-    for count, ((name, digest), outcome) in enumerate(zip(todo, done, strict=True)):
+        given = documents or {}
+        done = (_check_one(n, rules, ctx, seconds, debug, details, given.get(n)) for n, rules in items)
+    for count, ((name, plan), outcome) in enumerate(zip(todo, done, strict=True)):
         if count == 0 and crew is None and pooled:
             progress.phase(checking, total=len(todo))  # the first answer: the workers are up
         progress.advance(name)
         if on_file:
             on_file(name)
-        outcomes[name] = outcome
         for rule_id, why in outcome.skipped.items():
             ctx.skipped.setdefault(rule_id, why)
-        if results is not None and digest is not None and outcome.document is not None:
-            entry = Entry(document=outcome.document, findings=outcome.findings, ignored=outcome.ignored,
-                          skipped=[outcome.skipped[r] for r in sorted(outcome.skipped)])  # fmt: skip
-            results.put(digest, entry)
+        if results is not None and plan is not None and outcome.document is not None:
+            entry = results.keep(plan, outcome.document, outcome.findings, outcome.silenced,
+                                 outcome.skipped.values(), outcome.pages, outcome.metrics,
+                                 _reading_order)  # fmt: skip
+            outcome = Outcome(document=entry.document, findings=entry.findings, ignored=entry.ignored,
+                              skipped={s.rule: s for s in entry.skipped})  # fmt: skip
+            for rule_id, why in outcome.skipped.items():
+                ctx.skipped.setdefault(rule_id, why)
+        outcomes[name] = outcome
     for name in files:
         outcome = outcomes[name]
         if outcome.error is not None:
@@ -235,19 +251,28 @@ def check_paths(
 
 
 def _check_one(
-    name: str, selected: list[str] | None, ctx: checks.Context, seconds: float | None, debug: bool, details: bool
+    name: str,
+    selected: list[str] | None,
+    ctx: checks.Context,
+    seconds: float | None,
+    debug: bool,
+    details: bool,
+    given: Document | None = None,
 ) -> Outcome:
     """One file read and checked; an input error, a timeout or a reader's bug as its error."""
     # The rules this document's check skips, on their own (its kept result says so, issue 24):
     # `ctx.skipped` is the run's, and holds them all afterwards.
     before, outer = ctx.ignored, ctx.skipped
     ctx.skipped = {}
+    silenced: list[str] = []
+    if ctx.site is not None:
+        ctx.site.consulted = set()  # the pages whose anchors this document's links name
     try:
         try:
             with limits.time_budget(seconds):
-                doc = ctx.analyses.load(name).document  # analysed once: the index may have done it
-                levels = config.severities_for(Path(name).resolve().parent)  # the file's own folder
-                findings = check_document(doc, selected, ctx, levels=levels)
+                doc = given if given is not None else ctx.analyses.load(name).document  # analysed once
+                levels = config.severities_for(Path(name).resolve().parent) if given is None else {}
+                findings = check_document(doc, selected, ctx, levels=levels, silenced=silenced)
                 detail = document_detail(doc, ctx) if details else None
         except InputError as exc:
             return Outcome(error=_error_info(exc))
@@ -270,8 +295,11 @@ def _check_one(
                 error=InputErrorInfo(path=name, message=message, hint="relancer avec --debug et signaler le problème")
             )
         ignored, ctx.ignored = ctx.ignored - before, before  # counted once, by check_paths
+        pages = tuple(sorted(ctx.site.consulted)) if ctx.site is not None else ()
+        metrics = tuple(sorted({c.metric_id for c in ctx.claims(doc) if c.metric_id})) if ctx.corpus is not None else ()
         return Outcome(document=summarise(doc), findings=findings, detail=detail, ignored=ignored,
-                       skipped=dict(ctx.skipped))  # fmt: skip
+                       skipped=dict(ctx.skipped), silenced=tuple(silenced), pages=pages,
+                       metrics=metrics)  # fmt: skip
     finally:
         for rule_id, why in ctx.skipped.items():
             outer.setdefault(rule_id, why)
@@ -305,7 +333,7 @@ def _start_crew(ctx: checks.Context, spec: ContextSpec) -> Crew:
 def _init_crew(spec: ContextSpec, parent: int) -> None:
     from extractor.corpus import index
 
-    _init_checker(spec, None, None, parent)
+    _init_checker(spec, None, parent)
     ctx = _WORKER["ctx"]
     assert isinstance(ctx, checks.Context)
     index._NAMES.update(names=ctx.registry, analyses=ctx.analyses)
@@ -317,42 +345,56 @@ def _check_in_crew(item: tuple[str, list[str] | None, float | None]) -> Outcome:
     return _check_one(item[0], item[1], ctx, item[2], False, False)
 
 
-def _init_checker(spec: ContextSpec, selected: list[str] | None, seconds: float | None, parent: int) -> None:
+def _init_checker(spec: ContextSpec, seconds: float | None, parent: int) -> None:
     from extractor.corpus.index import watch_parent
 
     watch_parent(parent)
     ctx = open_context(spec.reference, list(spec.corpus), spec.index_path, site=spec.site, refresh=False)
-    _WORKER.update(ctx=ctx, selected=selected, seconds=seconds)
+    _WORKER.update(ctx=ctx, seconds=seconds)
 
 
-def _check_in_worker(name: str) -> Outcome:
+def _check_in_worker(item: tuple[str, list[str] | None]) -> Outcome:
     ctx = _WORKER["ctx"]
     assert isinstance(ctx, checks.Context)
-    return _check_one(name, _WORKER["selected"], ctx, _WORKER["seconds"], False, False)  # type: ignore[arg-type]
+    name, selected = item
+    return _check_one(name, selected, ctx, _WORKER["seconds"], False, False)  # type: ignore[arg-type]
 
 
-def _in_workers(spec: ContextSpec, names: list[str], selected: list[str] | None, seconds: float | None,
+def _in_workers(spec: ContextSpec, items: list[tuple[str, list[str] | None]], seconds: float | None,
                 jobs: int) -> Iterator[Outcome]:  # fmt: skip
-    """The outcome of each file, in order, from `jobs` processes that each open the run's context."""
+    """The outcome of each file (and the rules to run on it), in order, from `jobs` processes that
+    each open the run's context."""
     from extractor.corpus.index import in_processes
 
-    chunk = max(1, min(16, len(names) // (8 * jobs)))
-    yield from in_processes(_check_in_worker, names, jobs, _init_checker, (spec, selected, seconds, os.getpid()), chunk)
+    chunk = max(1, min(16, len(items) // (8 * jobs)))
+    yield from in_processes(_check_in_worker, items, jobs, _init_checker, (spec, seconds, os.getpid()), chunk)
 
 
-def _kept(name: str, results: ResultCache) -> Entry | str | None:
-    """The kept result of the file, else its key (to keep its result under: `results.document_key`),
-    else None (unreadable)."""
+def _planned(name: str, results: ResultCache, selected: list[str] | None) -> Plan | None:
+    """What the file needs of this run (`results.plan`: its kept parts, the groups to run
+    again), or None when it cannot be read (its error comes when it is checked)."""
     import hashlib
 
     from extractor.ingest import read_file
-    from extractor.results import document_key
+    from extractor.results import groups_for
 
     try:
-        key = document_key(name, hashlib.sha256(read_file(name)).hexdigest())
+        digest = hashlib.sha256(read_file(name)).hexdigest()
     except InputError:
         return None
-    return results.get(key) or key
+    levels = config.severities_for(Path(name).resolve().parent)
+    enabled = [rule_id for rule_id, level in levels.items() if level != "off"]
+    return results.plan(name, digest, groups_for(selected, enabled))
+
+
+def _rules_for(name: str, plan: Plan | None, selected: list[str] | None) -> list[str] | None:
+    """The rules to run on the file: the run's selection, or the missing groups' rules only."""
+    if plan is None:
+        return selected
+    from extractor.results import rules_for
+
+    levels = config.severities_for(Path(name).resolve().parent)
+    return rules_for(plan, selected, [rule_id for rule_id, level in levels.items() if level != "off"])
 
 
 def document_detail(doc: Document, ctx: checks.Context) -> DocumentDetail:

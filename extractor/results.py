@@ -1,14 +1,22 @@
-"""The results of a site run kept between runs (issue 14, item 8): a second `factcheck check SITE`
-with nothing changed reads each document's findings instead of reading and checking it again.
+"""The results of a site run kept between runs (issue 14, item 8; issue 25, item 7): a second
+`factcheck check SITE` with nothing changed reads each document's findings instead of reading and
+checking it again, and a change re-runs only the rules whose inputs it touches.
 
-A document's entry is kept under its path, its bytes and the severities that apply to its folder,
-and under the run's key: everything else its findings depend on (issue 24), each by content —
-factcheck's code, the profile's files, the libraries' versions, the engines' data
-(`extractor.cachekey`: dictionaries, personal word lists), the rules selected, the registry, the
-corpus (every indexed document's hash: the `corpus/*` rules compare with them) and the site's files
-the link checker reads (`extractor.sitemap.inputs_digest`). Any change to one of those is a miss,
-never a stale finding. The cache is derived data: a cache of another version is rebuilt, and a
-damaged one is set aside (renamed `*.endommage`) and rebuilt, not an error.
+A document's results are kept under its path, its bytes, the severities that apply to its folder
+and the run's key (factcheck's code, the profile's files, the libraries' versions, the engines'
+data: `extractor.cachekey`; the rules selected, the time budget), in parts, one per group of rules
+(`GROUPS`), each under what that group reads besides the document (`Dependencies`, by content):
+- "document": the rules of the document alone, and the registry's content (claims are resolved
+  against it, the `reference/*` rules compare with it);
+- "labels": the rules that read the other files of the document's folder (`text/empty-label`):
+  the labels those files fill;
+- "corpus": the `corpus/*` rules: the index's rows of every metric the document states (and of the
+  stocks and flows), of every event it dates, the documents it links to, the registry;
+- "site": the `site/*` rules: the site map (URLs, redirects, layouts, sizes of the files served),
+  the registry, and the pages whose anchors the document's links named (each by its bytes).
+Any change to one of those is a miss of that part, never a stale finding: the document is read
+again and that group's rules alone run. The cache is derived data: a cache of another version is
+rebuilt, and a damaged one is set aside (renamed `*.endommage`) and rebuilt, not an error.
 """
 
 from __future__ import annotations
@@ -16,16 +24,19 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
+import json
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel, Field
 
 from extractor import cachekey
 from extractor.models import DocumentSummary, Finding, SkippedRule
 
-VERSION = "3"
+VERSION = "4"
 
 
 class Entry(BaseModel):
@@ -36,6 +47,18 @@ class Entry(BaseModel):
     findings: list[Finding] = Field(default_factory=list)
     ignored: int = 0
     skipped: list[SkippedRule] = Field(default_factory=list)
+
+
+class Part(BaseModel):
+    """One group's share of a document's result, with what it was computed from (`deps`: the
+    group's key; for the site group, also the pages whose anchors it read, by their bytes)."""
+
+    deps: str
+    findings: list[Finding] = Field(default_factory=list)
+    ignored: int = 0
+    skipped: list[SkippedRule] = Field(default_factory=list)
+    pages: dict[str, str] = Field(default_factory=dict)  # site group: a page's path -> its sha256
+    metrics: dict[str, str] = Field(default_factory=dict)  # corpus group: a metric -> its rows' hash
 
 
 @functools.cache
@@ -96,12 +119,185 @@ def damaged_fr(path: Path, aside: Path) -> str:
     return f"{path} : cache endommagé, mis de côté ({aside.name}) et reconstruit"
 
 
-class ResultCache:
-    """Documents' results by (run key, document hash), in one SQLite file."""
+GROUPS = ("document", "labels", "corpus", "site")
+SIBLING_RULES = frozenset({"text/empty-label"})  # rules that read other files of the document's folder
 
-    def __init__(self, path: Path, key: str) -> None:
+
+@functools.cache
+def group_of(rule_id: str) -> str:
+    """The group of a rule: what its findings depend on besides the document (see the module)."""
+    from extractor import checks
+
+    found = checks.rules().get(rule_id)
+    needs = found.needs if found is not None else ()
+    if "corpus" in needs:
+        return "corpus"
+    if "site" in needs:
+        return "site"
+    return "labels" if rule_id in SIBLING_RULES else "document"
+
+
+def groups_for(selected: list[str] | None, enabled: Iterable[str]) -> list[str]:
+    """The groups with a rule this run's selection runs (or says it skips) on a document."""
+    return list(_groups_for(tuple(selected) if selected is not None else None, frozenset(enabled)))
+
+
+@functools.cache
+def _groups_for(selected: tuple[str, ...] | None, on: frozenset[str]) -> tuple[str, ...]:
+    from extractor import checks
+
+    chosen = [i for i, r in checks.rules().items() if checks.chosen(r, list(selected) if selected else None, on)]
+    return tuple(g for g in GROUPS if any(group_of(i) == g for i in chosen))
+
+
+def rules_for(plan: Plan, selected: list[str] | None, enabled: Iterable[str]) -> list[str] | None:
+    """The rules to run on a document for its plan: the run's selection when nothing is kept, else
+    the rules of the missing groups that the selection runs (by id)."""
+    from extractor import checks
+
+    if not plan.kept:
+        return selected
+    on = frozenset(enabled)
+    return [i for i, r in checks.rules().items() if group_of(i) in plan.missing and checks.chosen(r, selected, on)]
+
+
+class Dependencies:
+    """What each group of a document's rules reads besides the document, as keys (by content),
+    for one run. The caller (extractor.run.cache) gives the run's registry, corpus index and site
+    map; what is not there is "" (the group's rules do not run, or read nothing of it)."""
+
+    def __init__(
+        self,
+        registry: str = "",
+        corpus: Any = None,
+        site: Any = None,
+        labels: Callable[[Path, str], object] | None = None,
+    ) -> None:
+        self.registry, self.site, self.labels = registry, site, labels
+        self._site_key: str | None = None
+        self._corpus: Any = None
+        self._corpus_source = corpus
+        self._pages: dict[str, str] = {}
+        self._folders: dict[tuple[str, str], str] = {}
+
+    def key(self, group: str, path: str) -> str | None:
+        """The group's key for the document at `path` (None: no key can say what it read: the group
+        is always run)."""
+        if group == "document":
+            return self.registry
+        if group == "labels":
+            return self._labels(path)
+        if group == "corpus":
+            return self._corpus_key(path)
+        return self._site()
+
+    def _labels(self, path: str) -> str:
+        from extractor.ingest import FORMATS
+
+        if self.labels is None:
+            return ""
+        file = Path(path)
+        if not file.is_file() or FORMATS.get(file.suffix.lower()) in ("pdf", "docx", "html"):
+            return ""  # the rule reads the folder's files for Markdown and text documents only
+        folder = (str(file.resolve().parent), file.suffix)
+        if folder not in self._folders:
+            found = self.labels(file.parent, file.suffix)
+            self._folders[folder] = _digest(json.dumps(found, sort_keys=True, ensure_ascii=False, default=str))
+        return self._folders[folder]
+
+    def _corpus_key(self, path: str) -> str | None:
+        if self._corpus_source is None:
+            return ""
+        if self._corpus is None:
+            self._corpus = self._corpus_source.dependencies()
+        deps = self._corpus
+        from extractor.fileio import printable
+
+        mine = deps.documents.get(printable(path))
+        if mine is None:
+            return None  # not in the index (unread when it was refreshed): no key says what it reads
+        _, events, links = mine
+        parts = [self.registry, deps.links_digest]  # (the metrics it states: its part's `metrics`)
+        parts += [f"e {e} {deps.events.get(e, '')}" for e in sorted(events)]
+        parts += [f"l {name} {deps.by_name.get(name, '')}" for name in sorted(links)]
+        return _digest("\0".join(parts))
+
+    def _site(self) -> str:
+        if self.site is None:
+            return ""
+        if self._site_key is None:
+            self._site_key = _digest(self.registry + "\0" + self.site.structure_digest())
+        return self._site_key
+
+    def metric(self, metric_id: str) -> str:
+        """The hash of the corpus's rows of a metric ("" when none)."""
+        if self._corpus_source is None:
+            return ""
+        if self._corpus is None:
+            self._corpus = self._corpus_source.dependencies()
+        return str(self._corpus.metrics.get(metric_id, ""))
+
+    def page(self, path: str) -> str:
+        """The sha256 of a page of the site (one read per run)."""
+        if path not in self._pages:
+            root = getattr(self.site, "root", None)
+            self._pages[path] = cachekey.file_digest(Path(root) / path) if root is not None else ""
+        return self._pages[path]
+
+
+def _read_metrics(stated: Iterable[str]) -> set[str]:
+    """The metrics whose rows the corpus rules read for a document stating `stated`: those, and
+    the flow of each stock among them (corpus/stock-flow adds the year's flow)."""
+    from extractor.claims import vocabulary
+
+    mine = set(stated)
+    return mine | {m.id for m in vocabulary.metrics() if m.adds_to in mine}
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()
+
+
+@dataclass
+class Plan:
+    """What a document needs in this run: the parts kept, the groups to run again (none: its
+    result is whole), and each group's key to keep the new parts under."""
+
+    document: str  # the document's key (`document_key` under the run's key)
+    keys: dict[str, str | None]
+    kept: dict[str, Part] = field(default_factory=dict)
+    summary: DocumentSummary | None = None
+    missing: list[str] = field(default_factory=list)
+
+    @property
+    def whole(self) -> bool:
+        return not self.missing and self.summary is not None
+
+    def entry(self, order: Callable[[Finding], Any]) -> Entry:
+        """The kept parts as one document's result (whole plans only), findings in `order`."""
+        assert self.summary is not None
+        return merge(self.summary, list(self.kept.values()), order)
+
+
+def merge(summary: DocumentSummary, parts: list[Part], order: Callable[[Finding], Any] | None = None) -> Entry:
+    """Parts of a document's result as one: findings in reading order (`order`: the pipeline's;
+    parts' findings are each in that order already), counts added, skipped rules joined."""
+    findings = [f for part in parts for f in part.findings]
+    if order is not None:
+        findings.sort(key=order)
+    skipped = {s.rule: s for part in parts for s in part.skipped}
+    return Entry(document=summary, findings=findings, ignored=sum(p.ignored for p in parts),
+                 skipped=[skipped[r] for r in sorted(skipped)])  # fmt: skip
+
+
+class ResultCache:
+    """Documents' results by (run key, document, group), in one SQLite file."""
+
+    def __init__(self, path: Path, key: str, deps: Dependencies | None = None) -> None:
         self.path, self.key = Path(path), key
-        self.hits = self.misses = 0
+        self.deps = deps or Dependencies()
+        self.hits = self.misses = self.partial = 0
+        self.seen: set[str] = set()
         self.notices: list[str] = []  # what the run should tell the user (a damaged file rebuilt)
         self.db: sqlite3.Connection | None = None
         try:
@@ -111,41 +307,112 @@ class ResultCache:
             self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
             self.db.execute("PRAGMA journal_mode = WAL")
             self.db.execute("PRAGMA synchronous = NORMAL")  # WAL: a killed run loses no committed entry
-            self.db.execute("CREATE TABLE IF NOT EXISTS results (run TEXT, sha256 TEXT, entry TEXT, "
-                            "PRIMARY KEY (run, sha256))")  # fmt: skip
+            version = self.db.execute("SELECT name FROM sqlite_master WHERE name = 'version_" + VERSION + "'")
+            if version.fetchone() is None:  # a cache of another version: rebuilt
+                for (table,) in self.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall():
+                    self.db.execute(f'DROP TABLE IF EXISTS "{table}"')
+                self.db.execute(f"CREATE TABLE IF NOT EXISTS version_{VERSION} (x)")
+            self.db.execute("CREATE TABLE IF NOT EXISTS summaries (document TEXT PRIMARY KEY, summary TEXT)")
+            self.db.execute("CREATE TABLE IF NOT EXISTS parts (document TEXT, grp TEXT, part TEXT, "
+                            "PRIMARY KEY (document, grp))")  # fmt: skip
         except (OSError, sqlite3.Error):
             self.db = None  # no cache is a slower run, not a failed one
 
-    def get(self, document: str) -> Entry | None:
-        """The entry kept under a document's key (`document_key`), or None."""
-        if self.db is None:
-            return None
-        try:
-            row = self.db.execute(
-                "SELECT entry FROM results WHERE run = ? AND sha256 = ?", (self.key, document)
-            ).fetchone()
-            found = Entry.model_validate_json(row[0]) if row else None
-        except (sqlite3.Error, ValueError):
-            found = None
-        if found is None:
-            self.misses += 1
-        else:
+    def plan(self, name: str, sha256: str, groups: Iterable[str] = GROUPS) -> Plan:
+        """What the document `name` (of these bytes) needs: the parts of `groups` kept under their
+        current keys, and the groups to run again."""
+        document = _digest(f"{self.key}\0{document_key(name, sha256)}")
+        self.seen.add(document)
+        plan = Plan(document=document, keys={g: self.deps.key(g, name) for g in groups})
+        if self.db is not None:
+            with contextlib.suppress(sqlite3.Error, ValueError):
+                row = self.db.execute("SELECT summary FROM summaries WHERE document = ?", (document,)).fetchone()
+                plan.summary = DocumentSummary.model_validate_json(row[0]) if row else None
+                rows = self.db.execute("SELECT grp, part FROM parts WHERE document = ?", (document,)).fetchall()
+                for group, text in rows:
+                    part = Part.model_validate_json(text)
+                    fresh = group in plan.keys and part.deps == plan.keys[group] and plan.keys[group] is not None
+                    fresh = fresh and all(self.deps.page(p) == sha for p, sha in part.pages.items())
+                    if fresh and all(self.deps.metric(m) == rows for m, rows in part.metrics.items()):
+                        plan.kept[group] = part
+        plan.missing = [g for g in plan.keys if g not in plan.kept]
+        if plan.summary is None:
+            plan.missing, plan.kept = list(plan.keys), {}
+        if plan.whole:
             self.hits += 1
-        return found
+        elif plan.kept:
+            self.partial += 1
+        else:
+            self.misses += 1
+        return plan
 
-    def put(self, document: str, entry: Entry) -> None:
+    def store(self, plan: Plan, summary: DocumentSummary, parts: Mapping[str, Part]) -> None:
+        """Keeps the document's summary and the parts just computed, under their keys."""
+        try:
+            rows = [(plan.document, g, p.model_dump_json()) for g, p in parts.items() if plan.keys.get(g) is not None]
+            summaries = [(plan.document, summary.model_dump_json())]
+        except ValueError:
+            return  # a name that is not UTF-8 (kept escaped in the report only): not kept, checked again
+        self._write(
+            ("INSERT OR REPLACE INTO summaries VALUES (?, ?)", summaries),
+            ("INSERT OR REPLACE INTO parts VALUES (?, ?, ?)", rows),  # a part without key: never kept
+        )
+
+    def keep(
+        self,
+        plan: Plan,
+        summary: DocumentSummary,
+        findings: list[Finding],
+        silenced: Iterable[str],
+        skipped: Iterable[SkippedRule],
+        pages: Iterable[str],
+        metrics: Iterable[str],
+        order: Callable[[Finding], Any],
+    ) -> Entry:
+        """The result of a document checked for the plan's missing groups (`findings`, the rules
+        of the findings `silenced` by comments, the rules `skipped`, the site's `pages` whose
+        anchors its links named, the `metrics` its claims state), kept by group; returns it
+        joined with the parts kept before."""
+        fresh = {g: Part(deps=plan.keys.get(g) or "") for g in plan.missing}
+        for finding in findings:  # (a group missing from the plan is kept under no key: never reused)
+            fresh.setdefault(group_of(finding.rule), Part(deps="")).findings.append(finding)
+        for rule_id in silenced:
+            fresh.setdefault(group_of(rule_id), Part(deps="")).ignored += 1
+        for why in skipped:
+            fresh.setdefault(group_of(why.rule), Part(deps="")).skipped.append(why)
+        if "site" in fresh:
+            fresh["site"].pages = {p: self.deps.page(p) for p in sorted(pages)}
+        if "corpus" in fresh:
+            fresh["corpus"].metrics = {m: self.deps.metric(m) for m in sorted(_read_metrics(metrics))}
+        self.store(plan, summary, fresh)
+        return merge(summary, [*plan.kept.values(), *fresh.values()], order)
+
+    def _write(self, *statements: tuple[str, Sequence[tuple[str, ...]]]) -> None:
+        """Statements run in one transaction; a failure leaves the cache as it was."""
         if self.db is None:
             return
-        with contextlib.suppress(sqlite3.Error, ValueError):
-            self.db.execute(
-                "INSERT OR REPLACE INTO results VALUES (?, ?, ?)", (self.key, document, entry.model_dump_json())
-            )
+        try:
+            self.db.execute("BEGIN")
+            for sql, rows in statements:
+                self.db.executemany(sql, rows)
+            self.db.execute("COMMIT")
+        except (sqlite3.Error, ValueError):
+            with contextlib.suppress(sqlite3.Error):
+                self.db.execute("ROLLBACK")
 
     def prune(self) -> None:
-        """Drops the results of other runs' keys: the cache holds the latest state only."""
-        if self.db is not None:
-            with contextlib.suppress(sqlite3.Error):
-                self.db.execute("DELETE FROM results WHERE run != ?", (self.key,))
+        """Drops the results of documents this run did not see (former bytes, other runs' keys): the
+        cache holds the latest state only."""
+        if self.db is None:
+            return
+        with contextlib.suppress(sqlite3.Error):
+            self.db.execute("CREATE TEMP TABLE IF NOT EXISTS seen (document TEXT PRIMARY KEY)")
+        self._write(
+            ("DELETE FROM seen", [()]),
+            ("INSERT OR IGNORE INTO seen VALUES (?)", [(d,) for d in self.seen]),
+            ("DELETE FROM summaries WHERE document NOT IN (SELECT document FROM seen)", [()]),
+            ("DELETE FROM parts WHERE document NOT IN (SELECT document FROM seen)", [()]),
+        )
 
     def close(self) -> None:
         if self.db is not None:

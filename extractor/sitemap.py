@@ -116,6 +116,7 @@ class SiteMap:
     _folded: dict[str, str] = field(default_factory=dict, repr=False)
     _by_source: dict[str, str] = field(default_factory=dict, repr=False)
     _anchors: dict[str, Anchors | None] = field(default_factory=dict, repr=False)
+    consulted: set[str] = field(default_factory=set, repr=False)  # pages whose anchors were asked for
 
     # -- building -----------------------------------------------------------------------------
 
@@ -337,9 +338,38 @@ class SiteMap:
         """The ids a page has, or None when they cannot be known (not a page, Liquid ids)."""
         if target.source is None or target.static:
             return None
+        self.consulted.add(target.source)
         if target.source not in self._anchors:
             self._anchors[target.source] = self._read_anchors(target.source)
         return self._anchors[target.source]
+
+    def _size_or_none(self, target: Target) -> int | None:
+        try:
+            return self.size(target)
+        except OSError:
+            return None
+
+    def structure_digest(self) -> str:
+        """The hash of what the map says besides the pages' anchors (issue 25, item 7): the URLs
+        and their files, redirects, hosts, layouts, front matter defaults, the sizes of the files
+        served as they are, and the layouts' and includes' bytes (a page's anchors come from it and
+        them: the page's own bytes are the caller's to compare)."""
+        import hashlib
+        import json
+
+        digest = hashlib.sha256()
+        data = {
+            "hosts": sorted(self.hosts), "baseurl": self.baseurl, "prefixes": self.prefixes,
+            "targets": sorted((k, t.url, t.source, t.static, self._size_or_none(t)) for k, t in self.targets.items()),
+            "layouts": sorted(self.layouts.items()), "defaults": self.defaults, "kinds": sorted(self.kinds.items()),
+        }  # fmt: skip
+        digest.update(json.dumps(data, sort_keys=True, default=str).encode("utf-8", "surrogateescape"))
+        for folder in ("_layouts", "_includes"):
+            for path in sorted((self.root / folder).rglob("*")):
+                if path.is_file():
+                    rel = path.relative_to(self.root).as_posix().encode("utf-8", "surrogateescape")
+                    digest.update(rel + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+        return digest.hexdigest()
 
     def _read_anchors(self, source: str) -> Anchors | None:
         ids: set[str] = set()

@@ -209,13 +209,18 @@ def _filled_labels(doc: Document, ctx: Context) -> dict[str, list[tuple[str, str
     assert isinstance(cache, dict)
     key = id(files)
     if key not in cache:
-        found: dict[str, list[tuple[str, str]]] = {}
-        for name, body in files:
-            for match in _LABEL_LINE.finditer(body):
-                if match.group("value"):
-                    found.setdefault(fold(match.group("label")), []).append((name, match.group("value")[:40]))
-        cache[key] = (files, found)
+        cache[key] = (files, labels_in(files))
     return cache[key][1]
+
+
+def labels_in(files: list[tuple[str, str]]) -> dict[str, list[tuple[str, str]]]:
+    """The labels (folded) that files, (name, text after the front matter), fill on their line."""
+    found: dict[str, list[tuple[str, str]]] = {}
+    for name, body in files:
+        for match in _LABEL_LINE.finditer(body):
+            if match.group("value"):
+                found.setdefault(fold(match.group("label")), []).append((name, match.group("value")[:40]))
+    return found
 
 
 # ---------------------------------------------------------------------------------------------

@@ -24,7 +24,7 @@ import os
 import sqlite3
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, cast
@@ -248,6 +248,38 @@ class CorpusIndex:
             digest.update(f"{path}\0{sha}\0".encode())
         return digest.hexdigest()
 
+    def dependencies(self) -> Dependencies:
+        """What the corpus rules of each document read of this corpus, as hashes (issue 25,
+        item 7: a change re-runs the corpus rules of the documents it touches): per metric, every
+        claim row stating it; per event key, every event row; per file name, the documents of that
+        name (the PDF a page links to) and their bytes; per document, its metrics, event keys and
+        linked names; the links of every document."""
+        out = Dependencies()
+        key = [self.key] if self.key is not None else []
+        where = " WHERE corpus = ?" if self.key is not None else ""
+        metrics: dict[str, list[str]] = {}
+        mine: dict[str, tuple[set[str], set[str], set[str]]] = {}
+        for row in self.db.execute(f"SELECT path, sha256, title, date, links FROM documents{where} ORDER BY path", key):
+            mine[row[0]] = (set(), set(), set(json.loads(row[4])))
+            name = row[0].replace("\\", "/").rsplit("/", 1)[-1]
+            out.by_name[name] = _hashed(out.by_name.get(name, ""), f"{row[0]}\0{row[1]}")
+            out.links_digest = _hashed(out.links_digest, f"{row[0]}\0{row[4]}")
+        for row in self.db.execute(f"SELECT * FROM claims{where}", key):
+            metrics.setdefault(row[3], []).append(repr(row[1:]))
+            if row[1] in mine:
+                mine[row[1]][0].add(row[3])
+        for metric, rows in metrics.items():
+            out.metrics[metric] = hashlib.sha256("\n".join(sorted(rows)).encode("utf-8", "surrogateescape")).hexdigest()
+        events: dict[str, list[str]] = {}
+        for row in self.db.execute(f"SELECT * FROM events{where}", key):
+            events.setdefault(row[3], []).append(repr(row[1:]))
+            if row[1] in mine:
+                mine[row[1]][1].add(row[3])
+        for event, rows in events.items():
+            out.events[event] = hashlib.sha256("\n".join(sorted(rows)).encode("utf-8", "surrogateescape")).hexdigest()
+        out.documents = mine
+        return out
+
     def _write_document(self, key: str, extracted: Extracted) -> None:
         name, digest, title, date, links, events, claims = extracted
         for table in ("claims", "events"):
@@ -306,6 +338,21 @@ class CorpusIndex:
             )
             for r in rows
         ]
+
+
+@dataclass
+class Dependencies:
+    """What `CorpusIndex.dependencies` gives: hashes of the rows the corpus rules read."""
+
+    metrics: dict[str, str] = field(default_factory=dict)
+    events: dict[str, str] = field(default_factory=dict)
+    by_name: dict[str, str] = field(default_factory=dict)
+    documents: dict[str, tuple[set[str], set[str], set[str]]] = field(default_factory=dict)
+    links_digest: str = ""
+
+
+def _hashed(before: str, more: str) -> str:
+    return hashlib.sha256(f"{before}\0{more}".encode("utf-8", "surrogateescape")).hexdigest()
 
 
 class IndexedEvent(BaseModel):

@@ -64,27 +64,20 @@ def _load(data: bytes, name: str, date: str | None) -> Document:
 
 
 def _checked(data: bytes, name: str, date: str | None, only: list[str] | None, details: bool = False) -> Report:
-    """The document's report (with the document, its claims and names when `details`)."""
+    """The document's report (with the document, its claims and names when `details`): the run's
+    (extractor.run.check_documents), as `factcheck check` gives for the same text in a file."""
     from extractor.corpus.index import CorpusIndex
-    from extractor.models import summarise
-    from extractor.pipeline import check_document, document_detail
+    from extractor.run import check_documents
 
     started = time.perf_counter()
     doc = _load(data, name, date)
     corpus = CorpusIndex(*_STATE["corpus"]) if _STATE["corpus"] else None
     ctx = checks.Context(registry=_STATE["registry"], corpus=corpus)
     try:
-        checks.skip_unavailable(ctx, only)
-        findings = check_document(doc, only, ctx)  # the service's settings only: no file of its folder
+        report = check_documents({name: doc}, only, ctx, details=details)
     finally:
         if corpus is not None:
             corpus.close()
-    report = Report(documents=[summarise(doc)]).restricted(findings)
-    report.stats.files = report.stats.documents = 1
-    report.stats.skipped_rules = sorted(ctx.skipped)
-    report.stats.skipped = [ctx.skipped[r] for r in sorted(ctx.skipped)]
-    if details:
-        report.details = [document_detail(doc, ctx)]
     report.stats.seconds = round(time.perf_counter() - started, 3)  # in the worker, from the bytes received
     return report
 
