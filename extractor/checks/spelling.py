@@ -141,11 +141,12 @@ def spelling(doc: Document, ctx: Context) -> Iterator[Finding]:
         return
     known = known_words(ctx)
     english = _english()
+    vocabulary = site_vocabulary(ctx)
     reported: set[tuple[int, int]] = set()  # where the slips were found: (line, column)
     for block in doc.blocks:
         if block.kind == BlockKind.front_matter:
             continue  # keys and values of the page's metadata
-        for found in _block(doc, block, speller, english, known):
+        for found in _block(doc, block, speller, english, known, vocabulary):
             reported.update((e.location.line, e.location.column) for e in found.evidence)
             yield found
     if GRAMMAR in ctx.running:  # Grammalecte reads the document anyway: its spelling errors too
@@ -169,6 +170,7 @@ def _grammalecte_words(
     from extractor.checks.grammar import grammalecte_results, masked, overlaps, prose
 
     candidates: list[tuple[Block, int, str]] = []
+    vocabulary = site_vocabulary(ctx)
     for block, result in grammalecte_results(doc, ctx):
         if not prose(block):
             continue
@@ -179,8 +181,14 @@ def _grammalecte_words(
             if elided:
                 word, start = word[elided.end() :], start + elided.end()
             end = start + len(word)
+            if block.text[start:end] != word or len(word) < GRAMMALECTE_MIN_LENGTH:
+                continue  # a word inclusive writing's reading rewrote (« collaborat·eurs·rices »); an abbreviation
             if overlaps(start, end, skip) or _not_a_misspelling(block.text, start, word, speller, english, known):
                 continue
+            if _on_purpose(block.text, start, end) or _derived(word, speller) or _english_compound(word, english):
+                continue
+            if word.lower() in vocabulary:
+                continue  # the programme's jargon: written the same way on several pages
             candidates.append((block, start, word))
     engine = checker()
     if not candidates or engine is None:
@@ -188,7 +196,9 @@ def _grammalecte_words(
     suggestions = engine.suggest(sorted({w for _, _, w in candidates}))
     by_word = dict(zip(sorted({w for _, _, w in candidates}), suggestions, strict=True))
     for block, start, word in candidates:
-        fixes = [f for f in by_word[word] if f.lower() != word.lower() or f != word][:3]
+        fixes = _slip_fixes(word, by_word[word], speller)
+        if not fixes:
+            continue  # no fix a typing slip away: a word the dictionaries lack, not a typo
         yield finding(
             RULE,
             [block_evidence(doc, block, start, start + len(word), context=40)],
@@ -204,11 +214,15 @@ def _not_a_misspelling(
     Hunspell knows: the filters `_dictionary_error` applies to Hunspell's own rejections."""
     if not 3 <= len(word) <= MAX_LENGTH or any(c.isdigit() for c in word):
         return True  # "d'uen" has three letters
-    if not word.islower():  # names, acronyms; but "l'Etat": a capital that lost its accent
-        return not (word[:1] == "E" and word[1:].islower() and _checked(speller, "É" + word[1:]))
+    if not word.islower():
+        return True  # names, acronyms; a capital without its accent ("Etat") is text/typography's
     after = text[start + len(word) : start + len(word) + 1]
     before = text[start - 1 : start]
-    if "·" in word or after == "·" or (before and before in "(·./" and start > 1 and text[start - 2].isalpha()):
+    if (
+        "·" in word
+        or (after != "" and after in "·‧•")
+        or (before and before in "(·./" and start > 1 and text[start - 2].isalpha())
+    ):
         return True  # inclusive writing: "(euse)", "·eurs·rices", ".e" (not `_inclusive`: a word ending the text)
     parts = [p for p in re.split(r"['’\-]", word) if p]
     if all(_checked(speller, p) or _checked(speller, p.capitalize()) or fold(p) in known for p in parts):
@@ -227,6 +241,155 @@ def _not_a_misspelling(
 
 
 _INCLUSIVE_MERGED = re.compile(r"eur(?:ice|rice|euse|e)s?$")
+
+VOCABULARY_PAGES = 3  # a word written the same way on this many pages of a site is its jargon
+HUNSPELL_MIN_LENGTH = 7  # Hunspell's suggestions for shorter words are guesses (« assos » -> « asses »)
+GRAMMALECTE_MIN_LENGTH = 5  # a shorter word Grammalecte lacks is an abbreviation (« màj », « immo », « bizdev »)
+MAX_DISTANCE = 1  # letters added, removed, changed or swapped between a misspelling and its fix, accents aside
+_QUOTED_WORD = re.compile(r"[«“\"]\s*$")
+_CLOSING = re.compile(r"^\s*[»”\"]")
+_DOMAIN = re.compile(r"^\.\s?(?:[\w-]+\.)*(?:fr|com|org|net|io|eu|gouv|info|be|ch)\b")
+
+
+def _on_purpose(text: str, start: int, end: int) -> bool:
+    """Whether a word is written so on purpose: alone inside quotation marks (« apisables »), a
+    domain name (« gmail.com », « franceconnect. gouv.fr »), a template's tag ({% endcapture %})."""
+    if _QUOTED_WORD.search(text[max(0, start - 3) : start]) and _CLOSING.match(text[end : end + 3]):
+        return True
+    if _DOMAIN.match(text[end : end + 12]) or text[start - 1 : start] == "." or text[end : end + 1] == "/":
+        return True  # a domain name; inclusive writing with a slash (« designeu/se »)
+    left, right = text.rfind("{%", 0, start), text.rfind("%}", 0, start)
+    return left > right
+
+
+def _derived(word: str, speller: Speller) -> bool:
+    """Whether a word is a dictionary word with one of French's living prefixes (« dépriorisée »,
+    « recandidature », « cybermenaces », « télérelève »): a word formed as the language allows."""
+    for prefix in _prefixes():
+        if word.startswith(prefix) and len(word) - len(prefix) >= 4:
+            rest = word[len(prefix) :].lstrip("-")
+            if _checked(speller, rest) or (rest[:1] == "e" and _checked(speller, "é" + rest[1:])):
+                return True
+    return False
+
+
+def families() -> dict[str, Any]:
+    from extractor.checks.grammar import families as data
+
+    return data()
+
+
+@functools.cache
+def _prefixes() -> tuple[str, ...]:
+    return tuple(sorted(families().get("prefixes") or [], key=len, reverse=True))
+
+
+def _english_compound(word: str, english: Speller | None) -> bool:
+    """Whether a word is two English words glued (« fullstack », « webservices », « opendata »)."""
+    if english is None or not word.isascii():
+        return False
+    return any(_checked(english, word[:i]) and _checked(english, word[i:]) for i in range(3, len(word) - 2))
+
+
+def _slip_fixes(word: str, suggested: list[str], speller: Speller) -> list[str]:
+    """The fixes of a word a typing slip away from it (`_near`): Grammalecte's three likeliest,
+    else Hunspell's, else the word cut in two dictionary words (« lasolution »)."""
+    near = [f for f in suggested[:3] if f != word and _near(word, f)]
+    if not near and len(word) >= HUNSPELL_MIN_LENGTH:
+        near = [f for f in speller.suggest(word)[:3] if f != word and _near(word, f)]
+    if near:
+        return near
+    for i in range(1, len(word) - 1):
+        left, right = word[:i], word[i:]
+        if (
+            (len(left) >= 2 or left in "àa")
+            and len(right) >= 2
+            and _checked(speller, left)
+            and _checked(speller, right)
+        ) and _near(word, f"{left} {right}"):
+            return [f"{left} {right}"]
+    return []
+
+
+def _near(word: str, fix: str) -> bool:
+    """Whether a suggestion is a typing slip away from the word: its accents, and at most
+    MAX_DISTANCE letters added, removed, changed or swapped (« abbrogée », « construciton »), or
+    the word with a space put back (« cetteconnaissance ») but not a
+    word made with a prefix or a suffix (« audio décrite », « bâtiment aire »)."""
+    if " " in fix or fix.count("-") > word.count("-"):
+        same = re.sub(r"[ -]", "", fix).lower() == word.replace("-", "").lower()
+        return same and _glued(re.split(r"[ -]", fix))
+    ligatures = str.maketrans({"œ": "oe", "Œ": "Oe", "æ": "ae", "Æ": "Ae"})
+    a, b = fold(word.translate(ligatures)), fold(fix.translate(ligatures))
+    distance = _distance(a, b)
+    if distance == 1 and len(a) == len(b) and len(word) < HUNSPELL_MIN_LENGTH and sorted(a) != sorted(b):
+        return False  # a short word one letter away from another is often an abbreviation (« assos »)
+    return distance <= MAX_DISTANCE
+
+
+def _glued(parts: list[str]) -> bool:
+    """Whether words written together are a space forgotten: one of them a grammatical word
+    (« lasolution », « nousavons », « joursd’accompagnement ») or both long words
+    (« patrimoineculturel »); not a word made with a prefix or a suffix (« audio décrite »,
+    « bâtiment aire », « main tenanciers »)."""
+    words = [_ELISION.sub(lambda m: m.group(0)[:-1], p).lower() for p in parts if p]
+    if len(words) != 2 or words[0] in _prefixes() or words[1] in (families().get("suffixes") or []):
+        return False
+    grammatical = set(families().get("grammatical_words") or [])
+    elided = bool(_ELISION.match(parts[1]))
+    return elided or any(w in grammatical for w in words) or all(len(w) >= 5 for w in words)
+
+
+def _distance(a: str, b: str) -> int:
+    """Damerau-Levenshtein distance (optimal string alignment) between two words."""
+    if abs(len(a) - len(b)) > MAX_DISTANCE:
+        return MAX_DISTANCE + 1
+    rows = [list(range(len(b) + 1))]
+    for i in range(1, len(a) + 1):
+        row = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            row[j] = min(rows[-1][j] + 1, row[j - 1] + 1, rows[-1][j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                row[j] = min(row[j], rows[-2][j - 2] + 1)
+        rows.append(row)
+    return rows[-1][-1]
+
+
+_VOCABULARY: dict[str, frozenset[str]] = {}
+_PAGE_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+
+
+def site_vocabulary(ctx: Context) -> frozenset[str]:
+    """The words (lower case) written the same way on VOCABULARY_PAGES pages or more of the
+    corpus the run compares with (a site run: the site's pages), Markdown and HTML pages read as
+    text: the programme's jargon (« bâtimentaire », « intrapreneurs »), not typos. A typo repeated
+    on one page, or copied to a second one, is still reported."""
+    corpus = ctx.corpus
+    if corpus is None:
+        return frozenset()
+    try:
+        rows = corpus.db.execute("SELECT path, sha256 FROM documents WHERE corpus = ? ORDER BY path", (corpus.key,))
+        pages = [(str(path), str(sha)) for path, sha in rows]
+    except Exception:  # an index without documents: no vocabulary
+        return frozenset()
+    key = "\0".join(f"{p}\0{h}" for p, h in pages)
+    if key in _VOCABULARY:
+        return _VOCABULARY[key]
+    counts: dict[str, int] = {}
+    for path, _ in pages:
+        if not path.endswith((".md", ".markdown", ".html", ".htm")):
+            continue
+        try:
+            text = open(path, encoding="utf-8", errors="replace").read()  # noqa: SIM115
+        except OSError:
+            continue
+        for word in {w.lower() for w in _PAGE_WORD.findall(text)}:
+            counts[word] = counts.get(word, 0) + 1
+    words = frozenset(w for w, n in counts.items() if n >= VOCABULARY_PAGES)
+    _VOCABULARY.clear()
+    _VOCABULARY[key] = words
+    return words
 
 
 def _french_slip(word: str, speller: Speller) -> bool:
@@ -254,7 +417,12 @@ def _choices(words: list[str]) -> str:
 
 
 def _block(
-    doc: Document, block: Block, speller: Speller, english: Speller | None, known: frozenset[str]
+    doc: Document,
+    block: Block,
+    speller: Speller,
+    english: Speller | None,
+    known: frozenset[str],
+    vocabulary: frozenset[str] = frozenset(),
 ) -> Iterator[Finding]:
     text = block.text
     masked = [(s.start, s.end) for s in block.spans if s.kind == "code"]
@@ -267,9 +435,9 @@ def _block(
         elided = _ELISION.match(token)
         if elided:
             token, start = token[elided.end() :], start + elided.end()
-        found = _context_error(text, start, token, speller) or _dictionary_error(
-            text, start, token, speller, english, known, glued=doc.format != "pdf"
-        )
+        found = _context_error(text, start, token, speller)
+        if found is None and token.lower() not in vocabulary:  # a word of the site's jargon is no slip
+            found = _dictionary_error(text, start, token, speller, english, known, glued=doc.format != "pdf")
         if found is None:
             continue
         right, why = found
@@ -422,7 +590,9 @@ def _inclusive(text: str, start: int, end: int) -> bool:
     """Whether a word is a piece of inclusive writing: "(euse)", "·eurs·rices", ".e"."""
     before = text[start - 1] if start > 0 else ""
     after = text[end] if end < len(text) else ""
-    return (before in "(·./" and start > 1 and text[start - 2].isalpha()) or after in "·"
+    return (before != "" and before in "(·./" and start > 1 and text[start - 2].isalpha()) or (
+        after != "" and after in "·‧•"
+    )
 
 
 def _english_stem(word: str, english: Speller) -> bool:
