@@ -15,6 +15,16 @@ an error is dropped when it touches code, a link's text, a URL, an e-mail addres
 a word of a registry name or of the programme's vocabulary written with a capital, or a piece of
 inclusive writing (« inspecteur·ices »). Grammalecte runs once per document for all its rules
 (`grammalecte_results`), `text/spelling` included.
+
+Issue 26 (precision on a real site, measured per Grammalecte rule id on the tune half of
+../shared/site, extractor/split.py): one finding per error (Grammalecte reports an agreement on
+both of its words); the rules that fire on names, headings and style are ignored by id
+(grammalecte.yaml `ignored_rules`); no agreement with an acronym, an English word or a name's
+capitalised word, a year, a superlative (« le plus adaptés »), an optional plural (« le(s) »); an
+adjective's agreement with a noun is reported only when spaCy's dependency parse says it depends on
+that noun, side by side, and no other noun it agrees with governs it (`_parse_confirms`):
+Grammalecte agrees with the nearest noun (« les pics … liés à la météo difficiles ») and reads
+appositions as adjectives (« les équipes produits »).
 """
 
 from __future__ import annotations
@@ -153,7 +163,14 @@ def _errors(doc: Document, ctx: Context, family: str) -> Iterator[tuple[Block, i
             continue
         skip = masked(block)
         seen: list[tuple[str, int, int]] = []  # (rule without its action, start, end) already reported
-        for error in sorted(result.grammar, key=lambda e: (e.rule, e.start)):
+
+        # Of an error's two words: Grammalecte's first action for an agreement in the noun phrase
+        # (« leurs » for « leur communes »), the longest passage otherwise (« fonctionne » in « Ils
+        # fonctionne », « postulez » in « à postulez »).
+        def order(e: GrammarError) -> tuple[int, str, int]:
+            return (0 if e.type == "gn" else e.start - e.end, e.rule, e.start)
+
+        for error in sorted(result.grammar, key=order):
             if error.type not in wanted or ignored(error.rule):
                 continue
             if error.end <= error.start or overlaps(error.start, error.end, skip):
@@ -163,7 +180,11 @@ def _errors(doc: Document, ctx: Context, family: str) -> Iterator[tuple[Block, i
                 continue  # inclusive writing; a name the registry or the programme knows
             if passage.isupper() or (english and french and _english_passage(block.text, error.start, english, french)):
                 continue  # capitals ("GRADES"); a passage in English
-            if error.type == "gn" and _apposition(block.text, error.start, error.end):
+            if (
+                error.type == "gn"
+                and re.search(r"_[23]m", error.rule)
+                and _apposition(block.text, error.start, error.end)
+            ):
                 continue  # "tests utilisateur": a noun in apposition agrees or not, as the writer likes
             if not _plausible(block.text, error, english, french):
                 continue
@@ -202,6 +223,10 @@ def _plausible(text: str, error: GrammarError, english: Any, french: Any) -> boo
     before, after = text[max(0, error.start - 12) : error.start], text[error.end : error.end + 12]
     if re.search(r"\(\w{1,4}\)", text[max(0, error.start - 4) : error.end + 8]):
         return False  # "le(s) problème(s)": an optional plural
+    if re.search(r"[·‧•]", text[max(0, error.start - 4) : error.end]):
+        return False  # inclusive writing: « tout‧e citoyen‧ne de »
+    if any(len(w) > 1 and w.isupper() and w.isalpha() for w in quoted(error.message)):
+        return False  # an acronym: « des ME et des PME »
     if error.type == "gn":
         words = [word, *quoted(error.message)]
         free = set(families().get("free_words") or [])
@@ -235,9 +260,10 @@ def _sentence(text: str, start: int, end: int) -> tuple[int, Any] | None:
     nlp = parser()
     if nlp is None:
         return None
-    left = max(text.rfind(". ", 0, start) + 2, text.rfind("\n", 0, start) + 1, 0)
+    stop = text.rfind(". ", 0, start)
+    left = max(stop + 2 if stop != -1 else 0, text.rfind("\n", 0, start) + 1)
     ends = [i for i in (text.find(". ", end), text.find("\n", end)) if i != -1]
-    return left, nlp(text[left : min(ends) if ends else len(text)])
+    return left, nlp(without_inclusive(text[left : min(ends) if ends else len(text)]))
 
 
 def _parsed_words(text: str, start: int, end: int) -> list[Any]:
@@ -275,7 +301,7 @@ def _parse_confirms(text: str, error: GrammarError) -> bool:
     other = min(near, key=lambda t: abs(t.i - word.i))
     pair = sorted([word, other], key=lambda t: t.i)
     between = sentence[pair[0].i + 1 : pair[1].i]
-    if any(t.pos_ not in ("ADV",) for t in between):
+    if any(t.pos_ not in ("ADV", "SPACE") for t in between):
         return False  # not side by side: "la météo difficiles", "la tâche divisé"
     adjective = next((t for t in pair if t.pos_ == "ADJ" or "Part" in t.morph.get("VerbForm")), None)
     noun = next((t for t in pair if t.pos_ == "NOUN"), None)
@@ -284,7 +310,7 @@ def _parse_confirms(text: str, error: GrammarError) -> bool:
     follower = sentence[adjective.i + 1] if adjective.i + 1 < len(sentence) else None
     if adjective.i > noun.i and follower is not None and follower.pos_ == "NOUN":
         return False  # "trajets courtes distance": the adjective may go with the noun after it
-    if adjective.head.i != noun.i or adjective.dep_ not in ("amod", "acl"):
+    if adjective.head.i != noun.i or adjective.dep_ not in ("amod", "acl", "nmod"):
         return False
     # Another noun just before that the adjective agrees with may be its head: "les orientations
     # vers l'emploi inadéquates", "les ressources et l'environnement marins".
@@ -292,16 +318,40 @@ def _parse_confirms(text: str, error: GrammarError) -> bool:
         return False  # a name's words: « la filière Légumineuses »
     # The adjective as written (the tagger reads a misspelt form as it should be): plural in s or
     # x, feminine in e or es.
-    gender_error = error.message.startswith("Accord de genre")
-    written = adjective.lower_
-    if gender_error:
-        feature, value = "Gender", ["Fem" if re.search(r"[^é]es?$", written) else "Masc"]
-    else:
-        feature, value = "Number", ["Plur" if written.endswith(("s", "x")) else "Sing"]
+    number, gender = _written(adjective.lower_)
     before = sentence[max(0, noun.i - 6) : noun.i]
-    if value == ["Plur"] and any(t.lower_ in ("et", "ou") for t in before):
+    if number == "Plur" and any(t.lower_ in ("et", "ou") for t in before):
         return False  # « la pré-sélection et la désignation dématérialisées »: two nouns, a plural
-    return not any(t.pos_ == "NOUN" and t.morph.get(feature) == value for t in _governors(noun))
+    nearby = []  # the nouns before it in its clause, and its governors
+    for t in reversed(before):
+        if t.pos_ in ("PUNCT", "AUX") or "Fin" in t.morph.get("VerbForm"):
+            break  # its clause starts after a punctuation mark or a conjugated verb
+        nearby.append(t)
+    return not any(_agrees(t, number, gender) for t in [*nearby, *_governors(noun)])
+
+
+def _agrees(noun: Any, number: str, gender: str | None) -> bool:
+    """Whether a noun may be what an adjective of this number and gender agrees with (« temps »
+    is both singular and plural)."""
+    if noun.pos_ != "NOUN":
+        return False
+    numbers = noun.morph.get("Number")
+    if numbers == ["Sing"] and noun.lower_.endswith(("s", "x", "z")):
+        numbers = ["Sing", "Plur"]  # « temps », « cas », « prix »: both
+    return number in numbers and (gender is None or noun.morph.get("Gender") == [gender])
+
+
+def _written(adjective: str) -> tuple[str, str | None]:
+    """The number and gender of an adjective as written (the tagger reads a misspelt form as it
+    should be): plural in s or x; feminine or masculine by its ending, None when it does not say
+    (« difficile » is both)."""
+    number = "Plur" if adjective.endswith(("s", "x")) else "Sing"
+    stem = adjective[:-1] if number == "Plur" and adjective.endswith("s") else adjective
+    if stem.endswith(("ée", "ive", "elle", "euse", "ale", "ète", "ienne", "ère")):
+        return number, "Fem"
+    if stem.endswith(("é", "if", "el", "eux", "al", "au", "et", "ien", "er")):
+        return number, "Masc"
+    return number, None
 
 
 def _governors(token: Any) -> Iterator[Any]:
@@ -312,6 +362,8 @@ def _governors(token: Any) -> Iterator[Any]:
             return
         token = token.head
         yield token
+        if token.pos_ == "NOUN":
+            return  # its nearest governing noun only
 
 
 @functools.cache

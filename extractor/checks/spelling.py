@@ -16,7 +16,19 @@ A near-miss of a registry name is `reference/name-typo`'s, not this rule's.
 
 With Grammalecte (issue 26: when `text/grammar` runs, so that the engine reads each document once),
 the rule also reports the words Grammalecte's dictionary rejects: on the site's real corrections it
-catches every misspelling, where the slips above catch a quarter. Hunspell still earns its place:
+catches every misspelling, where the slips above catch a quarter. Most words it rejects on a real
+site are no typos (jargon, names, English), so such a word is reported only when
+- a fix is a typing slip away (`_slip_fixes`): its accents and at most one letter added, removed,
+  changed or swapped (« abbrogée », « construciton »; two inside a long word: « nottament »; only
+  a letter added or two swapped in a short one: « plac », not « assos »), or a space put back
+  (« lasolution »), from Grammalecte's or Hunspell's suggestions;
+- it is not the site's vocabulary: written the same way on VOCABULARY_PAGES (3) pages or more of
+  the corpus (`site_vocabulary`; a typo repeated on one page or copied to a second is reported);
+- nor a dictionary word with a living prefix (« dépriorisée », grammalecte.yaml), a word alone in
+  quotation marks (« apisables »), a domain name, two English words glued (« fullstack »), a word
+  of inclusive writing;
+- a capital without its accent (« Etat ») is text/typography's, not a word that is not French.
+Hunspell still earns its place:
 - as the second opinion: a word is reported only if Hunspell's comprehensive dictionary rejects it
   too (it knows rare words, regional, classical and 1990 spellings that Grammalecte's lacks);
 - as the English dictionary (`hunspell-en-us`) that keeps English words and passages out;
@@ -141,12 +153,11 @@ def spelling(doc: Document, ctx: Context) -> Iterator[Finding]:
         return
     known = known_words(ctx)
     english = _english()
-    vocabulary = site_vocabulary(ctx)
     reported: set[tuple[int, int]] = set()  # where the slips were found: (line, column)
     for block in doc.blocks:
         if block.kind == BlockKind.front_matter:
             continue  # keys and values of the page's metadata
-        for found in _block(doc, block, speller, english, known, vocabulary):
+        for found in _block(doc, block, speller, english, known):
             reported.update((e.location.line, e.location.column) for e in found.evidence)
             yield found
     if GRAMMAR in ctx.running:  # Grammalecte reads the document anyway: its spelling errors too
@@ -181,8 +192,8 @@ def _grammalecte_words(
             if elided:
                 word, start = word[elided.end() :], start + elided.end()
             end = start + len(word)
-            if block.text[start:end] != word or len(word) < GRAMMALECTE_MIN_LENGTH:
-                continue  # a word inclusive writing's reading rewrote (« collaborat·eurs·rices »); an abbreviation
+            if block.text[start:end] != word:
+                continue  # a word inclusive writing's reading rewrote (« collaborat·eurs·rices »)
             if overlaps(start, end, skip) or _not_a_misspelling(block.text, start, word, speller, english, known):
                 continue
             if _on_purpose(block.text, start, end) or _derived(word, speller) or _english_compound(word, english):
@@ -243,8 +254,7 @@ def _not_a_misspelling(
 _INCLUSIVE_MERGED = re.compile(r"eur(?:ice|rice|euse|e)s?$")
 
 VOCABULARY_PAGES = 3  # a word written the same way on this many pages of a site is its jargon
-HUNSPELL_MIN_LENGTH = 7  # Hunspell's suggestions for shorter words are guesses (« assos » -> « asses »)
-GRAMMALECTE_MIN_LENGTH = 5  # a shorter word Grammalecte lacks is an abbreviation (« màj », « immo », « bizdev »)
+SHORT = 6  # a word Grammalecte lacks shorter than this is fixed only by a letter added or two swapped
 MAX_DISTANCE = 1  # letters added, removed, changed or swapped between a misspelling and its fix, accents aside
 _QUOTED_WORD = re.compile(r"[«“\"]\s*$")
 _CLOSING = re.compile(r"^\s*[»”\"]")
@@ -288,15 +298,19 @@ def _english_compound(word: str, english: Speller | None) -> bool:
     """Whether a word is two English words glued (« fullstack », « webservices », « opendata »)."""
     if english is None or not word.isascii():
         return False
-    return any(_checked(english, word[:i]) and _checked(english, word[i:]) for i in range(3, len(word) - 2))
+    return any(_checked(english, word[:i]) and _checked(english, word[i:]) for i in range(3, len(word) - 3))
 
 
 def _slip_fixes(word: str, suggested: list[str], speller: Speller) -> list[str]:
     """The fixes of a word a typing slip away from it (`_near`): Grammalecte's three likeliest,
     else Hunspell's, else the word cut in two dictionary words (« lasolution »)."""
-    near = [f for f in suggested[:3] if f != word and _near(word, f)]
-    if not near and len(word) >= HUNSPELL_MIN_LENGTH:
-        near = [f for f in speller.suggest(word)[:3] if f != word and _near(word, f)]
+    near = [f for f in suggested[:3] if f.lower() != word.lower() and _near(word, f)]
+    if not near:
+        near = [f for f in suggested[:3] if _two_slips(word, f)][:1]  # two slips inside a long word
+    if not near:
+        hunspell = speller.suggest(word)[:3]
+        near = [f for f in hunspell if f.lower() != word.lower() and _near(word, f)]
+        near = near or [f for f in hunspell[:1] if _two_slips(word, f)]
     if near:
         return near
     for i in range(1, len(word) - 1):
@@ -322,9 +336,17 @@ def _near(word: str, fix: str) -> bool:
     ligatures = str.maketrans({"œ": "oe", "Œ": "Oe", "æ": "ae", "Æ": "Ae"})
     a, b = fold(word.translate(ligatures)), fold(fix.translate(ligatures))
     distance = _distance(a, b)
-    if distance == 1 and len(a) == len(b) and len(word) < HUNSPELL_MIN_LENGTH and sorted(a) != sorted(b):
-        return False  # a short word one letter away from another is often an abbreviation (« assos »)
+    if len(word) < SHORT:  # a short word a letter away from another is often an abbreviation (« assos »)
+        accents = distance == 0 and len(word) >= 4  # « dépot »; not « màj »
+        return accents or (distance == 1 and (len(b) > len(a) or sorted(a) == sorted(b)))  # « plac », « uen »
     return distance <= MAX_DISTANCE
+
+
+def _two_slips(word: str, fix: str) -> bool:
+    """Whether a fix is two slips inside a long word (« nottament », « simitudes »): same first
+    letter, same ending."""
+    a, b = fold(word), fold(fix)
+    return " " not in fix and len(a) >= 8 and a[0] == b[0] and a[-3:] == b[-3:] and _distance(a, b) == 2
 
 
 def _glued(parts: list[str]) -> bool:
@@ -342,8 +364,8 @@ def _glued(parts: list[str]) -> bool:
 
 def _distance(a: str, b: str) -> int:
     """Damerau-Levenshtein distance (optimal string alignment) between two words."""
-    if abs(len(a) - len(b)) > MAX_DISTANCE:
-        return MAX_DISTANCE + 1
+    if abs(len(a) - len(b)) > 2:
+        return 3
     rows = [list(range(len(b) + 1))]
     for i in range(1, len(a) + 1):
         row = [i] + [0] * len(b)
@@ -422,7 +444,6 @@ def _block(
     speller: Speller,
     english: Speller | None,
     known: frozenset[str],
-    vocabulary: frozenset[str] = frozenset(),
 ) -> Iterator[Finding]:
     text = block.text
     masked = [(s.start, s.end) for s in block.spans if s.kind == "code"]
@@ -435,9 +456,9 @@ def _block(
         elided = _ELISION.match(token)
         if elided:
             token, start = token[elided.end() :], start + elided.end()
-        found = _context_error(text, start, token, speller)
-        if found is None and token.lower() not in vocabulary:  # a word of the site's jargon is no slip
-            found = _dictionary_error(text, start, token, speller, english, known, glued=doc.format != "pdf")
+        found = _context_error(text, start, token, speller) or _dictionary_error(
+            text, start, token, speller, english, known, glued=doc.format != "pdf"
+        )
         if found is None:
             continue
         right, why = found
