@@ -10,7 +10,8 @@ word on those lines.
 
 Two readers are measured in the same run:
 - factcheck: every rule that runs by default, with `text/grammar` turned on (it is off by
-  default for speed, not for precision), on the document as a whole;
+  default for speed, not for precision) and the capitals without their accents of
+  `text/typography`, on the document as a whole;
 - Grammalecte alone (the baseline): every spelling and grammar error the engine reports with its
   default options on the raw lines of the file, Markdown included, as an editor's plug-in reads
   them; its typography is left out (its apostrophe rule alone covers every elided word, found or
@@ -34,6 +35,10 @@ Kind = Literal["non-word", "real-word"]
 KINDS: tuple[Kind, ...] = ("non-word", "real-word")
 READERS = ("factcheck", "grammalecte")
 WRITING = "text/grammar"  # the rule off by default that the benchmark turns on
+# A capital without its accent (« l'Etat ») is text/typography's since issue 26, and a misspelling
+# the site's editors fixed: the benchmark counts that part of text/typography, not the rest.
+TYPOGRAPHY = "text/typography"
+CAPITALS = "Majuscule sans accent"
 
 
 class Case(BaseModel):
@@ -121,7 +126,8 @@ def _factcheck_findings(path: Path, kept: dict[bytes, list[Finding]]) -> list[Fi
 
     data = path.read_bytes()
     if data not in kept:
-        kept[data] = checks.run(read_bytes(data, path.name), checks.Context(), enabled=[WRITING])
+        found = checks.run(read_bytes(data, path.name), checks.Context(), enabled=[WRITING, TYPOGRAPHY])
+        kept[data] = [f for f in found if f.rule != TYPOGRAPHY or f.message_fr.startswith(CAPITALS)]
     return kept[data]
 
 

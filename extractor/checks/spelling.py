@@ -16,7 +16,19 @@ A near-miss of a registry name is `reference/name-typo`'s, not this rule's.
 
 With Grammalecte (issue 26: when `text/grammar` runs, so that the engine reads each document once),
 the rule also reports the words Grammalecte's dictionary rejects: on the site's real corrections it
-catches every misspelling, where the slips above catch a quarter. Hunspell still earns its place:
+catches every misspelling, where the slips above catch a quarter. Most words it rejects on a real
+site are no typos (jargon, names, English), so such a word is reported only when
+- a fix is a typing slip away (`_slip_fixes`): its accents and at most one letter added, removed,
+  changed or swapped (« abbrogée », « construciton »; two inside a long word: « nottament »; only
+  a letter added or two swapped in a short one: « plac », not « assos »), or a space put back
+  (« lasolution »), from Grammalecte's or Hunspell's suggestions;
+- it is not the site's vocabulary: written the same way on VOCABULARY_PAGES (3) pages or more of
+  the corpus (`site_vocabulary`; a typo repeated on one page or copied to a second is reported);
+- nor a dictionary word with a living prefix (« dépriorisée », grammalecte.yaml), a word alone in
+  quotation marks (« apisables »), a domain name, two English words glued (« fullstack »), a word
+  of inclusive writing;
+- a capital without its accent (« Etat ») is text/typography's, not a word that is not French.
+Hunspell still earns its place:
 - as the second opinion: a word is reported only if Hunspell's comprehensive dictionary rejects it
   too (it knows rare words, regional, classical and 1990 spellings that Grammalecte's lacks);
 - as the English dictionary (`hunspell-en-us`) that keeps English words and passages out;
@@ -168,6 +180,7 @@ def _grammalecte_words(
     from extractor.checks.grammar import grammalecte_results, masked, overlaps, prose
 
     candidates: list[tuple[Block, int, str]] = []
+    vocabulary = site_vocabulary(ctx)
     for block, result in grammalecte_results(doc, ctx):
         if not prose(block):
             continue
@@ -178,8 +191,14 @@ def _grammalecte_words(
             if elided:
                 word, start = word[elided.end() :], start + elided.end()
             end = start + len(word)
+            if block.text[start:end] != word:
+                continue  # a word inclusive writing's reading rewrote (« collaborat·eurs·rices »)
             if overlaps(start, end, skip) or _not_a_misspelling(block.text, start, word, speller, english, known):
                 continue
+            if _on_purpose(block.text, start, end) or _derived(word, speller) or _english_compound(word, english):
+                continue
+            if word.lower() in vocabulary:
+                continue  # the programme's jargon: written the same way on several pages
             candidates.append((block, start, word))
     engine = checker()
     if not candidates or engine is None:
@@ -187,7 +206,9 @@ def _grammalecte_words(
     suggestions = engine.suggest(sorted({w for _, _, w in candidates}))
     by_word = dict(zip(sorted({w for _, _, w in candidates}), suggestions, strict=True))
     for block, start, word in candidates:
-        fixes = [f for f in by_word[word] if f.lower() != word.lower() or f != word][:3]
+        fixes = _slip_fixes(word, by_word[word], speller)
+        if not fixes:
+            continue  # no fix a typing slip away: a word the dictionaries lack, not a typo
         yield finding(
             RULE,
             [block_evidence(doc, block, start, start + len(word), context=40)],
@@ -203,11 +224,15 @@ def _not_a_misspelling(
     Hunspell knows: the filters `_dictionary_error` applies to Hunspell's own rejections."""
     if not 3 <= len(word) <= MAX_LENGTH or any(c.isdigit() for c in word):
         return True  # "d'uen" has three letters
-    if not word.islower():  # names, acronyms; but "l'Etat": a capital that lost its accent
-        return not (word[:1] == "E" and word[1:].islower() and _checked(speller, "É" + word[1:]))
+    if not word.islower():
+        return True  # names, acronyms; a capital without its accent ("Etat") is text/typography's
     after = text[start + len(word) : start + len(word) + 1]
     before = text[start - 1 : start]
-    if "·" in word or after == "·" or (before and before in "(·./" and start > 1 and text[start - 2].isalpha()):
+    if (
+        "·" in word
+        or (after != "" and after in "·‧•")
+        or (before and before in "(·./" and start > 1 and text[start - 2].isalpha())
+    ):
         return True  # inclusive writing: "(euse)", "·eurs·rices", ".e" (not `_inclusive`: a word ending the text)
     parts = [p for p in re.split(r"['’\-]", word) if p]
     if all(_checked(speller, p) or _checked(speller, p.capitalize()) or fold(p) in known for p in parts):
@@ -226,6 +251,138 @@ def _not_a_misspelling(
 
 
 _INCLUSIVE_MERGED = re.compile(r"eur(?:ice|rice|euse|e)s?$")
+
+VOCABULARY_PAGES = 3  # a word written the same way on this many pages of a site is its jargon
+SHORT = 6  # a word Grammalecte lacks shorter than this is fixed only by a letter added or two swapped
+MAX_DISTANCE = 1  # letters added, removed, changed or swapped between a misspelling and its fix, accents aside
+_QUOTED_WORD = re.compile(r"[«“\"]\s*$")
+_CLOSING = re.compile(r"^\s*[»”\"]")
+_DOMAIN = re.compile(r"^\.\s?(?:[\w-]+\.)*(?:fr|com|org|net|io|eu|gouv|info|be|ch)\b")
+
+
+def _on_purpose(text: str, start: int, end: int) -> bool:
+    """Whether a word is written so on purpose: alone inside quotation marks (« apisables »), a
+    domain name (« gmail.com », « franceconnect. gouv.fr »), a template's tag ({% endcapture %})."""
+    if _QUOTED_WORD.search(text[max(0, start - 3) : start]) and _CLOSING.match(text[end : end + 3]):
+        return True
+    if _DOMAIN.match(text[end : end + 12]) or text[start - 1 : start] == "." or text[end : end + 1] == "/":
+        return True  # a domain name; inclusive writing with a slash (« designeu/se »)
+    left, right = text.rfind("{%", 0, start), text.rfind("%}", 0, start)
+    return left > right
+
+
+def _derived(word: str, speller: Speller) -> bool:
+    """Whether a word is a dictionary word with one of French's living prefixes (« dépriorisée »,
+    « recandidature », « cybermenaces », « télérelève »): a word formed as the language allows."""
+    for prefix in _prefixes():
+        if word.startswith(prefix) and len(word) - len(prefix) >= 4:
+            rest = word[len(prefix) :].lstrip("-")
+            if _checked(speller, rest) or (rest[:1] == "e" and _checked(speller, "é" + rest[1:])):
+                return True
+    return False
+
+
+def families() -> dict[str, Any]:
+    from extractor.checks.grammar import families as data
+
+    return data()
+
+
+@functools.cache
+def _prefixes() -> tuple[str, ...]:
+    return tuple(sorted(families().get("prefixes") or [], key=len, reverse=True))
+
+
+def _english_compound(word: str, english: Speller | None) -> bool:
+    """Whether a word is two English words glued (« fullstack », « webservices », « opendata »)."""
+    if english is None or not word.isascii():
+        return False
+    return any(_checked(english, word[:i]) and _checked(english, word[i:]) for i in range(3, len(word) - 3))
+
+
+def _slip_fixes(word: str, suggested: list[str], speller: Speller) -> list[str]:
+    """The fixes of a word a typing slip away from it (`_near`): Grammalecte's three likeliest,
+    else Hunspell's, else the word cut in two dictionary words (« lasolution »)."""
+    near = [f for f in suggested[:3] if f.lower() != word.lower() and _near(word, f)]
+    if not near:
+        near = [f for f in suggested[:3] if _two_slips(word, f)][:1]  # two slips inside a long word
+    if not near:
+        hunspell = speller.suggest(word)[:3]
+        near = [f for f in hunspell if f.lower() != word.lower() and _near(word, f)]
+        near = near or [f for f in hunspell[:1] if _two_slips(word, f)]
+    if near:
+        return near
+    for i in range(1, len(word) - 1):
+        left, right = word[:i], word[i:]
+        if (
+            (len(left) >= 2 or left in "àa")
+            and len(right) >= 2
+            and _checked(speller, left)
+            and _checked(speller, right)
+        ) and _near(word, f"{left} {right}"):
+            return [f"{left} {right}"]
+    return []
+
+
+def _near(word: str, fix: str) -> bool:
+    """Whether a suggestion is a typing slip away from the word: its accents, and at most
+    MAX_DISTANCE letters added, removed, changed or swapped (« abbrogée », « construciton »), or
+    the word with a space put back (« cetteconnaissance ») but not a
+    word made with a prefix or a suffix (« audio décrite », « bâtiment aire »)."""
+    if " " in fix or fix.count("-") > word.count("-"):
+        same = re.sub(r"[ -]", "", fix).lower() == word.replace("-", "").lower()
+        return same and _glued(re.split(r"[ -]", fix))
+    ligatures = str.maketrans({"œ": "oe", "Œ": "Oe", "æ": "ae", "Æ": "Ae"})
+    a, b = fold(word.translate(ligatures)), fold(fix.translate(ligatures))
+    distance = _distance(a, b)
+    if len(word) < SHORT:  # a short word a letter away from another is often an abbreviation (« assos »)
+        accents = distance == 0 and len(word) >= 4  # « dépot »; not « màj »
+        return accents or (distance == 1 and (len(b) > len(a) or sorted(a) == sorted(b)))  # « plac », « uen »
+    return distance <= MAX_DISTANCE
+
+
+def _two_slips(word: str, fix: str) -> bool:
+    """Whether a fix is two slips inside a long word (« nottament », « simitudes »): same first
+    letter, same ending."""
+    a, b = fold(word), fold(fix)
+    return " " not in fix and len(a) >= 8 and a[0] == b[0] and a[-3:] == b[-3:] and _distance(a, b) == 2
+
+
+def _glued(parts: list[str]) -> bool:
+    """Whether words written together are a space forgotten: one of them a grammatical word
+    (« lasolution », « nousavons », « joursd’accompagnement ») or both long words
+    (« patrimoineculturel »); not a word made with a prefix or a suffix (« audio décrite »,
+    « bâtiment aire », « main tenanciers »)."""
+    words = [_ELISION.sub(lambda m: m.group(0)[:-1], p).lower() for p in parts if p]
+    if len(words) != 2 or words[0] in _prefixes() or words[1] in (families().get("suffixes") or []):
+        return False
+    grammatical = set(families().get("grammatical_words") or [])
+    elided = bool(_ELISION.match(parts[1]))
+    return elided or any(w in grammatical for w in words) or all(len(w) >= 5 for w in words)
+
+
+def _distance(a: str, b: str) -> int:
+    """Damerau-Levenshtein distance (optimal string alignment) between two words."""
+    if abs(len(a) - len(b)) > 2:
+        return 3
+    rows = [list(range(len(b) + 1))]
+    for i in range(1, len(a) + 1):
+        row = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            row[j] = min(rows[-1][j] + 1, row[j - 1] + 1, rows[-1][j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                row[j] = min(row[j], rows[-2][j - 2] + 1)
+        rows.append(row)
+    return rows[-1][-1]
+
+
+def site_vocabulary(ctx: Context) -> frozenset[str]:
+    """The words (lower case) written the same way on VOCABULARY_PAGES pages or more of the
+    corpus the run compares with (a site run: the site's pages): the programme's jargon
+    (« bâtimentaire », « intrapreneurs »), not typos. A typo repeated on one page, or copied to a
+    second one, is still reported. The run reads the pages (`Context.site_words`)."""
+    return ctx.site_words(VOCABULARY_PAGES)
 
 
 def _french_slip(word: str, speller: Speller) -> bool:
@@ -253,7 +410,11 @@ def _choices(words: list[str]) -> str:
 
 
 def _block(
-    doc: Document, block: Block, speller: Speller, english: Speller | None, known: frozenset[str]
+    doc: Document,
+    block: Block,
+    speller: Speller,
+    english: Speller | None,
+    known: frozenset[str],
 ) -> Iterator[Finding]:
     text = block.text
     masked = [(s.start, s.end) for s in block.spans if s.kind == "code"]
@@ -421,7 +582,9 @@ def _inclusive(text: str, start: int, end: int) -> bool:
     """Whether a word is a piece of inclusive writing: "(euse)", "·eurs·rices", ".e"."""
     before = text[start - 1] if start > 0 else ""
     after = text[end] if end < len(text) else ""
-    return (before in "(·./" and start > 1 and text[start - 2].isalpha()) or after in "·"
+    return (before != "" and before in "(·./" and start > 1 and text[start - 2].isalpha()) or (
+        after != "" and after in "·‧•"
+    )
 
 
 def _english_stem(word: str, english: Speller) -> bool:

@@ -23,7 +23,25 @@ def site_results(
 
     registry = ctx.registry.digest() if ctx.registry is not None else ""
     deps = Dependencies(registry=registry, corpus=ctx.corpus, site=ctx.site, labels=_labels)
-    return ResultCache(state / "site-results.sqlite", run_key([",".join(sorted(rules or [])), f"{timeout:g}"]), deps)
+    parts = [",".join(sorted(rules or [])), f"{timeout:g}", _vocabulary(ctx, rules)]
+    return ResultCache(state / "site-results.sqlite", run_key(parts), deps)
+
+
+def _vocabulary(ctx: checks.Context, rules: list[str] | None) -> str:
+    """The site's vocabulary (the words of 3 pages or more), by content, when the run reads it:
+    Grammalecte's unknown words (text/spelling with text/grammar) are left alone when the site
+    writes them on several pages, so a page that adds a word to it changes other pages' findings.
+    Empty when text/grammar does not run (the vocabulary is then never read)."""
+    import hashlib
+
+    from extractor import checks
+
+    grammar = checks.rules().get("text/grammar")
+    if grammar is None or not checks.chosen(grammar, rules, ctx.enabled):
+        return ""
+    from extractor.checks.spelling import site_vocabulary
+
+    return hashlib.sha256("\n".join(sorted(site_vocabulary(ctx))).encode()).hexdigest()
 
 
 def _labels(folder: Path, suffix: str) -> object:
