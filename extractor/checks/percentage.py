@@ -17,6 +17,7 @@ from decimal import Decimal
 
 from extractor.checks import Context, finding, rule
 from extractor.checks.arithmetic import fr
+from extractor.checks.shares import shares
 from extractor.claims import vocabulary
 from extractor.evidence import claim_evidence
 from extractor.models import Claim, Document, Finding, Qualifier
@@ -37,6 +38,7 @@ def percentage_mismatch(doc: Document, ctx: Context) -> Iterator[Finding]:
     claims = ctx.claims(doc)
     yield from _growth(claims)
     yield from _grim(claims)
+    yield from shares(doc, claims)
 
 
 def _by(claims: list[Claim], key: Callable[[Claim], Hashable | None]) -> dict[Hashable, list[Claim]]:

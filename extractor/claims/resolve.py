@@ -138,6 +138,13 @@ def extract_claims(doc: Document, names: NameIndex | None = None) -> list[Claim]
             claims.append(claim)
             previous = claim
         _bracketed_before_their_figure(claims, block, first)
+        sample_from = _sample_from(doc, block)
+        if sample_from is not None:
+            # "Ce panel contenait : 4 services à impact national": the sample's make-up, not the
+            # programme's count of those services (issue 27, cause 9)
+            for i in range(first, len(claims)):
+                if claims[i].start >= sample_from:
+                    claims[i] = claims[i].model_copy(update={"metric_id": None})
         claims.extend(_joined(doc, block, claims[first:]))
     return claims
 
@@ -196,7 +203,10 @@ def _delta_of(claims: list[Claim], claim: Claim, block: Block) -> Claim:
     same = [c for c in recent if claim.metric_id is not None and c.metric_id == claim.metric_id]
     candidates = same or recent
     base = candidates[-1] if candidates else None
-    if base is not None and (claim.metric_id is None or claim.metric_id == base.metric_id):
+    if base is not None and claim.metric_id is None and _names_its_own(claim.metric_text):
+        # "+120 % de signalements" under "Budget 2023 : ...": the rate of its own metric (issue 27, 11)
+        update = {"scope_id": base.scope_id, "scope_text": base.scope_text}
+    elif base is not None and (claim.metric_id is None or claim.metric_id == base.metric_id):
         update = {"metric_text": base.metric_text, "metric_id": base.metric_id, "scope_id": base.scope_id,
                   "scope_text": base.scope_text}  # fmt: skip
     compared = _COMPARED_TO.search(block.text)
@@ -204,6 +214,43 @@ def _delta_of(claims: list[Claim], claim: Claim, block: Block) -> Claim:
     if compared and period and "/" not in period:
         update["period"] = f"{compared.group(1)}/{period[:4]}"
     return claim.model_copy(update=update) if update else claim
+
+
+_SAMPLE_INTRO = re.compile(r"\b(?:panel|échantillon|cohorte|sondage)\b[^.!?]*:\s*", re.I)
+
+
+def _sample_from(doc: Document, block: Block) -> int | None:
+    """Where the block's figures start describing a sample chosen for a study: after "Ce panel
+    contenait :" in the block, or from its start in the items of a list so introduced; None."""
+    found = _SAMPLE_INTRO.search(block.text)
+    if found:
+        return found.end()
+    if block.kind != BlockKind.list_item:
+        return None
+    intro = next((b for b in reversed(doc.blocks[: block.id]) if b.kind != BlockKind.list_item), None)
+    if intro is not None and intro.text.rstrip().endswith(":") and _SAMPLE_INTRO.search(intro.text):
+        return 0
+    return None
+
+
+# Words after a change that say when or against what, not what changes ("+3 par rapport à 2016").
+_NOT_A_METRIC_WORD = frozenset(
+    ["par", "rapport", "depuis", "sur", "vs", "entre", "soit", "au", "aux", "à", "en", "un", "une", "an", "ans",
+     "année", "années", "mois", "semaine", "jour", "jours", "cette", "cet", "ce", "ces", "comparé", "comparée",
+     "d'une", "d’une", "l'an", "l’an", "l'année", "l’année"]
+)  # fmt: skip
+
+
+def _names_its_own(metric_text: str) -> bool:
+    """Whether the words after a change name what it measures ("de signalements", "de rendez-vous
+    pris"), not only its period or its reference ("par rapport à 2016", "en un an", "")."""
+    words = _LEADING_DE.sub("", metric_text.strip()).split()
+    return (
+        bool(words)
+        and len(words[0]) >= 3
+        and words[0].casefold() not in _NOT_A_METRIC_WORD
+        and not _DIGIT.search(words[0])
+    )
 
 
 def _split_ambiguous(text: str, numbers: list[NumberMatch], known: set) -> list[NumberMatch]:
