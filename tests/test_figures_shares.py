@@ -403,3 +403,43 @@ def test_a_bare_rate_under_the_budget_is_its_growth(rate: str) -> None:
 def test_a_prose_rate_of_another_metric_is_not_the_budget_growth() -> None:
     text = "Budget 2022 : 100 000 €. Budget 2023 : 150 000 €, +120 % de rendez-vous pris.\n"
     assert run(text, PERCENT) == []
+
+
+# --- Class 1: a list of shares announced as a breakdown -------------------------------------------
+
+LIST_INTRO = "Sur les 20 usagers interrogés, les réponses se répartissent ainsi :\n\n"
+
+
+@pytest.mark.parametrize(
+    ("items", "variant"),
+    [
+        (["40 % sur le site", "30 % par téléphone", "35 % au guichet"], "list-sum"),  # 105 %
+        (["40 % oui", "33 % non", "27 % sans avis"], "list-base"),  # 33 % and 27 % of 20: none
+    ],
+)
+def test_a_list_of_shares_that_no_breakdown_gives_fires(items: list[str], variant: str) -> None:
+    intro = LIST_INTRO if variant == "list-base" else "Les usagers se répartissent ainsi :\n\n"
+    (finding,) = run(intro + "".join(f"- {i} ;\n" for i in items), PERCENT)
+    assert finding.variant == variant
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        LIST_INTRO + "- 40 % oui ;\n- 35 % non ;\n- 25 % sans avis.\n",
+        "Les usagers se répartissent ainsi :\n\n- 40 % sur le site ;\n- 30 % par téléphone ;\n- 30 % au guichet.\n",
+        "Les usagers se répartissent notamment ainsi :\n\n- 40 % sur le site ;\n- 30 % par téléphone.\n",  # partial
+        "Les usagers ont cité :\n\n- 40 % le site ;\n- 30 % le téléphone ;\n- 65 % le guichet.\n",  # no breakdown
+        "Le niveau se répartit ainsi :\n\n| Niveau | Part |\n| --- | --- |\n| A | 60 % |\n| B | 40 % |\n"
+        "| Total | 100 % |\n",
+    ],
+)
+def test_a_list_or_column_that_adds_up_or_is_no_breakdown_is_silent(text: str) -> None:
+    assert run(text, PERCENT) == []
+
+
+def test_counts_of_different_populations_are_not_summed_as_one() -> None:
+    text = (
+        "Sur l'ensemble, 3 incubateurs ont fermé (20 %), 5 services ont échoué (30 %) et 7 agents sont partis (50 %).\n"
+    )
+    assert run(text, PERCENT) == []

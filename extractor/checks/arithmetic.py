@@ -107,7 +107,7 @@ def _agrees(total: Claim, added: Decimal) -> bool:
     return states(total, added)
 
 
-def _list_after(doc: Document, block: Block) -> list[Block]:
+def list_after(doc: Document, block: Block) -> list[Block]:
     """The top-level items of the list that follows a block."""
     items: list[Block] = []
     for candidate in doc.blocks[block.id + 1 :]:
@@ -221,7 +221,7 @@ def _breakdowns(doc: Document, by_block: dict[int, list[Claim]]) -> Iterator[Fin
         headcount_at = _HEADCOUNT_BREAKDOWN.search(block.text)
         if found is None and headcount_at is None:
             continue
-        items = _list_after(doc, block)
+        items = list_after(doc, block)
         stated = [c for c in by_block[block.id] if not re.search(r"\([^)]*$", block.text[: c.start])]
         if headcount_at is not None:
             total = _headcount(block, stated, headcount_at.start())
@@ -631,7 +631,7 @@ def count_vs_list(doc: Document, ctx: Context) -> Iterator[Finding]:
             continue
         if block.text.rstrip().endswith(":"):  # "dont 3 incubateurs créés en 2024 :" then a list
             count = _announced(block, claims) if not partial(block.text) else None
-            listed = _list_after(doc, block)
+            listed = list_after(doc, block)
             items = [i.text for i in listed]
             if count is None or len(items) < 2 or sum(map(_name_like, items)) < 0.6 * len(items):
                 continue

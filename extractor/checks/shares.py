@@ -32,7 +32,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from extractor.checks import finding
-from extractor.checks.arithmetic import fr, partial
+from extractor.checks.arithmetic import fr, list_after, partial
 from extractor.evidence import claim_evidence, claims_by_block
 from extractor.models import Block, BlockKind, Claim, Document, Finding, Qualifier
 
@@ -54,6 +54,7 @@ _SHARE_CLOSE = re.compile(rf"^\s*(?:\)|de\s+(?:notre|l['’]|ce|cet|du)\s*{_SAMP
 _SHARE_OF_SAMPLE = re.compile(rf"^\s*de\s+(?:notre|l['’]|ce|cet|du)\s*{_SAMPLE}", re.I)
 _SENTENCE_END = re.compile(r"[.!?](?:\s|$)|;")
 _BREAKDOWN_WORDS = re.compile(r"\brépartit\b|\brépartissent\b|\brépartition\b|\brépartis?\b|\bréparties?\b", re.I)
+_TOTAL_ROW = re.compile(r"^\W*total\b", re.I)
 _YEAR_HEADER = re.compile(r"\b((?:19|20)\d\d)\b")
 _NEGATION = re.compile(r"\b(?:ne|n['’]|pas|sans|aucun|aucune)\b", re.I)
 _KEY_WORD = re.compile(r"(?<!^)\b(?:[A-ZÉ]{2,}[A-Z0-9]*|[A-Z][a-zé]+[A-Z]\w*)\b")
@@ -135,6 +136,7 @@ def shares(doc: Document, claims: list[Claim]) -> Iterator[Finding]:
     sample = sample_size(doc, claims)
     yield from _prose_shares(doc, by_block, sample)
     yield from _column_shares(doc, by_block, sample)
+    yield from _list_shares(doc, by_block, sample)
     yield from _share_in_words(doc, claims, sample)
     yield from _prose_growth(doc, by_block)
 
@@ -173,7 +175,11 @@ def _prose_shares(doc: Document, by_block: dict[int, list[Claim]], sample: Claim
             sentences.setdefault(_sentence_bounds(block.text, pair[0].start)[0], []).append(pair)
         for group in sentences.values():
             added = sum((s.quantity.value for _, s in group), Decimal(0))
-            whole = len(group) >= 2 and abs(added - HUNDRED) <= sum((_half(s) for _, s in group), Decimal(0))
+            whole = (
+                len(group) >= 2
+                and abs(added - HUNDRED) <= sum((_half(s) for _, s in group), Decimal(0))
+                and _one_population(block, [c for c, _ in group])
+            )
             for count, share in group:
                 base: Claim | None = None
                 if _SHARE_OF_SAMPLE.match(block.text[share.end :]):
@@ -190,6 +196,24 @@ def _prose_shares(doc: Document, by_block: dict[int, list[Claim]], sample: Claim
                     if _agrees(share, count.quantity.value, n):
                         continue
                     yield _share_finding(doc, count, share, n, [c for c, _ in group if c is not count], summed=True)
+
+
+_WORD_AFTER = re.compile(r"\s*([^\W\d_][\w'’-]*)")
+# What follows a count of the same population as the one before it: "49 sont", "5 ont", "3 n'ont".
+_VERB_AFTER = frozenset(["sont", "ont", "a", "est", "se", "s'", "s’", "n'", "n’", "ne", "y", "étaient", "avaient"])
+
+
+def _one_population(block: Block, counts: list[Claim]) -> bool:
+    """Whether the counts of a sentence count one population: each after the first counts the
+    first's noun ("9 Startups ... 49 Startups") or goes on with a verb ("49 sont", "5 ont")."""
+    first = _WORD_AFTER.match(block.text, counts[0].end)
+    noun = first.group(1).casefold() if first else None
+    for count in counts[1:]:
+        word = _WORD_AFTER.match(block.text, count.end)
+        said = word.group(1).casefold() if word else ""
+        if said != noun and said not in _VERB_AFTER and not said.startswith(("n'", "n’", "s'", "s’")):
+            return False
+    return True
 
 
 def _share_finding(doc: Document, count: Claim, share: Claim, n: Decimal, others: list[Claim], summed: bool = False,
@@ -242,11 +266,29 @@ def _columns(doc: Document, by_block: dict[int, list[Claim]]) -> Iterator[tuple[
             tables.setdefault(block.table, {})[(block.row, block.col or 0)] = block
     for cells in tables.values():
         for col in sorted({c for _, c in cells}):
-            body = [b for (r, c), b in sorted(cells.items()) if c == col and r > 0]
+            body = [
+                b
+                for (r, c), b in sorted(cells.items())
+                if c == col and r > 0 and not _TOTAL_ROW.match(b.row_header or cells.get((r, 0), b).text)
+            ]
             shares = [by_block.get(b.id, []) for b in body]
             if len(body) >= 2 and all(len(s) == 1 and _share(s[0]) for s in shares):
                 header = cells.get((0, col))
                 yield body, [s[0] for s in shares], header.text if header is not None else ""
+
+
+def _list_shares(doc: Document, by_block: dict[int, list[Claim]], sample: Claim | None) -> Iterator[Finding]:
+    """A list of shares after a sentence that announces their breakdown ("Les usagers se
+    répartissent ainsi :" then "- 40 % ..."), measured as a table's column."""
+    for block in doc.blocks:
+        if not block.text.rstrip().endswith(":") or not _BREAKDOWN_WORDS.search(block.text) or partial(block.text):
+            continue
+        items = list_after(doc, block)
+        shares = [by_block.get(i.id, []) for i in items]
+        if len(items) < 2 or not all(len(c) == 1 and _share(c[0]) for c in shares):
+            continue
+        base = _population(doc, [block], by_block, sample)
+        yield from _column(doc, [c[0] for c in shares], "", base, True, listed=True)
 
 
 def _column_shares(doc: Document, by_block: dict[int, list[Claim]], sample: Claim | None) -> Iterator[Finding]:
@@ -263,7 +305,7 @@ def _column_shares(doc: Document, by_block: dict[int, list[Claim]], sample: Clai
             continue
         base = _population(doc, intro, by_block, sample)
         years = {h: m.group(1) for _, _, h in table_columns if (m := _YEAR_HEADER.search(h))}
-        breakdown = any(_BREAKDOWN_WORDS.search(b.text) for b in intro)
+        breakdown = any(_BREAKDOWN_WORDS.search(b.text) for b in intro[:3])
         for _, shares_of_column, header in table_columns:
             n = base
             if n is not None and len(years) > 1 and years.get(header) != (n.period or "")[:4]:
@@ -271,7 +313,12 @@ def _column_shares(doc: Document, by_block: dict[int, list[Claim]], sample: Clai
             yield from _column(doc, shares_of_column, header, n, breakdown)
 
 
-def _column(doc: Document, column: list[Claim], header: str, base: Claim | None, breakdown: bool) -> Iterator[Finding]:
+def _column(
+    doc: Document, column: list[Claim], header: str, base: Claim | None, breakdown: bool, listed: bool = False
+) -> Iterator[Finding]:
+    """The shares of one column (or list) against their population, and their sum when they are a
+    breakdown."""
+    kind = "list" if listed else "column"
     added = sum((s.quantity.value for s in column), Decimal(0))
     if base is not None and base.quantity.value <= 10_000:
         n = int(base.quantity.value)
@@ -282,7 +329,7 @@ def _column(doc: Document, column: list[Claim], header: str, base: Claim | None,
             yield finding(
                 RULE,
                 [claim_evidence(s) for s in column] + [claim_evidence(base)],
-                variant="column-base",
+                variant=f"{kind}-base",
                 header=header,
                 added=fr(added, "%"),
                 base=n,
@@ -306,7 +353,7 @@ def _column(doc: Document, column: list[Claim], header: str, base: Claim | None,
         yield finding(
             RULE,
             [claim_evidence(s) for s in column],
-            variant="column-sum",
+            variant=f"{kind}-sum",
             header=header,
             added=fr(added, "%"),
             count=len(column),
