@@ -56,6 +56,9 @@ SHARES_SILENT = [
     "Sur les 31 services, 8 ont un thème sombre (plus de 20 %).",
     # a share of something else than the count's population
     "Sur les 31 services, 8 ont un thème sombre (25 % des visites).",
+    # a duration is no population
+    "Sur les 12 derniers mois, 5 services ont ouvert (40 %).",
+    "Sur les 3 ans du programme, 1 service a fermé (30 %).",
     # the sample named, consistent: 18/38 = 47,4 %
     "Nous avons étudié un échantillon de 38 services. Au total, 18 services affichent des vidéos "
     "(soit 47 % de notre échantillon).",

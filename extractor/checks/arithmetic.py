@@ -461,7 +461,7 @@ def _name_like(text: str) -> bool:
 
 # Nouns that a number before a list measures rather than counts: "pendant deux jours pour :",
 # "Au bout de 8 mois d'activité, Lotocar :", "455 k€ sur 2 ans :".
-_MEASURES = frozenset(
+MEASURES = frozenset(
     [
         "an",
         "ans",
@@ -549,7 +549,7 @@ def _counted_phrase(tail: str, *, whole: bool = True) -> bool:
     (False, False)
     """
     words = tail.split()
-    if not words or not _PHRASE_WORD.match(words[0]) or words[0].casefold() in _MEASURES:
+    if not words or not _PHRASE_WORD.match(words[0]) or words[0].casefold() in MEASURES:
         return False
     if not whole:
         return True

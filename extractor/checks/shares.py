@@ -32,7 +32,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from extractor.checks import finding
-from extractor.checks.arithmetic import fr, list_after, partial
+from extractor.checks.arithmetic import MEASURES, fr, list_after, partial
 from extractor.evidence import claim_evidence, claims_by_block
 from extractor.models import Block, BlockKind, Claim, Document, Finding, Qualifier
 
@@ -58,6 +58,21 @@ _TOTAL_ROW = re.compile(r"^\W*total\b", re.I)
 _YEAR_HEADER = re.compile(r"\b((?:19|20)\d\d)\b")
 _NEGATION = re.compile(r"\b(?:ne|n['’]|pas|sans|aucun|aucune)\b", re.I)
 _KEY_WORD = re.compile(r"(?<!^)\b(?:[A-ZÉ]{2,}[A-Z0-9]*|[A-Z][a-zé]+[A-Z]\w*)\b")
+
+
+_ORDER_WORDS = re.compile(r"\s*(?:derni\w+|premi\w+|prochain\w*)\b", re.I)
+
+
+def _a_population(doc: Document, base: Claim) -> bool:
+    """Whether a count after "sur les" counts people or things, not time ("sur les 12 derniers
+    mois", "sur 3 ans")."""
+    text = doc.blocks[base.block].text
+    at = base.end
+    order = _ORDER_WORDS.match(text, at)
+    if order:
+        at = order.end()
+    word = re.match(r"\s*([^\W\d_][\w'’-]*)", text[at:])
+    return word is not None and word.group(1).casefold() not in MEASURES
 
 
 def _count(claim: Claim) -> bool:
@@ -155,7 +170,7 @@ def _pairs(block: Block, claims: list[Claim]) -> list[tuple[Claim, Claim]]:
     return out
 
 
-def _stated_base(block: Block, claims: list[Claim], before: int) -> Claim | None:
+def _stated_base(doc: Document, block: Block, claims: list[Claim], before: int) -> Claim | None:
     """The population the sentence states before `before` ("sur les 31 services, 8 ...")."""
     begin, _ = _sentence_bounds(block.text, before)
     bases = [
@@ -163,6 +178,7 @@ def _stated_base(block: Block, claims: list[Claim], before: int) -> Claim | None
         for c in claims
         if begin <= c.start < before and _count(c) and _BASE_BEFORE.search(block.text[begin : c.start])
     ]
+    bases = [c for c in bases if _a_population(doc, c)]
     return bases[-1] if len(bases) >= 1 else None
 
 
@@ -185,7 +201,7 @@ def _prose_shares(doc: Document, by_block: dict[int, list[Claim]], sample: Claim
                 if _SHARE_OF_SAMPLE.match(block.text[share.end :]):
                     base = sample
                 else:
-                    base = _stated_base(block, claims, count.start)
+                    base = _stated_base(doc, block, claims, count.start)
                 if base is not None:
                     n = base.quantity.value
                     if count.quantity.value > n or _agrees(share, count.quantity.value, n):
@@ -249,7 +265,9 @@ def _population(
     38 produits"), or the document's sample when the introduction names it ("dans notre panel")."""
     for block in intro:
         claims = by_block.get(block.id, [])
-        bases = [c for c in claims if _count(c) and _BASE_BEFORE.search(block.text[: c.start])]
+        bases = [
+            c for c in claims if _count(c) and _BASE_BEFORE.search(block.text[: c.start]) and _a_population(doc, c)
+        ]
         if bases:
             return bases[0]
         if sample is not None and _SAMPLE_NAMED.search(block.text):
