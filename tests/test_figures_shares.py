@@ -446,3 +446,41 @@ def test_counts_of_different_populations_are_not_summed_as_one() -> None:
         "Sur l'ensemble, 3 incubateurs ont fermé (20 %), 5 services ont échoué (30 %) et 7 agents sont partis (50 %).\n"
     )
     assert run(text, PERCENT) == []
+
+
+ROUNDS = """En 2024, 3 millions d'euros ont été accordés sur les promos 14 et 15.
+
+#### FAST 14
+
+{intro}
+
+| Produit | Montant attribué |
+| --- | --- |
+| Tchap | 1 000 000 € |
+| Mano | 500 000 € |
+
+#### FAST 15
+
+| Produit | Montant attribué |
+| --- | --- |
+| Aides | 400 000 € |
+| Pix | 300 000 € |
+"""
+
+
+def test_the_laureates_of_the_rounds_named_are_summed() -> None:
+    (finding,) = run(ROUNDS.format(intro="Les lauréats de cette promotion."), SUM)
+    assert finding.variant == "rounds"
+
+
+@pytest.mark.parametrize(
+    "intro",
+    [
+        "Parmi les lauréats de cette promotion :",
+        "Extrait des lauréats (voir la liste complète) :",
+        "Les lauréats sont notamment :",
+        "Quelques exemples de lauréats :",
+    ],
+)
+def test_a_partial_table_of_laureates_is_not_the_total_breakdown(intro: str) -> None:
+    assert run(ROUNDS.format(intro=intro), SUM) == []

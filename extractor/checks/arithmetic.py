@@ -52,6 +52,40 @@ def partial(text: str) -> bool:
     return _PARTIAL.search(text) is not None
 
 
+def intro(doc: Document, block: Block) -> list[Block]:
+    """The paragraphs that introduce the table or the list a block is in (or the block): those
+    between its start and the heading above it, nearest first, six at most."""
+    first = block
+    if block.kind == BlockKind.table_cell:
+        first = next((b for b in doc.blocks if b.kind == BlockKind.table_cell and b.table == block.table), block)
+    elif block.kind == BlockKind.list_item:
+        while first.id > 0 and doc.blocks[first.id - 1].kind == BlockKind.list_item:
+            first = doc.blocks[first.id - 1]
+    out: list[Block] = []
+    for before in reversed(doc.blocks[: first.id]):
+        if before.kind == BlockKind.heading or len(out) >= 6:
+            break
+        if before.kind == BlockKind.paragraph:
+            out.append(before)
+    return out
+
+
+def partial_blocks(doc: Document) -> set[int]:
+    """The blocks of the tables and lists whose introduction presents them as partial ("extrait",
+    "parmi les lauréats", "la liste complète"): each table's or list's introduction read once."""
+    starts: dict[int, int] = {}  # block id -> the first block of its table or list
+    first_cell: dict[int | None, int] = {}
+    for block in doc.blocks:
+        if block.kind == BlockKind.table_cell:
+            starts[block.id] = first_cell.setdefault(block.table, block.id)
+        elif block.kind == BlockKind.list_item:
+            previous = doc.blocks[block.id - 1] if block.id else None
+            listed = previous is not None and previous.kind == BlockKind.list_item
+            starts[block.id] = starts[previous.id] if listed and previous is not None else block.id
+    said = {first: any(partial(b.text) for b in intro(doc, doc.blocks[first])[:3]) for first in set(starts.values())}
+    return {block_id for block_id, first in starts.items() if said[first]}
+
+
 def grant_round(grant: Grant, block: Block) -> int | None:
     """The round of a grant a block stands under: its nearest heading naming one (the profile's
     `round_heading`, e.g. "#### FAST 14", "LAURÉATS FAST 14 (2/3)")."""
@@ -353,6 +387,7 @@ def _rounds(doc: Document, claims: list[Claim], grant: Grant) -> Iterator[Findin
     Each round's amounts are gathered once, and added up once per service, not once per total
     (a table of 1,000 amounts that each name their round)."""
     amounts = [(c, grant_round(grant, doc.blocks[c.block])) for c in claims if c.metric_id == grant.amount_metric]
+    in_partial = partial_blocks(doc) if amounts else set()
     named_in: dict[str, frozenset[int] | None] = {}  # sentence -> the rounds it names
     gathered: dict[frozenset[int], tuple[list[Claim], Decimal, dict[str | None, tuple[int, Decimal]]]] = {}
     for total in claims:
@@ -373,6 +408,8 @@ def _rounds(doc: Document, claims: list[Claim], grant: Grant) -> Iterator[Findin
                 by_scope[c.scope_id] = (count + 1, value + c.quantity.value)
             gathered[rounds] = (listed, sum((c.quantity.value for c in listed), Decimal(0)), by_scope)
         listed, added, by_scope = gathered[rounds]
+        if any(c.block in in_partial for c in listed):
+            continue  # "parmi les lauréats", "extrait": the amounts listed are not all of them
         own_count, own_value = by_scope.get(total.scope_id, (0, Decimal(0)))
         if len(listed) - own_count < 2 or _agrees(total, added - own_value):
             continue

@@ -33,6 +33,7 @@ from decimal import Decimal
 
 from extractor.checks import finding
 from extractor.checks.arithmetic import MEASURES, fr, list_after, partial
+from extractor.checks.arithmetic import intro as arithmetic_intro
 from extractor.evidence import claim_evidence, claims_by_block
 from extractor.models import Block, BlockKind, Claim, Document, Finding, Qualifier
 
@@ -247,17 +248,6 @@ def _share_finding(doc: Document, count: Claim, share: Claim, n: Decimal, others
     )
 
 
-def _intro(doc: Document, first: Block) -> list[Block]:
-    """The paragraphs between a table (or a list) and the heading above it, nearest first."""
-    out: list[Block] = []
-    for block in reversed(doc.blocks[: first.id]):
-        if block.kind == BlockKind.heading or len(out) >= 6:
-            break
-        if block.kind == BlockKind.paragraph:
-            out.append(block)
-    return out
-
-
 def _population(
     doc: Document, intro: list[Block], by_block: dict[int, list[Claim]], sample: Claim | None
 ) -> Claim | None:
@@ -317,7 +307,7 @@ def _column_shares(doc: Document, by_block: dict[int, list[Claim]], sample: Clai
     for table_columns in by_table.values():
         first = min((b for body, _, _ in table_columns for b in body), key=lambda b: b.id)
         table_start = next((b for b in doc.blocks if b.kind == BlockKind.table_cell and b.table == first.table), first)
-        intro = _intro(doc, table_start)
+        intro = arithmetic_intro(doc, table_start)
         said = " ".join(b.text for b in intro)
         if partial(said):
             continue
