@@ -243,6 +243,8 @@ GROWTH_FIRE = [
     "Les demandes sont passées de 1 000 à 1 500 (+40 %).",
     "Le budget est passé de 2 000 000 € en 2023 à 1 500 000 € en 2024, soit une baisse de 20 %.",
     "Le nombre d'agents est passé de 40 à 50 agents, soit 20 %.",
+    "Les usagers sont en hausse de 40 % (de 200 000 en 2024 à 300 000 en 2025).",
+    "Le budget est en baisse de 10 %, passant de 2 000 000 € à 1 500 000 €.",
 ]
 GROWTH_SILENT = [
     "Le nombre d'usagers est passé de 200 000 en 2024 à 300 000 en 2025, soit une hausse de 50 %.",
@@ -252,6 +254,9 @@ GROWTH_SILENT = [
     "Le nombre d'usagers est passé de plus de 200 000 à 300 000, soit une hausse de 40 %.",  # a bound
     "Le nombre d'usagers a augmenté de 200 000 à 300 000 et la satisfaction de 40 %.",  # no rate of it
     "Le taux est passé de 20 % à 30 %, soit une hausse de 10 %.",  # points, not a growth
+    "Les usagers sont en hausse de 50 % (de 200 000 en 2024 à 300 000 en 2025).",
+    "Le budget est en baisse de 25 %, passant de 2 000 000 € à 1 500 000 €.",
+    "Une hausse de 40 % des usagers, et de 200 000 à 300 000 pour les visites.",  # not the rate's values
 ]
 
 

@@ -428,38 +428,60 @@ _RATE_AFTER = re.compile(
 )
 
 
+# "une hausse de 40 % (de 200 000 à 300 000)", "en hausse de 40 %, passant de 200 000 à 300 000"
+_RATE_WORD_BEFORE = re.compile(
+    r"\b(?:hausse|augmentation|progression|croissance|baisse|diminution|recul|réduction)\s+de\s*[+\-−]?\s*$", re.I
+)
+_FROM_AFTER_RATE = re.compile(r"^\s*(?:\(\s*|,\s*|:\s*)(?:en\s+)?(?:passant\s+|pass\w+\s+)?de\s*$", re.I)
+
+
 def _prose_growth(doc: Document, by_block: dict[int, list[Claim]]) -> Iterator[Finding]:
     for block_id, claims in by_block.items():
         block = doc.blocks[block_id]
         ordered = sorted(claims, key=lambda c: c.start)
-        for old, new, rate in zip(ordered, ordered[1:], ordered[2:], strict=False):
-            if not _FROM.search(block.text[max(0, old.start - 40) : old.start]):
+        for first, second, third in zip(ordered, ordered[1:], ordered[2:], strict=False):
+            text = block.text
+            if _FROM.search(text[max(0, first.start - 40) : first.start]):
+                old, new, rate = first, second, third  # "passé de A à B, soit une hausse de p %"
+                if not _TO.match(text[old.end : new.start]) or not _RATE_AFTER.match(text[new.end : rate.start]):
+                    continue
+                said = text[new.end : rate.start]
+            elif _RATE_WORD_BEFORE.search(text[max(0, first.start - 40) : first.start]):
+                rate, old, new = first, second, third  # "une hausse de p % (de A à B)"
+                if not _FROM_AFTER_RATE.match(text[rate.end : old.start]) or not _TO.match(text[old.end : new.start]):
+                    continue
+                said = text[max(0, rate.start - 40) : rate.start]
+            else:
                 continue
-            between, after = block.text[old.end : new.start], block.text[new.end : rate.start]
-            if not _TO.match(between) or not _RATE_AFTER.match(after):
-                continue
-            if old.quantity.unit != new.quantity.unit or old.quantity.unit == "%" or rate.quantity.unit != "%":
-                continue
-            if {old.quantity.qualifier, new.quantity.qualifier, rate.quantity.qualifier} != {Qualifier.exact}:
-                continue
-            if not old.quantity.value or old.quantity.is_delta or new.quantity.is_delta:
-                continue
-            said = block.text[new.end : rate.start]
-            stated = rate.quantity.value
-            if _FALL.search(said) and stated > 0:
-                stated = -stated
-            elif not _RISE.search(said) and not rate.quantity.is_delta and new.quantity.value < old.quantity.value:
-                stated = -stated  # "(25 %)" after a fall: its size
-            computed = (new.quantity.value - old.quantity.value) / old.quantity.value * HUNDRED
-            if abs(computed - stated) <= _half(rate) + Decimal("0.5"):
-                continue
-            yield finding(
-                RULE,
-                [claim_evidence(rate), claim_evidence(old), claim_evidence(new)],
-                variant="growth-prose",
-                stated=fr(rate.quantity.value, "%"),
-                old=fr(old.quantity.value, old.quantity.unit),
-                new=fr(new.quantity.value, new.quantity.unit),
-                computed=("+" if computed >= 0 else "") + _pct(computed),
-                suggestion={"computed": ("+" if computed >= 0 else "") + _pct(computed)},
-            )
+            found = _growth_finding(old, new, rate, said)
+            if found is not None:
+                yield found
+
+
+def _growth_finding(old: Claim, new: Claim, rate: Claim, said: str) -> Finding | None:
+    """The finding of a growth rate its two values do not give (None: they do, or it is unsure)."""
+    if old.quantity.unit != new.quantity.unit or old.quantity.unit == "%" or rate.quantity.unit != "%":
+        return None
+    if {old.quantity.qualifier, new.quantity.qualifier, rate.quantity.qualifier} != {Qualifier.exact}:
+        return None
+    if not old.quantity.value or old.quantity.is_delta or new.quantity.is_delta:
+        return None
+    stated = rate.quantity.value
+    if _FALL.search(said) and stated > 0:
+        stated = -stated
+    elif not _RISE.search(said) and not rate.quantity.is_delta and new.quantity.value < old.quantity.value:
+        stated = -stated  # "(25 %)" after a fall: its size
+    computed = (new.quantity.value - old.quantity.value) / old.quantity.value * HUNDRED
+    if abs(computed - stated) <= _half(rate) + Decimal("0.5"):
+        return None
+    written = ("+" if computed >= 0 else "") + _pct(computed)
+    return finding(
+        RULE,
+        [claim_evidence(rate), claim_evidence(old), claim_evidence(new)],
+        variant="growth-prose",
+        stated=fr(rate.quantity.value, "%"),
+        old=fr(old.quantity.value, old.quantity.unit),
+        new=fr(new.quantity.value, new.quantity.unit),
+        computed=written,
+        suggestion={"computed": written},
+    )
