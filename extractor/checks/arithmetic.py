@@ -54,15 +54,15 @@ def partial(text: str) -> bool:
 
 def intro(doc: Document, block: Block) -> list[Block]:
     """The paragraphs that introduce the table or the list a block is in (or the block): those
-    between its start and the heading above it, nearest first, six at most."""
-    first = block
-    if block.kind == BlockKind.table_cell:
-        first = next((b for b in doc.blocks if b.kind == BlockKind.table_cell and b.table == block.table), block)
-    elif block.kind == BlockKind.list_item:
-        while first.id > 0 and doc.blocks[first.id - 1].kind == BlockKind.list_item:
-            first = doc.blocks[first.id - 1]
+    between its start and the heading above it, nearest first; six at most, among the twenty
+    blocks before it (the cost of a call does not grow with the document)."""
+    first = block.id
+    if block.kind in (BlockKind.table_cell, BlockKind.list_item):
+        while first > 0 and doc.blocks[first - 1].kind == block.kind and doc.blocks[first - 1].table == block.table:
+            first -= 1
     out: list[Block] = []
-    for before in reversed(doc.blocks[: first.id]):
+    for i in range(first - 1, max(-1, first - 21), -1):
+        before = doc.blocks[i]
         if before.kind == BlockKind.heading or len(out) >= 6:
             break
         if before.kind == BlockKind.paragraph:

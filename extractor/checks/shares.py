@@ -25,6 +25,8 @@ is no breakdown: its shares are not summed.
 
 from __future__ import annotations
 
+import bisect
+import functools
 import itertools
 import math
 import re
@@ -48,17 +50,28 @@ _SAMPLE_NAMED = re.compile(rf"\b(?:notre|nos|le|ce|cet|du|l['’])\s*{_SAMPLE}\b
 _BASE_BEFORE = re.compile(
     rf"\b(?:sur|parmi)\s+(?:les|ces|nos|un\s+total\s+de|un\s+{_SAMPLE}\s+de|l['’]ensemble\s+des)\s*$", re.I
 )
-# What may stand between a count and its share: the count's phrase, then "(" or "(soit" or ", soit".
-_SHARE_AFTER_COUNT = re.compile(r"^[^()\d;:.!?]{0,80}?(?:\(\s*(?:soit\s+)?|,\s*soit\s+)$", re.I)
+# What may stand between a count and its share: the count's phrase, then "(" or "(soit" or ", soit"
+# (these three are matched at a figure's end: `match(text, pos)`, no "^").
+_SHARE_AFTER_COUNT = re.compile(r"[^()\d;:.!?]{0,80}?(?:\(\s*(?:soit\s+)?|,\s*soit\s+)$", re.I)
 # What may follow the share: the end of the aside, or the sample it is a share of.
-_SHARE_CLOSE = re.compile(rf"^\s*(?:\)|de\s+(?:notre|l['’]|ce|cet|du)\s*{_SAMPLE}\s*\)|[,.;]|$)", re.I)
-_SHARE_OF_SAMPLE = re.compile(rf"^\s*de\s+(?:notre|l['’]|ce|cet|du)\s*{_SAMPLE}", re.I)
+_SHARE_CLOSE = re.compile(rf"\s*(?:\)|de\s+(?:notre|l['’]|ce|cet|du)\s*{_SAMPLE}\s*\)|[,.;]|$)", re.I)
+_SHARE_OF_SAMPLE = re.compile(rf"\s*de\s+(?:notre|l['’]|ce|cet|du)\s*{_SAMPLE}", re.I)
 _SENTENCE_END = re.compile(r"[.!?](?:\s|$)|;")
 _BREAKDOWN_WORDS = re.compile(r"\brépartit\b|\brépartissent\b|\brépartition\b|\brépartis?\b|\bréparties?\b", re.I)
 _TOTAL_ROW = re.compile(r"^\W*total\b", re.I)
 _YEAR_HEADER = re.compile(r"\b((?:19|20)\d\d)\b")
 _NEGATION = re.compile(r"\b(?:ne|n['’]|pas|sans|aucun|aucune)\b", re.I)
 _KEY_WORD = re.compile(r"(?<!^)\b(?:[A-ZÉ]{2,}[A-Z0-9]*|[A-Z][a-zé]+[A-Z]\w*)\b")
+
+
+_WORD = re.compile(r"\s*([^\W\d_][\w'’-]*)")
+_SAMPLE_SHARE_OPEN = re.compile(rf"{_SAMPLE_NAMED.pattern}\s*\(\s*$", re.I)
+
+
+def _before(text: str, at: int, begin: int = 0) -> str:
+    """The 80 characters of `text` before `at` (not before `begin`): what the patterns anchored at a
+    figure read, without copying the whole text before it for each figure."""
+    return text[max(begin, at - 80) : at]
 
 
 _ORDER_WORDS = re.compile(r"\s*(?:derni\w+|premi\w+|prochain\w*)\b", re.I)
@@ -72,7 +85,7 @@ def _a_population(doc: Document, base: Claim) -> bool:
     order = _ORDER_WORDS.match(text, at)
     if order:
         at = order.end()
-    word = re.match(r"\s*([^\W\d_][\w'’-]*)", text[at:])
+    word = _WORD.match(text, at)
     return word is not None and word.group(1).casefold() not in MEASURES
 
 
@@ -106,7 +119,7 @@ def _population_of(doc: Document, base: Claim | None, n: Decimal) -> str:
     the population is a sum, or no noun follows)."""
     if base is None:
         return str(int(n))
-    word = re.match(r"\s*([^\W\d_][\w'’-]*)", doc.blocks[base.block].text[base.end :])
+    word = _WORD.match(doc.blocks[base.block].text, base.end)
     return f"{int(n)}\u00a0{word.group(1)}" if word else str(int(n))
 
 
@@ -132,18 +145,25 @@ def _options(share: Claim, n: int) -> str:
     return ", ".join(f"{k}/{n} = {_pct(Decimal(k) * HUNDRED / n)}" for k in (low, low + 1) if k <= n)
 
 
+@functools.lru_cache(maxsize=64)
+def _sentence_marks(text: str) -> tuple[list[int], list[int]]:
+    """Where the sentences of a text end: the starts and ends of their marks, found once."""
+    found = list(_SENTENCE_END.finditer(text))
+    return [m.start() for m in found], [m.end() for m in found]
+
+
 def _sentence_bounds(text: str, start: int) -> tuple[int, int]:
-    begin = 0
-    for m in _SENTENCE_END.finditer(text, 0, start):
-        begin = m.end()
-    end_match = _SENTENCE_END.search(text, start)
-    return begin, end_match.start() if end_match else len(text)
+    """Where the sentence around `start` begins and ends."""
+    starts, ends = _sentence_marks(text)
+    before = bisect.bisect_right(ends, start)  # the marks that end at or before `start`
+    after = bisect.bisect_left(starts, start)
+    return (ends[before - 1] if before else 0), (starts[after] if after < len(starts) else len(text))
 
 
 def sample_size(doc: Document, claims: list[Claim]) -> Claim | None:
     """The one size the document gives its sample ("un panel de 38 produits"), else None (none,
     or two different ones)."""
-    sizes = [c for c in claims if _count(c) and _SAMPLE_SIZE_BEFORE.search(doc.blocks[c.block].text[: c.start])]
+    sizes = [c for c in claims if _count(c) and _SAMPLE_SIZE_BEFORE.search(_before(doc.blocks[c.block].text, c.start))]
     return sizes[0] if sizes and len({c.quantity.value for c in sizes}) == 1 else None
 
 
@@ -164,9 +184,7 @@ def _pairs(block: Block, claims: list[Claim]) -> list[tuple[Claim, Claim]]:
     for count, share in itertools.pairwise(ordered):
         if not (_count(count) and _share(share)):
             continue
-        if _SHARE_AFTER_COUNT.match(block.text[count.end : share.start]) and _SHARE_CLOSE.match(
-            block.text[share.end :]
-        ):
+        if _SHARE_AFTER_COUNT.match(block.text, count.end, share.start) and _SHARE_CLOSE.match(block.text, share.end):
             out.append((count, share))
     return out
 
@@ -177,7 +195,7 @@ def _stated_base(doc: Document, block: Block, claims: list[Claim], before: int) 
     bases = [
         c
         for c in claims
-        if begin <= c.start < before and _count(c) and _BASE_BEFORE.search(block.text[begin : c.start])
+        if begin <= c.start < before and _count(c) and _BASE_BEFORE.search(_before(block.text, c.start, begin))
     ]
     bases = [c for c in bases if _a_population(doc, c)]
     return bases[-1] if len(bases) >= 1 else None
@@ -199,7 +217,7 @@ def _prose_shares(doc: Document, by_block: dict[int, list[Claim]], sample: Claim
             )
             for count, share in group:
                 base: Claim | None = None
-                if _SHARE_OF_SAMPLE.match(block.text[share.end :]):
+                if _SHARE_OF_SAMPLE.match(block.text, share.end):
                     base = sample
                 else:
                     base = _stated_base(doc, block, claims, count.start)
@@ -256,7 +274,9 @@ def _population(
     for block in intro:
         claims = by_block.get(block.id, [])
         bases = [
-            c for c in claims if _count(c) and _BASE_BEFORE.search(block.text[: c.start]) and _a_population(doc, c)
+            c
+            for c in claims
+            if _count(c) and _BASE_BEFORE.search(_before(block.text, c.start)) and _a_population(doc, c)
         ]
         if bases:
             return bases[0]
@@ -306,8 +326,7 @@ def _column_shares(doc: Document, by_block: dict[int, list[Claim]], sample: Clai
         by_table.setdefault(found[0][0].table, []).append(found)
     for table_columns in by_table.values():
         first = min((b for body, _, _ in table_columns for b in body), key=lambda b: b.id)
-        table_start = next((b for b in doc.blocks if b.kind == BlockKind.table_cell and b.table == first.table), first)
-        intro = arithmetic_intro(doc, table_start)
+        intro = arithmetic_intro(doc, first)
         said = " ".join(b.text for b in intro)
         if partial(said):
             continue
@@ -379,13 +398,13 @@ def _share_in_words(doc: Document, claims: list[Claim], sample: Claim | None) ->
         if not _share(share):
             continue
         block = doc.blocks[share.block]
-        if not re.search(rf"{_SAMPLE_NAMED.pattern}\s*\(\s*$", block.text[: share.start], re.I):
+        if not _SAMPLE_SHARE_OPEN.search(_before(block.text, share.start)):
             continue
         close = block.text.find(")", share.end)
         if close == -1 or block.text[share.end : close].strip():
             continue
         _, end = _sentence_bounds(block.text, close)
-        predicate = re.split(r",|\s[-–—]\s", block.text[close + 1 : max(end, close + 1)])[0]
+        predicate = re.split(r",|\s[-–—]\s", block.text[close + 1 : min(max(end, close + 1), close + 200)])[0]
         keys = set(_KEY_WORD.findall(" " + predicate))
         if not keys or _NEGATION.search(predicate):
             continue

@@ -103,6 +103,7 @@ def extract_claims(doc: Document, names: NameIndex | None = None) -> list[Claim]
     found = {block.id: find_numbers(block.text) for block in doc.blocks}
     known = {n.value for numbers in found.values() for n in numbers if n.is_count and not n.ambiguous}
     shared = _Shared(names)
+    in_sample = _sample_lists(doc)
     for block in doc.blocks:
         first = len(claims)  # this block's claims are claims[first:]
         if block.kind == BlockKind.table_cell and (
@@ -138,7 +139,7 @@ def extract_claims(doc: Document, names: NameIndex | None = None) -> list[Claim]
             claims.append(claim)
             previous = claim
         _bracketed_before_their_figure(claims, block, first)
-        sample_from = _sample_from(doc, block)
+        sample_from = 0 if block.id in in_sample else _sample_from(block)
         if sample_from is not None:
             # "Ce panel contenait : 4 services à impact national": the sample's make-up, not the
             # programme's count of those services (issue 27, cause 9)
@@ -219,18 +220,24 @@ def _delta_of(claims: list[Claim], claim: Claim, block: Block) -> Claim:
 _SAMPLE_INTRO = re.compile(r"\b(?:panel|échantillon|cohorte|sondage)\b[^.!?]*:\s*", re.I)
 
 
-def _sample_from(doc: Document, block: Block) -> int | None:
+def _sample_from(block: Block) -> int | None:
     """Where the block's figures start describing a sample chosen for a study: after "Ce panel
-    contenait :" in the block, or from its start in the items of a list so introduced; None."""
+    contenait :" in the block; None."""
     found = _SAMPLE_INTRO.search(block.text)
-    if found:
-        return found.end()
-    if block.kind != BlockKind.list_item:
-        return None
-    intro = next((b for b in reversed(doc.blocks[: block.id]) if b.kind != BlockKind.list_item), None)
-    if intro is not None and intro.text.rstrip().endswith(":") and _SAMPLE_INTRO.search(intro.text):
-        return 0
-    return None
+    return found.end() if found else None
+
+
+def _sample_lists(doc: Document) -> set[int]:
+    """The list items of the lists a sentence introduces as a sample ("Ce panel contenait :"),
+    found in one pass."""
+    out: set[int] = set()
+    sample = False  # whether the last block that is not a list item introduces a sample
+    for block in doc.blocks:
+        if block.kind != BlockKind.list_item:
+            sample = block.text.rstrip().endswith(":") and _SAMPLE_INTRO.search(block.text) is not None
+        elif sample:
+            out.add(block.id)
+    return out
 
 
 # Words after a change that say when or against what, not what changes ("+3 par rapport à 2016").
