@@ -56,6 +56,8 @@ SHARES_SILENT = [
     "Sur les 31 services, 8 ont un thème sombre (plus de 20 %).",
     # a share of something else than the count's population
     "Sur les 31 services, 8 ont un thème sombre (25 % des visites).",
+    # the count is not of the population stated
+    "Sur les 40 services, 12 agents sont partis (25 %).",
     # a duration is no population
     "Sur les 12 derniers mois, 5 services ont ouvert (40 %).",
     "Sur les 3 ans du programme, 1 service a fermé (30 %).",
@@ -187,6 +189,12 @@ def test_a_share_of_the_sample_no_whole_count_gives_fires() -> None:
 @pytest.mark.parametrize("share", ["37", "34"])
 def test_a_share_of_the_sample_a_whole_count_gives_is_silent(share: str) -> None:
     assert run(ERRORS.format(share=share), PERCENT) == []
+
+
+def test_a_population_stated_in_passing_is_not_the_table_base() -> None:
+    text = "Sur les 38 services, nous avons interrogé les usagers.\n\n| Réponse | Part |\n| --- | --- |\n"
+    text += "| Satisfaits | 36 % |\n| Déçus | 64 % |\n"
+    assert run(text, PERCENT) == []
 
 
 def test_a_table_not_introduced_by_its_population_is_not_measured() -> None:

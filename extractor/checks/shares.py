@@ -221,6 +221,8 @@ def _prose_shares(doc: Document, by_block: dict[int, list[Claim]], sample: Claim
                     base = sample
                 else:
                     base = _stated_base(doc, block, claims, count.start)
+                    if base is not None and not _one_population(block, [base, count]):
+                        base = None  # "sur les 40 services, 12 agents (30 %)": a share of what, unsure
                 if base is not None:
                     n = base.quantity.value
                     if count.quantity.value > n or _agrees(share, count.quantity.value, n):
@@ -278,10 +280,11 @@ def _population(
             for c in claims
             if _count(c) and _BASE_BEFORE.search(_before(block.text, c.start)) and _a_population(doc, c)
         ]
-        if bases:
-            return bases[0]
+        introduces = block.text.rstrip().endswith(":") or _BREAKDOWN_WORDS.search(block.text) is not None
+        if bases and introduces:
+            return bases[0]  # "Sur un panel de 38 produits, le niveau se répartit ainsi :"
         if sample is not None and _SAMPLE_NAMED.search(block.text):
-            return sample
+            return sample  # "les erreurs majoritaires dans notre panel"
     return None
 
 
