@@ -37,6 +37,52 @@ _BREAKDOWN = re.compile(
     re.I,
 )
 _ROUND_NUMBERS = re.compile(r"\d+")
+# A table or a list introduced as partial is no breakdown of a stated total, nor a count of its
+# items (issue 27, cause 9): "extrait", "notamment", "parmi les lauréats", "la liste complète".
+_PARTIAL = re.compile(
+    r"\b(?:extraits?|notamment|parmi|par\s+exemple|entre\s+autres|quelques|exemples?|liste\s+compl[èe]te"
+    r"|(?:les\s+)?principa(?:ux|les)|dont\s+certain|sélection|etc)\b|…|\.\.\.",
+    re.I,
+)
+
+
+def partial(text: str) -> bool:
+    """Whether a text introduces a partial table or list (an extract, a selection, examples)."""
+    return _PARTIAL.search(text) is not None
+
+
+def intro(doc: Document, block: Block) -> list[Block]:
+    """The paragraphs that introduce the table or the list a block is in (or the block): those
+    between its start and the heading above it, nearest first; six at most, among the twenty
+    blocks before it (the cost of a call does not grow with the document)."""
+    first = block.id
+    if block.kind in (BlockKind.table_cell, BlockKind.list_item):
+        while first > 0 and doc.blocks[first - 1].kind == block.kind and doc.blocks[first - 1].table == block.table:
+            first -= 1
+    out: list[Block] = []
+    for i in range(first - 1, max(-1, first - 21), -1):
+        before = doc.blocks[i]
+        if before.kind == BlockKind.heading or len(out) >= 6:
+            break
+        if before.kind == BlockKind.paragraph:
+            out.append(before)
+    return out
+
+
+def partial_blocks(doc: Document) -> set[int]:
+    """The blocks of the tables and lists whose introduction presents them as partial ("extrait",
+    "parmi les lauréats", "la liste complète"): each table's or list's introduction read once."""
+    starts: dict[int, int] = {}  # block id -> the first block of its table or list
+    first_cell: dict[int | None, int] = {}
+    for block in doc.blocks:
+        if block.kind == BlockKind.table_cell:
+            starts[block.id] = first_cell.setdefault(block.table, block.id)
+        elif block.kind == BlockKind.list_item:
+            previous = doc.blocks[block.id - 1] if block.id else None
+            listed = previous is not None and previous.kind == BlockKind.list_item
+            starts[block.id] = starts[previous.id] if listed and previous is not None else block.id
+    said = {first: any(partial(b.text) for b in intro(doc, doc.blocks[first])[:3]) for first in set(starts.values())}
+    return {block_id for block_id, first in starts.items() if said[first]}
 
 
 def grant_round(grant: Grant, block: Block) -> int | None:
@@ -94,7 +140,7 @@ def _agrees(total: Claim, added: Decimal) -> bool:
     return states(total, added)
 
 
-def _list_after(doc: Document, block: Block) -> list[Block]:
+def list_after(doc: Document, block: Block) -> list[Block]:
     """The top-level items of the list that follows a block."""
     items: list[Block] = []
     for candidate in doc.blocks[block.id + 1 :]:
@@ -121,9 +167,9 @@ Kind = tuple[str | None, str | None]
 def _one_part(doc: Document, item: Block, kind: Kind, by_block: dict[int, list[Claim]]) -> Claim | None:
     """The item's one figure of this kind: in its own text, else in its sub-items; None when it has
     none or several ("40 sessions à 1 000 € l'unité, soit 40 000 €": the part is unsure)."""
-    own = [c for c in by_block.get(item.id, []) if _kind(c) == kind]
+    own = [c for c in by_block.get(item.id, []) if _fits(c, kind)]
     if not own:
-        own = [c for i in _subtree(doc, item)[1:] for c in by_block.get(i, []) if _kind(c) == kind]
+        own = [c for i in _subtree(doc, item)[1:] for c in by_block.get(i, []) if _fits(c, kind)]
     return own[0] if len(own) == 1 else None
 
 
@@ -139,20 +185,91 @@ def sum_mismatch(doc: Document, ctx: Context) -> Iterator[Finding]:
         yield from _part_sums(doc, claims, part_sum)
 
 
+_HEADCOUNT_BREAKDOWN = re.compile(
+    r"(?:répartis?|réparties?|se répartit|se répartissent|ventilée?s?|décompos\w+)\s+(?:ainsi|comme suit|"
+    r"de la (?:manière|façon) suivante|en|entre)\b",
+    re.I,
+)
+_INLINE_SEPARATOR = re.compile(r",|;|/|\+|\bet\b|\bainsi que\b", re.I)
+_SENTENCE_STOP = re.compile(r"[.!?](?:\s|$)")
+COUNT: Kind = ("#count", None)  # a headcount ("12 agents"), whatever it counts
+
+
+def _fits(claim: Claim, kind: Kind) -> bool:
+    """Whether a figure can be a part of a total of this kind (a headcount's parts are counts of
+    anything: "5 développeurs, 4 designers")."""
+    if kind == COUNT:
+        q = claim.quantity
+        return q.unit is None and not q.is_delta and q.value == q.value.to_integral_value()
+    return _kind(claim) == kind
+
+
+def _headcount(block: Block, stated: list[Claim], at: int) -> Claim | None:
+    """The count a breakdown phrase at `at` breaks down: the last figure before it in its sentence,
+    a whole exact count ("Le pôle compte 12 agents, répartis ainsi")."""
+    begin = max((m.end() for m in _SENTENCE_STOP.finditer(block.text, 0, at)), default=0)
+    before = [c for c in stated if begin <= c.start < at]
+    if not before:
+        return None
+    last = before[-1]
+    q = last.quantity
+    gap = block.text[last.end : at]
+    if q.unit is not None or q.is_delta or q.qualifier.value != "exact" or q.value != q.value.to_integral_value():
+        return None
+    return last if len(gap) <= 60 and not re.search(r"\d", gap) else None
+
+
+def _inline_parts(block: Block, claims: list[Claim], start: int, kind: Kind) -> list[Claim] | None:
+    """The parts written after a breakdown phrase in the same sentence ("répartis ainsi : 5
+    développeurs, 4 designers et 2 coachs", "45 / 50 / 30"): one figure of the kind per segment,
+    none without; None when the sentence lists no such parts."""
+    colon = block.text.find(":", start)
+    stop = _SENTENCE_STOP.search(block.text, start)
+    end = stop.start() if stop else len(block.text)
+    if colon != -1 and colon < end:
+        start = colon + 1
+    span = block.text[start:end]
+    if not span.strip():
+        return None
+    inside = [c for c in claims if start <= c.start < end]
+    parts: list[Claim] = []
+    position = start
+    for segment in _INLINE_SEPARATOR.split(span):
+        seg_start = block.text.find(segment, position)
+        position = seg_start + len(segment)
+        if not segment.strip():
+            continue
+        found = [c for c in inside if seg_start <= c.start < position]
+        if len(found) != 1 or not _fits(found[0], kind) or re.search(r"\(", segment):
+            return None
+        parts.append(found[0])
+    return parts if len(parts) >= 2 else None
+
+
 def _breakdowns(doc: Document, by_block: dict[int, list[Claim]]) -> Iterator[Finding]:
     for block in doc.blocks:
-        if block.id not in by_block or not _BREAKDOWN.search(block.text):
+        if block.id not in by_block or partial(block.text):
             continue
-        items = _list_after(doc, block)
-        if len(items) < 2:
+        found = _BREAKDOWN.search(block.text)
+        headcount_at = _HEADCOUNT_BREAKDOWN.search(block.text)
+        if found is None and headcount_at is None:
             continue
+        items = list_after(doc, block)
         stated = [c for c in by_block[block.id] if not re.search(r"\([^)]*$", block.text[: c.start])]
+        if headcount_at is not None:
+            total = _headcount(block, stated, headcount_at.start())
+            if total is not None:
+                yield from _headcount_breakdown(doc, block, total, by_block, items, headcount_at.end())
+        if found is None or len(items) < 2:
+            continue
         for kind in dict.fromkeys(k for c in stated if (k := _kind(c)) is not None):
             totals = [c for c in stated if _kind(c) == kind]
             parts = [part for item in items if (part := _one_part(doc, item, kind, by_block)) is not None]
             if len(parts) != len(items) or not totals:
                 continue  # an item without a figure of this kind, or with several: no part per item
             total, included = totals[0], totals[1] if len(totals) > 1 else None
+            if kind[0] is None and headcount_at is not None and _headcount(block, stated, headcount_at.start()):
+                continue  # a headcount's breakdown: read above
             if len(totals) > 2 or (
                 included is not None and not re.search(r"\bdont\b", block.text[total.end : included.start], re.I)
             ):
@@ -161,6 +278,28 @@ def _breakdowns(doc: Document, by_block: dict[int, list[Claim]]) -> Iterator[Fin
             if _agrees(total, added) or (included is not None and _agrees(total, added + included.quantity.value)):
                 continue
             yield _mismatch(doc, total, parts, Severity.error, None, included)
+
+
+def _headcount_breakdown(doc: Document, block: Block, total: Claim, by_block: dict[int, list[Claim]],
+                         items: list[Block], after: int) -> Iterator[Finding]:  # fmt: skip
+    """ "12 agents, répartis ainsi : 5 ..., 4 ..., 2 ..." (in the sentence, or one item each in the
+    list that follows): the parts of a headcount are counts."""
+    parts = _inline_parts(block, by_block[block.id], after, COUNT)
+    rest = block.text[after:]
+    if parts is None and len(items) >= 2 and rest.strip(" :\u00a0") == "":
+        found = [_one_part(doc, item, COUNT, by_block) for item in items]
+        parts = [p for p in found if p is not None] if all(p is not None for p in found) else None
+    if parts is None:
+        return
+    if _agrees(total, sum((p.quantity.value for p in parts), Decimal(0))):
+        return
+    yield _mismatch(doc, total, parts, Severity.error, "headcount", what=_noun(block.text[total.end :]))
+
+
+def _noun(text: str) -> str:
+    """The noun a count counts: the first word after it ("agents")."""
+    word = re.match(r"\s*([^\W\d_][\w'’-]*)", text)
+    return word.group(1) if word else ""
 
 
 _TOTAL_LABEL = re.compile(r"^\W*total\b", re.I)
@@ -247,6 +386,7 @@ def _rounds(doc: Document, claims: list[Claim], grant: Grant) -> Iterator[Findin
     Each round's amounts are gathered once, and added up once per service, not once per total
     (a table of 1,000 amounts that each name their round)."""
     amounts = [(c, grant_round(grant, doc.blocks[c.block])) for c in claims if c.metric_id == grant.amount_metric]
+    in_partial = partial_blocks(doc) if amounts else set()
     named_in: dict[str, frozenset[int] | None] = {}  # sentence -> the rounds it names
     gathered: dict[frozenset[int], tuple[list[Claim], Decimal, dict[str | None, tuple[int, Decimal]]]] = {}
     for total in claims:
@@ -267,6 +407,8 @@ def _rounds(doc: Document, claims: list[Claim], grant: Grant) -> Iterator[Findin
                 by_scope[c.scope_id] = (count + 1, value + c.quantity.value)
             gathered[rounds] = (listed, sum((c.quantity.value for c in listed), Decimal(0)), by_scope)
         listed, added, by_scope = gathered[rounds]
+        if any(c.block in in_partial for c in listed):
+            continue  # "parmi les lauréats", "extrait": the amounts listed are not all of them
         own_count, own_value = by_scope.get(total.scope_id, (0, Decimal(0)))
         if len(listed) - own_count < 2 or _agrees(total, added - own_value):
             continue
@@ -355,7 +497,7 @@ def _name_like(text: str) -> bool:
 
 # Nouns that a number before a list measures rather than counts: "pendant deux jours pour :",
 # "Au bout de 8 mois d'activité, Lotocar :", "455 k€ sur 2 ans :".
-_MEASURES = frozenset(
+MEASURES = frozenset(
     [
         "an",
         "ans",
@@ -443,7 +585,7 @@ def _counted_phrase(tail: str, *, whole: bool = True) -> bool:
     (False, False)
     """
     words = tail.split()
-    if not words or not _PHRASE_WORD.match(words[0]) or words[0].casefold() in _MEASURES:
+    if not words or not _PHRASE_WORD.match(words[0]) or words[0].casefold() in MEASURES:
         return False
     if not whole:
         return True
@@ -454,11 +596,12 @@ def _counted_phrase(tail: str, *, whole: bool = True) -> bool:
     return not any(w.casefold() in _NOT_IN_PHRASE for w in words)
 
 
-def _announced(block: Block, claims: list[Claim], *, whole: bool = True) -> Claim | None:
-    """The count a block announces just before its colon, when the text says it counts what
-    follows: "dont 3 incubateurs créés en 2024 :", not "pendant deux jours pour :" (a duration),
-    "sur les 159 000 simulations :" (a base) or "Pour les collectivités (35 000) :" (a population)."""
-    colon = block.text.rfind(":")
+def _announced(block: Block, claims: list[Claim], *, whole: bool = True, colon: int | None = None) -> Claim | None:
+    """The count a block announces just before its colon (its last, or `colon`), when the text says
+    it counts what follows: "dont 3 incubateurs créés en 2024 :", not "pendant deux jours pour :" (a
+    duration), "sur les 159 000 simulations :" (a base) or "Pour les collectivités (35 000) :" (a
+    population)."""
+    colon = block.text.rfind(":") if colon is None else colon
     if colon == -1:
         return None
     sentence_start = max(block.text.rfind(p, 0, colon) for p in (". ", "; ", "! ", "? ")) + 1
@@ -490,6 +633,31 @@ def _not_instances(items: list[Block]) -> bool:
     return max(figures, places, groups) >= len(items) / 2
 
 
+_LINE_ITEM_SEPARATOR = re.compile(r"\s*(?:,|;|\bet\b|\bainsi que\b)\s*", re.I)
+_NAME_ITEM = re.compile(r"^(?:l['’]|le\s+|la\s+|les\s+)?[A-ZÉÈÀÂÎ«\"][^\d:()]*$")
+
+
+def _one_line(block: Block, claims: list[Claim]) -> tuple[Claim, list[str]] | None:
+    """A count and the names it announces in the same sentence: "8 incubateurs : A, B et C." (each
+    item a name of at most six words, capitalised, without figures); None when the sentence lists
+    no names, or says the list is partial ("notamment", "etc.")."""
+    for colon in (m.start() for m in re.finditer(":", block.text)):
+        begin = max((m.end() for m in _SENTENCE_STOP.finditer(block.text, 0, colon)), default=0)
+        stop = _SENTENCE_STOP.search(block.text, colon)
+        end = stop.start() if stop else len(block.text)
+        sentence = block.text[begin:end]
+        if partial(sentence) or block.text.find(":", colon + 1, end) != -1:
+            continue
+        count = _announced(block, [c for c in claims if begin <= c.start < colon], colon=colon)
+        if count is None:
+            continue
+        items = [i.strip() for i in _LINE_ITEM_SEPARATOR.split(block.text[colon + 1 : end])]
+        if len(items) < 2 or not all(i and len(i.split()) <= 6 and _NAME_ITEM.match(i) for i in items):
+            continue
+        return count, items
+    return None
+
+
 @rule("arithmetic/count-vs-list")
 def count_vs_list(doc: Document, ctx: Context) -> Iterator[Finding]:
     by_block = claims_by_block(ctx.claims(doc))
@@ -498,8 +666,8 @@ def count_vs_list(doc: Document, ctx: Context) -> Iterator[Finding]:
         if not claims:
             continue
         if block.text.rstrip().endswith(":"):  # "dont 3 incubateurs créés en 2024 :" then a list
-            count = _announced(block, claims)
-            listed = _list_after(doc, block)
+            count = _announced(block, claims) if not partial(block.text) else None
+            listed = list_after(doc, block)
             items = [i.text for i in listed]
             if count is None or len(items) < 2 or sum(map(_name_like, items)) < 0.6 * len(items):
                 continue
@@ -513,8 +681,12 @@ def count_vs_list(doc: Document, ctx: Context) -> Iterator[Finding]:
             after = [s for s in links if s.start > colon]
             gaps = [block.text[a.end : b.start] for a, b in itertools.pairwise(after)]
             if count is None or len(after) < 2 or not all(_ITEM_SEPARATORS.match(g) for g in gaps):
-                continue
-            items = [block.text[s.start : s.end] for s in after]
+                found = _one_line(block, claims)  # "8 incubateurs : A, B, C."
+                if found is None:
+                    continue
+                count, items = found
+            else:
+                items = [block.text[s.start : s.end] for s in after]
         if Decimal(len(items)) == count.quantity.value:
             continue
         yield finding(  # two items at least (one is no list)

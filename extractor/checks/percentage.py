@@ -17,6 +17,7 @@ from decimal import Decimal
 
 from extractor.checks import Context, finding, rule
 from extractor.checks.arithmetic import fr
+from extractor.checks.shares import shares
 from extractor.claims import vocabulary
 from extractor.evidence import claim_evidence
 from extractor.models import Claim, Document, Finding, Qualifier
@@ -35,8 +36,14 @@ def _pct(value: Decimal) -> str:
 @rule("arithmetic/percentage-mismatch")
 def percentage_mismatch(doc: Document, ctx: Context) -> Iterator[Finding]:
     claims = ctx.claims(doc)
-    yield from _growth(claims)
-    yield from _grim(claims)
+    said: set[tuple[str, int | None, int, int]] = set()  # the figures already reported: one finding each
+    for found in [*_growth(claims), *_grim(claims), *shares(doc, claims)]:
+        at = found.evidence[0].location
+        key = (at.path, at.page, at.line, at.column)
+        if key in said:
+            continue
+        said.add(key)
+        yield found
 
 
 def _by(claims: list[Claim], key: Callable[[Claim], Hashable | None]) -> dict[Hashable, list[Claim]]:

@@ -115,6 +115,7 @@ def extract_claims(doc: Document, names: NameIndex | None = None) -> list[Claim]
     found = {block.id: find_numbers(block.text) for block in doc.blocks}
     known = {n.value for numbers in found.values() for n in numbers if n.is_count and not n.ambiguous}
     shared = _Shared(names)
+    in_sample = _sample_lists(doc)
     for block in doc.blocks:
         first = len(claims)  # this block's claims are claims[first:]
         if block.kind == BlockKind.table_cell and (
@@ -150,6 +151,13 @@ def extract_claims(doc: Document, names: NameIndex | None = None) -> list[Claim]
             claims.append(claim)
             previous = claim
         _bracketed_before_their_figure(claims, block, first)
+        sample_from = 0 if block.id in in_sample else _sample_from(block)
+        if sample_from is not None:
+            # "Ce panel contenait : 4 services à impact national": the sample's make-up, not the
+            # programme's count of those services (issue 27, cause 9)
+            for i in range(first, len(claims)):
+                if claims[i].start >= sample_from:
+                    claims[i] = claims[i].model_copy(update={"metric_id": None})
         claims.extend(_joined(doc, block, claims[first:]))
     return claims
 
@@ -208,7 +216,10 @@ def _delta_of(claims: list[Claim], claim: Claim, block: Block) -> Claim:
     same = [c for c in recent if claim.metric_id is not None and c.metric_id == claim.metric_id]
     candidates = same or recent
     base = candidates[-1] if candidates else None
-    if base is not None and (claim.metric_id is None or claim.metric_id == base.metric_id):
+    if base is not None and claim.metric_id is None and _names_its_own(claim.metric_text):
+        # "+120 % de signalements" under "Budget 2023 : ...": the rate of its own metric (issue 27, 11)
+        update = {"scope_id": base.scope_id, "scope_text": base.scope_text}
+    elif base is not None and (claim.metric_id is None or claim.metric_id == base.metric_id):
         update = {"metric_text": base.metric_text, "metric_id": base.metric_id, "scope_id": base.scope_id,
                   "scope_text": base.scope_text}  # fmt: skip
     compared = _COMPARED_TO.search(block.text)
@@ -216,6 +227,49 @@ def _delta_of(claims: list[Claim], claim: Claim, block: Block) -> Claim:
     if compared and period and "/" not in period:
         update["period"] = f"{compared.group(1)}/{period[:4]}"
     return claim.model_copy(update=update) if update else claim
+
+
+_SAMPLE_INTRO = re.compile(r"\b(?:panel|échantillon|cohorte|sondage)\b[^.!?]*:\s*", re.I)
+
+
+def _sample_from(block: Block) -> int | None:
+    """Where the block's figures start describing a sample chosen for a study: after "Ce panel
+    contenait :" in the block; None."""
+    found = _SAMPLE_INTRO.search(block.text)
+    return found.end() if found else None
+
+
+def _sample_lists(doc: Document) -> set[int]:
+    """The list items of the lists a sentence introduces as a sample ("Ce panel contenait :"),
+    found in one pass."""
+    out: set[int] = set()
+    sample = False  # whether the last block that is not a list item introduces a sample
+    for block in doc.blocks:
+        if block.kind != BlockKind.list_item:
+            sample = block.text.rstrip().endswith(":") and _SAMPLE_INTRO.search(block.text) is not None
+        elif sample:
+            out.add(block.id)
+    return out
+
+
+# Words after a change that say when or against what, not what changes ("+3 par rapport à 2016").
+_NOT_A_METRIC_WORD = frozenset(
+    ["par", "rapport", "depuis", "sur", "vs", "entre", "soit", "au", "aux", "à", "en", "un", "une", "an", "ans",
+     "année", "années", "mois", "semaine", "jour", "jours", "cette", "cet", "ce", "ces", "comparé", "comparée",
+     "d'une", "d’une", "l'an", "l’an", "l'année", "l’année"]
+)  # fmt: skip
+
+
+def _names_its_own(metric_text: str) -> bool:
+    """Whether the words after a change name what it measures ("de signalements", "de rendez-vous
+    pris"), not only its period or its reference ("par rapport à 2016", "en un an", "")."""
+    words = _LEADING_DE.sub("", metric_text.strip()).split()
+    return (
+        bool(words)
+        and len(words[0]) >= 3
+        and words[0].casefold() not in _NOT_A_METRIC_WORD
+        and not _DIGIT.search(words[0])
+    )
 
 
 def _split_ambiguous(text: str, numbers: list[NumberMatch], known: set) -> list[NumberMatch]:
