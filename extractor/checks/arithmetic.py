@@ -21,10 +21,10 @@ import re
 from collections.abc import Iterator
 from decimal import Decimal
 
-from extractor.calendar import YEAR
 from extractor.checks import Context, finding, rule
 from extractor.claims.compare import states, tolerance
 from extractor.claims.numbers import find_numbers
+from extractor.dates import YEAR
 from extractor.evidence import claim_evidence, claims_by_block
 from extractor.models import Block, BlockKind, Claim, Document, Finding, Severity
 from extractor.profiles import Grant, PartSum

@@ -12,13 +12,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 
-from extractor.calendar import period_fr
 from extractor.checks import Context, finding, phrase, rule
 from extractor.checks.arithmetic import fr
 from extractor.claims import vocabulary
 from extractor.claims.compare import comparable, tolerance
 from extractor.claims.resolve import publisher_scope
 from extractor.corpus.index import IndexedClaim
+from extractor.dates import period_fr
 from extractor.evidence import claim_evidence
 from extractor.models import Claim, Document, Evidence, Finding, Qualifier, Severity
 

@@ -11,8 +11,8 @@ import datetime as dt
 import re
 from collections.abc import Iterator
 
-from extractor.calendar import YEAR
 from extractor.checks import Context, finding, phrase, rule
+from extractor.dates import YEAR
 from extractor.evidence import block_evidence
 from extractor.models import Block, Document, Finding
 from extractor.reference.models import Entity, Phase

@@ -203,7 +203,7 @@ def _deadlines(doc: Document, grant: Grant, registry: Registry) -> Iterator[Find
     pattern = grant.pages.patterns.get("deadline") if grant.pages else None
     if pattern is None:
         return
-    from extractor.calendar import date_fr, written_date
+    from extractor.dates import date_fr, written_date
 
     for block in doc.blocks:
         for match in pattern.finditer(block.text):

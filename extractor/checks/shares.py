@@ -33,6 +33,7 @@ import re
 from collections.abc import Iterator
 from decimal import Decimal
 
+from extractor import dates
 from extractor.checks import finding
 from extractor.checks.arithmetic import MEASURES, fr, list_after, partial
 from extractor.checks.arithmetic import intro as arithmetic_intro
@@ -59,7 +60,7 @@ _SHARE_OF_SAMPLE = re.compile(rf"\s*de\s+(?:notre|l['’]|ce|cet|du)\s*{_SAMPLE}
 _SENTENCE_END = re.compile(r"[.!?](?:\s|$)|;")
 _BREAKDOWN_WORDS = re.compile(r"\brépartit\b|\brépartissent\b|\brépartition\b|\brépartis?\b|\bréparties?\b", re.I)
 _TOTAL_ROW = re.compile(r"^\W*total\b", re.I)
-_YEAR_HEADER = re.compile(r"\b((?:19|20)\d\d)\b")
+_YEAR_HEADER = re.compile(rf"\b({dates.YEAR})\b")
 _NEGATION = re.compile(r"\b(?:ne|n['’]|pas|sans|aucun|aucune)\b", re.I)
 _KEY_WORD = re.compile(r"(?<!^)\b(?:[A-ZÉ]{2,}[A-Z0-9]*|[A-Z][a-zé]+[A-Z]\w*)\b")
 
@@ -439,7 +440,7 @@ def _share_in_words(doc: Document, claims: list[Claim], sample: Claim | None) ->
 # "est passé de 200 000 en 2024 à 300 000 en 2025, soit une hausse de 40 %"
 _FROM = re.compile(r"\b(?:pass\w*|évolué|grimpé|chuté)\s+de\s*$", re.I)
 # What may stand between two figures of a growth: the unit's words and the first figure's date.
-_DATED = r"(?:\s+[^\W\d_][\w'’-]*){0,3}(?:\s+(?:en|fin|au|début|à\s+fin)\s+(?:[^\W\d_]+\s+)?(?:19|20)\d\d)?"
+_DATED = r"(?:\s+[^\W\d_][\w'’-]*){0,3}(?:\s+(?:en|fin|au|début|à\s+fin)\s+(?:[^\W\d_]+\s+)?" + dates.YEAR + ")?"
 _TO = re.compile(rf"^{_DATED}\s+à\s*$", re.I)
 _RISE = re.compile(r"\b(?:hausse|augmentation|progression|croissance)\b", re.I)
 _FALL = re.compile(r"\b(?:baisse|diminution|recul|réduction)\b", re.I)

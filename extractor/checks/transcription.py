@@ -36,7 +36,7 @@ _DIGITS = re.compile(r"[\d\s\u00a0\u202f.,%€+-]+")
 
 
 def _year(claim: Claim) -> bool:
-    from extractor.calendar import is_year
+    from extractor.dates import is_year
 
     return claim.quantity.unit in (None, "count") and is_year(claim.quantity.value) and claim.quantity.decimals == 0
 

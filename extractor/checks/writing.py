@@ -13,8 +13,8 @@ from collections.abc import Iterator
 from pathlib import PurePath as Path  # names only: a rule reads no file
 
 from extractor import profiles
-from extractor.calendar import MONTH_NAME, YEAR, date_fr, written_date
 from extractor.checks import Context, catalogue, finding, phrase, rule
+from extractor.dates import MONTH_NAME, YEAR, date_fr, written_date
 from extractor.evidence import block_evidence, quote
 from extractor.models import Block, BlockKind, Document, Evidence, Finding, Repair
 from extractor.normalise import fold, plain

@@ -19,8 +19,8 @@ import re
 from decimal import Decimal
 from typing import Protocol
 
-from extractor.calendar import YEAR
 from extractor.claims import vocabulary
+from extractor.dates import YEAR
 from extractor.models import Block, BlockKind, Claim, Document
 
 MULTIPLIER_WORDS = re.compile(r"millions?|milliards?|M€|K€|k€|Md€", re.I)

@@ -14,7 +14,7 @@ import re
 
 from pydantic import BaseModel
 
-from extractor.calendar import MONTH, YEAR, month_number
+from extractor.dates import MONTH, YEAR, month_number
 from extractor.evidence import locate
 from extractor.models import Block, BlockKind, Document, Location
 from extractor.normalise import fold, plain

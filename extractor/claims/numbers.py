@@ -66,7 +66,7 @@ from decimal import Decimal
 from typing import Literal
 
 from extractor import profiles
-from extractor.calendar import MONTH, YEAR
+from extractor.dates import MONTH, YEAR
 from extractor.models import Qualifier
 
 Kind = Literal["quantity", "year", "date", "ordinal", "reference", "phone", "postal", "version", "address", "size"]

@@ -28,7 +28,7 @@ import zipfile
 from typing import Any
 
 from extractor import limits
-from extractor.calendar import date_of
+from extractor.dates import date_of
 from extractor.errors import InputError
 from extractor.models import BlockKind, Document, Span
 from extractor.normalise import plain

@@ -25,8 +25,8 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from extractor import profiles
-from extractor.calendar import date_of
 from extractor.claims.numbers import find_numbers
+from extractor.dates import date_of
 from extractor.errors import InputError
 from extractor.ingest.frontmatter import FrontMatterError, read_front_matter
 from extractor.profiles import EntryKind, Grant, Profile

@@ -20,7 +20,7 @@ import datetime as dt
 import re
 from pathlib import Path
 
-from extractor.calendar import month_number, written_date
+from extractor.dates import month_number, written_date
 from extractor.ingest.frontmatter import FrontMatterError, is_page_without_extension, read_front_matter
 from extractor.profiles import Grant
 from extractor.reference.models import Round

@@ -23,16 +23,7 @@ from extractor import defaults, profiles
 from extractor.errors import InputError
 from extractor.normalise import LIGATURES, strip_accents
 from extractor.profiles import EntryKind
-from extractor.reference.models import (
-    Alias,
-    Award,
-    Entity,
-    EntityKind,
-    Phase,
-    Round,
-    Section,
-    SlugRef,
-)
+from extractor.reference.models import Alias, Award, Entity, EntityKind, Phase, Round, Section, SlugRef
 from extractor.reference.names import normalise_name
 
 DEFAULT_REFERENCE_PATH = defaults.REFERENCE

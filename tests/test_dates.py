@@ -1,5 +1,5 @@
 """The French calendar (issue 18, item 3): one table of months and one range of years, which every
-stage reads dates with (extractor/calendar.py)."""
+stage reads dates with (extractor/dates.py)."""
 
 from __future__ import annotations
 
@@ -8,24 +8,24 @@ import re
 
 import pytest
 
-from extractor import calendar
-from extractor.calendar import MONTH, MONTH_NAME, MONTH_NAMES, MONTHS, YEAR, is_year, month_number, period_fr
+from extractor import dates
 from extractor.claims import events, numbers, resolve
+from extractor.dates import MONTH, MONTH_NAME, MONTH_NAMES, MONTHS, YEAR, is_year, month_number, period_fr
 from extractor.ingest import read_bytes
 from tests.conftest import ROOT
 
-# Modules that still have their own copy, until they are switched to extractor.calendar (they are
+# Modules that still have their own copy, until they are switched to extractor.dates (they are
 # edited elsewhere): remove a module from here when it is.
 NOT_YET_SWITCHED: set[str] = set()
 
 
 def test_the_doctests_of_the_calendar_run() -> None:
-    result = doctest.testmod(calendar)
+    result = doctest.testmod(dates)
     assert result.attempted >= 3 and result.failed == 0
 
 
 def test_the_grammar_reads_months_and_years_as_the_calendar_does() -> None:
-    """numbers.py is switched to extractor.calendar by its owner: until then, its copies are equal,
+    """numbers.py is switched to extractor.dates by its owner: until then, its copies are equal,
     so that the switch changes nothing."""
     assert getattr(numbers, "MONTHS", MONTHS) == MONTHS
     assert getattr(numbers, "_MONTH", MONTH) == MONTH
@@ -36,7 +36,7 @@ def test_the_grammar_reads_months_and_years_as_the_calendar_does() -> None:
 
 
 def test_the_year_range_is_1980_to_2049() -> None:
-    assert (calendar.YEAR_MIN, calendar.YEAR_MAX) == (1980, 2049)
+    assert (dates.YEAR_MIN, dates.YEAR_MAX) == (1980, 2049)
     years = [n for n in range(10_000) if re.fullmatch(YEAR, str(n))]
     assert years == list(range(1980, 2050))
     assert [n for n in range(10_000) if is_year(n)] == years
@@ -45,10 +45,10 @@ def test_the_year_range_is_1980_to_2049() -> None:
 
 
 def test_the_year_fragment_is_built_from_the_bounds() -> None:
-    assert calendar._year_pattern(1980, 2049) == YEAR
-    assert calendar._year_pattern(1990, 2019) == r"(?:19[9-9]\d|20[0-1]\d)"
+    assert dates._year_pattern(1980, 2049) == YEAR
+    assert dates._year_pattern(1990, 2019) == r"(?:19[9-9]\d|20[0-1]\d)"
     with pytest.raises(ValueError, match="decades"):
-        calendar._year_pattern(1985, 2049)
+        dates._year_pattern(1985, 2049)
 
 
 def test_every_written_month_has_its_number() -> None:
@@ -97,13 +97,13 @@ def test_months_and_years_are_written_in_the_calendar_only() -> None:
     copies = []
     for path in sorted((ROOT / "extractor").rglob("*.py")):
         rel = path.relative_to(ROOT).as_posix()
-        if rel == "extractor/calendar.py" or rel in NOT_YET_SWITCHED:
+        if rel == "extractor/dates.py" or rel in NOT_YET_SWITCHED:
             continue
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             if _MONTH_TABLE.search(line) or _YEAR_BOUNDS.search(line):
                 copies.append(f"{rel}:{number}: {line.strip()[:80]}")
     assert copies == []
     # the patterns find the copies where they are
-    for rel in ["extractor/calendar.py", *NOT_YET_SWITCHED]:
+    for rel in ["extractor/dates.py", *NOT_YET_SWITCHED]:
         text = (ROOT / rel).read_text(encoding="utf-8")
         assert _MONTH_TABLE.search(text) and _YEAR_BOUNDS.search(text), rel
