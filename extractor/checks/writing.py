@@ -260,6 +260,30 @@ def _lists(doc: Document) -> list[list[Block]]:
 _TERM = re.compile(r"^\s*(?P<term>[^:–—/]{1,60}?)\s*(?::(?!//)|–|—| - )\s*(?P<definition>\S.{3,})$")
 
 
+def _records(items: list[Block]) -> bool:
+    """Whether a list of "Label : value" items describes several records (two labels or more
+    each come back: "Nom : …", "Montant : …" for each laureate)."""
+    counts: dict[str, int] = {}
+    for block in items:
+        term = _TERM.match(block.text)
+        if term:
+            counts[plain(term.group("term"))] = counts.get(plain(term.group("term")), 0) + 1
+    return sum(1 for n in counts.values() if n >= 2) >= 2
+
+
+# An item that is a label and a figure ("Montant : 150 000 €", "Durée : 6 mois", "12 %"): the
+# same value twice in a list of laureates or of results is no copy-paste.
+_FIGURE_ITEM = re.compile(
+    r"^\s*(?:[^:–—\d]{1,40}\s*(?::|–|—)\s*)?(?:environ\s+|~\s*)?[+-]?\d[\d\s\u00a0\u202f.,]*"
+    r"(?:\s*(?:%|€|k€|M€|euros?|millions?|milliards?|[A-Za-zÀ-ÿ]{1,12}))?\s*[.;,]?\s*$"
+)
+# A glossary's term that is a date or a year ("2019", "Mars 2021", "T1 2022"): a timeline's entry.
+_DATE_TERM = re.compile(
+    r"\s*(?:(?:en|depuis|fin|début|mi-?)\s+)?(?:\d{1,2}(?:er)?\s+)?(?:[A-Za-zéû]{3,9}\.?\s+|[TS]\d\s+)?"
+    r"(?:19|20)\d{2}(?:\s*[-–]\s*(?:19|20)?\d{2})?\s*"
+)
+
+
 @rule("text/repeated-item")
 def repeated_item(doc: Document, ctx: Context) -> Iterator[Finding]:
     """A list with the same item twice; a glossary (a list of "Terme : définition") defining a term
@@ -270,10 +294,14 @@ def repeated_item(doc: Document, ctx: Context) -> Iterator[Finding]:
         seen: dict[str, Block] = {}
         terms: dict[str, Block] = {}
         glossary = sum(1 for b in items if _TERM.match(b.text)) >= max(3, len(items) * 3 // 4)
+        if glossary and _records(items):
+            glossary = False  # "Nom : …, Montant : …" for each laureate: labels of records, not terms
         for block in items:
             key = plain(block.text)
             if len(key) < 3 or not re.search(r"[a-z]{2}", key):
                 continue
+            if _FIGURE_ITEM.match(block.text):
+                continue  # "Montant : 150 000 €" for two laureates: two values that happen to agree
             if key in seen:
                 yield _repeated(doc, block, 0, len(block.text), seen[key], glossary=False)
                 continue
@@ -281,6 +309,8 @@ def repeated_item(doc: Document, ctx: Context) -> Iterator[Finding]:
             term = _TERM.match(block.text)
             if glossary and term:
                 tkey = plain(term.group("term"))
+                if _DATE_TERM.fullmatch(term.group("term")):
+                    continue  # a timeline ("2019 : lancement…", "2019 : création…"): a year holds events
                 if tkey in terms and len(tkey) >= 2:
                     yield _repeated(doc, block, term.start("term"), term.end("term"), terms[tkey], glossary=True)
                 terms.setdefault(tkey, block)

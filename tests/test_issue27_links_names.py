@@ -1,0 +1,95 @@
+"""Issue 27, the classes and causes of the links-and-names half: repeated phrases and anchors of
+other pages (class 5), repeated items that are not copies (cause 10), download sizes (cause 12),
+decomposed accents (cause 13), name variants that are no typos (cause 8). Texts written here."""
+
+from __future__ import annotations
+
+import pytest
+
+from extractor import checks
+from extractor.ingest import read_bytes
+from extractor.models import Finding
+
+
+def run(text: str, rules: list[str], name: str = "page.md") -> list[Finding]:
+    return checks.run(read_bytes(text.encode("utf-8"), name), checks.Context(), only=rules)
+
+
+# --- class 5: a repeated phrase ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "found", "fixed"),
+    [
+        ("Une analyse plus fine que ce que ce que permettent les tests.", "ce que ce que", "ce que"),
+        (
+            "Beaucoup d'équipes ont réduit et/ou ont réduit leur temps de travail.",
+            "ont réduit et/ou ont réduit",
+            "ont réduit",
+        ),
+        (
+            "Le service sera ouvert à tous les agents à tous les agents des préfectures.",
+            "à tous les agents à tous les agents",
+            "à tous les agents",
+        ),
+        (
+            "Les équipes ont été formées et ont été formées à nouveau.",
+            "ont été formées et ont été formées",
+            "ont été formées",
+        ),
+        ("Nous avons besoin de la de la confiance des usagers.", "de la de la", "de la"),
+    ],
+)
+def test_a_repeated_phrase_fires(text: str, found: str, fixed: str) -> None:
+    (finding,) = run(text, ["text/duplicated-token"])
+    assert (finding.arguments["found"], finding.arguments["fixed"]) == (found, fixed)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Nous avançons pas à pas, encore et encore.",
+        "Le nombre de services augmente de plus en plus vite.",
+        "Ils ont réduit et/ou supprimé leur temps de travail.",
+        "Ce que nous faisons, ce que nous voulons : deux choses.",
+        "Il faut tester, tester encore, puis tester à nouveau.",
+        "Coûte que coûte, bon an mal an, le service tient.",
+        "Elle a dit : « vous vous trompez ».",
+        "Au fur et à mesure, petit à petit, les équipes grandissent.",
+    ],
+)
+def test_a_phrase_that_is_french_stays_silent(text: str) -> None:
+    assert run(text, ["text/duplicated-token"]) == []
+
+
+# --- cause 10: repeated items --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Lauréats :\n\n- Nom : Alpha\n- Montant : 150 000 €\n- Nom : Beta\n- Montant : 150 000 €\n",
+        "Résultats :\n\n- Durée : 6 mois\n- Équipe : 4 personnes\n- Durée : 6 mois\n",
+        "Chronologie :\n\n- 2019 : lancement du programme\n- 2020 : premiers lauréats\n"
+        "- 2020 : ouverture à toutes les régions\n- 2021 : bilan\n",
+        "Historique :\n\n- Mars 2021 : création\n- Juin 2021 : première version\n"
+        "- Mars 2021 : recrutement de l'équipe\n- 2022 : généralisation\n",
+        "Montants :\n\n- 150 000 €\n- 80 000 €\n- 150 000 €\n",
+    ],
+)
+def test_same_figures_and_same_years_are_not_repeated_items(text: str) -> None:
+    assert run(text, ["text/repeated-item"]) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Les étapes :\n\n- Investigation\n- Construction\n- Investigation\n",
+        "Glossaire :\n\n- API : interface de programmation\n- SNE : service numérique\n"
+        "- API : application publique\n- DSFR : système de design\n",
+        "L'équipe : Marie Dupont, Jean Martin et Marie Dupont.\n",
+        "Partenaires :\n\n- Ministère de l'Intérieur\n- Ville de Lyon\n- Ministère de l'Intérieur\n",
+    ],
+)
+def test_repeated_names_and_definitions_still_fire(text: str) -> None:
+    assert [f.rule for f in run(text, ["text/repeated-item"])] == ["text/repeated-item"]
