@@ -93,3 +93,43 @@ def test_same_figures_and_same_years_are_not_repeated_items(text: str) -> None:
 )
 def test_repeated_names_and_definitions_still_fire(text: str) -> None:
     assert [f.rule for f in run(text, ["text/repeated-item"])] == ["text/repeated-item"]
+
+
+# --- cause 13: decomposed accents ----------------------------------------------------------------
+
+
+def nfd(text: str) -> str:
+    import unicodedata
+
+    return unicodedata.normalize("NFD", text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Le service.\n\n![Capture d’écran de la page d’accueil](/img/accueil.png)\n",
+        "Le service.\n\n![Présentation vidéo](/img/video.png)\n",
+        'Le service.\n\n<img src="/img/a.png" alt="Équipe réunie à Lyon">\n',
+        "Le service.\n\n<img src='/img/a.png' alt='Démonstration'>\n",
+    ],
+)
+def test_decomposed_accents_in_an_alt_text_are_no_finding(text: str) -> None:
+    assert run(nfd(text), ["text/invisible-character"]) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Le service a été créé à Lyon.\n",
+        "| Année | Équipe |\n| --- | --- |\n| 2024 | Intégrée |\n",
+        "- Un caractère répétitif\n- Une répétition\n",
+    ],
+)
+def test_decomposed_accents_in_body_text_are_at_most_info(text: str) -> None:
+    (found,) = run(nfd(text), ["text/invisible-character"])
+    assert found.severity.value == "info" and found.variant == "decomposed"
+
+
+def test_an_invisible_character_inside_a_word_is_still_a_warning() -> None:
+    (found,) = run("Le service M\ufeffon Suivi Social.\n", ["text/invisible-character"])
+    assert found.severity.value == "warning"

@@ -15,7 +15,7 @@ from pathlib import Path
 from extractor.calendar import MONTH_NAME, YEAR, date_fr, written_date
 from extractor.checks import Context, catalogue, finding, phrase, rule
 from extractor.evidence import block_evidence, quote
-from extractor.models import Block, BlockKind, Document, Evidence, Finding, Repair
+from extractor.models import Block, BlockKind, Document, Evidence, Finding, Repair, Severity
 from extractor.normalise import fold, plain
 from extractor.repair import INVISIBLE, NFC
 
@@ -48,6 +48,9 @@ def invisible_character(doc: Document, ctx: Context) -> Iterator[Finding]:
     repair removed or composed, so that the other rules read the text right), control characters."""
     for kind, case in _KIND_CASE.items():
         repairs = [r for r in doc.repairs if r.kind == kind and (kind != INVISIBLE or _inside_word(doc.text, r))]
+        if kind == NFC:  # a decomposed letter looks the same to every reader: never in an alt text
+            alts = [m.span(m.lastindex or 0) for m in _ALT_TEXT.finditer(doc.text)]
+            repairs = [r for r in repairs if not any(a <= r.start < b for a, b in alts)]
         if not repairs:
             continue
         if kind == INVISIBLE:
@@ -61,6 +64,9 @@ def invisible_character(doc: Document, ctx: Context) -> Iterator[Finding]:
         yield finding(
             INVISIBLE_CHARACTER,
             evidence,
+            # Issue 27, cause 13: a word stored decomposed shows as it should; search and
+            # comparisons are what it breaks, worth an info, not an editor's warning.
+            severity=Severity.info if kind == NFC else None,
             variant=case,
             what=phrase(INVISIBLE_CHARACTER, case + ("-many" if n > 1 else "-one"), n=n),
             detail=detail,
@@ -86,6 +92,11 @@ def invisible_character(doc: Document, ctx: Context) -> Iterator[Finding]:
             quote=evidence[0].quote,
             suggestion={},
         )
+
+
+# The alternative text of an image, in Markdown ("![Capture d’écran](…)") or HTML (alt="…"): read
+# aloud by screen readers, never shown, and not the document's text.
+_ALT_TEXT = re.compile(r"!\[([^\]\n]*)\]|\balt\s*=\s*\"([^\"]*)\"|\balt\s*=\s*'([^']*)'", re.I)
 
 
 def _inside_word(text: str, repair: Repair) -> bool:
