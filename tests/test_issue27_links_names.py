@@ -9,6 +9,8 @@ import pytest
 from extractor import checks
 from extractor.ingest import read_bytes
 from extractor.models import Finding
+from extractor.reference.models import Entity
+from extractor.reference.store import Registry
 
 
 def run(text: str, rules: list[str], name: str = "page.md") -> list[Finding]:
@@ -133,3 +135,72 @@ def test_decomposed_accents_in_body_text_are_at_most_info(text: str) -> None:
 def test_an_invisible_character_inside_a_word_is_still_a_warning() -> None:
     (found,) = run("Le service M\ufeffon Suivi Social.\n", ["text/invisible-character"])
     assert found.severity.value == "warning"
+
+
+# --- cause 8: name variants that are not typos --------------------------------------------------
+
+
+def startup(slug: str, name: str) -> Entity:
+    return Entity.model_validate(
+        {
+            "id": f"startup:{slug}",
+            "kind": "startup",
+            "slug": slug,
+            "name": name,
+            "source_path": f"_startups/{slug}.md",
+            "slugs": [{"section": "startups", "slug": slug, "current": True}],
+        }
+    )
+
+
+REGISTRY = [
+    startup("lannuaire.des.collectivites", "L'Annuaire des collectivités"),
+    startup("ami", "AMI - Application mobile interministérielle"),
+    startup("nosgestesclimat", "Nos Gestes Climat"),
+    startup("chauffage-urbain", "France Chaleur Urbaine"),
+    startup("mes-demarches", "Mes Démarches Simplifiées"),
+    startup("zero-logement-vacant", "Zéro logement vacant"),
+    startup("carte-des-aides", "La Carte des Aides Territoriales"),
+    startup("zan", "ZAN : Zéro artificialisation nette"),
+]
+
+
+def typos(text: str) -> list[str]:
+    doc = read_bytes(text.encode("utf-8"), "bilan.md")
+    found = checks.run(doc, checks.Context(registry=Registry(REGISTRY)), only=["reference/name-typo"])
+    return [f.arguments["written"] for f in found]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "En 2024, **Annuaire des collectivités** a recensé les élus.\n",
+        "- **l’Annuaire des collectivités** : les contacts des mairies\n- **Tchap** : messagerie\n",
+        "Parmi les produits, **Application mobile interministérielle** a ouvert.\n",
+        "| Produit | Usagers |\n| :-- | --: |\n| Application mobile interministérielle | 12 000 |\n| Tchap | 300 |\n",
+        "Les chantiers : **Zéro artificialisation nette** avance.\n",
+        "# BILAN 2024\n\n**L'ANNUAIRE DES COLLECTIVITÉS** RECENSE LES ÉLUS.\n",
+        "# NOS PRODUITS\n\n- **APPLICATION MOBILE INTERMINISTÉRIELLE**\n- **NOS GESTES CLIMAT**\n",
+        "En 2024, **Mes Démarche Simplifiée** a traité un million de dossiers.\n",
+        "Le guide **La Carte des Aide Territoriales** est à jour.\n",
+        "Le service **Ma Démarche Simplifiée** a été repris.\n",
+    ],
+)
+def test_the_framing_of_a_name_is_no_typo(text: str) -> None:
+    assert typos(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "written"),
+    [
+        ("En 2024, **Franche Chaleur Urbaine** a raccordé 500 bâtiments.\n", "Franche Chaleur Urbaine"),
+        ("- **Nos Gestes Climats** : le calculateur d'empreinte\n- **Tchap** : messagerie\n", "Nos Gestes Climats"),
+        ("# LAURÉATS\n\n**FRANCHE CHALEUR URBAINE** ACCÉLÈRE.\n", "FRANCHE CHALEUR URBAINE"),
+        ("En 2024, **Zéro Logements Vacants** a mobilisé 200 communes.\n", "Zéro Logements Vacants"),
+        ("Le service **l'Annuaire des colectivités** est ouvert.\n", "l'Annuaire des colectivités"),
+        ("Parmi les produits, **Application mobile interministérrielle** a ouvert.\n", None),
+    ],
+)
+def test_a_near_miss_of_a_distinctive_word_is_a_typo(text: str, written: str | None) -> None:
+    found = typos(text)
+    assert len(found) == 1 and (written is None or found[0] == written), found
