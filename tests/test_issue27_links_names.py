@@ -34,10 +34,11 @@ def run(text: str, rules: list[str], name: str = "page.md") -> list[Finding]:
             "à tous les agents à tous les agents",
             "à tous les agents",
         ),
+        ("Il forme les pilotes de l'armée de l'armée de l'air.", "l'armée de l'armée de", "l'armée de"),
         (
-            "Les équipes ont été formées et ont été formées à nouveau.",
-            "ont été formées et ont été formées",
-            "ont été formées",
+            "Le service s'adresse aux agents publics ou aux agents publics des communes.",
+            "aux agents publics ou aux agents publics",
+            "aux agents publics",
         ),
         ("Nous avons besoin de la de la confiance des usagers.", "de la de la", "de la"),
     ],
@@ -58,6 +59,10 @@ def test_a_repeated_phrase_fires(text: str, found: str, fixed: str) -> None:
         "Coûte que coûte, bon an mal an, le service tient.",
         "Elle a dit : « vous vous trompez ».",
         "Au fur et à mesure, petit à petit, les équipes grandissent.",
+        "Les terres disparaissent petit à petit à cause de l'urbanisation.",
+        "Un site pour chaque manifestation et chaque manifestation a son calendrier.",
+        "Trouver des usagers avant de développer votre produit et développer votre produit pour eux.",
+        "2. Les appels à problèmes Les appels à problèmes offrent à tout agent un cadre.",
     ],
 )
 def test_a_phrase_that_is_french_stays_silent(text: str) -> None:
@@ -110,7 +115,7 @@ def nfd(text: str) -> str:
     "text",
     [
         "Le service.\n\n![Capture d’écran de la page d’accueil](/img/accueil.png)\n",
-        "Le service.\n\n![Présentation vidéo](/img/video.png)\n",
+        'Le service.\n\n![Présentation vidéo](/img/video.png "Présentation de la solution")\n',
         'Le service.\n\n<img src="/img/a.png" alt="Équipe réunie à Lyon">\n',
         "Le service.\n\n<img src='/img/a.png' alt='Démonstration'>\n",
     ],

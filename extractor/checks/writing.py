@@ -94,9 +94,11 @@ def invisible_character(doc: Document, ctx: Context) -> Iterator[Finding]:
         )
 
 
-# The alternative text of an image, in Markdown ("![Capture d’écran](…)") or HTML (alt="…"): read
-# aloud by screen readers, never shown, and not the document's text.
-_ALT_TEXT = re.compile(r"!\[([^\]\n]*)\]|\balt\s*=\s*\"([^\"]*)\"|\balt\s*=\s*'([^']*)'", re.I)
+# The alternative text (and title) of an image, in Markdown ("![Capture d’écran](… "Titre")") or
+# HTML (alt="…"): read aloud by screen readers or shown on hover, not the document's text.
+_ALT_TEXT = re.compile(
+    r"(!\[[^\]\n]*\](?:\([^)\n]*\))?)|\b(?:alt|title)\s*=\s*\"([^\"]*)\"|\b(?:alt|title)\s*=\s*'([^']*)'", re.I
+)
 
 
 def _inside_word(text: str, repair: Repair) -> bool:
