@@ -1,0 +1,88 @@
+"""Issue 27, causes 6 and 7 (the corpus rules): one finding per disagreement, and the period of a
+present-tense figure. Small corpora written here."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from extractor import checks
+from extractor.corpus.index import CorpusIndex
+from extractor.ingest import load
+from extractor.models import Finding
+
+
+def corpus_run(tmp_path: Path, files: dict[str, str], checked: str, rule: str) -> list[Finding]:
+    """`rule` on the document `checked` of a corpus of `files` (all indexed)."""
+    folder = tmp_path / "corpus"
+    folder.mkdir(exist_ok=True)
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    index = CorpusIndex(tmp_path / "index.sqlite")
+    index.refresh(folder)
+    try:
+        return checks.run(load(str(folder / checked)), checks.Context(corpus=index), only=[rule])
+    finally:
+        index.close()
+
+
+def every_side(tmp_path: Path, files: dict[str, str], rule: str) -> list[Finding]:
+    out: list[Finding] = []
+    for name in files:
+        out += corpus_run(tmp_path, files, name, rule)
+    return out
+
+
+DECK = (
+    "---\ndate: 2024-03-01\n---\n# Bilan\n\n## Diapositive 1\n\nEn 2024, le programme compte 19 incubateurs.\n\n"
+    "## Diapositive 2\n\nNos équipes.\n\n## Diapositive 3\n\nEn 2024, le programme compte 19 incubateurs.\n\n"
+    "## Diapositive 4\n\nEn 2024, le programme compte 19 incubateurs.\n"
+)
+OTHER = "---\ndate: 2024-03-01\n---\nEn 2024, le programme compte 17 incubateurs.\n"
+
+
+# --- cause 7: one finding per disagreement ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(("deck", "other"), [("a-deck.md", "b-rapport.md"), ("z-deck.md", "b-rapport.md")])
+def test_a_figure_repeated_on_slides_against_one_document_is_one_finding(tmp_path: Path, deck: str, other: str) -> None:
+    found = every_side(tmp_path, {deck: DECK, other: OTHER}, "corpus/conflicting-value")
+    assert len(found) == 1, [f.message_fr for f in found]
+    (finding,) = found
+    places = [Path(e.location.path).name for e in finding.evidence]
+    if Path(finding.evidence[0].location.path).name == deck:  # the deck's three places, then the other's
+        assert places == [deck, deck, deck, other] and "3 fois" in finding.message_fr
+    else:  # reported on the other document: the deck's statement is cited once
+        assert places[0] == other and deck in places
+
+
+def test_the_two_sides_of_one_disagreement_are_one_finding(tmp_path: Path) -> None:
+    files = {
+        "a.md": "---\ndate: 2024-03-01\n---\nEn 2024, le programme compte 19 incubateurs.\n",
+        "b.md": "---\ndate: 2024-03-01\n---\nEn 2024, le programme compte 17 incubateurs.\n",
+    }
+    assert len(every_side(tmp_path, files, "corpus/conflicting-value")) == 1
+
+
+def test_three_documents_one_minority_is_one_finding_on_the_minority(tmp_path: Path) -> None:
+    files = {
+        "a.md": "---\ndate: 2024-03-01\n---\nEn 2024, le programme compte 17 incubateurs.\n",
+        "b.md": "---\ndate: 2024-03-01\n---\nEn 2024, le programme compte 19 incubateurs.\n\n"
+        "Rappel : en 2024, le programme compte 19 incubateurs.\n",
+        "c.md": "---\ndate: 2024-03-01\n---\n# Chiffres\n\nEn 2024, le programme compte 17 incubateurs.\n",
+    }
+    (finding,) = every_side(tmp_path, files, "corpus/conflicting-value")
+    assert Path(finding.evidence[0].location.path).name == "b.md"
+    assert "2 fois" in finding.message_fr and "a.md" in finding.message_fr and "c.md" in finding.message_fr
+
+
+@pytest.mark.parametrize(
+    "deck",
+    [
+        DECK.replace("19 incubateurs.\n\n## Diapositive 4", "17 incubateurs.\n\n## Diapositive 4"),  # 19 and 17
+        DECK.replace("19", "17"),  # the deck agrees everywhere
+    ],
+)
+def test_a_deck_that_states_the_other_figure_too_is_silent(tmp_path: Path, deck: str) -> None:
+    assert every_side(tmp_path, {"deck.md": deck, "rapport.md": OTHER}, "corpus/conflicting-value") == []
