@@ -86,3 +86,30 @@ def test_three_documents_one_minority_is_one_finding_on_the_minority(tmp_path: P
 )
 def test_a_deck_that_states_the_other_figure_too_is_silent(tmp_path: Path, deck: str) -> None:
     assert every_side(tmp_path, {"deck.md": deck, "rapport.md": OTHER}, "corpus/conflicting-value") == []
+
+
+@pytest.mark.parametrize(
+    ("files", "reporter"),
+    [
+        ({"a.md": "Le FAST a été lancé en 2019.\n", "b.md": "Depuis 2022, le FAST accompagne les équipes.\n"}, "a.md"),
+        (
+            {
+                "a.md": "Le FAST a été lancé en 2019.\n",
+                "b.md": "Depuis 2022, le FAST accompagne les équipes.\n",
+                "c.md": "# Rappel\n\nLe FAST a été lancé en 2019.\n",
+            },
+            "b.md",
+        ),
+        (
+            {
+                "a.md": "Le FAST a été lancé en 2019.\n\nLe FAST a été lancé en 2019, rappelons-le.\n",
+                "b.md": "Depuis 2022, le FAST accompagne les équipes.\n",
+            },
+            "a.md",
+        ),
+    ],
+)
+def test_a_date_disagreement_is_one_finding_on_one_side(tmp_path: Path, files: dict[str, str], reporter: str) -> None:
+    (found,) = every_side(tmp_path, files, "corpus/conflicting-date")
+    assert Path(found.evidence[0].location.path).name == reporter
+    assert {Path(e.location.path).name for e in found.evidence[1:]} == set(files) - {reporter}

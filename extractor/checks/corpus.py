@@ -267,32 +267,45 @@ def _same_date(a: str, b: str) -> bool:
 
 @rule("corpus/conflicting-date")
 def conflicting_date(doc: Document, ctx: Context) -> Iterator[Finding]:
+    """One finding per event the document dates (or attributes) otherwise than other publications:
+    it lists every one of them. Between published documents, one finding per disagreement: the
+    document of the minority reports it (on a tie, the first by path), not each side."""
     from extractor.claims.events import extract_events
 
     corpus = ctx.corpus
     assert corpus is not None
+    indexed = any(path == doc.path for path in corpus.links())
+    seen: set[str] = set()
     for event in extract_events(doc):
-        reported: set[str] = set()
+        if event.key in seen:
+            continue  # the same event dated again in the document: one statement
+        seen.add(event.key)
+        agreeing, differing = 1, {}
         for other in corpus.events(event.key):
-            if other.sha256 == doc.sha256 or other.path == doc.path or other.path in reported:
+            if other.sha256 == doc.sha256 or other.path == doc.path or other.path in differing:
                 continue
-            dates_differ = not _same_date(event.date, other.date)
-            subjects_differ = _different_subjects(ctx, event.subject, other.subject)
-            if not dates_differ and not subjects_differ:
-                continue
-            reported.add(other.path)
-            yield finding(
-                "corpus/conflicting-date",
-                [
-                    Evidence(location=event.location, quote=event.quote),
-                    Evidence(location=other.location, quote=other.quote),
-                ],
-                event=event.label,
-                here=_dated(event.date, event.subject),
-                path=other.path,
-                there=_dated(other.date, other.subject),
-                suggestion={},
-            )
+            if _same_date(event.date, other.date) and not _different_subjects(ctx, event.subject, other.subject):
+                agreeing += 1
+            else:
+                differing[other.path] = other
+        if not differing:
+            continue
+        if indexed and agreeing > len(differing):
+            continue  # the others are the minority: their findings say it
+        if indexed and agreeing == len(differing) and doc.path > min(differing):
+            continue  # a tie between published documents: reported once, on the first
+        others = list(differing.values())
+        yield finding(
+            "corpus/conflicting-date",
+            [Evidence(location=event.location, quote=event.quote)]
+            + [Evidence(location=o.location, quote=o.quote) for o in others],
+            event=event.label,
+            here=_dated(event.date, event.subject),
+            others=" ; ".join(
+                phrase("corpus/conflicting-date", "other", path=o.path, there=_dated(o.date, o.subject)) for o in others
+            ),
+            suggestion={},
+        )
 
 
 def _dated(date: str, subject: str | None) -> str:
