@@ -113,3 +113,66 @@ def test_a_date_disagreement_is_one_finding_on_one_side(tmp_path: Path, files: d
     (found,) = every_side(tmp_path, files, "corpus/conflicting-date")
     assert Path(found.evidence[0].location.path).name == reporter
     assert {Path(e.location.path).name for e in found.evidence[1:]} == set(files) - {reporter}
+
+
+# --- cause 6: the period of a present-tense figure -------------------------------------------------
+
+
+def periods(text: str, name: str = "bilan.md") -> list[tuple[str, str | None]]:
+    from extractor.claims.resolve import extract_claims
+    from extractor.ingest import read_bytes
+
+    doc = read_bytes(text.encode("utf-8"), name)
+    return [(c.quantity.raw, c.period) for c in extract_claims(doc) if c.metric_id]
+
+
+@pytest.mark.parametrize(
+    ("text", "period"),
+    [
+        # The front matter's date is the publication's; the heading's year is the period reported on.
+        ("---\ndate: 2025-01-20\n---\n# Bilan 2024\n\nLe programme compte aujourd'hui 19 incubateurs.\n", "2025-01"),
+        ("---\ndate: 2025-01-20\n---\n# Bilan 2024\n\nÀ ce jour, le programme compte 19 incubateurs.\n", "2025-01"),
+        ("# Bilan 2024\n\nPublication : février 2025\n\nLe programme compte actuellement 19 incubateurs.\n", "2025-02"),
+        ("# Bilan 2024\n\nPublié le 12 mars 2025.\n\nLe programme compte aujourd'hui 19 incubateurs.\n", "2025-03"),
+        ("Bilan du programme 2024\n\nJanvier 2025\n\nLe programme compte aujourd'hui 19 incubateurs.\n", "2025-01"),
+        ("# Bilan 2024\n\nLe programme compte aujourd'hui 19 incubateurs.\n", None),  # published when? not sure
+    ],
+)
+def test_a_figure_of_now_is_dated_by_the_publication(text: str, period: str | None) -> None:
+    assert ("19", period) in periods(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "---\ndate: 2025-01-20\n---\n# Bilan 2024\n\nEn 2024, le programme compte 19 incubateurs.\n",
+        "---\ndate: 2025-01-20\n---\n# Bilan 2024\n\nLe programme compte 19 incubateurs (DINSIC, aujourd'hui DINUM).\n",
+    ],
+)
+def test_a_dated_figure_keeps_its_year(text: str) -> None:
+    assert ("19", "2024") in periods(text)
+
+
+REPORT_2024 = "---\ndate: 2024-12-10\n---\n# Chiffres\n\nEn 2024, le programme compte 17 incubateurs.\n"
+
+
+@pytest.mark.parametrize(
+    "bilan",
+    [
+        "---\ndate: 2025-01-20\n---\n# Bilan 2024\n\nLe programme compte aujourd'hui 19 incubateurs.\n",
+        "# Bilan 2024\n\nPublication : février 2025\n\nÀ ce jour, le programme compte 19 incubateurs.\n",
+        "# Bilan 2024\n\nLe programme compte actuellement 19 incubateurs.\n",
+        "Bilan du programme 2024\n\nJanvier 2025\n\nLe programme compte aujourd'hui 19 incubateurs.\n",
+    ],
+)
+def test_a_figure_of_now_is_not_compared_with_the_year_reported_on(tmp_path: Path, bilan: str) -> None:
+    files = {"bilan.md": bilan, "chiffres.md": REPORT_2024}
+    assert every_side(tmp_path, files, "corpus/conflicting-value") == []
+
+
+def test_a_figure_of_now_against_the_same_month_still_fires(tmp_path: Path) -> None:
+    files = {
+        "bilan.md": "---\ndate: 2025-01-20\n---\n# Bilan 2024\n\nLe programme compte aujourd'hui 19 incubateurs.\n",
+        "chiffres.md": "---\ndate: 2025-01-10\n---\nEn janvier 2025, le programme compte 17 incubateurs.\n",
+    }
+    assert len(every_side(tmp_path, files, "corpus/conflicting-value")) == 1
