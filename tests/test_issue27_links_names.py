@@ -8,7 +8,7 @@ import pytest
 
 from extractor import checks
 from extractor.ingest import read_bytes
-from extractor.models import Finding
+from extractor.models import Block, BlockKind, Document, Finding, Location
 from extractor.reference.models import Entity
 from extractor.reference.store import Registry
 
@@ -209,3 +209,76 @@ def test_the_framing_of_a_name_is_no_typo(text: str) -> None:
 def test_a_near_miss_of_a_distinctive_word_is_a_typo(text: str, written: str | None) -> None:
     found = typos(text)
     assert len(found) == 1 and (written is None or found[0] == written), found
+
+
+# --- class 5: a table of contents repeated on the slides of a deck --------------------------------
+
+
+def deck(tables: dict[int, list[tuple[str, int]]], headings: dict[str, int] | None = None) -> Document:
+    """A PDF read into blocks: a table of contents (one block, "Titre ..... N" lines) on each page
+    of `tables`, and headings on their pages."""
+    blocks: list[Block] = []
+
+    def add(kind: BlockKind, text: str, page: int) -> None:
+        n = len(blocks)
+        where = Location(path="deck.pdf", line=n + 1, column=1, end_line=n + 1, end_column=2, page=page)
+        blocks.append(Block(id=n, kind=kind, text=text, start=0, end=0, location=where))
+
+    for page, entries in tables.items():
+        add(BlockKind.paragraph, "\n".join(f"{title} ........ {n}" for title, n in entries), page)
+    for title, page in (headings or {}).items():
+        add(BlockKind.heading, title, page)
+    text = "\n".join(b.text for b in blocks)
+    return Document(id="x", path="deck.pdf", format="pdf", sha256="0", text=text, blocks=blocks, pages=30)
+
+
+TOC = [("Introduction", 3), ("La méthode", 6), ("Les résultats", 10), ("Les perspectives", 20)]
+
+
+def contents(doc: Document) -> list[Finding]:
+    return [f for f in checks.run(doc, checks.Context(), only=["text/broken-reference"])]
+
+
+@pytest.mark.parametrize(
+    ("later", "title", "stated", "other"),
+    [
+        (
+            [("Introduction", 3), ("La méthode", 6), ("Les résultats", 11), ("Les perspectives", 20)],
+            "Les résultats",
+            11,
+            10,
+        ),
+        ([("Introduction", 3), ("La méthode", 7), ("Les résultats", 10), ("Les perspectives", 20)], "La méthode", 7, 6),
+        (
+            [("Introduction", 3), ("La méthode", 6), ("Les résultats", 10), ("Les perspectives", 21)],
+            "Les perspectives",
+            21,
+            20,
+        ),
+    ],
+)
+def test_two_tables_of_contents_of_one_deck_that_disagree(later, title: str, stated: int, other: int) -> None:
+    (found,) = contents(deck({2: TOC, 9: later}))
+    assert found.variant == "contents-slides"
+    assert (found.arguments["title"], found.arguments["stated"], found.arguments["other"]) == (title, stated, other)
+    assert [e.location.page for e in found.evidence] == [9, 2]
+
+
+@pytest.mark.parametrize(
+    "tables",
+    [
+        {2: TOC, 9: TOC, 19: TOC},  # the same table three times
+        {2: TOC, 9: [("Introduction", 4), ("Autre chose", 8), ("Encore autre", 12)]},  # another table
+        {2: TOC},  # one table
+        {2: TOC[:2], 9: [("Introduction", 4), ("La méthode", 7)]},  # too short to be sure it is the same
+    ],
+)
+def test_tables_of_contents_that_agree_or_are_not_the_same_are_silent(tables) -> None:
+    assert contents(deck(tables)) == []
+
+
+def test_an_entry_the_headings_prove_wrong_is_reported_once() -> None:
+    later = [("Introduction", 3), ("La méthode", 6), ("Les résultats", 11), ("Les perspectives", 20)]
+    headings = {"Introduction": 3, "La méthode": 6, "Les résultats": 10, "Les perspectives": 20}
+    found = contents(deck({2: TOC, 9: later}, headings))
+    assert [f.variant for f in found] == ["contents"]

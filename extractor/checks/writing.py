@@ -532,6 +532,53 @@ def _table_of_contents(doc: Document) -> Iterator[Finding]:
         entries = _two_column_toc(doc)
     if len(entries) < MIN_TOC:
         return
+    reported: set[tuple[int, int]] = set()
+    for found in _contents_against_headings(doc, entries):
+        reported.add((found.evidence[0].location.line, found.evidence[0].location.column))
+        yield found
+    yield from _contents_between_slides(doc, entries, reported)
+
+
+def _contents_between_slides(
+    doc: Document, entries: list[tuple[Block, int, int, str, int]], reported: set[tuple[int, int]]
+) -> Iterator[Finding]:
+    """A deck that repeats its table of contents (on each section's first slide): a title the
+    first one announces on a page and a later one on another. Only between two tables of contents
+    sharing MIN_TOC titles (the same table, shown again); an entry the headings already proved
+    wrong is not reported twice."""
+    slides: dict[int, dict[str, tuple[Block, int, int, str, int]]] = {}
+    for entry in entries:
+        page = entry[0].location.page
+        key = plain(entry[3])
+        if page is not None and len(key) >= 5:
+            slides.setdefault(page, {}).setdefault(key, entry)
+    order = sorted(slides)
+    for i, later in enumerate(order):
+        for first in order[:i]:
+            shared = slides[first].keys() & slides[later].keys()
+            if len(shared) < MIN_TOC:
+                continue
+            for key in sorted(shared, key=lambda k: slides[later][k][1]):
+                block, start, end, title, stated = slides[later][key]
+                other = slides[first][key][4]
+                where = block_evidence(doc, block, start, end)
+                if other == stated or (where.location.line, where.location.column) in reported:
+                    continue
+                yield finding(
+                    "text/broken-reference",
+                    [where, block_evidence(doc, *slides[first][key][:3])],
+                    variant="contents-slides",
+                    title=title,
+                    stated=stated,
+                    here=later,
+                    other=other,
+                    there=first,
+                    suggestion={},
+                )
+            break  # compared with the first table it repeats
+
+
+def _contents_against_headings(doc: Document, entries: list[tuple[Block, int, int, str, int]]) -> Iterator[Finding]:
     toc_pages = {b.location.page for b, *_ in entries}
     places: dict[str, int] = {}
     for block in doc.blocks:
