@@ -519,9 +519,9 @@ class _Liquid:
         loop = self._loop(name, at)
         if attribute and loop is not None and "." not in attribute:
             docs = self._documents(loop[1], loop[0], depth + 1)
-            if docs is None:
-                return None
-            return {str(d[attribute]) for d in docs if d.get(attribute) not in (None, "")}
+            if not docs or any(d.get(attribute) in (None, "") or isinstance(d[attribute], (list, dict)) for d in docs):
+                return None  # a document without the field (or with a list): its id is not known here
+            return {str(d[attribute]) for d in docs}
         assigned = self._assigned(name, at)
         if not attribute and loop is None and assigned is not None:
             return self._expression(assigned[1], assigned[0], depth + 1)

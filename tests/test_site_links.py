@@ -322,3 +322,8 @@ def test_the_real_startups_page_has_no_success_section() -> None:
     page = load(str(SNAPSHOT / "_pages" / "programme" / "transfert.md"))
     found = checks.run(page, checks.Context(site=site), only=["site/dead-link"])
     assert {f.arguments["anchor"] for f in found} >= {"success", "alumni"}
+
+
+def test_an_anchor_from_a_field_some_documents_lack_stays_unknown(tmp_path: Path) -> None:
+    extra = {**PHASES_SITE, "content/_phases/sans-statut.md": "---\norder: 9\n---\n"}
+    assert dead(site_tree(tmp_path, extra), "Voir [la liste](/startups/#success).\n") == []
