@@ -22,8 +22,11 @@ by case from a served one, or that falls under an uncertain prefix, is taken as 
 Anchors are kramdown's GFM header ids (Jekyll's default input): the heading's text lower-cased,
 every character that is no letter, digit, "_", "-", space or tab removed, spaces and tabs turned
 into "-", "-1", "-2"… for repeats; plus `{#id}` attributes and the `id`/`name` attributes of raw
-HTML, in the page and in its layouts and includes. A page whose ids are partly written by Liquid
-(`id="{{ … }}"`) has anchors this map cannot know: any anchor there is taken as served.
+HTML, in the page and in its layouts and includes. An id a layout writes in a loop over a
+collection (`{% for phase in site.phases %}<div id="{{ phase.status }}">`) takes the values of the
+collection's documents (issue 27: `/startups/#success` names no phase). A page whose ids are
+otherwise written by Liquid (`id="{{ … }}"`) has anchors this map cannot know: any anchor matching
+the Liquid's pattern there is taken as served.
 """
 
 from __future__ import annotations
@@ -113,6 +116,10 @@ class SiteMap:
     layouts: dict[str, str] = field(default_factory=dict)  # a source file -> its layout
     defaults: list[dict[str, Any]] = field(default_factory=list)  # _config.yml's `defaults`
     kinds: dict[str, str] = field(default_factory=dict)  # a source file -> "pages" or its collection
+    collections: dict[str, dict[str, Any]] = field(default_factory=dict)  # _config.yml's, by name
+    collections_dir: str = ""
+    data_copies: dict[str, str] = field(default_factory=dict)  # site.data[X] a plugin fills with a collection
+    _docs: dict[str, list[dict[str, Any]] | None] = field(default_factory=dict, repr=False)
     _folded: dict[str, str] = field(default_factory=dict, repr=False)
     _by_source: dict[str, str] = field(default_factory=dict, repr=False)
     _anchors: dict[str, Anchors | None] = field(default_factory=dict, repr=False)
@@ -126,6 +133,12 @@ class SiteMap:
         config = _config(root)
         site = cls(root=root, baseurl=str(config.get("baseurl") or "").rstrip("/"))
         site.defaults = [d for d in config.get("defaults") or [] if isinstance(d, dict)]
+        collections = config.get("collections") or {}
+        if isinstance(collections, dict):
+            site.collections = {str(k): v if isinstance(v, dict) else {} for k, v in collections.items()}
+        elif isinstance(collections, list):
+            site.collections = {str(k): {} for k in collections}
+        site.collections_dir = str(config.get("collections_dir") or "").strip("/")
         host = urlsplit(str(config.get("url") or "")).hostname
         if host:
             site.hosts = {host.lower(), "www." + host.lower().removeprefix("www.")}
@@ -271,6 +284,8 @@ class SiteMap:
         folder = self.root / "_plugins"
         for path in sorted(folder.glob("*.rb")) if folder.is_dir() else []:
             code = path.read_text(encoding="utf-8", errors="replace")
+            for name, collection in _DATA_COPY.findall(code):
+                self.data_copies[name] = collection
             if "site.pages <<" in code or re.search(r"<\s*(?:Jekyll::)?Page(?:WithoutAFile)?\b", code):
                 for found in _PLUGIN_PATH.findall(code):
                     if ".." not in found:
@@ -408,15 +423,174 @@ class SiteMap:
                 files.append(path.read_text(encoding="utf-8", errors="replace"))
         patterns: list[re.Pattern[str]] = []
         for body in files:
+            liquid = _Liquid(self, body) if "{{" in body else None
             for found in _ATTR_ID.finditer(body):
                 value = found.group(1) if found.group(1) is not None else found.group(2)
-                if "{{" in value or "{%" in value:  # "menu-{{ item.label | slugify }}": any "menu-…"
+                known = None
+                if liquid is not None and "{{" in value and "{%" not in value:
+                    known = liquid.values(value, found.start())
+                if known is not None:  # "{{ phase.status }}" in a loop over site.phases: each phase's
+                    ids |= known
+                elif "{{" in value or "{%" in value:  # "menu-{{ item.label | slugify }}": any "menu-…"
                     parts = re.split(r"\{\{.*?\}\}|\{%.*?%\}", value)
                     patterns.append(re.compile(".*".join(re.escape(p) for p in parts), re.S))
                 else:
                     ids.add(value)
         return Anchors({unicodedata.normalize("NFC", i) for i in ids}, patterns)
 
+    def documents(self, collection: str) -> list[dict[str, Any]] | None:
+        """The front matters of a collection's documents, each with its Jekyll `id` (the folder of
+        its URL and its slug: "/incubateurs/dinum"); None for a collection this site does not
+        declare or has no folder for."""
+        if collection not in self._docs:
+            self._docs[collection] = self._read_documents(collection)
+        return self._docs[collection]
+
+    def _read_documents(self, collection: str) -> list[dict[str, Any]] | None:
+        if collection not in self.collections:
+            return None
+        folder = self.root / self.collections_dir / f"_{collection}"
+        if not folder.is_dir():
+            return None
+        settings = self.collections[collection]
+        permalink = settings.get("permalink")
+        if not isinstance(permalink, str) or not permalink.strip():
+            permalink = "/:collection/:path:output_ext"
+        out: list[dict[str, Any]] = []
+        for path in sorted(folder.rglob("*")):
+            if not path.is_file() or path.suffix.lower() not in (".md", ".markdown", ".html"):
+                continue
+            front = _front_text(path.read_text(encoding="utf-8", errors="replace"))
+            inner = PurePosixPath(path.relative_to(folder).as_posix())
+            slug = str(front.get("slug") or inner.stem)
+            values = {"collection": collection, "path": str(inner.with_suffix("")), "output_ext": ".html",
+                      "title": slugify(slug), "slug": slugify(slug), "name": slugify(inner.stem)}  # fmt: skip
+            url, unknown = _expand(permalink.strip(), values)
+            if unknown:
+                return None
+            out.append({**front, "id": url.rsplit("/", 1)[0] + "/" + slug})
+        return out
+
+
+class _Liquid:
+    """The values a Liquid expression of one file (a layout, an include) takes at a place of it,
+    when they can be read from the site: the object of the innermost `for` loop over a collection
+    (`site.phases`, an earlier `assign` of it, or a `site.data.X` a plugin fills with a
+    collection), one of its front matter's fields or `id`, through the filters that only edit
+    text (remove, replace, append, prepend, downcase…). Anything else (a variable set in another
+    file, another filter, a loop over something else) is not known: None."""
+
+    _TAG = re.compile(r"\{%-?\s*(for|endfor|assign)\b\s*(.*?)\s*-?%\}", re.S)
+    _OUTPUT = re.compile(r"\{\{-?\s*(.*?)\s*-?\}\}")
+    _ARG = re.compile(r"""'([^']*)'|"([^"]*)\"""")
+    LIMIT = 5000
+
+    def __init__(self, site: SiteMap, body: str) -> None:
+        self.site = site
+        self.loops: list[tuple[int, int, str, str]] = []  # start, end, variable, what it loops over
+        self.assigns: list[tuple[int, str, str]] = []  # where, variable, expression
+        stack: list[tuple[int, str, str]] = []
+        for tag in self._TAG.finditer(body):
+            kind, rest = tag.group(1), tag.group(2)
+            if kind == "for":
+                found = re.match(r"(\w+)\s+in\s+(.+)$", rest, re.S)
+                name, source = (found.group(1), found.group(2)) if found else ("", "")
+                stack.append((tag.start(), name, source))
+            elif kind == "endfor" and stack:
+                begin, name, source = stack.pop()
+                self.loops.append((begin, tag.end(), name, source))
+            elif kind == "assign":
+                found = re.match(r"(\w+)\s*=\s*(.+)$", rest, re.S)
+                if found:
+                    self.assigns.append((tag.start(), found.group(1), found.group(2)))
+        for begin, name, source in stack:  # a loop never closed: up to the end
+            self.loops.append((begin, len(body), name, source))
+
+    def values(self, text: str, at: int) -> set[str] | None:
+        """Every string an attribute's value written with `{{ … }}` at `at` can take, or None."""
+        out = {""}
+        position = 0
+        for match in self._OUTPUT.finditer(text):
+            known = self._expression(match.group(1), at, 0)
+            if known is None:
+                return None
+            literal = text[position : match.start()]
+            out = {before + literal + value for before in out for value in known}
+            if len(out) > self.LIMIT:
+                return None
+            position = match.end()
+        return {before + text[position:] for before in out}
+
+    def _assigned(self, name: str, at: int) -> tuple[int, str] | None:
+        before = [(where, expr) for where, n, expr in self.assigns if n == name and where < at]
+        return before[-1] if before else None
+
+    def _loop(self, name: str, at: int) -> tuple[int, str] | None:
+        """The innermost loop around `at` whose variable is `name`: (where it starts, its source)."""
+        around = [(begin, source) for begin, end, n, source in self.loops if begin < at < end and n == name]
+        return max(around) if around else None
+
+    def _expression(self, expr: str, at: int, depth: int) -> set[str] | None:
+        if depth > 8:
+            return None
+        base, *filters = [part.strip() for part in expr.split("|")]
+        known = self._base(base, at, depth)
+        for step in filters:
+            if known is None:
+                return None
+            known = self._filter(known, step)
+        return known
+
+    def _base(self, base: str, at: int, depth: int) -> set[str] | None:
+        literal = self._ARG.fullmatch(base)
+        if literal:
+            return {literal.group(1) if literal.group(1) is not None else literal.group(2)}
+        name, _, attribute = base.partition(".")
+        loop = self._loop(name, at)
+        if attribute and loop is not None and "." not in attribute:
+            docs = self._documents(loop[1], loop[0], depth + 1)
+            if not docs or any(d.get(attribute) in (None, "") or isinstance(d[attribute], (list, dict)) for d in docs):
+                return None  # a document without the field (or with a list): its id is not known here
+            return {str(d[attribute]) for d in docs}
+        assigned = self._assigned(name, at)
+        if not attribute and loop is None and assigned is not None:
+            return self._expression(assigned[1], assigned[0], depth + 1)
+        return None
+
+    def _documents(self, source: str, at: int, depth: int) -> list[dict[str, Any]] | None:
+        base = source.split("|")[0].strip()  # sort, where…: a part of the same documents
+        base = re.sub(r"\s+(?:limit|offset):\s*\d+|\s+reversed", "", base).strip()
+        found = re.fullmatch(r"site\.(\w+)", base)
+        if found:
+            return self.site.documents(found.group(1))
+        found = re.fullmatch(r"site\.data\.(\w+)", base)
+        if found and found.group(1) in self.site.data_copies:
+            return self.site.documents(self.site.data_copies[found.group(1)])
+        assigned = self._assigned(base, at)
+        if re.fullmatch(r"\w+", base) and assigned is not None and self._loop(base, at) is None and depth < 8:
+            return self._documents(assigned[1], assigned[0], depth + 1)
+        return None
+
+    def _filter(self, known: set[str], step: str) -> set[str] | None:
+        name, _, rest = step.partition(":")
+        args = [a or b for a, b in self._ARG.findall(rest)]
+        name = name.strip()
+        if name in ("remove", "remove_first") and len(args) == 1:
+            return {v.replace(args[0], "", 1 if name == "remove_first" else -1) for v in known}
+        if name in ("replace", "replace_first") and len(args) == 2:
+            return {v.replace(args[0], args[1], 1 if name == "replace_first" else -1) for v in known}
+        if name == "append" and len(args) == 1:
+            return {v + args[0] for v in known}
+        if name == "prepend" and len(args) == 1:
+            return {args[0] + v for v in known}
+        if name in ("downcase", "upcase", "strip", "lstrip", "rstrip") and not rest.strip():
+            return {getattr(v, {"downcase": "lower", "upcase": "upper"}.get(name, name))() for v in known}
+        return None
+
+
+# A Ruby plugin that copies a collection into site.data: `site.data['all_incubators'] =
+# site.collections['incubators'].docs…`.
+_DATA_COPY = re.compile(r"""site\.data\[['"](\w+)['"]\]\s*=\s*site\.collections\[['"](\w+)['"]\]\.docs""")
 
 # Folders of a site that are no part of it as served (version control, factcheck's own state).
 _NOT_SITE = {".git", ".factcheck", ".jekyll-cache", ".sass-cache"}

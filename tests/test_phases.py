@@ -135,3 +135,48 @@ def test_the_real_bilan_lists_the_registry_cohort_of_2024(tmp_path) -> None:
     registry = load_registry(tmp_path / "reference.sqlite")
     doc = load(str(ROOT / "corpus" / "bilan-2024.md"))
     assert checks.run(doc, checks.Context(registry=registry), ["reference/impact-mismatch"]) == []
+
+
+# --- issue 27, class 4: created, born, new in a year -------------------------------------------
+
+
+NEW_PAGE = "---\ntitle: Bilan\ndate: 2025-01-15\n---\n\n## {heading}\n\n- [Alpha](/startups/alpha.html){item}\n"
+
+
+def said(heading: str, item: str, registry: Registry) -> list[str]:
+    doc = read_bytes(NEW_PAGE.format(heading=heading, item=item).encode(), "bilan.md")
+    return [f.message_fr for f in checks.run(doc, checks.Context(registry=registry), ["reference/phase-mismatch"])]
+
+
+EARLIER = alpha(("investigation", "2022-03-01"), ("construction", "2022-09-01"))
+
+
+@pytest.mark.parametrize(
+    ("heading", "item"),
+    [
+        ("Les nouveaux produits de 2024", ""),
+        ("Nos nouveaux services en 2024", " : un outil pour les mairies"),
+        ("Les services", " : créé en 2024 pour les mairies"),
+        ("Les services", " : naissance du service en 2024, à Lyon"),
+        ("Les services", " : lancé en 2024"),
+    ],
+)
+def test_a_product_called_new_in_a_year_the_registry_started_it_earlier(heading: str, item: str) -> None:
+    (message,) = said(heading, item, EARLIER)
+    assert "2024" in message and "Alpha" in message
+
+
+@pytest.mark.parametrize(
+    ("heading", "item", "registry"),
+    [
+        ("Les nouveaux produits de 2024", "", alpha(("investigation", "2024-03-01"))),  # started that year
+        ("Les nouveaux produits de 2024", "", alpha(("investigation", "2023-12-10"))),  # within the month
+        ("Les nouveaux produits de 2024", "", alpha(("investigation", "2025-04-01"))),  # dated later: may lag
+        ("Les services", " : créé en 2024", alpha(("construction", "2024-05-01"))),
+        ("Les services", " : créé en 2024", alpha()),  # no dated phase: the registry says nothing
+        ("Les nouveaux produits de 2024", "", alpha(("investigation", "2022-03-01"), ("construction", "2024-02-01"))),
+        ("Les services", " : en 2024, ses nouveaux usagers", EARLIER),  # new users, not a new product
+    ],
+)
+def test_a_product_new_that_year_in_the_registry_is_silent(heading: str, item: str, registry: Registry) -> None:
+    assert said(heading, item, registry) == []

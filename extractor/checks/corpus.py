@@ -87,9 +87,14 @@ def conflicting_value(doc: Document, ctx: Context) -> Iterator[Finding]:
     links = corpus.links()
     mine = _linked_names(doc)
     indexed = any(path == doc.path for path in links)  # the document is one of the corpus's
+    # The same figure stated again (on five slides of a deck): one statement, at all its places.
+    repeats: dict[tuple[object, ...], list[Claim]] = {}
+    for claim in own:
+        if not claim.derived:
+            repeats.setdefault(_statement(claim), []).append(claim)
     for claim in own:
         metric = vocabulary.by_id(claim.metric_id or "")
-        if metric is None or claim.derived:
+        if metric is None or claim.derived or repeats[_statement(claim)][0] is not claim:
             continue
         by_document: dict[str, list[IndexedClaim]] = {}
         for other in corpus.lookup(claim.metric_id or "", claim.scope_id, neighbours(claim.period or "", metric.kind)):
@@ -121,7 +126,13 @@ def conflicting_value(doc: Document, ctx: Context) -> Iterator[Finding]:
             continue  # no conflict, or this figure is the majority's: the others' findings say it
         if agreeing == len(disagreeing) and indexed and doc.path > min(disagreeing):
             continue  # a tie between two published documents: reported once, on the first
-        yield _finding(claim, list(disagreeing.values()), metric.label)
+        yield _finding(repeats[_statement(claim)], list(disagreeing.values()), metric.label)
+
+
+def _statement(claim: Claim) -> tuple[object, ...]:
+    """What makes two claims of one document the same statement of a figure."""
+    q = claim.quantity
+    return (claim.metric_id, claim.scope_id, claim.period, q.unit, q.value, q.qualifier)
 
 
 def _linked_names(doc: Document) -> set[str]:
@@ -163,8 +174,14 @@ def _same_key(a: Claim, b: Claim, kind: str) -> bool:
 CONFLICTING_VALUE = "corpus/conflicting-value"
 
 
-def _finding(claim: Claim, others: list[IndexedClaim], label: str) -> Finding:
+def _finding(places: list[Claim], others: list[IndexedClaim], label: str) -> Finding:
+    """One finding for a figure the document states at `places` (the first is the one compared)
+    and the other documents' statements it disagrees with."""
+    claim = places[0]
     q = claim.quantity
+    pages = [c.location.page for c in places]
+    slides = all(pages) and len(set(pages)) == len(pages)  # a deck: one slide each
+    where = sorted({(c.location.page if slides else c.location.line) or 0 for c in places})
     certain = q.qualifier == Qualifier.exact and all(o.qualifier == Qualifier.exact for o in others)
     said = [
         phrase(
@@ -178,12 +195,18 @@ def _finding(claim: Claim, others: list[IndexedClaim], label: str) -> Finding:
     ]
     return finding(
         CONFLICTING_VALUE,
-        [claim_evidence(claim), *(Evidence(location=o.location, quote=o.quote[:160], value=o.value) for o in others)],
+        [
+            *(claim_evidence(c) for c in places),
+            *(Evidence(location=o.location, quote=o.quote[:160], value=o.value) for o in others),
+        ],
         severity=Severity.error if certain else Severity.warning,
         metric=label,
         scope=claim.scope_text or (claim.scope_id or "").split(":", 1)[-1],
         period=period_fr(claim.period),
         value=phrase(CONFLICTING_VALUE, q.qualifier.value, value=fr(q.value, q.unit)),
+        places=phrase(CONFLICTING_VALUE, "pages" if slides else "places", n=len(places), at=", ".join(map(str, where)))
+        if len(places) > 1
+        else "",
         others=" ; ".join(said),
         suggestion={},
     )
@@ -244,30 +267,43 @@ def _same_date(a: str, b: str) -> bool:
 
 @rule("corpus/conflicting-date")
 def conflicting_date(doc: Document, ctx: Context) -> Iterator[Finding]:
+    """One finding per event the document dates (or attributes) otherwise than other publications:
+    it lists every one of them. Between published documents, one finding per disagreement: the
+    document of the minority reports it (on a tie, the first by path), not each side."""
     corpus = ctx.corpus
     assert corpus is not None
+    indexed = any(path == doc.path for path in corpus.links())
+    seen: set[str] = set()
     for event in ctx.events(doc):
-        reported: set[str] = set()
+        if event.key in seen:
+            continue  # the same event dated again in the document: one statement
+        seen.add(event.key)
+        agreeing, differing = 1, {}
         for other in corpus.events(event.key):
-            if other.sha256 == doc.sha256 or other.path == doc.path or other.path in reported:
+            if other.sha256 == doc.sha256 or other.path == doc.path or other.path in differing:
                 continue
-            dates_differ = not _same_date(event.date, other.date)
-            subjects_differ = _different_subjects(ctx, event.subject, other.subject)
-            if not dates_differ and not subjects_differ:
-                continue
-            reported.add(other.path)
-            yield finding(
-                "corpus/conflicting-date",
-                [
-                    Evidence(location=event.location, quote=event.quote),
-                    Evidence(location=other.location, quote=other.quote),
-                ],
-                event=event.label,
-                here=_dated(event.date, event.subject),
-                path=other.path,
-                there=_dated(other.date, other.subject),
-                suggestion={},
-            )
+            if _same_date(event.date, other.date) and not _different_subjects(ctx, event.subject, other.subject):
+                agreeing += 1
+            else:
+                differing[other.path] = other
+        if not differing:
+            continue
+        if indexed and agreeing > len(differing):
+            continue  # the others are the minority: their findings say it
+        if indexed and agreeing == len(differing) and doc.path > min(differing):
+            continue  # a tie between published documents: reported once, on the first
+        others = list(differing.values())
+        yield finding(
+            "corpus/conflicting-date",
+            [Evidence(location=event.location, quote=event.quote)]
+            + [Evidence(location=o.location, quote=o.quote) for o in others],
+            event=event.label,
+            here=_dated(event.date, event.subject),
+            others=" ; ".join(
+                phrase("corpus/conflicting-date", "other", path=o.path, there=_dated(o.date, o.subject)) for o in others
+            ),
+            suggestion={},
+        )
 
 
 def _dated(date: str, subject: str | None) -> str:

@@ -75,7 +75,10 @@ def phase_mismatch(doc: Document, ctx: Context) -> Iterator[Finding]:
         year = _year(doc, block)
         if entity is None or year is None or not _ordered(entity.phases, timeline.order):
             continue
+        told_entered = False  # "nouveaux produits lancés en 2024": one finding for the product
         for state, match in states:
+            if state.entered and told_entered:
+                continue
             said_year = int(match.group("year")) if state.entered else year
             first, last = dt.date(said_year, 1, 1), dt.date(said_year, 12, 31)
             phases = [p for p in entity.phases if p.name in state.phases and p.start]
@@ -84,8 +87,11 @@ def phase_mismatch(doc: Document, ctx: Context) -> Iterator[Finding]:
             if state.entered:
                 if not phases or any(first - MARGIN <= (p.start or first) <= last + MARGIN for p in phases):
                     continue  # no such phase recorded (unsure), or it starts that year
+                if state.earlier_only and all((p.start or last) > last for p in phases):
+                    continue  # the registry dates it later: it may lag the report, not contradict it
                 start = phases[0].start
                 said = phrase(PHASE_MISMATCH, "entered", phase=phases[0].name, day=_day(start))
+                told_entered = True
                 yield _finding(doc, block, match, entity, said_year, label, said)
                 continue
             if any((p.start or last) <= last + MARGIN for p in phases):

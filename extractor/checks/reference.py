@@ -50,10 +50,71 @@ def bare_name(text: str) -> str:
     return _TAIL.sub("", _LEAD.sub("", text, count=1)).strip() or text
 
 
+# A registry name that starts with its acronym ("AMI - Application mobile interministérielle",
+# "ZAN : Zéro artificialisation nette"): the text may write either part alone.
+_ACRONYM_FIRST = re.compile(r"^(?P<acronym>[A-Z0-9][A-Z0-9&.+-]{1,9})\s*(?:[-–—:]|\()\s*(?P<rest>[^)]+?)\)?$")
+# The generic nouns a product's name is made of ("Mes Démarches", "Ma Aide", "Annuaire des
+# services"): written in the plural or the singular, they are the same product. A plural or
+# singular of a distinctive word of the name ("Climats" for "Climat", "Logements" for "Logement")
+# is a typo.
+_PRODUCT_WORDS = {
+    "aide", "annuaire", "application", "appli", "carte", "compte", "demarche", "donnee", "dossier", "espace",
+    "fiche", "formulaire", "guide", "outil", "page", "plateforme", "portail", "projet", "ressource", "service",
+    "simulateur", "site", "mes", "ma", "mon", "nos", "notre", "vos", "votre", "des", "de", "du", "le", "la", "les",
+}  # fmt: skip
+
+
+def _forms(right: str) -> set[str]:
+    """The compact keys a registry name may be written as without a typo: the name; without its
+    gloss, its article or generic noun (« L'Annuaire des collectivités », « Annuaire des
+    collectivités »); either part of a name that starts with its acronym."""
+    forms = {right, bare_name(right)}
+    acronym = _ACRONYM_FIRST.match(right.strip())
+    if acronym:
+        forms |= {acronym.group("acronym"), acronym.group("rest"), bare_name(acronym.group("rest"))}
+    return {normalise_name(f) for f in forms if normalise_name(f)}
+
+
+def _singular(word: str) -> str:
+    return word[:-1] if len(word) > 3 and word[-1] in "sx" else word
+
+
+def _number_only(text: str, right: str) -> bool:
+    """Whether `text` writes `right` but for the plural or singular of its generic nouns (and the
+    determiners agreeing with them): « Mes Démarches » for « Ma Démarche »."""
+    words = [normalise_name(w) for w in re.findall(r"[^\W\d_]+", text)]
+    names = [normalise_name(w) for w in re.findall(r"[^\W\d_]+", right)]
+    if len(words) != len(names) or words == names:
+        return False
+    determiners = {"mes": "ma", "mon": "ma", "nos": "notre", "vos": "votre", "les": "la", "le": "la", "des": "du"}
+    noun = False  # the previous word was a generic noun written in the other number
+    for word, name in zip(words, names, strict=True):
+        if word == name:
+            noun = False
+            continue
+        a, b = _singular(word), _singular(name)
+        if a in determiners.values() or a in determiners:
+            a, b = determiners.get(a, a), determiners.get(b, b)
+        if a != b or (a not in _PRODUCT_WORDS and not noun):  # an adjective agrees with its noun
+            return False
+        noun = a in _PRODUCT_WORDS
+    return True
+
+
 def _variant(text: str, right: str) -> bool:
-    """Whether `text` writes the registry name `right` but for an article, a generic noun or a gloss
-    (a plural ending is a typo: the registry's gold calls "Nos Gestes Climats" one)."""
-    return normalise_name(bare_name(text)) == normalise_name(right)
+    """Whether `text` writes the registry name `right` but for its framing: an article, an elision
+    or a generic noun before it, a gloss after it, the acronym the registry puts first, the plural
+    or singular of its generic nouns. A near-miss of a distinctive word ("Franche" for "France",
+    "Climats" for "Climat") is a typo."""
+    written = {normalise_name(bare_name(text)), normalise_name(text)}
+    if written & _forms(right):
+        return True
+    return any(_number_only(bare_name(t), bare_name(r)) for t in (text,) for r in (right, *_acronym_rest(right)))
+
+
+def _acronym_rest(right: str) -> list[str]:
+    found = _ACRONYM_FIRST.match(right.strip())
+    return [found.group("rest")] if found else []
 
 
 def _product_link(block: Block, start: int, end: int) -> str | None:

@@ -32,6 +32,10 @@ _UNITS: dict[str, tuple[int, ...]] = {
     "go": (1000**3, 1024**3), "gb": (1000**3, 1024**3), "gio": (1024**3,), "gib": (1024**3,),
 }  # fmt: skip
 NEAR = 60  # characters between a link and a size that belongs to it
+# A size a few percent from the file's is a re-export of the same document (a PDF saved again, an
+# image recompressed): no reader is misled by it. Only a size off by more than this share of the
+# file's, beyond the rounding of its last digit, is reported.
+SIZE_TOLERANCE = Decimal("0.10")
 DOWNLOAD_SIZE = "site/download-size"
 DEAD_LINK = "site/dead-link"
 
@@ -120,7 +124,11 @@ class _Size:
         self.factors = _UNITS.get(match.group(4).lower(), ())
 
     def fits(self, size: int) -> bool:
-        return any(abs(Decimal(size) / f - self.value) <= self.half for f in self.factors)
+        """Whether the size written is the file's, in a convention, within the rounding of its last
+        digit and SIZE_TOLERANCE of the file's size."""
+        return any(
+            abs(Decimal(size) / f - self.value) <= self.half + Decimal(size) / f * SIZE_TOLERANCE for f in self.factors
+        )
 
     def readings(self, size: int) -> str:
         from extractor.checks.arithmetic import fr

@@ -30,6 +30,18 @@ _DOUBLE_PREFIX = re.compile(r"\b(?P<tok>www|https?)[.:/]+(?P=tok)\b", re.I)
 # A word written twice in a row ("le le", "de de"). Combining accents (text stored decomposed, NFD)
 # belong to the word: "caracte\u0300re re\u0301pe\u0301titif" repeats nothing.
 _DOUBLE_WORD = re.compile(r"(?<![\w'’\u0300-\u036f-])(?P<w>[^\W\d_]+)\s+(?P=w)(?![\w'’\u0300-\u036f-])", re.I)
+# A phrase of two to four words written twice, in a row or around "ou", "et/ou" ("ce que ce que",
+# "ont réduit et/ou ont réduit"): a copy-paste the writer did not finish. A single word joined to
+# itself ("encore et encore", "pas à pas") is French, and is not matched; nor is a phrase around
+# "et", which a new clause may repeat on purpose ("un site pour chaque manifestation et chaque
+# manifestation a son calendrier", "avant de développer votre produit et développer votre produit
+# pour eux").
+_PHRASE = r"[^\W\d_]+(?:['’]|\s+)[^\W\d_]+(?:\s+[^\W\d_]+){0,2}"
+_DOUBLE_PHRASE = re.compile(
+    rf"(?<![\w'’\u0300-\u036f-])(?P<p>{_PHRASE})\s+(?P<link>(?:ou|et\s*/\s*ou)\s+)?(?P=p)(?![\w'’\u0300-\u036f-])",
+    re.I,
+)
+_REDUPLICATION = re.compile(r"(?i)[^\W\d_]+\s+(?:à|après|par|pour|contre|sur|en)")
 _GERUND = re.compile(r"\s+[^\W\d_]+ant\b")
 _NAME_AFTER = re.compile(r"\s+[A-ZÀ-Ý]")
 # Repetitions that French writes on purpose.
@@ -78,6 +90,38 @@ def duplicated_token(doc: Document, ctx: Context) -> Iterator[Finding]:
                 continue  # a name's particle: "les mémoires de de Gaulle"
             phrase = _nominal_phrase(block.text, match.start(), match.end(), word)
             yield _duplicate(doc, block, match.start(), match.end(), match.group(0), word, phrase)
+        for match in _phrase_repeats(block.text):
+            first = match.group("p")
+            second = block.text[match.end() - len(first) : match.end()]
+            if second[0].isupper():
+                continue  # a new sentence, or a heading run into its paragraph ("2. Les appels Les appels …")
+            if len(set(first.casefold().split())) == 1:
+                continue  # one word repeated ("le le le"): the word rule reports it
+            if _REDUPLICATION.fullmatch(first):
+                continue  # "petit à petit à cause de", "peu à peu à": an idiom, then the same preposition
+            yield finding(
+                "text/duplicated-token",
+                [block_evidence(doc, block, match.start(), match.end())],
+                variant="linked" if match.group("link") else None,
+                found=match.group(0),
+                fixed=first,
+                suggestion={},
+            )
+
+
+def _phrase_repeats(text: str) -> list[re.Match[str]]:
+    """The repeated phrases of a text, one per repeat: of overlapping readings ("que ce que ce que"
+    reads « que ce » twice or « ce que » twice), the last one, whose second copy ends the repeat."""
+    found: list[re.Match[str]] = []
+    for start in (m.start() for m in re.finditer(r"(?<![\w'’\u0300-\u036f-])[^\W\d_]", text)):
+        match = _DOUBLE_PHRASE.match(text, start)
+        if match is None:
+            continue
+        if found and match.start() < found[-1].end():
+            found[-1] = match
+        else:
+            found.append(match)
+    return found
 
 
 # "mise en place" is a noun phrase: the noun after it takes "de" ("la mise en place d'un dispositif");

@@ -16,7 +16,7 @@ from extractor import profiles
 from extractor.checks import Context, catalogue, finding, phrase, rule
 from extractor.dates import MONTH_NAME, YEAR, date_fr, written_date
 from extractor.evidence import block_evidence, quote
-from extractor.models import Block, BlockKind, Document, Evidence, Finding, Repair
+from extractor.models import Block, BlockKind, Document, Evidence, Finding, Repair, Severity
 from extractor.normalise import fold, plain
 from extractor.repair import INVISIBLE, NFC
 
@@ -49,6 +49,9 @@ def invisible_character(doc: Document, ctx: Context) -> Iterator[Finding]:
     repair removed or composed, so that the other rules read the text right), control characters."""
     for kind, case in _KIND_CASE.items():
         repairs = [r for r in doc.repairs if r.kind == kind and (kind != INVISIBLE or _inside_word(doc.text, r))]
+        if kind == NFC:  # a decomposed letter looks the same to every reader: never in an alt text
+            alts = [m.span(m.lastindex or 0) for m in _ALT_TEXT.finditer(doc.text)]
+            repairs = [r for r in repairs if not any(a <= r.start < b for a, b in alts)]
         if not repairs:
             continue
         if kind == INVISIBLE:
@@ -62,6 +65,9 @@ def invisible_character(doc: Document, ctx: Context) -> Iterator[Finding]:
         yield finding(
             INVISIBLE_CHARACTER,
             evidence,
+            # Issue 27, cause 13: a word stored decomposed shows as it should; search and
+            # comparisons are what it breaks, worth an info, not an editor's warning.
+            severity=Severity.info if kind == NFC else None,
             variant=case,
             what=phrase(INVISIBLE_CHARACTER, case + ("-many" if n > 1 else "-one"), n=n),
             detail=detail,
@@ -87,6 +93,13 @@ def invisible_character(doc: Document, ctx: Context) -> Iterator[Finding]:
             quote=evidence[0].quote,
             suggestion={},
         )
+
+
+# The alternative text (and title) of an image, in Markdown ("![Capture d’écran](… "Titre")") or
+# HTML (alt="…"): read aloud by screen readers or shown on hover, not the document's text.
+_ALT_TEXT = re.compile(
+    r"(!\[[^\]\n]*\](?:\([^)\n]*\))?)|\b(?:alt|title)\s*=\s*\"([^\"]*)\"|\b(?:alt|title)\s*=\s*'([^']*)'", re.I
+)
 
 
 def _inside_word(text: str, repair: Repair) -> bool:
@@ -253,6 +266,30 @@ def _lists(doc: Document) -> list[list[Block]]:
 _TERM = re.compile(r"^\s*(?P<term>[^:–—/]{1,60}?)\s*(?::(?!//)|–|—| - )\s*(?P<definition>\S.{3,})$")
 
 
+def _records(items: list[Block]) -> bool:
+    """Whether a list of "Label : value" items describes several records (two labels or more
+    each come back: "Nom : …", "Montant : …" for each laureate)."""
+    counts: dict[str, int] = {}
+    for block in items:
+        term = _TERM.match(block.text)
+        if term:
+            counts[plain(term.group("term"))] = counts.get(plain(term.group("term")), 0) + 1
+    return sum(1 for n in counts.values() if n >= 2) >= 2
+
+
+# An item that is a label and a figure ("Montant : 150 000 €", "Durée : 6 mois", "12 %"): the
+# same value twice in a list of laureates or of results is no copy-paste.
+_FIGURE_ITEM = re.compile(
+    r"^\s*(?:[^:–—\d]{1,40}\s*(?::|–|—)\s*)?(?:environ\s+|~\s*)?[+-]?\d[\d\s\u00a0\u202f.,]*"
+    r"(?:\s*(?:%|€|k€|M€|euros?|millions?|milliards?|[A-Za-zÀ-ÿ]{1,12}))?\s*[.;,]?\s*$"
+)
+# A glossary's term that is a date or a year ("2019", "Mars 2021", "T1 2022"): a timeline's entry.
+_DATE_TERM = re.compile(
+    r"\s*(?:(?:en|depuis|fin|début|mi-?)\s+)?(?:\d{1,2}(?:er)?\s+)?(?:[A-Za-zéû]{3,9}\.?\s+|[TS]\d\s+)?"
+    r"(?:19|20)\d{2}(?:\s*[-–]\s*(?:19|20)?\d{2})?\s*"
+)
+
+
 @rule("text/repeated-item")
 def repeated_item(doc: Document, ctx: Context) -> Iterator[Finding]:
     """A list with the same item twice; a glossary (a list of "Terme : définition") defining a term
@@ -263,10 +300,14 @@ def repeated_item(doc: Document, ctx: Context) -> Iterator[Finding]:
         seen: dict[str, Block] = {}
         terms: dict[str, Block] = {}
         glossary = sum(1 for b in items if _TERM.match(b.text)) >= max(3, len(items) * 3 // 4)
+        if glossary and _records(items):
+            glossary = False  # "Nom : …, Montant : …" for each laureate: labels of records, not terms
         for block in items:
             key = plain(block.text)
             if len(key) < 3 or not re.search(r"[a-z]{2}", key):
                 continue
+            if _FIGURE_ITEM.match(block.text):
+                continue  # "Montant : 150 000 €" for two laureates: two values that happen to agree
             if key in seen:
                 yield _repeated(doc, block, 0, len(block.text), seen[key], glossary=False)
                 continue
@@ -274,6 +315,8 @@ def repeated_item(doc: Document, ctx: Context) -> Iterator[Finding]:
             term = _TERM.match(block.text)
             if glossary and term:
                 tkey = plain(term.group("term"))
+                if _DATE_TERM.fullmatch(term.group("term")):
+                    continue  # a timeline ("2019 : lancement…", "2019 : création…"): a year holds events
                 if tkey in terms and len(tkey) >= 2:
                     yield _repeated(doc, block, term.start("term"), term.end("term"), terms[tkey], glossary=True)
                 terms.setdefault(tkey, block)
@@ -482,6 +525,53 @@ def _table_of_contents(doc: Document) -> Iterator[Finding]:
         entries = _two_column_toc(doc)
     if len(entries) < MIN_TOC:
         return
+    reported: set[tuple[int, int]] = set()
+    for found in _contents_against_headings(doc, entries):
+        reported.add((found.evidence[0].location.line, found.evidence[0].location.column))
+        yield found
+    yield from _contents_between_slides(doc, entries, reported)
+
+
+def _contents_between_slides(
+    doc: Document, entries: list[tuple[Block, int, int, str, int]], reported: set[tuple[int, int]]
+) -> Iterator[Finding]:
+    """A deck that repeats its table of contents (on each section's first slide): a title the
+    first one announces on a page and a later one on another. Only between two tables of contents
+    sharing MIN_TOC titles (the same table, shown again); an entry the headings already proved
+    wrong is not reported twice."""
+    slides: dict[int, dict[str, tuple[Block, int, int, str, int]]] = {}
+    for entry in entries:
+        page = entry[0].location.page
+        key = plain(entry[3])
+        if page is not None and len(key) >= 5:
+            slides.setdefault(page, {}).setdefault(key, entry)
+    order = sorted(slides)
+    for i, later in enumerate(order):
+        for first in order[:i]:
+            shared = slides[first].keys() & slides[later].keys()
+            if len(shared) < MIN_TOC:
+                continue
+            for key in sorted(shared, key=lambda k: slides[later][k][1]):
+                block, start, end, title, stated = slides[later][key]
+                other = slides[first][key][4]
+                where = block_evidence(doc, block, start, end)
+                if other == stated or (where.location.line, where.location.column) in reported:
+                    continue
+                yield finding(
+                    "text/broken-reference",
+                    [where, block_evidence(doc, *slides[first][key][:3])],
+                    variant="contents-slides",
+                    title=title,
+                    stated=stated,
+                    here=later,
+                    other=other,
+                    there=first,
+                    suggestion={},
+                )
+            break  # compared with the first table it repeats
+
+
+def _contents_against_headings(doc: Document, entries: list[tuple[Block, int, int, str, int]]) -> Iterator[Finding]:
     toc_pages = {b.location.page for b, *_ in entries}
     places: dict[str, int] = {}
     for block in doc.blocks:

@@ -72,7 +72,16 @@ _NOT_A_NOUN = re.compile(
 # "79 intrapreneurs (dont 11 en 2024)": the figure is a running total; the year is its part's.
 _RUNNING_TOTAL = re.compile(rf"(?:\s+[^\W\d_'’]+){{0,3}}\s*\(\s*dont\b[^)]*\b{YEAR}\b[^)]*\)", re.I)
 _NOW = re.compile(r"aujourd['’]hui|à la date d['’]écriture|à ce jour|actuellement", re.I)
-_PUBLISHED = re.compile(rf"(?:date de )?publication\s*:?\s*((?:[^\W\d_]+\s+)?{YEAR})", re.I)
+# "la DINSIC, aujourd'hui DINUM", "(l'actuelle DINUM)": a name of now, not a figure of now.
+_NOW_ASIDE = re.compile(r"(?:aujourd['’]hui|actuellement)\s+(?:[A-ZÉ][\w-]+|devenue?s?)\b")
+_PUBLISHED = re.compile(
+    rf"(?:(?:date de )?publication|publié(?:e|s|es)?\s+(?:le|en)|mis(?:e)?\s+en\s+ligne\s+(?:le|en))\s*:?\s*"
+    rf"(?:(?:le\s+)?(?:1er|\d{{1,2}})\s+)?((?:[^\W\d_]+\s+)?{YEAR})",
+    re.I,
+)
+# A cover's month: a block that is only a month and a year ("Janvier 2025"), near the top.
+_COVER_MONTH = re.compile(rf"\s*({MONTH_NAME})\s+({YEAR})\s*", re.I)
+COVER_BLOCKS = 8
 _TITLE_NAME = re.compile(r"\b[A-ZÉÈ][\w’'-]+(?:\s+(?:de\s+|du\s+|des\s+|la\s+|l['’])?[A-ZÉÈ][\w’'-]+)+")
 _PHRASE_END = re.compile(r"\s(?:qui|que|afin|grâce|dont|en\s+[^\W\d_]+ant)\b", re.I)
 _JOIN = re.compile(
@@ -809,10 +818,13 @@ def period_for(
     kind: ClaimKind = "result"
     if _RUNNING_TOTAL.match(block.text, number.end):
         return None, kind  # a total since the start, of no one period: not compared with a year's figure
-    if _NOW.search(block.text[number.end : number.end + 40]):  # "136 à la date d'écriture du rapport"
-        published = publication_month(doc)
-        if published:
-            return published, kind
+    # A figure of now ("le réseau compte aujourd'hui 1 200 membres", "136 à la date d'écriture du
+    # rapport") is a figure of the day the document was published, not of the year it reports on
+    # (issue 27, cause 6). When that day is not known, the figure's period is not sure: None, and
+    # the figure is compared with nothing.
+    start, _ = reading.clause_bounds(number.start, number.end)
+    if _NOW.search(block.text[start : number.end + 40]) and not _NOW_ASIDE.search(block.text[start : number.end + 40]):
+        return publication_month(doc), kind
     # The nearest year or date written in the clause dates the figure.
     nearest = reading.nearest_date(*reading.clause_bounds(number.start, number.end), number.start)
     if nearest is not None:
@@ -852,10 +864,18 @@ def publication_month(doc: Document) -> str | None:
 
 
 def _published_line(doc: Document) -> str | None:
+    """ "Publication : février 2022", "Publié le 12 janvier 2025" anywhere; or a cover's month
+    ("Janvier 2025" alone in one of the first blocks, the first page of a PDF)."""
     for block in doc.blocks:
         found = _PUBLISHED.search(block.text)
         if found:
             return _period_in(found.group(1))
+    for block in doc.blocks[:COVER_BLOCKS]:
+        if block.location.page not in (None, 1):
+            break
+        cover = _COVER_MONTH.fullmatch(block.text)
+        if cover:
+            return f"{cover.group(2)}-{month_number(cover.group(1)):02d}"
     return None
 
 

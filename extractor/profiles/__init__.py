@@ -128,6 +128,11 @@ class PhaseState(BaseModel):
         "one of the phases starts within the year; else it is in the state during the year",
     )
     in_heading: bool = Field(default=False, description="a heading may say it of the products listed under it")
+    earlier_only: bool = Field(
+        default=False,
+        description="for an entered state: only phases that started before the year contradict the text "
+        "(a registry may date a product's first phase after the report that calls it new)",
+    )
 
     @functools.cached_property
     def pattern(self) -> re.Pattern[str]:
