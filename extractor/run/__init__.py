@@ -11,6 +11,7 @@ it received with `check_documents`, as `run` checks a file.
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -66,10 +67,10 @@ def refuse_inputs(outputs: Sequence[Path | None], inputs: list[str], folders: li
     own `.factcheck/` folder (the default index) and `.factcheck*` files
     (`.factcheck-baseline.json`) may be written there; a report beside the site's pages
     (`SITE/factcheck.sarif`) may be too."""
-    from extractor.ingest import collect
-
+    if all(path is None for path in outputs):
+        return
     existing = [name for name in inputs if Path(name).exists()]
-    documents = {Path(name).resolve() for name in [*existing, *collect(existing)[0]]}
+    documents = _input_files(tuple(existing))
     checked = [Path(name).resolve() for name in existing if Path(name).is_dir()]
     roots = [folder.resolve() for folder in folders or []]
     state = defaults.INDEX.parent.name
@@ -90,6 +91,14 @@ def refuse_inputs(outputs: Sequence[Path | None], inputs: list[str], folders: li
                 f"{path} : refus d'écrire dans {folder}, un dossier vérifié "
                 f"(choisir un fichier de sortie hors de ce dossier, ou dans {state}/)"
             )
+
+
+@functools.lru_cache(maxsize=4)
+def _input_files(existing: tuple[str, ...]) -> frozenset[Path]:
+    """The files a run reads from these inputs, resolved (the run and the CLI ask more than once)."""
+    from extractor.ingest import collect
+
+    return frozenset(Path(name).resolve() for name in [*existing, *collect(list(existing))[0]])
 
 
 def site_of(paths: list[str]) -> tuple[Path | None, bool]:
