@@ -286,7 +286,7 @@ _FIGURE_ITEM = re.compile(
 # A glossary's term that is a date or a year ("2019", "Mars 2021", "T1 2022"): a timeline's entry.
 _DATE_TERM = re.compile(
     r"\s*(?:(?:en|depuis|fin|début|mi-?)\s+)?(?:\d{1,2}(?:er)?\s+)?(?:[A-Za-zéû]{3,9}\.?\s+|[TS]\d\s+)?"
-    r"(?:19|20)\d{2}(?:\s*[-–]\s*(?:19|20)?\d{2})?\s*"
+    rf"{YEAR}(?:\s*[-–]\s*(?:{YEAR}|\d{{2}}))?\s*"
 )
 
 

@@ -11,7 +11,6 @@ it received with `check_documents`, as `run` checks a file.
 
 from __future__ import annotations
 
-import functools
 import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -93,9 +92,9 @@ def refuse_inputs(outputs: Sequence[Path | None], inputs: list[str], folders: li
             )
 
 
-@functools.lru_cache(maxsize=4)
 def _input_files(existing: tuple[str, ...]) -> frozenset[Path]:
-    """The files a run reads from these inputs, resolved (the run and the CLI ask more than once)."""
+    """The files a run reads from these inputs, resolved (from the working folder of the moment:
+    relative names are never kept between calls)."""
     from extractor.ingest import collect
 
     return frozenset(Path(name).resolve() for name in [*existing, *collect(list(existing))[0]])
