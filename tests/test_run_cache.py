@@ -117,3 +117,29 @@ def test_another_engine_version_is_another_run(tmp_path: Path, monkeypatch) -> N
     monkeypatch.setattr(cachekey, "engines", lambda: version + " hunspell-fr 9.9")
     again, counts = checked(site, tmp_path / "kept", monkeypatch)
     assert again == first and counts["whole"] == counts["part"] == 0
+
+
+def test_the_sites_vocabulary_keys_the_results_only_when_text_grammar_runs(monkeypatch) -> None:
+    """Grammalecte's unknown words are left alone when the site writes them on 3 pages or more: a
+    page that adds a word to that vocabulary changes another page's findings, so the vocabulary is
+    part of the kept results' key when text/grammar runs, and only then (nothing read otherwise)."""
+    from extractor import checks
+    from extractor.run import cache
+
+    words = {"value": frozenset({"bâtimentaire"})}
+    read: list[int] = []
+
+    def site_words(self: checks.Context, minimum: int) -> frozenset[str]:
+        read.append(minimum)
+        return words["value"]
+
+    monkeypatch.setattr(checks.Context, "site_words", site_words)
+    ctx = checks.Context()
+    assert cache._vocabulary(ctx, None) == "" and cache._vocabulary(ctx, ["text/spelling"]) == ""
+    assert read == []
+    before = cache._vocabulary(ctx, ["text/grammar", "text/spelling"])
+    words["value"] = frozenset({"bâtimentaire", "intrapreneurs"})
+    after = cache._vocabulary(ctx, ["text/grammar"])
+    assert before and after and before != after
+    ctx.enabled = frozenset({"text/grammar"})  # turned on by a factcheck.toml severity
+    assert cache._vocabulary(ctx, None) == after
