@@ -199,6 +199,8 @@ def _grammalecte_words(
                 continue
             if word.lower() in vocabulary:
                 continue  # the programme's jargon: written the same way on several pages
+            if _typeset(word, speller) or _formed(word, speller) or _name_in_a_list(block.text, start, end):
+                continue
             candidates.append((block, start, word))
     engine = checker()
     if not candidates or engine is None:
@@ -209,6 +211,8 @@ def _grammalecte_words(
         fixes = _slip_fixes(word, by_word[word], speller)
         if not fixes:
             continue  # no fix a typing slip away: a word the dictionaries lack, not a typo
+        if not any(_habitual(word, f) for f in fixes) and _page_count(doc.text, word) >= PAGE_REPEATS:
+            continue  # written so on purpose, several times on the page (« littéracie », « valideurs »)
         yield finding(
             RULE,
             [block_evidence(doc, block, start, start + len(word), context=40)],
@@ -271,6 +275,68 @@ def _on_purpose(text: str, start: int, end: int) -> bool:
     return left > right
 
 
+# A word the dictionaries lack, written this many times on one page and no habitual slip, is deliberate.
+PAGE_REPEATS = 2
+
+
+def _page_count(text: str, word: str) -> int:
+    """How many times the word is written, the same way, in the document."""
+    return len(re.findall(rf"(?<![\w-]){re.escape(word)}(?![\w-])", text))
+
+
+def _habitual(word: str, fix: str) -> bool:
+    """Whether a fix undoes a slip a writer repeats by habit, the same way each time: an accent
+    (« developpement » for « développement » aside), a doubled or undoubled letter
+    (« envirronement », « dévelopement »), two swapped letters. A word that differs from its fix
+    otherwise (a letter changed: « littéracie »; two added: « valideurs »; a space: « sourdaveugles »)
+    and is written so several times on a page is the writer's word, not a typo."""
+    if " " in fix or "-" in fix:
+        return False
+    a, b = fold(word.lower()), fold(fix.lower())
+    if a == b or b in set(_double_variants(a)):
+        return True
+    return len(a) == len(b) and sorted(a) == sorted(b) and _distance(a, b) == 1
+
+
+def _typeset(word: str, speller: Speller) -> bool:
+    """Whether the word is a dictionary word with « oe » or « ae » for the ligature (« soeur »,
+    « oeuvrant », « curriculum vitae » aside): a typesetting choice, not a misspelling."""
+    if "oe" not in word and "ae" not in word:
+        return False
+    return _checked(speller, word.replace("oe", "œ").replace("ae", "æ"))
+
+
+def _formed(word: str, speller: Speller) -> bool:
+    """Whether the word is formed as French forms words (grammalecte.yaml): a learned compound
+    whose first part ends in -o (« épidémio-surveillance », « socio-professionnel »); a derivation
+    by a productive suffix from a dictionary word (« valideurs » from « valider », « délivrabilité »
+    from « délivrable », « jargonnée » from « jargonner », « embolise » from « embolie »); a
+    familiar clipping (« assos », « dispo », « quali »); a word of inclusive writing (« celleux »)."""
+    if word.lower() in (families().get("clippings") or []) or word.lower() in (families().get("inclusive_words") or []):
+        return True  # « assos »; « celleux », « toustes »: inclusive writing
+    parts = word.split("-")
+    if len(parts) == 2 and parts[0].endswith("o") and len(parts[0]) >= 4 and _checked(speller, parts[1]):
+        return True
+    for suffix, bases in (families().get("derivations") or {}).items():
+        stem = word[: -len(suffix)]
+        if word.endswith(suffix) and len(stem) >= 4 and any(_checked(speller, stem + b) for b in bases):
+            return True
+    return False
+
+
+_SITE_NAME = re.compile(r"\b[\w-]+\.(?:fr|com|org|net|io|eu|gouv|info|taxi)\b")
+
+
+def _name_in_a_list(text: str, start: int, end: int) -> bool:
+    """Whether the word is an item of an enumeration of sites (« macantine, le.taxi,
+    covoiturage.beta.gouv.fr »): a list that holds a domain name is one of names."""
+    left = max(text.rfind(". ", 0, start), text.rfind("\n", 0, start), text.rfind("(", 0, start)) + 1
+    ends = [i for i in (text.find(". ", end), text.find("\n", end), text.find(")", end)) if i != -1]
+    sentence = text[left : min(ends) if ends else len(text)]
+    item = text[end : end + 1] == "," or text[max(0, start - 2) : start] == ", "
+    return item and bool(_SITE_NAME.search(sentence))
+
+
 def _derived(word: str, speller: Speller) -> bool:
     """Whether a word is a dictionary word with one of French's living prefixes (« dépriorisée »,
     « recandidature », « cybermenaces », « télérelève »): a word formed as the language allows."""
@@ -303,11 +369,12 @@ def _english_compound(word: str, english: Speller | None) -> bool:
 def _slip_fixes(word: str, suggested: list[str], speller: Speller) -> list[str]:
     """The fixes of a word a typing slip away from it (`_near`): Grammalecte's three likeliest,
     else Hunspell's, else the word cut in two dictionary words (« lasolution »)."""
+    suggested = [f for f in suggested if _same_start(word, f)]
     near = [f for f in suggested[:3] if f.lower() != word.lower() and _near(word, f)]
     if not near:
         near = [f for f in suggested[:3] if _two_slips(word, f)][:1]  # two slips inside a long word
     if not near:
-        hunspell = speller.suggest(word)[:3]
+        hunspell = [f for f in speller.suggest(word) if _same_start(word, f)][:3]
         near = [f for f in hunspell if f.lower() != word.lower() and _near(word, f)]
         near = near or [f for f in hunspell[:1] if _two_slips(word, f)]
     if near:
@@ -322,6 +389,17 @@ def _slip_fixes(word: str, suggested: list[str], speller: Speller) -> list[str]:
         ) and _near(word, f"{left} {right}"):
             return [f"{left} {right}"]
     return []
+
+
+LONG = 8  # letters of a long word, whose first letter a fix may not change
+
+
+def _same_start(word: str, fix: str) -> bool:
+    """Whether a fix keeps a long word's first letter (accents aside): a writer who got the rest
+    of a long word right seldom slips on its first letter, and a fix that changes it changes the
+    word, often its prefix (« encapacitant » is no « incapacitant », « désistance » no
+    « résistance »). A short word's first key may slip (« unclus » for « inclus »)."""
+    return len(word) < LONG or fold(word[:1].lower()) == fold(fix[:1].lower())
 
 
 def _near(word: str, fix: str) -> bool:
