@@ -25,6 +25,14 @@ adjective's agreement with a noun is reported only when spaCy's dependency parse
 that noun, side by side, and no other noun it agrees with governs it (`_parse_confirms`):
 Grammalecte agrees with the nearest noun (« les pics … liés à la météo difficiles ») and reads
 appositions as adjectives (« les équipes produits »).
+
+Second pass (issue 26, the tune half's verdicts): one finding per mistake, also when two rules
+read it on two adjacent words (« cherche a intégrer »: the confusion is kept); no agreement with
+an invariable borrowing (« des start-up ») or a capitalised word (« des Captcha »), across a
+quoted title (« du “dites-le-nous une fois” »), with a count after a preposition of time (« sur
+6 mois appuyé »); « temps » is singular too; no error on the last words of a text cut short
+(« par des ma »); rules silenced by what follows (« en cour d'appel », grammalecte.yaml
+`silent_before`); a noun made with a prefix is no verb (« le taux de repartage »).
 """
 
 from __future__ import annotations

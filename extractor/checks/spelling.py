@@ -24,10 +24,17 @@ site are no typos (jargon, names, English), so such a word is reported only when
   (« lasolution »), from Grammalecte's or Hunspell's suggestions;
 - it is not the site's vocabulary: written the same way on VOCABULARY_PAGES (3) pages or more of
   the corpus (`site_vocabulary`; a typo repeated on one page or copied to a second is reported);
-- nor a dictionary word with a living prefix (« dépriorisée », grammalecte.yaml), a word alone in
-  quotation marks (« apisables »), a domain name, two English words glued (« fullstack »), a word
-  of inclusive writing;
-- a capital without its accent (« Etat ») is text/typography's, not a word that is not French.
+- nor written PAGE_REPEATS (2) times on its page when its fix is no habitual slip (an accent, a
+  doubled letter, two swapped letters): « littéracie » twice is the writer's word, « dévelopement »
+  twice is still a typo (`_habitual`);
+- nor a dictionary word with a living prefix (« dépriorisée », grammalecte.yaml) or a productive
+  suffix (« valideurs » from « valider », `_formed`), a learned compound in -o
+  (« épidémio-surveillance »), a familiar clipping (« assos »), a word alone in quotation marks
+  (« apisables »), a domain name, an item of a list of sites, two English words glued
+  (« fullstack »), a word of inclusive writing (« celleux »);
+- a long word's fix keeps its first letter (« encapacitant » is no « incapacitant »);
+- a capital without its accent (« Etat ») and a ligature in two letters (« coeur ») are
+  text/typography's, not words that are not French.
 Hunspell still earns its place:
 - as the second opinion: a word is reported only if Hunspell's comprehensive dictionary rejects it
   too (it knows rare words, regional, classical and 1990 spellings that Grammalecte's lacks);
