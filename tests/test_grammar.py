@@ -288,12 +288,14 @@ def test_grammar_stays_silent_on_names_titles_and_cut_texts(engine, text: str) -
     [
         "Ils remplacent à terme des captcha propriétaires sur les sites publics.\n",  # no capital: a noun
         "Le service a recruté pour 3 agents formé aux outils.\n",  # no duration: the count is the head
+        "Le Portail de Suivi des Plainte souhaitait devenir une référence.\n",  # inside a name
+        '"Pressions" Quel sont les effets d’un projet sur la zone ?\n',  # a closing quotation mark
         "Le temps de la réponse est de 14 jours en cour de route.\n",  # no court: « en cours »
         "Le projet couvre 3 fois la surface de Paris, par des ma.\n",  # ends with a full stop: not cut
         "Ce travail a réduit la durée consacrée à la tâche divisé par trois.\n",  # « durée » is feminine
         "Il a besoin de travaille pour vivre.\n",  # a verb after « de »
     ],
-    ids=["lower-case", "no-duration", "no-court", "not-cut", "feminine-head", "verb"],
+    ids=["lower-case", "no-duration", "inside-a-name", "closing-quote", "no-court", "not-cut", "feminine-head", "verb"],
 )
 def test_grammar_still_reports_next_to_those_filters(engine, text: str) -> None:
     assert run(text, "text/grammar"), text

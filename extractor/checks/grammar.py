@@ -254,8 +254,10 @@ _COUNT_COMPLEMENT = re.compile(
     r"(?i)(?<![\w'’])(?:sur|pendant|durant|depuis|en|dans|après|avant|sous|au bout de)\s+"
     r"\d[\d\s.,]*\s*[^\W\d_]+\s+$"
 )
-_TITLE_QUOTE_BEFORE = re.compile(r"[«“\"]\s*$")
-_TITLE_QUOTE_AFTER = re.compile(r"\s*[«“\"]")
+# An opening quotation mark: « or “, or a straight one after a space (not the closing one of
+# « "Pressions" Quel sont »).
+_TITLE_QUOTE_BEFORE = re.compile(r"(?:[«“]|(?:^|(?<=[\s(]))\")\s*$")
+_TITLE_QUOTE_AFTER = re.compile(r"\s*(?:[«“]|\"(?=\w))")
 _NUMBER_YEAR = re.compile(r"(?:^|\D)(?:1[89]|20)\d\d\s*$")
 _QUOTED = re.compile(r"“([^”]+)”|«\s*([^»]+?)\s*»")
 
@@ -295,10 +297,11 @@ def _plausible(text: str, error: GrammarError, english: Any, french: Any) -> boo
             letters = re.sub(r"[^\w]", "", w)
             if len(letters) > 1 and letters.isupper():
                 return False  # an acronym ("la MAT"): its gender is the name's, not the word's
-            agreement = error.message.startswith(("Accord de genre", "Accord de nombre"))
-            opening = w == word and _SENTENCE_START.search(text[: error.start])
-            if w[:1].isupper() and error.start > 0 and agreement and not opening:
-                return False  # a name's gender or number (« la Digital Public Goods Alliance », « des Captcha »)
+            if w[:1].isupper() and error.start > 0 and error.message.startswith("Accord de genre"):
+                return False  # a name's gender ("la Digital Public Goods Alliance")
+            number = error.message.startswith("Accord de nombre")
+            if w == word and w[:1].isupper() and number and _alone(text, error.start):
+                return False  # a brand or an acronym alone in the sentence: « des Captcha »
             if english is not None and french is not None and w.isalpha() and _english_word(w, english, french):
                 return False  # "2 token"
         if "nombre_chiffres" in error.rule and _NUMBER_YEAR.search(before):
@@ -318,6 +321,16 @@ def _plausible(text: str, error: GrammarError, english: Any, french: Any) -> boo
             tokens = _parsed_words(text, error.start, error.end)
             return bool(tokens) and all(t.pos_ in tags for t in tokens)
     return True
+
+
+def _alone(text: str, start: int) -> bool:
+    """Whether a capitalised word stands alone: not the first of a sentence or of an item after a
+    count (« 2 Développeur »), nor inside a name of capitalised words (« le Portail de Suivi des
+    Plainte », whose own spelling is wrong)."""
+    before = text[:start]
+    if _SENTENCE_START.search(before) or re.search(r"\d\s*$", before):
+        return False
+    return not any(w[:1].isupper() for w in re.findall(r"[^\W\d_]+", before)[-2:])
 
 
 def _prefixed_noun(text: str, start: int, end: int, french: Any) -> bool:

@@ -25,14 +25,15 @@ site are no typos (jargon, names, English), so such a word is reported only when
 - it is not the site's vocabulary: written the same way on VOCABULARY_PAGES (3) pages or more of
   the corpus (`site_vocabulary`; a typo repeated on one page or copied to a second is reported);
 - nor written PAGE_REPEATS (2) times on its page when its fix is no habitual slip (an accent, a
-  doubled letter, two swapped letters): « littéracie » twice is the writer's word, « dévelopement »
-  twice is still a typo (`_habitual`);
+  doubled, missing or extra letter, two swapped letters, a vowel for another): « littéracie »
+  twice is the writer's word, « dévelopement » twice is still a typo (`_habitual`);
+- nor the agreed participle of a verb dictionaries give invariable (« très jargonnée »), unless
+  after « avoir » (« ont bénéficiés »);
 - nor a dictionary word with a living prefix (« dépriorisée », grammalecte.yaml) or a productive
   suffix (« valideurs » from « valider », `_formed`), a learned compound in -o
   (« épidémio-surveillance »), a familiar clipping (« assos »), a word alone in quotation marks
   (« apisables »), a domain name, an item of a list of sites, two English words glued
   (« fullstack »), a word of inclusive writing (« celleux »);
-- a long word's fix keeps its first letter (« encapacitant » is no « incapacitant »);
 - a capital without its accent (« Etat ») and a ligature in two letters (« coeur ») are
   text/typography's, not words that are not French.
 Hunspell still earns its place:
@@ -208,6 +209,8 @@ def _grammalecte_words(
                 continue  # the programme's jargon: written the same way on several pages
             if _typeset(word, speller) or _formed(word, speller) or _name_in_a_list(block.text, start, end):
                 continue
+            if _participle(block.text, start, word, speller):
+                continue
             candidates.append((block, start, word))
     engine = checker()
     if not candidates or engine is None:
@@ -292,17 +295,21 @@ def _page_count(text: str, word: str) -> int:
 
 
 def _habitual(word: str, fix: str) -> bool:
-    """Whether a fix undoes a slip a writer repeats by habit, the same way each time: an accent
-    (« developpement » for « développement » aside), a doubled or undoubled letter
-    (« envirronement », « dévelopement »), two swapped letters. A word that differs from its fix
-    otherwise (a letter changed: « littéracie »; two added: « valideurs »; a space: « sourdaveugles »)
-    and is written so several times on a page is the writer's word, not a typo."""
+    """Whether a fix undoes a slip a writer repeats by habit, the same way each time: an accent, a
+    doubled or undoubled letter (« envirronement », « dévelopement »), a letter missing or extra
+    (« disponiblités »), two swapped letters, a vowel for another (« intrepreneuriale »). A word
+    that differs from its fix otherwise (a consonant changed: « littéracie »; two letters added:
+    « valideurs »; a space: « sourdaveugles ») and is written so several times on a page is the
+    writer's word, not a typo."""
     if " " in fix or "-" in fix:
         return False
     a, b = fold(word.lower()), fold(fix.lower())
-    if a == b or b in set(_double_variants(a)):
-        return True
-    return len(a) == len(b) and sorted(a) == sorted(b) and _distance(a, b) == 1
+    if a == b or b in set(_double_variants(a)) or (abs(len(a) - len(b)) == 1 and _distance(a, b) == 1):
+        return True  # an accent, a doubled or a missing letter (« disponiblités »)
+    if len(a) != len(b) or _distance(a, b) != 1:
+        return False
+    changed = [(x, y) for x, y in zip(a, b, strict=True) if x != y]
+    return sorted(a) == sorted(b) or all(x in "aeiouy" and y in "aeiouy" for x, y in changed)  # a swap, a vowel
 
 
 def _typeset(word: str, speller: Speller) -> bool:
@@ -317,7 +324,7 @@ def _formed(word: str, speller: Speller) -> bool:
     """Whether the word is formed as French forms words (grammalecte.yaml): a learned compound
     whose first part ends in -o (« épidémio-surveillance », « socio-professionnel »); a derivation
     by a productive suffix from a dictionary word (« valideurs » from « valider », « délivrabilité »
-    from « délivrable », « jargonnée » from « jargonner », « embolise » from « embolie »); a
+    from « délivrable », « embolise » from « embolie »); a
     familiar clipping (« assos », « dispo », « quali »); a word of inclusive writing (« celleux »)."""
     if word.lower() in (families().get("clippings") or []) or word.lower() in (families().get("inclusive_words") or []):
         return True  # « assos »; « celleux », « toustes »: inclusive writing
@@ -331,17 +338,36 @@ def _formed(word: str, speller: Speller) -> bool:
     return False
 
 
-_SITE_NAME = re.compile(r"\b[\w-]+\.(?:fr|com|org|net|io|eu|gouv|info|taxi)\b")
+_AVOIR = re.compile(
+    r"(?i)(?<![\w'’])(?:ai|as|a|avons|avez|ont|avais|avait|avions|aviez|avaient|aura|auront|aurait|auraient"
+    r"|avoir|ayant|eu)\s+(?:[^\W\d_]+\s+)?$"
+)
+
+
+def _participle(text: str, start: int, word: str, speller: Speller) -> bool:
+    """Whether the word is the agreed participle of a dictionary verb that dictionaries give only
+    invariable (« très jargonnée », from « jargonner »): used as an adjective, it agrees. After
+    « avoir » (« ont bénéficiés »), it is an agreement error, and reported."""
+    stem = re.sub(r"(?:ée|ées|és)$", "", word)
+    if stem == word or len(stem) < 4 or not _checked(speller, stem + "er"):
+        return False
+    return not _AVOIR.search(text[max(0, start - 30) : start])
+
+
+_SITE_NAME = re.compile(r"[\w-]+(?:\.[\w-]+)+/?")
 
 
 def _name_in_a_list(text: str, start: int, end: int) -> bool:
     """Whether the word is an item of an enumeration of sites (« macantine, le.taxi,
-    covoiturage.beta.gouv.fr »): a list that holds a domain name is one of names."""
+    covoiturage.beta.gouv.fr »): it ends an item of a list of commas of which another item is a
+    domain name."""
     left = max(text.rfind(". ", 0, start), text.rfind("\n", 0, start), text.rfind("(", 0, start)) + 1
     ends = [i for i in (text.find(". ", end), text.find("\n", end), text.find(")", end)) if i != -1]
-    sentence = text[left : min(ends) if ends else len(text)]
-    item = text[end : end + 1] == "," or text[max(0, start - 2) : start] == ", "
-    return item and bool(_SITE_NAME.search(sentence))
+    right = min(ends) if ends else len(text)
+    items = [item.strip() for item in text[left:right].split(",")]
+    word = text[start:end]
+    mine = [item for item in items if item == word or item.endswith(" " + word)]
+    return bool(mine) and any(_SITE_NAME.fullmatch(item) for item in items if item not in mine)
 
 
 def _derived(word: str, speller: Speller) -> bool:
@@ -376,12 +402,11 @@ def _english_compound(word: str, english: Speller | None) -> bool:
 def _slip_fixes(word: str, suggested: list[str], speller: Speller) -> list[str]:
     """The fixes of a word a typing slip away from it (`_near`): Grammalecte's three likeliest,
     else Hunspell's, else the word cut in two dictionary words (« lasolution »)."""
-    suggested = [f for f in suggested if _same_start(word, f)]
     near = [f for f in suggested[:3] if f.lower() != word.lower() and _near(word, f)]
     if not near:
         near = [f for f in suggested[:3] if _two_slips(word, f)][:1]  # two slips inside a long word
     if not near:
-        hunspell = [f for f in speller.suggest(word) if _same_start(word, f)][:3]
+        hunspell = speller.suggest(word)[:3]
         near = [f for f in hunspell if f.lower() != word.lower() and _near(word, f)]
         near = near or [f for f in hunspell[:1] if _two_slips(word, f)]
     if near:
@@ -396,17 +421,6 @@ def _slip_fixes(word: str, suggested: list[str], speller: Speller) -> list[str]:
         ) and _near(word, f"{left} {right}"):
             return [f"{left} {right}"]
     return []
-
-
-LONG = 8  # letters of a long word, whose first letter a fix may not change
-
-
-def _same_start(word: str, fix: str) -> bool:
-    """Whether a fix keeps a long word's first letter (accents aside): a writer who got the rest
-    of a long word right seldom slips on its first letter, and a fix that changes it changes the
-    word, often its prefix (« encapacitant » is no « incapacitant », « désistance » no
-    « résistance »). A short word's first key may slip (« unclus » for « inclus »)."""
-    return len(word) < LONG or fold(word[:1].lower()) == fold(fix[:1].lower())
 
 
 def _near(word: str, fix: str) -> bool:
