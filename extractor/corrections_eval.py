@@ -10,8 +10,8 @@ word on those lines.
 
 Two readers are measured in the same run:
 - factcheck: every rule that runs by default, with `text/grammar` turned on (it is off by
-  default for speed, not for precision) and the capitals without their accents of
-  `text/typography`, on the document as a whole;
+  default for speed, not for precision) and the capitals without their accents and the
+  ligatures written in two letters (« coeur ») of `text/typography`, on the document as a whole;
 - Grammalecte alone (the baseline): every spelling and grammar error the engine reports with its
   default options on the raw lines of the file, Markdown included, as an editor's plug-in reads
   them; its typography is left out (its apostrophe rule alone covers every elided word, found or
@@ -38,7 +38,7 @@ WRITING = "text/grammar"  # the rule off by default that the benchmark turns on
 # A capital without its accent (« l'Etat ») is text/typography's since issue 26, and a misspelling
 # the site's editors fixed: the benchmark counts that part of text/typography, not the rest.
 TYPOGRAPHY = "text/typography"
-CAPITALS = "Majuscule sans accent"
+CAPITALS = ("Majuscule sans accent", "Ligature absente")  # and a ligature in two letters (« coeur »)
 
 
 class Case(BaseModel):

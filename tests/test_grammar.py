@@ -263,3 +263,60 @@ def test_a_capital_without_its_accent_is_typography_not_spelling(engine) -> None
     found = [f for f in run(text, "text/typography") if "Majuscule" in f.message_fr]
     assert [f.evidence[0].quote for f in found] and "État" in (found[0].suggestion or "")
     assert [f for f in run("Cette startup d’État avance.\n", "text/typography") if "Majuscule" in f.message_fr] == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Le service est consommé par des startup d’État et par les ministères.\n",  # an invariable borrowing
+        "Ils remplacent à terme des Captcha propriétaires sur les sites publics.\n",  # a name's number
+        "Il met en pratique le principe du « dites le nous une fois » en Europe.\n",  # a quoted title
+        "Nous avons 51 dossiers traités sur 6 mois appuyé de deux versions du produit.\n",  # a duration
+        "L'estimation de temps consacré à la tâche divisé par 3 pour réaliser un compte-rendu.\n",  # « temps »
+        "Le dossier a attendu 14 mois en cour d’appel avant son jugement.\n",  # a court
+        "Le projet couvre 3 fois la surface de Paris, par des ma",  # a text cut short
+        "Le taux de repartage des publications augmente chaque mois.\n",  # a noun, not a verb
+    ],
+    ids=["startup", "capitalised", "quoted-title", "duration", "invariable-noun", "court", "cut-text", "noun"],
+)
+def test_grammar_stays_silent_on_names_titles_and_cut_texts(engine, text: str) -> None:
+    assert run(text, "text/grammar") == [], [f.message_fr for f in run(text, "text/grammar")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ils remplacent à terme des captcha propriétaires sur les sites publics.\n",  # no capital: a noun
+        "Le service a recruté pour 3 agents formé aux outils.\n",  # no duration: the count is the head
+        "Le Portail de Suivi des Plainte souhaitait devenir une référence.\n",  # inside a name
+        '"Pressions" Quel sont les effets d’un projet sur la zone ?\n',  # a closing quotation mark
+        "Le temps de la réponse est de 14 jours en cour de route.\n",  # no court: « en cours »
+        "Le projet couvre 3 fois la surface de Paris, par des ma.\n",  # ends with a full stop: not cut
+        "Ce travail a réduit la durée consacrée à la tâche divisé par trois.\n",  # « durée » is feminine
+        "Il a besoin de travaille pour vivre.\n",  # a verb after « de »
+    ],
+    ids=["lower-case", "no-duration", "inside-a-name", "closing-quote", "no-court", "not-cut", "feminine-head", "verb"],
+)
+def test_grammar_still_reports_next_to_those_filters(engine, text: str) -> None:
+    assert run(text, "text/grammar"), text
+
+
+def test_one_mistake_read_by_two_rules_is_one_finding(engine) -> None:
+    """Grammalecte reads « cherche a intégrer » as « à » and as a participle after « avoir », and
+    « 45 mins passées » as a unit's plural and an agreement: one mistake, one finding (the confusion)."""
+    for text, fix in (
+        ("La suite numérique cherche a intégrer une brique de messagerie dans son offre.\n", "à"),
+        ("Il y a un défaut de prescription : 45 mins passées par jour à la recherche.\n", "min"),
+    ):
+        found = run(text, "text/grammar")
+        assert len(found) == 1 and f"«\u00a0{fix}\u00a0»" in (found[0].suggestion or ""), [f.message_fr for f in found]
+    assert len(run("Les acteurs participent au suivi et à la remonté des flux.\n", "text/grammar")) == 1
+
+
+def test_a_ligature_in_two_letters_is_typography_not_spelling(engine) -> None:
+    text = "L’application est la petite soeur du service, au coeur de la démarche.\n"
+    assert [f for f in run(text, "text/spelling", "text/grammar") if f.rule == "text/spelling"] == []
+    found = [f for f in run(text, "text/typography") if "Ligature" in f.message_fr]
+    assert [f.evidence[0].quote for f in found] and "cœur" in (found[1].suggestion or "")
+    silent = run("Le lycée Poe est au cœur du projet.\n", "text/typography")
+    assert [f for f in silent if "Ligature" in f.message_fr] == []

@@ -211,3 +211,76 @@ def test_jargon_of_the_site_is_silent_and_a_typo_copied_to_two_pages_is_not(tmp_
     assert with_grammar(text, copied) == ["lasolution"]  # a typo on two pages is still reported
     jargon = vocabulary_of(tmp_path / "three", [text, text, text])
     assert with_grammar(text, jargon) == []  # written the same way on three pages: the site's word
+
+
+@needs_dictionary
+@needs_grammalecte
+@pytest.mark.parametrize(
+    "text",
+    [
+        "L’application est la petite soeur du service, en un clin d'oeil.\n",  # « oe » for the ligature
+        "Les acteurs associatifs oeuvrant déjà au renforcement du réseau.\n",
+        "La démarche est fastidieuse et très jargonnée pour les employeurs.\n",  # from « jargonner »
+        "Le texte est ensuite revu par un valideur du ministère.\n",  # from « valider »
+        "Les règles de délivrabilité des courriels se sont durcies.\n",  # from « délivrable »
+        "Un contentieux de masse qui embolise les tribunaux administratifs.\n",  # from « embolie »
+        "Les données permettent une surveillance (épidémio-surveillance et gestion d’alertes sanitaires) et un"
+        " pilotage de la filière (analyse de risques, actions de sensibilisation ciblées).\n",  # a compound in -o
+        "Il y a une frustration de la part des assos et des commerçants.\n",  # a familiar clipping
+        "Des sites (macantine, le.taxi, covoiturage.beta.gouv.fr) ont adopté le service.\n",  # a list of sites
+        "Nous accueillons toustes les agents, celleux qui le souhaitent.\n",  # inclusive writing
+    ],
+    ids=[
+        "ligature",
+        "ligature-verb",
+        "participle",
+        "agent-noun",
+        "abilite",
+        "iser",
+        "compound-o",
+        "clipping",
+        "site-list",
+        "inclusive",
+    ],
+)
+def test_words_formed_as_french_forms_them_are_not_misspellings(text: str) -> None:
+    assert with_grammar(text) == []
+
+
+@needs_dictionary
+@needs_grammalecte
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [
+        ("Le projet est lancé avec les dévelopeurs du ministère.\n", "dévelopeurs"),  # no verb « déveloper »
+        ("Les actions sont realisées par les équipes.\n", "realisées"),  # no verb « realiser »
+        ("Les acteurs associatifs ouevrant déjà au renforcement du réseau.\n", "ouevrant"),  # no ligature: a swap
+        ("Nous suivons la construciton des kits et lasolution (voir exemple.fr).\n", "construciton"),  # no list
+        ("Le forfait est unclus dans le prix du service.\n", "unclus"),  # its first key may slip
+        ("Les profils validés ont bénéficiés de la part des conseillers.\n", "bénéficiés"),  # after « avoir »
+    ],
+)
+def test_what_looks_formed_but_is_a_slip_is_reported(text: str, word: str) -> None:
+    assert word in with_grammar(text)
+
+
+@needs_dictionary
+@needs_grammalecte
+def test_a_word_written_several_times_on_a_page_is_deliberate_unless_a_habitual_slip() -> None:
+    """The rule: a word the dictionaries lack, written PAGE_REPEATS (2) times or more the same way
+    on one page, is the writer's word (« littéracie » for « littératie »: a letter changed;
+    « sourdaveugles »: a compound written as one word), unless its fix undoes a slip writers repeat
+    by habit: an accent, a doubled, missing or extra letter, two swapped letters, a vowel for
+    another (« dévelopement », « construciton », « disponiblités » twice on a page are still
+    typos). Written once, both are reported."""
+    assert spelling.PAGE_REPEATS == 2
+    once = "Les compétences de base (littéracie et calcul) sont évaluées.\n"
+    twice = once + "La littéracie est au cœur du test.\n"
+    assert with_grammar(once) == ["littéracie"]
+    assert with_grammar(twice) == []
+    typo = "Nous suivons le dévelopement des kits.\n"
+    assert with_grammar(typo + typo) == ["dévelopement", "dévelopement"]
+    swap = "Nous suivons la construciton des kits.\n"
+    assert with_grammar(swap + swap) == ["construciton", "construciton"]
+    missing = "Le service est ouvert selon vos disponiblités.\n"
+    assert with_grammar(missing + missing) == ["disponiblités", "disponiblités"]

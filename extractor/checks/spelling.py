@@ -24,10 +24,18 @@ site are no typos (jargon, names, English), so such a word is reported only when
   (« lasolution »), from Grammalecte's or Hunspell's suggestions;
 - it is not the site's vocabulary: written the same way on VOCABULARY_PAGES (3) pages or more of
   the corpus (`site_vocabulary`; a typo repeated on one page or copied to a second is reported);
-- nor a dictionary word with a living prefix (« dépriorisée », grammalecte.yaml), a word alone in
-  quotation marks (« apisables »), a domain name, two English words glued (« fullstack »), a word
-  of inclusive writing;
-- a capital without its accent (« Etat ») is text/typography's, not a word that is not French.
+- nor written PAGE_REPEATS (2) times on its page when its fix is no habitual slip (an accent, a
+  doubled, missing or extra letter, two swapped letters, a vowel for another): « littéracie »
+  twice is the writer's word, « dévelopement » twice is still a typo (`_habitual`);
+- nor the agreed participle of a verb dictionaries give invariable (« très jargonnée »), unless
+  after « avoir » (« ont bénéficiés »);
+- nor a dictionary word with a living prefix (« dépriorisée », grammalecte.yaml) or a productive
+  suffix (« valideurs » from « valider », `_formed`), a learned compound in -o
+  (« épidémio-surveillance »), a familiar clipping (« assos »), a word alone in quotation marks
+  (« apisables »), a domain name, an item of a list of sites, two English words glued
+  (« fullstack »), a word of inclusive writing (« celleux »);
+- a capital without its accent (« Etat ») and a ligature in two letters (« coeur ») are
+  text/typography's, not words that are not French.
 Hunspell still earns its place:
 - as the second opinion: a word is reported only if Hunspell's comprehensive dictionary rejects it
   too (it knows rare words, regional, classical and 1990 spellings that Grammalecte's lacks);
@@ -199,6 +207,10 @@ def _grammalecte_words(
                 continue
             if word.lower() in vocabulary:
                 continue  # the programme's jargon: written the same way on several pages
+            if _typeset(word, speller) or _formed(word, speller) or _name_in_a_list(block.text, start, end):
+                continue
+            if _participle(block.text, start, word, speller):
+                continue
             candidates.append((block, start, word))
     engine = checker()
     if not candidates or engine is None:
@@ -209,6 +221,8 @@ def _grammalecte_words(
         fixes = _slip_fixes(word, by_word[word], speller)
         if not fixes:
             continue  # no fix a typing slip away: a word the dictionaries lack, not a typo
+        if not any(_habitual(word, f) for f in fixes) and _page_count(doc.text, word) >= PAGE_REPEATS:
+            continue  # written so on purpose, several times on the page (« littéracie », « valideurs »)
         yield finding(
             RULE,
             [block_evidence(doc, block, start, start + len(word), context=40)],
@@ -269,6 +283,91 @@ def _on_purpose(text: str, start: int, end: int) -> bool:
         return True  # a domain name; inclusive writing with a slash (« designeu/se »)
     left, right = text.rfind("{%", 0, start), text.rfind("%}", 0, start)
     return left > right
+
+
+# A word the dictionaries lack, written this many times on one page and no habitual slip, is deliberate.
+PAGE_REPEATS = 2
+
+
+def _page_count(text: str, word: str) -> int:
+    """How many times the word is written, the same way, in the document."""
+    return len(re.findall(rf"(?<![\w-]){re.escape(word)}(?![\w-])", text))
+
+
+def _habitual(word: str, fix: str) -> bool:
+    """Whether a fix undoes a slip a writer repeats by habit, the same way each time: an accent, a
+    doubled or undoubled letter (« envirronement », « dévelopement »), a letter missing or extra
+    (« disponiblités »), two swapped letters, a vowel for another (« intrepreneuriale »). A word
+    that differs from its fix otherwise (a consonant changed: « littéracie »; two letters added:
+    « valideurs »; a space: « sourdaveugles ») and is written so several times on a page is the
+    writer's word, not a typo."""
+    if " " in fix or "-" in fix:
+        return False
+    a, b = fold(word.lower()), fold(fix.lower())
+    if a == b or b in set(_double_variants(a)) or (abs(len(a) - len(b)) == 1 and _distance(a, b) == 1):
+        return True  # an accent, a doubled or a missing letter (« disponiblités »)
+    if len(a) != len(b) or _distance(a, b) != 1:
+        return False
+    changed = [(x, y) for x, y in zip(a, b, strict=True) if x != y]
+    return sorted(a) == sorted(b) or all(x in "aeiouy" and y in "aeiouy" for x, y in changed)  # a swap, a vowel
+
+
+def _typeset(word: str, speller: Speller) -> bool:
+    """Whether the word is a dictionary word with « oe » or « ae » for the ligature (« soeur »,
+    « oeuvrant », « curriculum vitae » aside): a typesetting choice, not a misspelling."""
+    if "oe" not in word and "ae" not in word:
+        return False
+    return _checked(speller, word.replace("oe", "œ").replace("ae", "æ"))
+
+
+def _formed(word: str, speller: Speller) -> bool:
+    """Whether the word is formed as French forms words (grammalecte.yaml): a learned compound
+    whose first part ends in -o (« épidémio-surveillance », « socio-professionnel »); a derivation
+    by a productive suffix from a dictionary word (« valideurs » from « valider », « délivrabilité »
+    from « délivrable », « embolise » from « embolie »); a
+    familiar clipping (« assos », « dispo », « quali »); a word of inclusive writing (« celleux »)."""
+    if word.lower() in (families().get("clippings") or []) or word.lower() in (families().get("inclusive_words") or []):
+        return True  # « assos »; « celleux », « toustes »: inclusive writing
+    parts = word.split("-")
+    if len(parts) == 2 and parts[0].endswith("o") and len(parts[0]) >= 4 and _checked(speller, parts[1]):
+        return True
+    for suffix, bases in (families().get("derivations") or {}).items():
+        stem = word[: -len(suffix)]
+        if word.endswith(suffix) and len(stem) >= 4 and any(_checked(speller, stem + b) for b in bases):
+            return True
+    return False
+
+
+_AVOIR = re.compile(
+    r"(?i)(?<![\w'’])(?:ai|as|a|avons|avez|ont|avais|avait|avions|aviez|avaient|aura|auront|aurait|auraient"
+    r"|avoir|ayant|eu)\s+(?:[^\W\d_]+\s+)?$"
+)
+
+
+def _participle(text: str, start: int, word: str, speller: Speller) -> bool:
+    """Whether the word is the agreed participle of a dictionary verb that dictionaries give only
+    invariable (« très jargonnée », from « jargonner »): used as an adjective, it agrees. After
+    « avoir » (« ont bénéficiés »), it is an agreement error, and reported."""
+    stem = re.sub(r"(?:ée|ées|és)$", "", word)
+    if stem == word or len(stem) < 4 or not _checked(speller, stem + "er"):
+        return False
+    return not _AVOIR.search(text[max(0, start - 30) : start])
+
+
+_SITE_NAME = re.compile(r"[\w-]+(?:\.[\w-]+)+/?")
+
+
+def _name_in_a_list(text: str, start: int, end: int) -> bool:
+    """Whether the word is an item of an enumeration of sites (« macantine, le.taxi,
+    covoiturage.beta.gouv.fr »): it ends an item of a list of commas of which another item is a
+    domain name."""
+    left = max(text.rfind(". ", 0, start), text.rfind("\n", 0, start), text.rfind("(", 0, start)) + 1
+    ends = [i for i in (text.find(". ", end), text.find("\n", end), text.find(")", end)) if i != -1]
+    right = min(ends) if ends else len(text)
+    items = [item.strip() for item in text[left:right].split(",")]
+    word = text[start:end]
+    mine = [item for item in items if item == word or item.endswith(" " + word)]
+    return bool(mine) and any(_SITE_NAME.fullmatch(item) for item in items if item not in mine)
 
 
 def _derived(word: str, speller: Speller) -> bool:
