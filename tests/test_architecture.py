@@ -330,16 +330,21 @@ def test_the_walk_sees_french_built_in_rule_code(tmp_path: Path) -> None:
     assert any("changed in code" in line for line in found)
 
 
-def _catalogue_names(path: Path) -> Iterator[tuple[str, str, str, int]]:
-    """(rule id, 'variant' or 'phrase', name, line) for each constant name a rule module gives."""
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    constants = {
+def string_constants(tree: ast.Module) -> dict[str, str]:
+    """The module's constants that are strings (NAME = "…"), by name."""
+    return {
         t.id: n.value.value
         for n in tree.body
         if isinstance(n, ast.Assign) and isinstance(n.value, ast.Constant) and isinstance(n.value.value, str)
         for t in n.targets
         if isinstance(t, ast.Name)
     }
+
+
+def _catalogue_names(path: Path) -> Iterator[tuple[str, str, str, int]]:
+    """(rule id, 'variant' or 'phrase', name, line) for each constant name a rule module gives."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    constants = string_constants(tree)
 
     def strings(node: ast.AST | None) -> list[str]:
         if isinstance(node, ast.Constant) and isinstance(node.value, str):
@@ -460,13 +465,7 @@ def test_every_checks_module_is_a_rule_module_or_named_as_none() -> None:
 
 def _rules_of(tree: ast.Module) -> dict[str, ast.FunctionDef]:
     """The module's rule functions, by rule id (`@rule("id")`, or `@rule(NAME)` of a constant)."""
-    constants = {
-        t.id: n.value.value
-        for n in tree.body
-        if isinstance(n, ast.Assign) and isinstance(n.value, ast.Constant) and isinstance(n.value.value, str)
-        for t in n.targets
-        if isinstance(t, ast.Name)
-    }
+    constants = string_constants(tree)
     out = {}
     for node in tree.body:
         if isinstance(node, ast.FunctionDef):

@@ -9,8 +9,8 @@ import pytest
 from extractor import checks
 from extractor.ingest import read_bytes
 from extractor.models import Block, BlockKind, Document, Finding, Location
-from extractor.reference.models import Entity
 from extractor.reference.store import Registry
+from tests.test_messages import startup
 
 
 def run(text: str, rules: list[str], name: str = "page.md") -> list[Finding]:
@@ -143,19 +143,6 @@ def test_an_invisible_character_inside_a_word_is_still_a_warning() -> None:
 
 
 # --- cause 8: name variants that are not typos --------------------------------------------------
-
-
-def startup(slug: str, name: str) -> Entity:
-    return Entity.model_validate(
-        {
-            "id": f"startup:{slug}",
-            "kind": "startup",
-            "slug": slug,
-            "name": name,
-            "source_path": f"_startups/{slug}.md",
-            "slugs": [{"section": "startups", "slug": slug, "current": True}],
-        }
-    )
 
 
 REGISTRY = [
