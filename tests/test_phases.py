@@ -180,3 +180,49 @@ def test_a_product_called_new_in_a_year_the_registry_started_it_earlier(heading:
 )
 def test_a_product_new_that_year_in_the_registry_is_silent(heading: str, item: str, registry: Registry) -> None:
     assert said(heading, item, registry) == []
+
+
+# --- reference/phase-overlap: a registry page's phases that overlap (issue 27's recall reading) ---
+
+
+def _overlap(phases: list[dict[str, str]]) -> list:
+    from extractor import checks
+    from extractor.ingest import read_bytes
+    from extractor.reference.models import Entity
+    from extractor.reference.store import Registry
+
+    lines = "".join(
+        f"  - name: {p['name']}\n" + "".join(f"    {k}: {p[k]}\n" for k in ("start", "end") if k in p) for p in phases
+    )
+    text = f"---\ntitle: Produit\nphases:\n{lines}---\nUn service.\n"
+    entity = Entity.model_validate({"id": "startup:produit", "kind": "startup", "slug": "produit", "name": "Produit",
+                                    "source_path": "_startups/produit.md", "phases": phases})  # fmt: skip
+    doc = read_bytes(text.encode(), "_startups/produit.md")
+    return checks.run(doc, checks.Context(registry=Registry([entity])), only=["reference/phase-overlap"])
+
+
+def test_phases_that_overlap_by_more_than_a_month_fire_on_the_later_start() -> None:
+    for phases, later in [
+        ([{"name": "construction", "start": "2018-03-01"},
+          {"name": "investigation", "start": "2018-03-01", "end": "2019-03-01"}], "construction"),
+        ([{"name": "acceleration", "start": "2020-07-01", "end": "2022-12-16"},
+          {"name": "consolidation", "start": "2021-01-01"}], "consolidation"),
+        ([{"name": "investigation", "start": "2020-04-01", "end": "2020-07-07"},
+          {"name": "abandon", "start": "2020-05-01"}], "abandon"),
+    ]:  # fmt: skip
+        (found,) = _overlap(phases)
+        assert found.arguments["second"] == later
+        assert found.evidence[0].location.line > 3  # the later phase's start line, not the page's top
+
+
+def test_phases_that_follow_each_other_within_a_month_are_silent() -> None:
+    for phases in [
+        [{"name": "investigation", "start": "2018-03-01", "end": "2018-09-01"},
+         {"name": "construction", "start": "2018-09-01"}],
+        [{"name": "investigation", "start": "2018-03-01", "end": "2018-09-20"},
+         {"name": "construction", "start": "2018-09-01"}],  # 19 days: within the month's margin
+        [{"name": "construction", "start": "2018-03-01"}, {"name": "acceleration", "start": "2019-01-01"}],
+        [{"name": "construction", "start": "2019-01-01", "end": "2019-06-01"},
+         {"name": "investigation", "start": "2018-03-01", "end": "2019-01-01"}],  # listed out of order
+    ]:  # fmt: skip
+        assert _overlap(phases) == []

@@ -474,3 +474,54 @@ def _grant_field_value(text: str, field: str, amount: int) -> tuple[int, int] | 
         return None
     value = re.compile(rf"(?<!\d){amount}(?!\d)").search(text, head.end(), head.end() + 200)
     return (value.start(), value.end()) if value else None
+
+
+OVERLAP_DAYS = 31  # a month either way, the margin the registry's timelines are read with
+
+
+@rule("reference/phase-overlap")
+def phase_overlap(doc: Document, ctx: Context) -> Iterator[Finding]:
+    """A registry page whose phases overlap: a phase that starts more than a month before an
+    earlier-starting phase of the same page ends. The site draws the timeline from these dates;
+    which of the two dates is wrong is not said. Reported on the later phase's start line."""
+    import datetime as dt
+
+    from extractor.dates import date_fr
+
+    entity = _page_entity(doc, ctx)
+    if entity is None:
+        return
+    dated = [p for p in entity.phases if p.start is not None]
+    reported: set[str] = set()
+    for first in dated:
+        if first.end is None or first.start is None:
+            continue
+        for second in dated:
+            if second is first or second.name in reported or second.start is None:
+                continue
+            if not first.start <= second.start < first.end - dt.timedelta(days=OVERLAP_DAYS):
+                continue
+            if second.start == first.start and second.end is not None and second.end <= first.end:
+                continue  # the same span or inside it, told from the other side
+            reported.add(second.name)
+            at = _phase_start(doc.text, second.name, second.start.isoformat())
+            location = doc.locate(*at) if at else Location(path=doc.path, line=1, column=1, end_line=1, end_column=1)
+            yield finding(
+                "reference/phase-overlap",
+                [Evidence(location=location, quote=doc.text[at[0] : at[1]] if at else second.name)],
+                name=entity.name,
+                first=first.name,
+                end=date_fr(first.end),
+                second=second.name,
+                start=date_fr(second.start),
+                suggestion={},
+            )
+
+
+def _phase_start(text: str, name: str, start: str) -> tuple[int, int] | None:
+    """Where the front matter writes the start of the phase `name` (its `start:` value)."""
+    for match in re.finditer(rf"name:\s*['\"]?{re.escape(name)}['\"]?\s*$", text, re.M):
+        found = re.compile(rf"start:\s*['\"]?({re.escape(start)})").search(text, match.end(), match.end() + 600)
+        if found:
+            return found.start(1), found.end(1)
+    return None
