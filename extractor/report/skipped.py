@@ -36,8 +36,8 @@ def groups(report: Report) -> list[Group]:
     for entry in skipped(report):
         by_reason.setdefault((entry.reason_fr, entry.hint_fr), []).append(entry.rule)
     families: dict[str, set[str]] = {}
-    for spec in checks.catalogue().values():
-        if spec.produced_by == "check":
+    for spec in checks.catalogue().values():  # a family: its rules a run runs unless told otherwise
+        if spec.produced_by == "check" and (spec.default == "on" or spec.id in {e.rule for e in skipped(report)}):
             families.setdefault(spec.id.split("/")[0], set()).add(spec.id)
     out = []
     for (reason, hint), ids in by_reason.items():
