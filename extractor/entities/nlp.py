@@ -9,6 +9,9 @@ import of spaCy's French tokenizer exceptions; `load_tokenizer` gives spaCy's mu
 tokenizer with the French elisions (l’, d’, qu’…) split off instead, in 0.15 s. On the corpus
 and the Bilan 2024 PDF it finds the same 297 registry mentions as the model's tokenizer
 (tests/test_entities.py checks it). Once the model is loaded, it serves both.
+
+`load_parser` loads the model's tagger and dependency parser instead (no entities), for the
+grammar rules that confirm an agreement by the parse.
 """
 
 from __future__ import annotations
@@ -67,3 +70,19 @@ def load_tokenizer() -> Language:
     """A pipeline that only tokenises: the model when it is loaded already, else the light one."""
     with _lock:
         return _load() if _load.cache_info().currsize else _tokenizer()
+
+
+PARSER_EXCLUDED = ["ner", "lemmatizer", "senter"]
+
+
+@functools.cache
+def load_parser() -> Language | None:
+    """The model with its tagger and dependency parser, not its entities (what the grammar rules
+    confirm an agreement with), loaded once per process; None without spaCy or the model: the
+    agreements a parse must confirm are then not reported."""
+    try:
+        import spacy
+
+        return spacy.load(MODEL, exclude=PARSER_EXCLUDED)
+    except Exception:
+        return None

@@ -66,10 +66,12 @@ def refuse_inputs(outputs: Sequence[Path | None], inputs: list[str], folders: li
     own `.factcheck/` folder (the default index) and `.factcheck*` files
     (`.factcheck-baseline.json`) may be written there; a report beside the site's pages
     (`SITE/factcheck.sarif`) may be too."""
+    from extractor.ingest import collect
+
     if all(path is None for path in outputs):
         return
     existing = [name for name in inputs if Path(name).exists()]
-    documents = _input_files(tuple(existing))
+    documents = {Path(name).resolve() for name in [*existing, *collect(existing)[0]]}
     checked = [Path(name).resolve() for name in existing if Path(name).is_dir()]
     roots = [folder.resolve() for folder in folders or []]
     state = defaults.INDEX.parent.name
@@ -90,14 +92,6 @@ def refuse_inputs(outputs: Sequence[Path | None], inputs: list[str], folders: li
                 f"{path} : refus d'écrire dans {folder}, un dossier vérifié "
                 f"(choisir un fichier de sortie hors de ce dossier, ou dans {state}/)"
             )
-
-
-def _input_files(existing: tuple[str, ...]) -> frozenset[Path]:
-    """The files a run reads from these inputs, resolved (from the working folder of the moment:
-    relative names are never kept between calls)."""
-    from extractor.ingest import collect
-
-    return frozenset(Path(name).resolve() for name in [*existing, *collect(list(existing))[0]])
 
 
 def site_of(paths: list[str]) -> tuple[Path | None, bool]:
