@@ -7,6 +7,8 @@ and exits), then answers each request line with one line:
 - {"op": "check", "texts": [...], "options": {...}} -> {"results": [{"grammar": [...], "spelling": [...]}]}
   (each error: start, end, rule, type, message, suggestions; spelling: start, end, word);
 - {"op": "suggest", "words": [...]} -> {"suggestions": [[...], ...]};
+- {"op": "morph", "words": [...]} -> {"morphs": [[...], ...]} (the lexicon's analyses of each word,
+  as Grammalecte writes them: ">vélo/:N:m:s*", ">statistique/:A:e:p*");
 - {"op": "version"} -> {"version": …}.
 It ends when its input closes.
 """
@@ -75,6 +77,8 @@ def _answer(request: dict, engine: Any, speller: Any, version: str) -> dict:
                 found.extend(group)
             out.append(found[:MAX_SUGGESTIONS])
         return {"suggestions": out}
+    if op == "morph":
+        return {"morphs": [list(speller.getMorph(word) or []) for word in request["words"]]}
     if op == "version":
         return {"version": version}
     return {"error": f"unknown op {op!r}"}

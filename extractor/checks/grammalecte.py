@@ -168,6 +168,13 @@ class Grammalecte:
             return []
         return [list(s) for s in self._ask({"op": "suggest", "words": words})["suggestions"]]
 
+    def morph(self, words: list[str]) -> list[list[str]]:
+        """The lexicon's analyses of each word (">vélo/:N:m:s*": a noun, masculine, singular);
+        none for a word the lexicon lacks."""
+        if not words:
+            return []
+        return [list(m) for m in self._ask({"op": "morph", "words": words})["morphs"]]
+
     def close(self) -> None:
         process, self._process = self._process, None
         if process is None or self._pid != os.getpid():

@@ -108,8 +108,12 @@ def grammalecte_results(doc: Document, ctx: Context) -> list[tuple[Block, Result
 
 # Inclusive writing: "développeur.e.s", "inspecteur·ices", "étudiant(e)s". Grammalecte reads the
 # masculine form instead (its agreement rules then still apply: "deux développeur.e.s indépendant").
+# The middle dots of inclusive writing: the interpunct, the hyphenation point, the bullet and the
+# word separator middle dot (« futur⸱es »).
+MARKS = "·‧•⸱"
 _INCLUSIVE = re.compile(
-    r"(?P<stem>[^\W\d_]{2,})(?P<mark>[.·•(](?:[^\W\d_]{1,5})[.·•)]?)(?P<plural>s?)(?P<more>(?:[.·•][^\W\d_]{1,5})*)(?![\w.·])"
+    r"(?P<stem>[^\W\d_]{2,})(?P<mark>[.·‧•⸱(](?:[^\W\d_]{1,5})[.·‧•⸱)]?)(?P<plural>s?)"
+    r"(?P<more>(?:[.·‧•⸱][^\W\d_]{1,5})*)(?![\w.·‧⸱])"
 )
 
 
@@ -120,9 +124,9 @@ def without_inclusive(text: str) -> str:
     def masculine(match: re.Match[str]) -> str:
         mark = match.group("mark")
         suffix = mark + match.group("more")
-        if not re.search(r"[·•]|\.(?:e|ne|se|le|te|ice|rice|euse|trice|ère|ve)s?\b", suffix):
+        if not re.search(r"[·‧•⸱]|\.(?:e|ne|se|le|te|ice|rice|euse|trice|ère|ve)s?\b", suffix):
             return match.group(0)  # "page.html", "etc.)": no inclusive suffix
-        plural = "s" if match.group("plural") or suffix.rstrip(".·•)").endswith("s") else ""
+        plural = "s" if match.group("plural") or suffix.rstrip(".·‧•⸱)").endswith("s") else ""
         kept = match.group("stem") + plural
         return kept + " " * (len(match.group(0)) - len(kept))
 
@@ -194,7 +198,7 @@ def _errors(doc: Document, ctx: Context, family: str) -> Iterator[tuple[Block, i
             if error.end > cut or _silent_before(error.rule, block.text[error.end :]):
                 continue  # a text cut mid-sentence (« par des ma »); a name (« en cour d'appel »)
             passage = block.text[error.start : error.end]
-            if "·" in passage or "‧" in passage or _names_a_known_word(passage, known):
+            if any(m in passage for m in MARKS) or _names_a_known_word(passage, known):
                 continue  # inclusive writing; a name the registry or the programme knows
             if passage.isupper() or (english and french and _english_passage(block.text, error.start, english, french)):
                 continue  # capitals ("GRADES"); a passage in English
@@ -204,7 +208,7 @@ def _errors(doc: Document, ctx: Context, family: str) -> Iterator[tuple[Block, i
                 and _apposition(block.text, error.start, error.end)
             ):
                 continue  # "tests utilisateur": a noun in apposition agrees or not, as the writer likes
-            if not _plausible(block.text, error, english, french):
+            if not _plausible(block.text, error, english, french) or _misread(block.text, error, french):
                 continue
             base = _ACTION.sub("", error.rule)
             if any(b == base and abs(s - error.start) <= PAIR_DISTANCE for b, s, _ in seen):
@@ -282,11 +286,11 @@ def _plausible(text: str, error: GrammarError, english: Any, french: Any) -> boo
     before, after = text[max(0, error.start - 12) : error.start], text[error.end : error.end + 12]
     if re.search(r"\(\w{1,4}\)", text[max(0, error.start - 4) : error.end + 8]):
         return False  # "le(s) problème(s)": an optional plural
-    if re.search(r"[·‧•]", text[max(0, error.start - 4) : error.end]):
+    if any(m in text[max(0, error.start - 4) : error.end] for m in MARKS):
         return False  # inclusive writing: « tout‧e citoyen‧ne de »
     if any(len(w) > 1 and w.isupper() and w.isalpha() for w in quoted(error.message)):
         return False  # an acronym: « des ME et des PME »
-    if "conf_de_vconj" in error.rule and _prefixed_noun(text, error.start, error.end, french):
+    if re.search(r"conf_(?:de|à)_vconj", error.rule) and _prefixed_noun(text, error.start, error.end, french):
         return False  # « le taux de repartage »: a noun made with a prefix, not a verb
     if error.type == "gn":
         words = [word, *quoted(error.message)]
@@ -321,6 +325,104 @@ def _plausible(text: str, error: GrammarError, english: Any, french: Any) -> boo
             tokens = _parsed_words(text, error.start, error.end)
             return bool(tokens) and all(t.pos_ in tags for t in tokens)
     return True
+
+
+_SUPERLATIVE = re.compile(r"(?i)(?<![\w'’])(?:le|la|les|du|des|au|aux)\s+(?:plus|moins)\s+$")
+_DISTRIBUTIVE = re.compile(
+    r"(?i)(?<![\w'’])sur\s+(?:\d+|un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|cent|mille)\s+"
+    r"(?:[^\W\d_]+\s+)?$"
+)
+_CLAUSE_END = re.compile(r"[.;:!?()\n]")
+_BLOCK_START = re.compile(r"^[\s\-*•–—>\d.)/]*$")
+
+
+def _misread(text: str, error: GrammarError, french: Any) -> bool:
+    """Whether Grammalecte misreads the passage (issue 26, third round; the first two rounds'
+    filters are `_plausible`'s): a sentence's structure its rules do not see.
+
+    - an ellipsis of a superlative: « de la plus à la moins élevée » (« plus » is no noun, and
+      « élevée » no verb, after « la moins »);
+    - a noun written after another as an apposition, which no agreement binds: « les indicateurs
+      vélo » (the lexicon knows « vélo » only as a noun);
+    - a capitalised word inside a sentence read as a verb: a first name (« je suis Héla ») or the
+      label of an item whose line break was lost (« Extraction Transformer un document »);
+    - a quoted label read as a verb: « une rubrique « centres d'intérêt » », « nature « observer » »;
+    - one in so many: « un appel sur trois non traité »;
+    - several subjects after « quels que soient »: « le parcours ou la situation », « leur
+      origine/parcours/filière »;
+    - a count in digits of another script (« ٥ », a bullet), or a glyph no count is;
+    - a compound noun written without its hyphens, whose gender is the compound's (« le bouche à
+      oreille »; grammalecte.yaml `compounds`);
+    - an adjective agreed with the head of « X de Y » when X is a word the French dictionary
+      lacks, whose gender it cannot know (« Roadmap de déploiement détaillée »);
+    - an adjective made of a prefix and a plural noun (« une recherche multicritères »), written
+      in the singular or the plural as the writer likes;
+    - a relative « qui » after a comma, whose antecedent is the nearest noun phrase, not the one
+      Grammalecte chose (« des Startups …, l'incubateur de Pôle emploi, qui compte »);
+    - an imperative read at the start of a fragment cut from its sentence (« soit résident à Paris »,
+      a PDF's line with no punctuation)."""
+    word = text[error.start : error.end]
+    before = text[: error.start]
+    lower = word.lower()
+    named = [w.lower() for w in quoted(error.message)]
+    if _SUPERLATIVE.search(before[-20:]) or (error.type == "gn" and {lower, *named} & {"plus", "moins"}):
+        return True
+    if error.type == "gn" and re.search(r"_[23]m", error.rule) and error.message.startswith("Accord de nombre"):
+        if _only_noun(lower) and any(_parsed_noun(text, before, w) for w in named if w != lower):
+            return True  # two nouns: « les indicateurs vélo »; not « le premier enjeux »
+        prefix = next((p for p in families().get("invariable_prefixes") or [] if lower.startswith(p)), None)
+        if prefix and len(lower) - len(prefix) >= 5 and _only_noun(lower[len(prefix) :].rstrip("s")):
+            return True
+    verb = error.type in ("conj", "ppas", "infi") or "conf_start_nom" in error.rule
+    if verb and word[:1].isupper() and not word.isupper() and not _SENTENCE_START.search(before):
+        return True
+    if _TITLE_QUOTE_BEFORE.search(before[-3:]):
+        return True
+    if "nombre_" in error.rule and _DISTRIBUTIVE.search(before[-40:]):
+        return True
+    if "quel_quelle_que" in error.rule:
+        clause = _CLAUSE_END.split(text[error.end :], maxsplit=1)[0]
+        if re.search(r"(?i)\b(?:et|ou)\b|/|,", clause):
+            return True
+    if "nombre_chiffres" in error.rule and any(c.isdigit() and not c.isascii() for c in before[-8:]):
+        return True
+    if error.type == "gn" and error.message.startswith("Accord de genre"):
+        window = text[error.start : error.end + 40].lower()
+        for compound in families().get("compounds") or []:
+            if compound in window and any(compound.startswith(w) for w in [lower, *named]):
+                return True
+    if "pfx_de" in error.rule and french is not None:
+        head = re.search(r"([^\W\d_]+)\s+(?:de|du|des|d['’])\s*[^\W\d_]+\s+$", before[-60:])
+        if head and not french.check(head.group(1).lower()) and not french.check(head.group(1)):
+            return True
+    if "qui" in error.message:
+        passages = [a or b for a, b in _QUOTED.findall(error.message)]
+        for noun in (m.group(1) for p in passages for m in re.finditer(r"([^\W\d_]+)\s+qui\b", p)):
+            at = before.rfind(noun)
+            if at != -1 and "," in before[at:]:
+                return True
+    return error.type == "imp" and bool(_BLOCK_START.match(before)) and not re.search(r"[.!?…]\s*$", text)
+
+
+def _parsed_noun(text: str, before: str, word: str) -> bool:
+    """Whether the parse reads as a noun the word's last occurrence before an error."""
+    at = before.rfind(word)
+    tokens = _parsed_words(text, at, at + len(word)) if at != -1 else []
+    return len(tokens) == 1 and tokens[0].pos_ == "NOUN"
+
+
+@functools.cache
+def _morphs(word: str) -> tuple[str, ...]:
+    """The lexicon's analyses of a word (Grammalecte's), none without the engine."""
+    engine = checker()
+    return tuple(engine.morph([word])[0]) if engine is not None else ()
+
+
+def _only_noun(word: str) -> bool:
+    """Whether the lexicon knows the word and only as a noun (« vélo »), never as an adjective or
+    a participle (« statistiques », « mutualisées »)."""
+    morphs = _morphs(word)
+    return bool(morphs) and all(":N" in m and ":A" not in m and ":Q" not in m for m in morphs)
 
 
 def _alone(text: str, start: int) -> bool:

@@ -201,6 +201,8 @@ def _grammalecte_words(
             end = start + len(word)
             if block.text[start:end] != word:
                 continue  # a word inclusive writing's reading rewrote (« collaborat·eurs·rices »)
+            if block.text[start - 1 : start].isalpha() or block.text[end : end + 1].isalpha():
+                continue  # a piece Grammalecte cut out of a longer word (« éral » of « salarié/libéral »)
             if overlaps(start, end, skip) or _not_a_misspelling(block.text, start, word, speller, english, known):
                 continue
             if _on_purpose(block.text, start, end) or _derived(word, speller) or _english_compound(word, english):
@@ -244,8 +246,8 @@ def _not_a_misspelling(
     before = text[start - 1 : start]
     if (
         "·" in word
-        or (after != "" and after in "·‧•")
-        or (before and before in "(·./" and start > 1 and text[start - 2].isalpha())
+        or (after != "" and after in "·‧•⸱")
+        or (before and before in "(·‧⸱./" and start > 1 and text[start - 2].isalpha())
     ):
         return True  # inclusive writing: "(euse)", "·eurs·rices", ".e" (not `_inclusive`: a word ending the text)
     parts = [p for p in re.split(r"['’\-]", word) if p]
@@ -259,6 +261,8 @@ def _not_a_misspelling(
         return True  # "agriculteurices": inclusive writing without its point
     if english is not None and _english_stem(word, english) and not re.search(r"e(?:e|é)", word):
         return True  # "designé"; not "consommeer"
+    if english is not None and _english_verb(word, english, speller):
+        return True  # "mergées", "taggées"
     if _FUTURE_STEM.search(word):
         return True
     return english is not None and _english_passage(text, start, english, speller)
@@ -427,7 +431,14 @@ def _near(word: str, fix: str) -> bool:
     """Whether a suggestion is a typing slip away from the word: its accents, and at most
     MAX_DISTANCE letters added, removed, changed or swapped (« abbrogée », « construciton »), or
     the word with a space put back (« cetteconnaissance ») but not a
-    word made with a prefix or a suffix (« audio décrite », « bâtiment aire »)."""
+    word made with a prefix or a suffix (« audio décrite », « bâtiment aire »). A slip keeps the
+    word's first letter, or adds a forgotten one (« ondoniennes »), or changes a vowel for another
+    (« intrepreneuriale »): writers rarely miss it otherwise, and « ramification » is no fix of
+    « gamification », nor « calable » of « scalable », words the dictionaries lack."""
+    first, other = fold(word[:1].lower()), fold(fix[:1].lower())
+    added = fold(fix[1:2].lower()) == first and len(fix) > len(word)
+    if first != other and not added and not (first in "aeiouy" and other in "aeiouy"):
+        return False
     if " " in fix or fix.count("-") > word.count("-"):
         same = re.sub(r"[ -]", "", fix).lower() == word.replace("-", "").lower()
         return same and _glued(re.split(r"[ -]", fix))
@@ -442,8 +453,10 @@ def _near(word: str, fix: str) -> bool:
 
 def _two_slips(word: str, fix: str) -> bool:
     """Whether a fix is two slips inside a long word (« nottament », « simitudes »): same first
-    letter, same ending."""
+    letter, same ending, letters added, dropped or swapped rather than two changed."""
     a, b = fold(word), fold(fix)
+    if len(a) == len(b) and sorted(a) != sorted(b):
+        return False  # two letters changed: another word (« gélification » for « gamification »)
     return " " not in fix and len(a) >= 8 and a[0] == b[0] and a[-3:] == b[-3:] and _distance(a, b) == 2
 
 
@@ -682,7 +695,7 @@ def _inclusive(text: str, start: int, end: int) -> bool:
     before = text[start - 1] if start > 0 else ""
     after = text[end] if end < len(text) else ""
     return (before != "" and before in "(·./" and start > 1 and text[start - 2].isalpha()) or (
-        after != "" and after in "·‧•"
+        after != "" and after in "·‧•⸱"
     )
 
 
@@ -690,6 +703,17 @@ def _english_stem(word: str, english: Speller) -> bool:
     """Whether the word is an English stem with a French ending ("designé", "designer")."""
     stem = re.sub(r"(?:ée?s?|er|ez|ait|aient)$", "", word)
     return stem != word and len(stem) >= 4 and _checked(english, stem)
+
+
+def _english_verb(word: str, english: Speller, french: Speller) -> bool:
+    """Whether the word is an English verb conjugated as a French one, its e dropped or its
+    consonant doubled (« mergées » from merge, « taggées » from tag), unless a French word is
+    an accent or a doubled letter away (« developpées »)."""
+    stem = re.sub(r"(?:ée?s?|er|ez|ait|aient)$", "", word)
+    if stem == word or len(stem) < 4 or _french_slip(word, french):
+        return False
+    undoubled = stem[:-1] if stem[-1] == stem[-2] and stem[-1] not in "aeiou" else ""
+    return bool(undoubled and _checked(english, undoubled)) or _checked(english, stem + "e")
 
 
 @functools.cache
