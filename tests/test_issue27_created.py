@@ -26,8 +26,13 @@ def incubator(slug: str, created: int | None) -> Entity:
 
 # Three incubators started in 2024, one in 2021, one undated.
 REGISTRY = Registry(
-    [incubator("alpha", 2024), incubator("beta", 2024), incubator("gamma", 2024), incubator("delta", 2021),
-     incubator("epsilon", None)]  # fmt: skip
+    [
+        incubator("alpha", 2024),
+        incubator("beta", 2024),
+        incubator("gamma", 2024),
+        incubator("delta", 2021),
+        incubator("epsilon", None),
+    ]
 )
 
 

@@ -369,9 +369,7 @@ def created_year(kind: EntryKind, text: str) -> int | None:
     return next(iter(years)) if len(years) == 1 else None
 
 
-def _entity(
-    kind: EntryKind, slug: str, rel_path: str, data: dict[str, Any], warn: Warn, text: str = ""
-) -> Entity:
+def _entity(kind: EntryKind, slug: str, rel_path: str, data: dict[str, Any], warn: Warn, text: str = "") -> Entity:
     profile = profiles.active()
     title = next((data[f] for f in kind.name_fields if f in data), None)
     if isinstance(title, int | float) and not isinstance(title, bool):
