@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from extractor import profiles
-from extractor.checks import Context, finding, rule
+from extractor.checks import Context, finding, phrase, rule
 from extractor.claims.compare import states
 from extractor.evidence import block_evidence, claim_evidence
 from extractor.models import Block, BlockKind, Claim, Document, Evidence, Finding, Location, Severity
@@ -88,7 +88,7 @@ def round_page(doc: Document, ctx: Context) -> Iterator[Finding]:
             variant="missing",
             selected=page.selected,
             count=len(listed),
-            names=", ".join(sorted(_name(registry, e) for e in listed)) or "aucune",
+            names=", ".join(sorted(_name(registry, e) for e in listed)) or phrase("reference/round-page", "none"),
             **words,
             suggestion={},
         )
