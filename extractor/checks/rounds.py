@@ -137,7 +137,7 @@ def round_mismatch(doc: Document, ctx: Context) -> Iterator[Finding]:
             if claim.quantity.is_delta or claim.derived:
                 continue
             scoped = (claim.scope_id or "").startswith(kinds)
-            awarded = claim.metric_id is None and claim.quantity.unit == "EUR" and _awarded(claim.sentence)
+            awarded = claim.metric_id is None and claim.quantity.unit == "EUR" and _awarded(claim.sentence, grant)
             if scoped or (claim.metric_id not in (grant.amount_metric, grant.laureates_metric) and not awarded):
                 continue
             if claim.quantity.unit == "EUR":  # "600 000 € aux lauréats" is an amount awarded too
@@ -154,11 +154,16 @@ def round_mismatch(doc: Document, ctx: Context) -> Iterator[Finding]:
 _AWARDED = re.compile(r"\b(?:accord|attribu|distribu|octroy|allou|reçu|obtenu)\w*", re.I)
 # … to the rounds or their laureates (« aux lauréats », « les promos 14 et 15 », « à la promotion
 # 14 »), not to one product (« à Tchap (promotion 14) »).
-_TO_ROUNDS = re.compile(r"\b(?:aux|les|des|la)\s+(?:\w+\s+){0,2}?(?:lauréat|promo|projet|équipe)\w*", re.I)
+_TO_LAUREATES = re.compile(r"\b(?:aux|les|des)\s+(?:\w+\s+){0,2}?(?:lauréat|projet|équipe)\w*", re.I)
+_ARTICLE_BEFORE = re.compile(r"\b(?:aux|les|des|la)\s+$", re.I)
 
 
-def _awarded(sentence: str) -> bool:
-    return _AWARDED.search(sentence) is not None and _TO_ROUNDS.search(sentence) is not None
+def _awarded(sentence: str, grant: Grant) -> bool:
+    if _AWARDED.search(sentence) is None:
+        return False
+    if _TO_LAUREATES.search(sentence):
+        return True
+    return any(_ARTICLE_BEFORE.search(sentence[: m.start()]) for m in grant.named.finditer(sentence))
 
 
 def _pages(registry: Registry, grant: Grant, rounds: frozenset[int]) -> list[Round] | None:
