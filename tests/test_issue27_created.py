@@ -48,6 +48,7 @@ def found(text: str, registry: Registry = REGISTRY) -> list[str]:
         "Deux nouveaux incubateurs en 2024 : l'Incubateur Alpha et l'Incubateur Beta.\n",
         "L'année a vu la création de 2 incubateurs en 2024.\n",
         "En 2024, 2 nouveaux incubateurs ont rejoint le réseau.\n",
+        "2 incubateurs ont été créés au sein du réseau en 2024.\n",
         "## Le réseau\n\n- 1 incubateur lancé en 2024\n- 2 incubateurs ont été lancés en 2024\n",
         "En 2021, 0 incubateurs créés : le réseau s'est consolidé.\n",
     ],
@@ -71,6 +72,14 @@ def test_a_count_below_the_registrys_creations_of_the_year_fires(text: str) -> N
         "Le programme a accompagné 2 incubateurs en 2024.\n",
         "2 incubateurs accompagnés en 2024 par l'équipe.\n",
         "3 incubateurs sensibilisés.\n",
+        "2 nouveaux incubateurs ministériels en 2024.\n",
+        # a part of them: a scope, not the programme's count
+        "2 incubateurs ont été créés au sein du ministère des Armées en 2024.\n",
+        "En 2024, 2 nouveaux incubateurs ont été lancés dans les régions.\n",
+        "La création de 2 incubateurs chez les opérateurs en 2024.\n",
+        # a count that is not exact
+        "Plus de 2 incubateurs créés en 2024.\n",
+        "Près de 2 nouveaux incubateurs en 2024.\n",
         # no year in the sentence
         "Le réseau compte 2 nouveaux incubateurs.\n",
         "## En 2024\n\n2 incubateurs créés cette année.\n",

@@ -106,6 +106,12 @@ def test_partial_tables_and_other_promotions_stay_silent(text: str) -> None:
     assert variants(text) == []
 
 
+def test_a_row_without_an_amount_is_left_alone() -> None:
+    """Three amounts for the page's three laureates, but a fourth row: the table is not the page's."""
+    text = table("150 000 €", "150 000 €", "200 000 €") + "| **[P9](/startups/p9.html)** | Mission 9 | à venir |\n"
+    assert variants(text) == []
+
+
 def test_a_row_with_two_amounts_is_left_alone() -> None:
     head = "| Produit | Demandé | Attribué |\n| --- | --- | --- |\n"
     rows = "".join(f"| P{i} | 300 000 € | 200 000 € |\n" for i in range(3))
@@ -122,7 +128,7 @@ def test_a_row_with_two_amounts_is_left_alone() -> None:
         ("Le FAST a distingué 12 lauréats en 2024.\n", "year"),
         ("Au cours de l'année 2024, 16 lauréats ont rejoint le FAST.\n", "year"),
         # 2023: FAST 12 (January) may belong to 2022; FAST 13 alone gives at least 10
-        ("En 2023, le FAST compte 8 lauréats.\n", "year-below"),
+        ("En 2023, le FAST a retenu 8 lauréats.\n", "year-below"),
     ],
 )
 def test_a_years_laureates_against_the_promotions_of_that_year(text: str, variant: str) -> None:
@@ -133,8 +139,10 @@ def test_a_years_laureates_against_the_promotions_of_that_year(text: str, varian
     "text",
     [
         "En 2024, le FAST a sélectionné 15 lauréats.\n",  # 3 + 12
-        "En 2023, le FAST compte 20 lauréats.\n",  # 2023 is not sure (FAST 12 in January): 20 ≥ 10
-        "En 2023, le FAST compte 12 lauréats.\n",
+        "En 2024, le FAST a accompagné 20 lauréats.\n",  # supported that year: earlier rounds too
+        "En 2023, le FAST compte 8 lauréats.\n",  # counted, not selected that year
+        "En 2023, le FAST a retenu 20 lauréats.\n",  # 2023 is not sure (FAST 12 in January): 20 ≥ 10
+        "En 2023, le FAST a retenu 12 lauréats.\n",
         "Depuis 2019, le FAST a sélectionné 20 lauréats.\n",  # a span, not a year
         "Entre 2023 et 2024, le FAST a sélectionné 20 lauréats.\n",
         "En 2024, le concours a sélectionné 20 lauréats.\n",  # another programme's laureates

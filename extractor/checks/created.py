@@ -39,6 +39,8 @@ def hosts_created(doc: Document, ctx: Context) -> Iterator[Finding]:
         entries = registry.of_kind(kind.id)
         if not any(e.created is not None for e in entries):
             continue  # the registry dates none: it says nothing of any year
+        # "plus de 3 incubateurs créés en 2024", "près de 3": a count that is not exact is no contradiction
+        inexact = {(c.block, c.start) for c in ctx.claims(doc) if c.quantity.qualifier.value != "exact"}
         for block in doc.blocks:
             if block.kind in _SKIPPED:
                 continue
@@ -46,7 +48,7 @@ def hosts_created(doc: Document, ctx: Context) -> Iterator[Finding]:
                 for match in pattern.finditer(block.text):
                     count, year = _count(match.group("count")), int(match.group("year"))
                     dated = sorted((e for e in entries if e.created == year), key=lambda e: e.name)
-                    if count is None or count >= len(dated):
+                    if count is None or count >= len(dated) or (block.id, match.start("count")) in inexact:
                         continue
                     yield finding(
                         HOSTS_CREATED,

@@ -265,8 +265,12 @@ def _tables(doc: Document, ctx: Context, grant: Grant, registry: Registry) -> It
         page = registry.round_page(grant.id, number)
         if page is None or page.total is None or page.selected is None:
             continue
-        cells = [b for b in doc.blocks if b.kind == BlockKind.table_cell and (b.table, b.row) in rows]
-        labels = {(b.table, b.row): b.text for b in cells if b.col == 0}
+        tables = {table for table, _ in rows}
+        every = [b for b in doc.blocks if b.kind == BlockKind.table_cell and b.table in tables]
+        labels = {(b.table, b.row): b.text for b in every if b.col == 0}
+        if any(k not in rows and k[1] != 0 and not _TOTAL_ROW.match(t) for k, t in labels.items()):
+            continue  # a row below the header with no amount: a laureate the sum would miss
+        cells = [b for b in every if (b.table, b.row) in rows]
         laureates = {key: amounts for key, amounts in rows.items() if not _TOTAL_ROW.match(labels.get(key, ""))}
         if len(laureates) != page.selected or any(len(a) != 1 for a in laureates.values()):
             continue  # a partial table, or a row with two amounts (asked and awarded): unsure
@@ -309,6 +313,11 @@ def _after(doc: Document, cells: list[Block]) -> list[str]:
 # The year a count of laureates is of, written in its sentence (« En 2023, … », « … en 2023 »),
 # not a span (« depuis 2019 », « entre 2020 et 2023 », « de 2020 à 2023 »).
 _IN_YEAR = re.compile(r"\b(?:en|au\s+cours\s+de|durant|pendant)\s+(?:l['’]ann[ée]e\s+)?(?P<year>20\d\d)\b", re.I)
+# A count of the laureates selected that year (« sélectionné », « retenu », « ont rejoint »), not
+# of those supported during it (« accompagnés » includes earlier rounds' laureates).
+_SELECTED = re.compile(
+    r"\b(?:s[ée]lectionn|retenu|d[ée]sign|distingu|choisi|r[ée]compens|rejoint|nouveaux\s+laur)\w*", re.I
+)
 _SPAN = re.compile(r"\b(?:depuis|entre|jusqu['’]|à\s+fin|fin)\b|\b20\d\d\s*(?:-|–|à|et)\s*20\d\d\b", re.I)
 
 
@@ -329,6 +338,8 @@ def _year_count(doc: Document, claim: Claim, grant: Grant, registry: Registry) -
     said = claim.sentence
     if not re.search(rf"\b{re.escape(grant.label)}\b", said, re.I) or _SPAN.search(said):
         return
+    if not _SELECTED.search(said):
+        return  # « le FAST a accompagné 25 lauréats en 2024 »: earlier rounds' laureates too
     years = {int(m.group("year")) for m in _IN_YEAR.finditer(said)}
     if len(years) != 1:
         return
