@@ -53,6 +53,7 @@ def test_registry_rules_are_skipped_without_a_registry(tmp_path) -> None:
     assert checks.run(load(BILAN_2024), ctx, only=["reference/"]) == []
     assert set(ctx.skipped) == {
         "reference/fast-mismatch",
+        "reference/hosts-created",
         "reference/impact-mismatch",
         "reference/name-typo",
         "reference/phase-mismatch",

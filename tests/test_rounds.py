@@ -115,10 +115,13 @@ def test_more_registry_laureates_than_the_page_selected(tmp_path: Path) -> None:
     assert len(findings) == 1 and "2 fiches" in findings[0]["message_fr"] and "Alpha, Beta" in findings[0]["message_fr"]
 
 
-def test_fewer_registry_laureates_than_selected_is_no_finding(tmp_path: Path) -> None:
+def test_fewer_registry_laureates_than_selected_is_information_only(tmp_path: Path) -> None:
     """A laureate may have no startup page (an incubator laureate): the registry is a lower bound,
-    and the total cannot be checked without it."""
-    assert of(run(make_site(tmp_path / "site", selected=3, total="900 000"), tmp_path), "reference/round-page") == []
+    so the page's laureates it does not name are information (issue 27, class 3), never an error,
+    and the total cannot be checked without them."""
+    findings = of(run(make_site(tmp_path / "site", selected=3, total="900 000"), tmp_path), "reference/round-page")
+    assert [f["severity"] for f in findings] == ["info"]
+    assert "3 lauréats" in findings[0]["message_fr"] and "Alpha, Beta" in findings[0]["message_fr"]
 
 
 # --- a report against the rounds' pages ----------------------------------------------------------

@@ -9,15 +9,16 @@ is not; a total is compared with its entries' amounts only when it lists every l
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
 from extractor import profiles
-from extractor.checks import Context, finding, rule
+from extractor.checks import Context, finding, phrase, rule
 from extractor.claims.compare import states
 from extractor.evidence import block_evidence, claim_evidence
-from extractor.models import Claim, Document, Evidence, Finding, Location, Severity
+from extractor.models import Block, BlockKind, Claim, Document, Evidence, Finding, Location, Severity
 from extractor.profiles import Grant
 from extractor.reference.models import Entity, Round
 from extractor.reference.store import Registry
@@ -74,6 +75,23 @@ def round_page(doc: Document, ctx: Context) -> Iterator[Finding]:
             suggestion={},
         )
         return
+    if page.selected is not None and len(listed) < page.selected:
+        # Issue 27, class 3: the page's laureates that no registry entry names (a laureate without
+        # an entry, or an entry whose grant field keeps a later round): told, as information.
+        said = Evidence(
+            location=_page_at(doc, page, "selected"), quote=str(page.selected), value=Decimal(page.selected)
+        )
+        yield finding(
+            "reference/round-page",
+            [said],
+            severity=Severity.info,
+            variant="missing",
+            selected=page.selected,
+            count=len(listed),
+            names=", ".join(sorted(_name(registry, e) for e in listed)) or phrase("reference/round-page", "none"),
+            **words,
+            suggestion={},
+        )
     if page.total is None or page.selected != len(listed) or any(len(a) != 1 for a in listed.values()):
         return  # a laureate missing from the registry, or an entry that says two amounts: unsure
     added = sum(next(iter(a)) for a in listed.values())
@@ -119,13 +137,33 @@ def round_mismatch(doc: Document, ctx: Context) -> Iterator[Finding]:
             if claim.quantity.is_delta or claim.derived:
                 continue
             scoped = (claim.scope_id or "").startswith(kinds)
-            if scoped or claim.metric_id not in (grant.amount_metric, grant.laureates_metric):
+            awarded = claim.metric_id is None and claim.quantity.unit == "EUR" and _awarded(claim.sentence, grant)
+            if scoped or (claim.metric_id not in (grant.amount_metric, grant.laureates_metric) and not awarded):
                 continue
             if claim.quantity.unit == "EUR":  # "600 000 € aux lauréats" is an amount awarded too
                 yield from _total(doc, claim, grant, registry)
             elif claim.metric_id == grant.laureates_metric:
                 yield from _count(doc, claim, grant, registry, label)
+                yield from _year_count(doc, claim, grant, registry)
         yield from _deadlines(doc, grant, registry)
+        yield from _tables(doc, ctx, grant, registry)
+
+
+# An amount the sentence says was awarded (« Le FAST a accordé 2,8 M€ aux promos 14 et 15 »): the
+# total of the named rounds, though the vocabulary gives it no metric.
+_AWARDED = re.compile(r"\b(?:accord|attribu|distribu|octroy|allou|reçu|obtenu)\w*", re.I)
+# … to the rounds or their laureates (« aux lauréats », « les promos 14 et 15 », « à la promotion
+# 14 »), not to one product (« à Tchap (promotion 14) »).
+_TO_LAUREATES = re.compile(r"\b(?:aux|les|des)\s+(?:\w+\s+){0,2}?(?:lauréat|projet|équipe)\w*", re.I)
+_ARTICLE_BEFORE = re.compile(r"\b(?:aux|les|des|la)\s+$", re.I)
+
+
+def _awarded(sentence: str, grant: Grant) -> bool:
+    if _AWARDED.search(sentence) is None:
+        return False
+    if _TO_LAUREATES.search(sentence):
+        return True
+    return any(_ARTICLE_BEFORE.search(sentence[: m.start()]) for m in grant.named.finditer(sentence))
 
 
 def _pages(registry: Registry, grant: Grant, rounds: frozenset[int]) -> list[Round] | None:
@@ -193,6 +231,153 @@ def _count(doc: Document, claim: Claim, grant: Grant, registry: Registry, label:
         registry=label,
         round_word=grant.round_word,
         names=", ".join(sorted(_name(registry, e) for e in listed)),
+        suggestion={},
+    )
+
+
+# A text that says a round's total holds more than the laureates' amounts a table lists ("dont
+# 150 000 € d'accompagnement", "y compris l'accompagnement", "hors accompagnement").
+_INCLUDES = re.compile(r"\b(?:dont|y\s+compris|inclu\w*|hors|en\s+plus|s['’]ajout\w*|compl[ée]t\w*)\b", re.I)
+_TOTAL_ROW = re.compile(r"^\W*(?:sous[-\s]?)?total\b", re.I)
+
+
+def _tables(doc: Document, ctx: Context, grant: Grant, registry: Registry) -> Iterator[Finding]:
+    """The amounts of a table of one round's laureates (under a heading naming the round: « ####
+    FAST 14 ») against the total on the round's page, when the tables under that round list as many
+    laureates as the page says it selected, each with one amount, and nothing says the list is
+    partial or the total holds something else."""
+    from extractor.checks.arithmetic import grant_round, intro, partial_blocks
+
+    by_round: dict[int, dict[tuple[int, int], list[Claim]]] = {}  # round -> (table, row) -> amounts
+    for claim in ctx.claims(doc):
+        block = doc.blocks[claim.block]
+        if block.kind != BlockKind.table_cell or block.table is None or block.row is None:
+            continue
+        if claim.metric_id != grant.amount_metric or claim.quantity.unit != "EUR" or claim.quantity.is_delta:
+            continue
+        number = grant_round(grant, block)
+        if number is not None:
+            by_round.setdefault(number, {}).setdefault((block.table, block.row), []).append(claim)
+    if not by_round:
+        return
+    in_partial = partial_blocks(doc)
+    for number, rows in sorted(by_round.items()):
+        page = registry.round_page(grant.id, number)
+        if page is None or page.total is None or page.selected is None:
+            continue
+        tables = {table for table, _ in rows}
+        every = [b for b in doc.blocks if b.kind == BlockKind.table_cell and b.table in tables]
+        labels = {(b.table, b.row): b.text for b in every if b.col == 0}
+        if any(k not in rows and k[1] != 0 and not _TOTAL_ROW.match(t) for k, t in labels.items()):
+            continue  # a row below the header with no amount: a laureate the sum would miss
+        cells = [b for b in every if (b.table, b.row) in rows]
+        laureates = {key: amounts for key, amounts in rows.items() if not _TOTAL_ROW.match(labels.get(key, ""))}
+        if len(laureates) != page.selected or any(len(a) != 1 for a in laureates.values()):
+            continue  # a partial table, or a row with two amounts (asked and awarded): unsure
+        if any(b.id in in_partial for b in cells):
+            continue  # "parmi les lauréats", "extrait", "la liste complète"
+        around = [b.text for b in cells for b in intro(doc, b)] + _after(doc, cells)
+        if any(_INCLUDES.search(text) for text in around):
+            continue  # the text says the total holds something the table does not list
+        amounts = [a[0] for _, a in sorted(laureates.items())]
+        added = sum((c.quantity.value for c in amounts), Decimal(0))
+        if added == page.total:
+            continue
+        yield finding(
+            "reference/round-mismatch",
+            [claim_evidence(c) for c in amounts],
+            variant="table",
+            rounds=_rounds_fr(grant, frozenset({number})),
+            added=_fr(int(added)) if added == added.to_integral_value() else str(added),
+            count=len(amounts),
+            total=_fr(page.total),
+            round_word=grant.round_word,
+            source=page.source_path,
+            suggestion={},
+        )
+
+
+def _after(doc: Document, cells: list[Block]) -> list[str]:
+    """The paragraphs right after the tables of `cells` (a note under a table), up to the next
+    heading or table: two at most after each table."""
+    out: list[str] = []
+    for table in {b.table for b in cells}:
+        last = max(b.id for b in doc.blocks if b.kind == BlockKind.table_cell and b.table == table)
+        for block in doc.blocks[last + 1 : last + 3]:
+            if block.kind != BlockKind.paragraph:
+                break
+            out.append(block.text)
+    return out
+
+
+# The year a count of laureates is of, written in its sentence (« En 2023, … », « … en 2023 »),
+# not a span (« depuis 2019 », « entre 2020 et 2023 », « de 2020 à 2023 »).
+_IN_YEAR = re.compile(r"\b(?:en|au\s+cours\s+de|durant|pendant)\s+(?:l['’]ann[ée]e\s+)?(?P<year>20\d\d)\b", re.I)
+# A count of the laureates selected that year (« sélectionné », « retenu », « ont rejoint »), not
+# of those supported during it (« accompagnés » includes earlier rounds' laureates).
+_SELECTED = re.compile(
+    r"\b(?:s[ée]lectionn|retenu|d[ée]sign|distingu|choisi|r[ée]compens|rejoint|nouveaux\s+laur)\w*", re.I
+)
+_SPAN = re.compile(r"\b(?:depuis|entre|jusqu['’]|à\s+fin|fin)\b|\b20\d\d\s*(?:-|–|à|et)\s*20\d\d\b", re.I)
+
+
+def _unsure_month(page: Round) -> bool:
+    """A round announced in January or December may be counted in either year."""
+    return page.date is None or page.date.month in (1, 12)
+
+
+def _year_count(doc: Document, claim: Claim, grant: Grant, registry: Registry) -> Iterator[Finding]:
+    """A count of laureates in a year that names no round (« En 2023, le FAST a sélectionné 20
+    lauréats ») against the rounds whose page is dated that year: their pages' sum when every round
+    of the year has a page that states its laureates and none is announced at the turn of a year;
+    else the rounds surely of that year (announced from February to November) as a lower bound."""
+    if claim.quantity.qualifier.value != "exact" or claim.quantity.unit not in (None, "count"):
+        return
+    if _rounds_of(doc, claim, grant):
+        return  # a count of named rounds: _count
+    said = claim.sentence
+    if not re.search(rf"\b{re.escape(grant.label)}\b", said, re.I) or _SPAN.search(said):
+        return
+    if not _SELECTED.search(said):
+        return  # « le FAST a accompagné 25 lauréats en 2024 »: earlier rounds' laureates too
+    years = {int(m.group("year")) for m in _IN_YEAR.finditer(said)}
+    if len(years) != 1:
+        return
+    year = next(iter(years))
+    pages = sorted((p for p in registry.rounds.values() if p.grant == grant.id), key=lambda p: p.round)
+    of_year = [p for p in pages if p.date is not None and p.date.year == year]
+    if not of_year:
+        return
+    numbers = {p.round for p in pages}
+    first, last = of_year[0].round, of_year[-1].round
+    before, after = registry.round_page(grant.id, first - 1), registry.round_page(grant.id, last + 1)
+    complete = (
+        all(n in numbers for n in range(first, last + 1))
+        and before is not None and before.date is not None and before.date.year < year
+        and after is not None and after.date is not None and after.date.year > year
+        and not any(_unsure_month(p) for p in (before, *of_year, after))
+        and all(p.selected is not None for p in of_year)
+    )  # fmt: skip
+    value = claim.quantity.value
+    if complete:
+        expected = sum(p.selected or 0 for p in of_year)
+        if value == expected:
+            return
+        counted = of_year
+    else:
+        counted = [p for p in of_year if not _unsure_month(p) and p.selected is not None]
+        expected = sum(p.selected or 0 for p in counted)
+        if not counted or value >= expected:
+            return  # a round of the year without a page, or at the turn of a year: a lower bound only
+    yield finding(
+        "reference/round-mismatch",
+        [claim_evidence(claim)],
+        variant="year" if complete else "year-below",
+        said=claim.quantity.raw,
+        year=year,
+        expected=expected,
+        round_word=grant.round_word,
+        sources=" ; ".join(f"{p.selected} ({p.title}, {p.source_path})" for p in counted),
         suggestion={},
     )
 

@@ -194,6 +194,24 @@ class EntryKind(BaseModel):
         default_factory=list,
         description="words its entries' names share, which tell none from another (folded, no accents)",
     )
+    created: list[str] = Field(
+        default_factory=list,
+        description="regular expressions on an entry's page: a statement of the year it was created or "
+        "started (group year); a page that states two different years gives none",
+    )
+    created_count: list[str] = Field(
+        default_factory=list,
+        description="regular expressions on a document's sentence: a count of entries of this kind created "
+        "in a year (groups count, year)",
+    )
+
+    @functools.cached_property
+    def created_patterns(self) -> list[re.Pattern[str]]:
+        return [re.compile(p, re.I) for p in self.created]
+
+    @functools.cached_property
+    def created_count_patterns(self) -> list[re.Pattern[str]]:
+        return [re.compile(p, re.I) for p in self.created_count]
 
     def page(self, slug: str) -> str:
         """The path of an entry's page on the site: /SECTION/SLUG.html."""

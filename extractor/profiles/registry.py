@@ -352,7 +352,24 @@ def _events(data: dict[str, Any], profile: Profile, warn: Warn) -> tuple[list[Aw
     return awards, sorted(set(national))
 
 
-def _entity(kind: EntryKind, slug: str, rel_path: str, data: dict[str, Any], warn: Warn) -> Entity:
+def created_year(kind: EntryKind, text: str) -> int | None:
+    """The year an entry's page (front matter and body) says the entry was created or started (its
+    kind's `created` patterns: « Lancé en septembre 2020 », « Créée en 2017 »), or None when it
+    says none, or two different years (« créé en 2018 » and « Lancé en 2019 »; « Créée en 2021 et
+    intégrée depuis 2024 au réseau »): a page unsure of its own start dates nothing.
+
+    >>> from extractor import profiles
+    >>> host = profiles.active().layout.role("host")
+    >>> created_year(host, "Lancé en septembre 2020, cet incubateur accompagne."), created_year(host, "Un incubateur.")
+    (2020, None)
+    >>> created_year(host, "Créée en 2021 et intégrée depuis 2024 au réseau des incubateurs.") is None
+    True
+    """
+    years = {int(m.group("year")) for p in kind.created_patterns for m in p.finditer(text)}
+    return next(iter(years)) if len(years) == 1 else None
+
+
+def _entity(kind: EntryKind, slug: str, rel_path: str, data: dict[str, Any], warn: Warn, text: str = "") -> Entity:
     profile = profiles.active()
     title = next((data[f] for f in kind.name_fields if f in data), None)
     if isinstance(title, int | float) and not isinstance(title, bool):
@@ -424,6 +441,7 @@ def _entity(kind: EntryKind, slug: str, rel_path: str, data: dict[str, Any], war
         awards=awards,
         national_impact=national,
         link=link.strip() if isinstance(link, str) and link.strip() else None,
+        created=created_year(kind, text) if kind.created else None,
         source_path=rel_path,
     )
 
@@ -448,7 +466,7 @@ def read_entry(path: Path, kind: EntryKind, rel_path: str, warn: Warn) -> Entity
         raise EntryError(f"encodage illisible : UTF-8 attendu (octet invalide à la position {exc.start})") from None
     if not text.strip():
         raise EntryError("fichier vide")
-    return _entity(kind, _slug_of(path.name), rel_path, parse_front_matter(text), warn)
+    return _entity(kind, _slug_of(path.name), rel_path, parse_front_matter(text), warn, text)
 
 
 def _entries(folder: Path) -> list[os.DirEntry[str]]:

@@ -83,6 +83,9 @@ class Entity(BaseModel):
     awards: list[Award] = Field(default_factory=list)
     national_impact: list[dt.date] = Field(default_factory=list, description="dates of `national_impact` events")
     link: str | None = None
+    created: int | None = Field(
+        default=None, description="the year the entry's page says it was created (its kind's `created`), if one"
+    )
     source_path: str = Field(description="the registry file, relative to the imported folder")
 
     @property

@@ -27,7 +27,8 @@ from extractor.reference.models import Alias, Award, Entity, EntityKind, Phase, 
 from extractor.reference.names import normalise_name
 
 DEFAULT_REFERENCE_PATH = defaults.REFERENCE
-SCHEMA_VERSION = 4  # 2: grant awards of any profile (awards); 3: grant rounds' pages (rounds); 4: entities.host
+SCHEMA_VERSION = 5  # 2: grant awards of any profile (awards); 3: grant rounds' pages (rounds); 4: entities.host
+# 5: entities.created
 # The names that are names (former slugs such as "lapins" or "apprentissage" are often common words).
 NAME_KINDS = ("title", "short", "former", "acronym")
 NO_REGISTRY_FR = (
@@ -43,7 +44,8 @@ CREATE TABLE entities (
     name TEXT NOT NULL,             -- the entry's name
     host TEXT,                      -- entity id of the product's host
     link TEXT,
-    source_path TEXT NOT NULL
+    source_path TEXT NOT NULL,
+    created INTEGER                 -- the year the entry's page says it was created (host kinds)
 );
 CREATE TABLE names (                -- the title and every alias, for exact and fuzzy name lookups
     entity_id TEXT NOT NULL REFERENCES entities(id),
@@ -178,8 +180,8 @@ def _write(con: sqlite3.Connection, entities: list[Entity], meta: dict[str, str]
     }
     con.executemany("INSERT INTO meta VALUES (?, ?)", info.items())
     con.executemany(
-        "INSERT INTO entities VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [(e.id, e.kind, e.slug, e.name, e.host, e.link, e.source_path) for e in entities],
+        "INSERT INTO entities VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [(e.id, e.kind, e.slug, e.name, e.host, e.link, e.source_path, e.created) for e in entities],
     )
     con.executemany(
         "INSERT INTO names VALUES (?, ?, ?, ?, ?)",
@@ -524,8 +526,8 @@ def _entities(con: sqlite3.Connection) -> list[Entity]:
     )
     national = grouped("SELECT entity_id, date FROM national_impact ORDER BY entity_id, date")
     entities: list[Entity] = []
-    for eid, kind, slug, name, host, link, source_path in con.execute(
-        "SELECT id, kind, slug, name, host, link, source_path FROM entities ORDER BY rowid"
+    for eid, kind, slug, name, host, link, source_path, created in con.execute(
+        "SELECT id, kind, slug, name, host, link, source_path, created FROM entities ORDER BY rowid"
     ):
         entities.append(
             Entity(
@@ -544,6 +546,7 @@ def _entities(con: sqlite3.Connection) -> list[Entity]:
                 ],
                 national_impact=[dt.date.fromisoformat(d) for (d,) in national.get(eid, [])],
                 link=link,
+                created=created,
                 source_path=source_path,
             )
         )
