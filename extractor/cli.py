@@ -532,6 +532,13 @@ def _evaluate_corrections(folder: Path, min_nonword: float, min_realword: float,
                       str(result.false_flags(reader)))  # fmt: skip
     console.print(table)
     ours = result.tallies["factcheck"]
+    for reader, tallies in result.tallies.items():
+        for case in (c for kind in KINDS for c in tallies[kind].left_wrong):
+            console.print(
+                f"  {labels[reader]} : « {case.after} » ({case.file}:{case.line}) signalé sur la page corrigée, "
+                "non compté à tort : une correction plus récente le corrige encore",
+                markup=False,
+            )
     if verbose:
         for kind in KINDS:
             for case in ours[kind].missed:

@@ -6,7 +6,8 @@ each case is one word an editor corrected (`before` -> `after`) on a `line`, of 
 (a word no dictionary has) or "real-word" (a French word used wrongly: agreement, conjugation).
 A case is found when a finding on the `before/` page covers the published word on its line or the
 line before or after; a false flag is a finding on the `after/` page that covers the corrected
-word on those lines.
+word on those lines, unless a later case corrects that word again (`corrected_again`: the page
+was still wrong after the fix).
 
 Two readers are measured in the same run:
 - factcheck: every rule that runs by default, with `text/grammar` turned on (it is off by
@@ -62,6 +63,7 @@ class Tally:
     false_flags: int = 0
     missed: list[Case] = field(default_factory=list)
     flagged: list[Case] = field(default_factory=list)  # cases whose corrected word is flagged
+    left_wrong: list[Case] = field(default_factory=list)  # flagged, and corrected again later: no false flag
 
     @property
     def recall(self) -> float:
@@ -117,6 +119,28 @@ def _covers(findings: list[Finding], places: list[tuple[int, int, int]]) -> bool
                 if start <= last and first <= stop:
                     return True
     return False
+
+
+def corrected_again(case: Case, cases: list[Case]) -> bool:
+    """Whether a later case of the set corrects the word this case put in, on the same page and
+    line (± 1): the page was still wrong after this fix (« representent » → « représentent », then
+    « représentent » → « représente » two days later), so a finding on it is no false flag.
+
+    >>> first = Case(file="a.md", path="p.md", line=19, before="representent", after="représentent",
+    ...              kind="non-word", date="2020-01-30")
+    >>> later = Case(file="b.md", path="p.md", line=19, before="représentent", after="représente",
+    ...              kind="real-word", date="2020-02-01")
+    >>> corrected_again(first, [first, later]), corrected_again(later, [first, later])
+    (True, False)
+    """
+    return any(
+        other.path == case.path
+        and other.date > case.date
+        and other.before == case.after
+        and abs(other.line - case.line) <= 1
+        for other in cases
+        if other is not case
+    )
 
 
 def _factcheck_findings(path: Path, kept: dict[bytes, list[Finding]]) -> list[Finding]:
@@ -185,6 +209,9 @@ def evaluate_corrections(folder: Path, *, baseline: bool = True) -> CorrectionsR
                 found = have_engine and _grammalecte_covers(before_lines, wrong)
                 flagged = have_engine and _grammalecte_covers(after_lines, right)
             tally.found += found
+            if flagged and corrected_again(case, cases):
+                tally.left_wrong.append(case)  # still wrong after the fix: flagging it is right
+                flagged = False
             tally.false_flags += flagged
             if not found:
                 tally.missed.append(case)

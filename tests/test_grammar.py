@@ -215,6 +215,33 @@ def test_eval_corrections_prints_both_readers_and_gates(engine, tmp_path: Path) 
     assert failing.exit_code != 0 and "sous le seuil" in failing.output
 
 
+def test_a_word_corrected_again_later_is_no_false_flag(engine, tmp_path: Path) -> None:
+    """« representent » fixed to « représentent », then to « représente » two days later: the
+    first fix's page is still wrong, so a finding on « représentent » there is not counted."""
+    import doctest
+
+    from extractor import corrections_eval
+
+    assert doctest.testmod(corrections_eval).failed == 0
+    source = need(SHARED / "corrections")
+    cases = [json.loads(line) for line in (source / "cases.jsonl").read_text(encoding="utf-8").splitlines()]
+    picked = [c for c in cases if c["path"].endswith("onstage.md") and "représent" in c["after"]]
+    assert len(picked) == 2
+    folder = tmp_path / "corrections"
+    for side in ("before", "after"):
+        (folder / side).mkdir(parents=True)
+        for case in picked:
+            shutil.copy(source / side / case["file"], folder / side / case["file"])
+    (folder / "cases.jsonl").write_text("".join(json.dumps(c) + "\n" for c in picked), encoding="utf-8")
+    result = corrections_eval.evaluate_corrections(folder)
+    ours = result.tallies["factcheck"]
+    assert result.false_flags("factcheck") == 0
+    assert [c.after for c in ours["non-word"].left_wrong] == ["représentent"]  # flagged, and rightly
+    printed = CliRunner().invoke(app, ["eval", "--corrections", str(folder), "--max-false-flags", "0", *GOLD])
+    assert printed.exit_code == 0, printed.output
+    assert "une correction plus récente le corrige encore" in " ".join(printed.output.split())
+
+
 def test_eval_corrections_says_what_is_missing(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["eval", "--corrections", str(tmp_path), *GOLD])
     assert result.exit_code != 0 and "cases.jsonl" in result.output and "Traceback" not in result.output

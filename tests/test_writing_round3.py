@@ -112,3 +112,28 @@ def test_the_lexicon_tells_a_noun_from_an_adjective(engine: grammalecte.Grammale
     vélo, statistiques = engine.morph(["vélo", "statistiques"])
     assert all(":N" in m for m in vélo) and any(":A" in m for m in statistiques)
     assert engine.morph(["xqzwv"]) == [[]]
+
+
+@pytest.mark.parametrize(
+    ("text", "rule"),
+    [
+        ("Il sait rédiger des user stories pour l’équipe.", "text/grammar"),  # an English term
+        ("Nous avons rencontré de très bons agilistes à Lyon.", "text/spelling"),  # agile + -iste
+        ("La stratégie vient du maréchal Helmuth von Moltke lui-même.", "text/spelling"),  # a name's particle
+    ],
+)
+def test_the_fourth_rounds_causes_stay_silent(text: str, rule: str) -> None:
+    """Causes read on the tune half of the corrections' pages (scripts/fresh_writing.py)."""
+    assert run(text + "\n", rule) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "rule"),
+    [
+        ("Nous avons user les chaussures.", "text/grammar"),  # « user », a French verb, alone
+        ("Nous travaillons avec des dévelopeurs de Nantes.", "text/spelling"),
+        ("Le train va de Paris ensuitte Lyon.", "text/spelling"),  # between two names, but no particle: long
+    ],
+)
+def test_next_to_the_fourth_rounds_filters_errors_are_reported(text: str, rule: str) -> None:
+    assert run(text + "\n", rule)

@@ -202,6 +202,8 @@ def _errors(doc: Document, ctx: Context, family: str) -> Iterator[tuple[Block, i
                 continue  # inclusive writing; a name the registry or the programme knows
             if passage.isupper() or (english and french and _english_passage(block.text, error.start, english, french)):
                 continue  # capitals ("GRADES"); a passage in English
+            if english and french and _english_term(block.text, error.start, error.end, english, french):
+                continue  # an English term inside French: « des user stories »
             if (
                 error.type == "gn"
                 and re.search(r"_[23]m", error.rule)
@@ -467,6 +469,17 @@ def _parsed_words(text: str, start: int, end: int) -> list[Any]:
         return []
     left, sentence = parsed
     return [t for t in sentence if left + t.idx < end and start < left + t.idx + len(t)]
+
+
+def _english_term(text: str, start: int, end: int, english: Any, french: Any) -> bool:
+    """Whether the passage is a word of an English term of two words, the other of which French
+    lacks: « user stories », « pull request » (« user » is a French verb too)."""
+    word = text[start:end]
+    if not word.isalpha() or not english.check(word):
+        return False
+    after = re.match(r"\s+([^\W\d_]+)", text[end:])
+    before = re.search(r"([^\W\d_]+)\s+$", text[:start])
+    return any(m is not None and _english_word(m.group(1), english, french) for m in (after, before))
 
 
 def _english_word(word: str, english: Any, french: Any) -> bool:

@@ -207,6 +207,8 @@ def _grammalecte_words(
                 continue
             if _on_purpose(block.text, start, end) or _derived(word, speller) or _english_compound(word, english):
                 continue
+            if _name_particle(block.text, start, end):
+                continue  # « Helmuth von Moltke »
             if word.lower() in vocabulary:
                 continue  # the programme's jargon: written the same way on several pages
             if _typeset(word, speller) or _formed(word, speller) or _name_in_a_list(block.text, start, end):
@@ -372,6 +374,20 @@ def _name_in_a_list(text: str, start: int, end: int) -> bool:
     word = text[start:end]
     mine = [item for item in items if item == word or item.endswith(" " + word)]
     return bool(mine) and any(_SITE_NAME.fullmatch(item) for item in items if item not in mine)
+
+
+def _name_particle(text: str, start: int, end: int) -> bool:
+    """Whether a lower-case word of three letters at most stands between two capitalised words, a particle of a
+    person's name (« Helmuth von Moltke », « Vincent van Gogh »)."""
+    before = re.search(r"([^\W\d_]+)\s+$", text[:start])
+    after = re.match(r"\s+([^\W\d_]+)", text[end:])
+    return (
+        end - start <= 3
+        and before is not None
+        and after is not None
+        and before.group(1)[:1].isupper()
+        and after.group(1)[:1].isupper()
+    )
 
 
 def _derived(word: str, speller: Speller) -> bool:
