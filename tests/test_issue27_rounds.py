@@ -212,6 +212,20 @@ def on_page(entities: list[Entity], rounds: list[Round]) -> list[Finding]:
     return checks.run(read_bytes(PAGE_TEXT.encode(), "content/_fasts/14_fast.md"), ctx, only=[PAGE])
 
 
+def test_the_laureates_a_page_lists_itself_count_with_the_registrys() -> None:
+    """A laureate with no product entry (an incubator's project) written into the page with its
+    amount: 2 registry entries and 1 on the page make the 3 the page states."""
+    entities = [laureate("alpha", 14), laureate("beta", 14)]
+    ctx = checks.Context(registry=Registry(entities, rounds=ROUNDS))
+    for own in ("Montant : 200 000 €", "**Montant**: 200 000 €", "Financement : 1,2 M€"):
+        text = PAGE_TEXT + f"\n## L'Accélérateur de l'agence\n\nUn projet porté par l'agence.\n\n{own}\n"
+        found = checks.run(read_bytes(text.encode(), "content/_fasts/14_fast.md"), ctx, only=[PAGE])
+        assert [f.variant for f in found if f.variant == "missing"] == [], own
+    text = PAGE_TEXT + "\nLe montant total atteint 200 000 € pour la promotion.\n"  # a sentence, no laureate
+    found = checks.run(read_bytes(text.encode(), "content/_fasts/14_fast.md"), ctx, only=[PAGE])
+    assert [f.variant for f in found] == ["missing"]
+
+
 def test_a_promotion_page_with_more_laureates_than_the_registry_names_is_told() -> None:
     found = on_page([laureate("alpha", 14), laureate("beta", 14), laureate("gamma", 13)], ROUNDS)
     assert [(f.variant, f.severity.value) for f in found] == [("missing", "info")]

@@ -75,9 +75,11 @@ def round_page(doc: Document, ctx: Context) -> Iterator[Finding]:
             suggestion={},
         )
         return
-    if page.selected is not None and len(listed) < page.selected:
+    if page.selected is not None and len(listed) + _own_laureates(doc) < page.selected:
         # Issue 27, class 3: the page's laureates that no registry entry names (a laureate without
-        # an entry, or an entry whose grant field keeps a later round): told, as information.
+        # an entry, or an entry whose grant field keeps a later round): told, as information. The
+        # laureates the page lists itself, each with its amount (an incubator's project written
+        # into the page, which has no product entry), are counted with the registry's.
         said = Evidence(
             location=_page_at(doc, page, "selected"), quote=str(page.selected), value=Decimal(page.selected)
         )
@@ -109,6 +111,15 @@ def round_page(doc: Document, ctx: Context) -> Iterator[Finding]:
         **words,
         suggestion={},
     )
+
+
+_OWN_AMOUNT = re.compile(r"^\W*[^\W\d_]+\W*\s*:\s*\d[\d\s\u00a0\u202f.,]*\s*(?:k|M)?\s*€", re.I)
+
+
+def _own_laureates(doc: Document) -> int:
+    """How many laureates the round's page lists itself: lines that are a label and an amount
+    alone (« Montant : 200 000 € »), one per laureate the page describes."""
+    return sum(1 for b in doc.blocks if b.kind != BlockKind.front_matter and _OWN_AMOUNT.match(b.text.strip()))
 
 
 def _name(registry: Registry, entity_id: str) -> str:
