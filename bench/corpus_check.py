@@ -28,7 +28,7 @@ def main() -> None:
     args = parser.parse_args()
 
     from extractor.ingest import collect, load
-    from extractor.pipeline import check_paths
+    from extractor.run.pipeline import check_paths
 
     py = sys.executable
     base = timed([py, "-c", "pass"], args.runs)

@@ -50,7 +50,7 @@ def main() -> None:
     args = parser.parse_args()
     from extractor import checks
     from extractor.ingest import load
-    from extractor.pipeline import check_document
+    from extractor.run.pipeline import check_document
 
     print(f"figures in one document (median of {args.runs} run(s); ratio: against the size before)")
     print(f"  machine: {machine()}")

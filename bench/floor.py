@@ -26,7 +26,7 @@ def floor_text(path: Path) -> str:
 
         with pdfplumber.open(io.BytesIO(data)) as document:
             return "\n".join(page.extract_text() or "" for page in document.pages)
-    from extractor.repair import decode
+    from extractor.ingest.repair import decode
 
     return decode(data, str(path))[0]
 
@@ -56,7 +56,7 @@ def main() -> None:
     from extractor.entities.extract import extract_entities
     from extractor.entities.nlp import load_nlp
     from extractor.ingest import load
-    from extractor.pipeline import check_document
+    from extractor.run.pipeline import check_document
 
     nlp = load_nlp()
     with tempfile.TemporaryDirectory() as folder:

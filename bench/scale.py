@@ -31,7 +31,7 @@ def main() -> None:
     from extractor import checks
     from extractor.corpus.index import CorpusIndex
     from extractor.ingest import load
-    from extractor.pipeline import check_document
+    from extractor.run.pipeline import check_document
 
     print(f"scale (median of {4 * args.runs} runs, round-robin over the sizes; the build: of {max(1, args.runs // 2)})")
     print(f"  machine: {machine()}")

@@ -59,8 +59,8 @@ def floor(site: Path) -> tuple[float, float, int]:
     import ftfy
     import pypdfium2
 
-    from extractor import site as sites
     from extractor.ingest import collect
+    from extractor.run import site as sites
 
     here = Path.cwd()
     os.chdir(site)

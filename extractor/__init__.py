@@ -8,8 +8,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from extractor import defaults, limits
+from extractor.ingest import limits
 from extractor.models import FailOn, Report
+from extractor.run import defaults
 
 __all__ = ["Report", "check"]
 __version__ = "0.1.0"

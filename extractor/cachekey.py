@@ -12,7 +12,7 @@ a cache key is made of, each by content, never by size or modification time.
   (`XDG_CONFIG_HOME/enchant`); Grammalecte its interpreter and files: the key changes with them;
 - the severities that apply to a document's folder (`factcheck.toml`, `pyproject.toml` above it:
   the table they give, so an edit of either at any size is a miss);
-- a site's files the link checker reads (`extractor.sitemap.inputs_digest`) and the registry, the
+- a site's files the link checker reads (`extractor.run.sitemap.inputs_digest`) and the registry, the
   corpus and the rules selected (`extractor.cli`).
 """
 
@@ -89,7 +89,7 @@ def engines() -> str:
 
 def severities(folder: Path) -> str:
     """The severities that apply to the documents of a folder (the table the configuration gives)."""
-    from extractor import config
+    from extractor.run import config
 
     return repr(sorted(config.severities_for(folder.resolve()).items()))
 

@@ -13,11 +13,13 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from extractor import cli_french, defaults, limits
+from extractor import cli_french
 from extractor.cliutil import EXIT_ERROR, EXIT_FINDINGS, at_end, err_console, fail, guarded
 from extractor.errors import FactcheckError, InputError
+from extractor.ingest import limits
 from extractor.models import FailOn
 from extractor.reference.cli import reference_app
+from extractor.run import defaults
 
 cli_french.install()  # typer's and click's own words (help, usage errors) in French
 app = typer.Typer(
@@ -55,7 +57,7 @@ def write_atomic(
     """Writes an output file through a temporary file, synced, and a rename (with the mode a new
     file of the user's gets, or the one of the file it replaces), or straight into a character
     device or a FIFO; refuses to overwrite an input or to write inside an input folder."""
-    from extractor import fileio
+    from extractor.ingest import fileio
 
     refuse_inputs([path], inputs or [], folders)
     fileio.write_atomic(path, data, name)
@@ -103,10 +105,9 @@ def check(
     """Vérifie des documents et liste les incohérences trouvées."""
     import time
 
-    from extractor import baseline as baselines
-    from extractor import progress
     from extractor.cliutil import run_start
-    from extractor.run import Options, run
+    from extractor.report import baseline as baselines
+    from extractor.run import Options, progress, run
 
     started = run_start()  # as a command: the process's start; called in-process: now
     shown = progress.for_terminal()  # each phase named, on stderr, until the report is written
@@ -147,7 +148,7 @@ def check(
 
             data = github.render(report).encode()
         else:
-            from extractor.fileio import printable
+            from extractor.ingest.fileio import printable
             from extractor.report import html
 
             data = printable(html.render(report)).encode()  # the documents' own names in it too
@@ -185,8 +186,8 @@ def repair(
 ) -> None:
     """Répare l'encodage d'un fichier texte (mojibake) et écrit le texte réparé ; l'original n'est jamais modifié."""
     from extractor.ingest import detect_format, read_file
-    from extractor.repair import decode_file
-    from extractor.repair import repair as fix
+    from extractor.ingest.repair import decode_file
+    from extractor.ingest.repair import repair as fix
 
     fmt = detect_format(file)
     if fmt in ("pdf", "docx"):
@@ -438,7 +439,7 @@ def evaluate(
     """Mesure l'extraction (précision, rappel, F1) contre le jeu de référence vérifié à la main."""
     from rich.table import Table
 
-    from extractor.eval import Score, evaluate
+    from extractor.evaluate.gold import Score, evaluate
 
     registry = _registry(reference)
     results = evaluate(corpus, expected, registry)
@@ -464,7 +465,7 @@ def evaluate(
     console.print(f"numbers F1 {numbers.f1:.3f} (gold {numbers.tp + numbers.fn}), claims F1 {claims.f1:.3f}")
     findings_ok = True
     if any(expected.glob("*.findings.json")):
-        from extractor.eval import evaluate_findings
+        from extractor.evaluate.gold import evaluate_findings
 
         findings_result = evaluate_findings(corpus, expected, registry)
         rules_table = Table(title="Constats contre expected/*.findings.json", title_justify="left")
@@ -512,7 +513,7 @@ def _evaluate_corrections(folder: Path, min_nonword: float, min_realword: float,
 
     from extractor import engines
     from extractor.checks.grammalecte import ENGINE
-    from extractor.corrections_eval import KINDS, evaluate_corrections
+    from extractor.evaluate.corrections import KINDS, evaluate_corrections
 
     status = engines.probe(ENGINE)
     if not status.available:
@@ -568,7 +569,7 @@ def _evaluate_site(site: Path, expected: Path, min_precision: float, min_rule_pr
 
     from rich.table import Table
 
-    from extractor.site_eval import evaluate_site, unjudged_entries
+    from extractor.evaluate.site import evaluate_site, unjudged_entries
 
     result = evaluate_site(site, expected)
     table = Table(title=f"Constats sur {site} contre {expected}/verdicts.json", title_justify="left")

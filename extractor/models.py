@@ -17,7 +17,7 @@ from typing import Any, Literal, TypeVar, cast
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 from pydantic.json_schema import SkipJsonSchema
 
-from extractor.textmap import Locator
+from extractor.ingest.textmap import Locator
 
 T = TypeVar("T")
 

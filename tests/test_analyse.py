@@ -13,7 +13,7 @@ import extractor.analyse
 from extractor.analyse import Analyses, Analysis
 from extractor.corpus.index import Crew
 from extractor.models import Document
-from extractor.pipeline import check_paths, open_context
+from extractor.run.pipeline import check_paths, open_context
 
 
 @pytest.fixture

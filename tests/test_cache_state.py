@@ -107,7 +107,7 @@ def test_a_file_name_that_is_not_utf8_is_reported_escaped(tmp_path: Path, fmt: s
 def test_temporary_files_a_killed_run_left_are_removed(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     import tempfile
 
-    from extractor import site as sites
+    from extractor.run import site as sites
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
@@ -131,7 +131,7 @@ def test_temporary_files_a_killed_run_left_are_removed(tmp_path: Path, monkeypat
 def test_the_results_file_is_written_with_synchronous_writes(tmp_path: Path) -> None:
     """A killed run, or a machine that stops, must not leave a damaged results file behind:
     SQLite's synchronous writes are on (NORMAL under WAL), not OFF."""
-    from extractor.results import ResultCache
+    from extractor.run.results import ResultCache
 
     cache = ResultCache(tmp_path / "site-results.sqlite", "clé")
     assert cache.db is not None

@@ -42,7 +42,7 @@ def run_example(rule_id: str, example: checks.Example, tmp_path: Path) -> list[F
         ctx.corpus.refresh(folder, registry)
     name = example.name
     if example.site:  # a small Jekyll site, the document one of its files
-        from extractor.sitemap import SiteMap
+        from extractor.run.sitemap import SiteMap
 
         root = tmp_path / "site"
         for path, text in {**example.site, example.name: example.data().decode("utf-8")}.items():

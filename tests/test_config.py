@@ -6,8 +6,8 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from extractor import config
 from extractor.cli import app
+from extractor.run import config
 
 DOC = "Voir la section X.\n\nLa communauté beta.gouv.fr.fr grandit.\n"
 

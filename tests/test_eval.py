@@ -8,7 +8,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from extractor.cli import app
-from extractor.eval import Score, evaluate
+from extractor.evaluate.gold import Score, evaluate
 from tests.conftest import CORPUS, ROOT
 
 EXPECTED = ROOT / "expected"
@@ -87,7 +87,7 @@ def test_missing_gold_is_a_clear_error(tmp_path: Path) -> None:
 
 
 def test_findings_meet_the_gold_and_no_must_not_flag_case_fires(registry) -> None:
-    from extractor.eval import evaluate_findings
+    from extractor.evaluate.gold import evaluate_findings
 
     result = evaluate_findings(CORPUS, EXPECTED, registry)
     assert result.violations == [] and result.misses == []
@@ -96,7 +96,7 @@ def test_findings_meet_the_gold_and_no_must_not_flag_case_fires(registry) -> Non
 
 
 def test_a_must_not_flag_case_that_fires_is_a_violation(tmp_path: Path) -> None:
-    from extractor.eval import evaluate_findings
+    from extractor.evaluate.gold import evaluate_findings
 
     corpus, expected = tmp_path / "corpus", tmp_path / "expected"
     corpus.mkdir()

@@ -15,7 +15,7 @@ import pytest
 from extractor import checks
 from extractor.claims import numbers
 from extractor.ingest import read_bytes
-from extractor.pipeline import check_document
+from extractor.run.pipeline import check_document
 
 GROWTH = 4.5  # for 4 times the figures; a little room for what does not grow with them
 

@@ -207,7 +207,7 @@ def test_eval_corrections_prints_both_readers_and_gates(engine, tmp_path: Path) 
     result = CliRunner().invoke(app, args)
     assert "factcheck" in result.stdout and "Grammalecte seul" in result.stdout, result.output
     assert result.exit_code == 0, result.output
-    from extractor.corrections_eval import evaluate_corrections
+    from extractor.evaluate.corrections import evaluate_corrections
 
     tallies = evaluate_corrections(folder).tallies
     assert tallies["factcheck"]["non-word"].recall == 1.0 and tallies["grammalecte"]["non-word"].recall == 1.0
@@ -220,7 +220,7 @@ def test_a_word_corrected_again_later_is_no_false_flag(engine, tmp_path: Path) -
     first fix's page is still wrong, so a finding on « représentent » there is not counted."""
     import doctest
 
-    from extractor import corrections_eval
+    from extractor.evaluate import corrections as corrections_eval
 
     assert doctest.testmod(corrections_eval).failed == 0
     source = need(SHARED / "corrections")

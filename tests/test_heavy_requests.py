@@ -14,7 +14,7 @@ from pathlib import Path
 
 import httpx
 
-from extractor import limits
+from extractor.ingest import limits
 from extractor.service.errors import ErrorBody
 from tests.conftest import CORPUS
 from tests.server import serving

@@ -123,7 +123,7 @@ def test_a_long_line_is_stopped_by_the_time_budget(tmp_path: Path) -> None:
 def test_the_time_budget_also_stops_a_clean_up_that_loops() -> None:
     """A reader that loops, then a `finally` or `close()` that loops as well (pdfplumber's close
     walked a looping page tree again): the budget's timer is armed again after it fires."""
-    from extractor import limits
+    from extractor.ingest import limits
 
     started = time.monotonic()
     with pytest.raises(limits.DocumentTimeout), limits.time_budget(0.3):
@@ -233,7 +233,7 @@ def test_a_file_that_is_not_a_regular_file_is_refused_before_it_is_read(kind: st
 
 DYING_READER = """
 import os, sys
-from extractor import progress
+from extractor.run import progress
 from extractor.errors import InputError
 from extractor.ingest import pdf
 from tests import samples
@@ -281,7 +281,7 @@ def test_a_registry_entry_that_is_not_a_regular_file_is_skipped_with_its_reason(
     (and the digest that keys its cache): it is skipped with its reason instead."""
     from extractor import profiles
     from extractor.profiles.betagouv.registry import import_betagouv
-    from extractor.site import registry_digest
+    from extractor.run.site import registry_digest
 
     layout = profiles.active().site
     assert layout is not None

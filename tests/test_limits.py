@@ -2,7 +2,7 @@
 
 Every number of docs/limits.md (and of the service's refusals, in docs/service.md and the commands'
 table of docs/manual.md) is read from the README and docs/ and compared with its one place in code,
-extractor/limits.py; then each is checked against what the code does at the limit (accepted) and one
+extractor/ingest/limits.py; then each is checked against what the code does at the limit (accepted) and one
 past it (refused)."""
 
 from __future__ import annotations
@@ -19,9 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from extractor import limits
 from extractor.errors import InputError
-from extractor.ingest import read_bytes, read_file
+from extractor.ingest import limits, read_bytes, read_file
 from tests import samples
 
 ROOT = Path(__file__).resolve().parent.parent

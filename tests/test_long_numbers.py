@@ -16,7 +16,7 @@ from extractor.claims.numbers import MAX_DIGITS, find_numbers
 from extractor.claims.resolve import extract_claims
 from extractor.cli import app
 from extractor.ingest import read_bytes
-from extractor.pipeline import check_paths
+from extractor.run.pipeline import check_paths
 
 runner = CliRunner()
 

@@ -12,11 +12,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from extractor import checks, repair
+from extractor import checks
 from extractor.cli import app
-from extractor.ingest import load, read_bytes
+from extractor.ingest import load, read_bytes, repair
+from extractor.ingest.repair import ForeignLine, decode, decode_file
 from extractor.models import Document
-from extractor.repair import ForeignLine, decode, decode_file
 
 runner = CliRunner()
 

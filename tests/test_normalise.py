@@ -13,11 +13,12 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from extractor import fingerprint, normalise
+from extractor import normalise
 from extractor.normalise import compact, fold, plain, strip_accents
-from extractor.pipeline import check_paths, open_context
 from extractor.reference.names import normalise_name
 from extractor.reference.store import Registry
+from extractor.report import fingerprint
+from extractor.run.pipeline import check_paths, open_context
 from tests.conftest import CORPUS, ROOT
 
 # The normalisers as they were written before they shared extractor/normalise.py, kept here

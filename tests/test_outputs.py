@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from extractor import fileio
 from extractor.cli import app
+from extractor.ingest import fileio
 from tests.test_site import make_site
 
 runner = CliRunner()

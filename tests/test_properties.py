@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from extractor.ingest import read_bytes
-from extractor.pipeline import check_document
+from extractor.run.pipeline import check_document
 
 # Real French words (random letter strings can spell mojibake, "Çœ" for "ǜ", which is repaired).
 VOCABULARY = [

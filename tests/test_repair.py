@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from extractor.cli import app
 from extractor.errors import InputError
-from extractor.repair import decode, diff_spans, repair, residual_mojibake
+from extractor.ingest.repair import decode, diff_spans, repair, residual_mojibake
 from tests.conftest import A_PROPOS, BILAN_2021, BILAN_2024, PRESS_RELEASE, RAPPORT_2017
 
 runner = CliRunner()
@@ -64,7 +64,7 @@ def test_repair_spans_point_at_the_original_text() -> None:
 def test_an_overlong_changed_line_becomes_one_span(monkeypatch: pytest.MonkeyPatch) -> None:
     """Past MAX_ALIGN cells the alignment is not attempted (its time grows with the square of the
     line): the line is one span, still pointing at the right text on both sides."""
-    from extractor import repair as module
+    from extractor.ingest import repair as module
 
     raw = "Titre\n" + "Le r\u00e9sultat de l\u2019ann\u00e9e. " * 40 + "\nFin\n"
     broken = raw.encode("utf-8").decode("mac_roman")
@@ -239,7 +239,7 @@ def test_residual_mojibake_is_found_only_in_broken_text() -> None:
 
 
 def test_decomposed_letters_and_invisible_characters_are_repairs_with_spans() -> None:
-    from extractor.repair import INVISIBLE, NFC
+    from extractor.ingest.repair import INVISIBLE, NFC
 
     original = "Un caracte\u0300re re\u0301pe\u0301titif.\nM\ufeffon Suivi Social, Ã©tÃ©\n"
     result = repair(original)

@@ -6,10 +6,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from extractor import checks, fingerprint
+from extractor import checks
 from extractor.errors import InputError
 from extractor.ingest import read_bytes
-from extractor.pipeline import check_document
+from extractor.report import fingerprint
+from extractor.run.pipeline import check_document
 from tests.conftest import BILAN_2024
 
 MARKUP = st.sampled_from(
@@ -98,7 +99,7 @@ def test_fingerprint_ignores_case_accents_and_punctuation_of_quotes() -> None:
 @pytest.mark.parametrize("path", [BILAN_2024])
 def test_checking_never_writes_the_input(path) -> None:
     before = (path.read_bytes(), path.stat().st_mtime_ns)
-    from extractor.pipeline import check_paths
+    from extractor.run.pipeline import check_paths
 
     check_paths([str(path)])
     assert (path.read_bytes(), path.stat().st_mtime_ns) == before

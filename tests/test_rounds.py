@@ -189,8 +189,8 @@ def test_the_real_registry_page_that_contradicts_itself(tmp_path: Path) -> None:
     """territoires-en-transitions: `fast: {promotion: 14, montant: 300000}`, and its FAST event
     "Montant de 150000€ pour la promotion 14". homologation's 370 000 € event names no promotion
     (a 2022 award, the FAST 11 of June 2022) and is no contradiction of its promotion-14 field."""
-    from extractor import pipeline
-    from extractor.site import site_registry
+    from extractor.run import pipeline
+    from extractor.run.site import site_registry
 
     store, _ = site_registry(SITE, tmp_path / "cache")
     ctx = pipeline.open_context(store, None)

@@ -70,7 +70,7 @@ En 2023, 12 startups et 30 incubateurs, soit 40 au total.
 def test_the_service_reports_a_text_as_check_reports_its_file(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """The same report (findings, their fingerprints, the rules skipped, the findings silenced),
     `skipped_rules` included: the service calls the run's own check."""
-    from extractor import config
+    from extractor.run import config
     from extractor.service import work
 
     monkeypatch.chdir(tmp_path)

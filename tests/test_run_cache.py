@@ -33,7 +33,7 @@ def site_with_pages(root: Path) -> Path:
 def checked(site: Path, cache: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[dict, dict[str, int]]:
     """The report of a whole-site run with the user cache `cache`, and how many documents were
     answered whole, in part, or checked (from what the run says)."""
-    from extractor import config
+    from extractor.run import config
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
     config.severities_for.cache_clear()  # read once per process: here, once per run

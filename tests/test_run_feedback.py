@@ -75,7 +75,7 @@ def test_the_summary_time_counts_the_start_up(tmp_path: Path) -> None:
 def test_progress_lines_name_the_phase_and_the_count() -> None:
     import io
 
-    from extractor.progress import Lines
+    from extractor.run.progress import Lines
 
     stream = io.StringIO()
     shown = Lines(stream, interval=0.02)
@@ -90,8 +90,8 @@ def test_progress_lines_name_the_phase_and_the_count() -> None:
 def test_without_a_terminal_a_long_run_prints_its_phases_on_stderr_only(tmp_path: Path, monkeypatch) -> None:
     from typer.testing import CliRunner
 
-    from extractor import pipeline, progress
     from extractor.cli import app
+    from extractor.run import pipeline, progress
 
     monkeypatch.setattr(progress, "INTERVAL", 0.02)  # a long run, in short
     slow = pipeline.check_document
@@ -129,7 +129,7 @@ def test_a_progress_line_names_the_phase_under_way_and_its_count() -> None:
     import io
     import time
 
-    from extractor import progress
+    from extractor.run import progress
 
     stream = io.StringIO()
     shown = progress.Lines(stream, interval=0.01)

@@ -325,7 +325,7 @@ def test_review_marks_each_finding_where_it_is_in_the_repaired_text() -> None:
     the repaired one: a repair before it (two bytes read as one letter) shifts nothing."""
     from extractor import checks
     from extractor.ingest import read_bytes
-    from extractor.pipeline import check_document
+    from extractor.run.pipeline import check_document
     from extractor.service.page.review import marks_of, offset_of
 
     data = "Le bilan de l'annÃ©e dernière.\n\nVoir la section X. Les rÃ©sultats sont là.\n".encode()
@@ -342,7 +342,7 @@ def test_review_of_the_bilan_pdf_gives_page_images_and_places(bilan_pdf: Path) -
     from extractor import checks
     from extractor.ingest import read_bytes
     from extractor.models import Report, summarise
-    from extractor.pipeline import check_document, document_detail
+    from extractor.run.pipeline import check_document, document_detail
     from extractor.service.page.review import build
 
     data = bilan_pdf.read_bytes()

@@ -165,7 +165,7 @@ def test_host_names() -> None:
 def test_an_upload_is_never_matched_against_the_servers_files(tmp_path: Path, monkeypatch) -> None:
     """A `note.md` and a `factcheck.toml` turning `text/placeholder` off in the service's folder do
     not change what an upload named `note.md` gets (issue 23, item 10)."""
-    from extractor import config
+    from extractor.run import config
     from extractor.service import work
 
     (tmp_path / "note.md").write_text("Rien.\n", encoding="utf-8")

@@ -9,9 +9,9 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from extractor.changed import Cited, citing_lines
 from extractor.cli import app
 from extractor.ingest import read_bytes
+from extractor.run.changed import Cited, citing_lines
 from tests.test_changed import git
 
 TCHAP = "---\ntitle: Tchap\nincubator: dinum\n---\nLa messagerie.\n"

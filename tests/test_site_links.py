@@ -13,7 +13,7 @@ import pytest
 from extractor import checks
 from extractor.ingest import load
 from extractor.models import Finding
-from extractor.sitemap import SiteMap, gfm_id, key
+from extractor.run.sitemap import SiteMap, gfm_id, key
 from tests.test_site import make_site
 
 CONFIG = """url: https://beta.gouv.fr

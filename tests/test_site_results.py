@@ -55,8 +55,8 @@ def test_a_site_checked_in_two_processes_gives_the_same_report(tmp_path: Path, m
     same, in the same order, as in one process."""
     import os
 
-    from extractor import pipeline
-    from extractor import site as sites
+    from extractor.run import pipeline
+    from extractor.run import site as sites
 
     monkeypatch.chdir(tmp_path)
     monkeypatch.setattr(os, "cpu_count", lambda: 2)

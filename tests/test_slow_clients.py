@@ -1,6 +1,6 @@
 """`factcheck serve` under slow and vanishing clients (issue 17, item 3), on 127.0.0.1 only.
 
-One server (2 workers, the default limits of extractor/limits.py):
+One server (2 workers, the default limits of extractor/ingest/limits.py):
 - 20 slow clients on raw sockets (10 send their headers, 10 their body, one byte every 2 s) and
   200 normal requests at once: every normal request gets its documented status (200, or the
   refusal it asks for: 415, 422 empty text, 400 for a Host header that is not allowed), the slow
@@ -24,7 +24,7 @@ from pathlib import Path
 
 import httpx
 
-from extractor import limits
+from extractor.ingest import limits
 from tests.conftest import CORPUS, PRESS_RELEASE
 from tests.server import probe_healthz, serving, tree
 from tests.test_load import in_own_loop

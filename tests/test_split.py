@@ -1,11 +1,11 @@
-"""The split of the site's pages into a tuning half and a held-out half (extractor/split.py)."""
+"""The split of the site's pages into a tuning half and a held-out half (extractor/evaluate/split.py)."""
 
 import doctest
 from pathlib import Path
 
 import pytest
 
-from extractor import split
+from extractor.evaluate import split
 
 SITE = Path(__file__).resolve().parents[1].parent / "shared" / "site"
 

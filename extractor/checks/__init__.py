@@ -23,8 +23,8 @@ import yaml
 from pydantic import BaseModel, Field
 
 from extractor import engines as engine_registry  # the name `engines` stays free for a submodule
-from extractor import limits
 from extractor.errors import InputError
+from extractor.ingest import limits
 from extractor.models import Claim, Document, Evidence, Finding, Severity, SkippedRule
 
 if TYPE_CHECKING:
@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from extractor.corpus.index import CorpusIndex
     from extractor.profiles import Profile
     from extractor.reference.store import Registry
-    from extractor.sitemap import SiteMap
+    from extractor.run.sitemap import SiteMap
 
 
 def _active_profile() -> Profile:
@@ -53,7 +53,7 @@ class Context:
     options: dict[str, object] = field(default_factory=dict)
     registry: Registry | None = None
     corpus: CorpusIndex | None = None
-    site: SiteMap | None = None  # the URLs of the site a site run checks (extractor.sitemap)
+    site: SiteMap | None = None  # the URLs of the site a site run checks (extractor.run.sitemap)
     # The programme's profile (extractor.profiles): read from the environment here, once per run.
     profile: Profile = field(default_factory=_active_profile)
     folder: Folders = field(default_factory=lambda: _folders())  # the files beside a document

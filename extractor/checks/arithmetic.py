@@ -23,9 +23,9 @@ from decimal import Decimal
 
 from extractor.checks import Context, finding, rule
 from extractor.claims.compare import states, tolerance
+from extractor.claims.evidence import claim_evidence, claims_by_block
 from extractor.claims.numbers import find_numbers
 from extractor.dates import YEAR
-from extractor.evidence import claim_evidence, claims_by_block
 from extractor.models import Block, BlockKind, Claim, Document, Finding, Severity
 from extractor.profiles import Grant, PartSum
 

@@ -16,10 +16,10 @@ from extractor.checks import Context, finding, phrase, rule
 from extractor.checks.arithmetic import fr
 from extractor.claims import vocabulary
 from extractor.claims.compare import comparable, tolerance
+from extractor.claims.evidence import claim_evidence
 from extractor.claims.resolve import publisher_scope
 from extractor.corpus.index import IndexedClaim
 from extractor.dates import period_fr
-from extractor.evidence import claim_evidence
 from extractor.models import Claim, Document, Evidence, Finding, Qualifier, Severity
 
 APPROXIMATE = Decimal("0.10")  # "près de", "environ": within 10 %

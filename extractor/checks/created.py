@@ -14,8 +14,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from extractor.checks import Context, finding, rule
+from extractor.claims.evidence import block_evidence
 from extractor.claims.numbers import TEEN_WORDS, UNIT_WORDS
-from extractor.evidence import block_evidence
 from extractor.models import Document, Finding
 
 HOSTS_CREATED = "reference/hosts-created"

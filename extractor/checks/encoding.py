@@ -7,9 +7,9 @@ import re
 from collections.abc import Iterator
 
 from extractor.checks import Context, finding, phrase, rule
-from extractor.evidence import block_evidence
+from extractor.claims.evidence import block_evidence
+from extractor.ingest.repair import DECODING, encoding_name, residual_mojibake
 from extractor.models import Document, Evidence, Finding, Repair
-from extractor.repair import DECODING, encoding_name, residual_mojibake
 
 MAX_EVIDENCE = 5
 _WORD = re.compile(r"\S+")

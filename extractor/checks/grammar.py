@@ -17,7 +17,7 @@ inclusive writing (« inspecteur·ices »). Grammalecte runs once per document f
 (`grammalecte_results`), `text/spelling` included.
 
 Issue 26 (precision on a real site, measured per Grammalecte rule id on the tune half of
-../shared/site, extractor/split.py): one finding per error (Grammalecte reports an agreement on
+../shared/site, extractor/evaluate/split.py): one finding per error (Grammalecte reports an agreement on
 both of its words); the rules that fire on names, headings and style are ignored by id
 (grammalecte.yaml `ignored_rules`); no agreement with an acronym, an English word or a name's
 capitalised word, a year, a superlative (« le plus adaptés »), an optional plural (« le(s) »); an
@@ -48,7 +48,7 @@ import yaml
 from extractor import checks
 from extractor.checks import Context, rule
 from extractor.checks.grammalecte import ENGINE, GrammarError, Result, checker
-from extractor.evidence import block_evidence
+from extractor.claims.evidence import block_evidence
 from extractor.models import Block, BlockKind, Document, Finding
 from extractor.normalise import fold
 

@@ -19,7 +19,7 @@ from extractor.checks import Context, finding, rule
 from extractor.checks.arithmetic import fr
 from extractor.checks.shares import shares
 from extractor.claims import vocabulary
-from extractor.evidence import claim_evidence
+from extractor.claims.evidence import claim_evidence
 from extractor.models import Claim, Document, Finding, Qualifier
 
 TRUNCATION = Decimal("0.5")

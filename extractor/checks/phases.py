@@ -12,8 +12,8 @@ import re
 from collections.abc import Iterator
 
 from extractor.checks import Context, finding, phrase, rule
+from extractor.claims.evidence import block_evidence
 from extractor.dates import YEAR
-from extractor.evidence import block_evidence
 from extractor.models import Block, Document, Finding
 from extractor.reference.models import Entity, Phase
 from extractor.reference.store import product_slug

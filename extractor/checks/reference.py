@@ -9,8 +9,8 @@ from typing import Any
 
 from extractor import profiles
 from extractor.checks import Context, finding, phrase, rule
+from extractor.claims.evidence import block_evidence
 from extractor.entities.extract import name_spans
-from extractor.evidence import block_evidence
 from extractor.models import Block, Document, Evidence, Finding, Location, Severity
 from extractor.profiles import EntryKind, Grant
 from extractor.reference.models import Entity

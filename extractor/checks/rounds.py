@@ -17,7 +17,7 @@ from typing import Any
 from extractor import profiles
 from extractor.checks import Context, finding, phrase, rule
 from extractor.claims.compare import states
-from extractor.evidence import block_evidence, claim_evidence
+from extractor.claims.evidence import block_evidence, claim_evidence
 from extractor.models import Block, BlockKind, Claim, Document, Evidence, Finding, Location, Severity
 from extractor.profiles import Grant
 from extractor.reference.models import Entity, Round

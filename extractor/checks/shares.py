@@ -37,7 +37,7 @@ from extractor import dates
 from extractor.checks import finding
 from extractor.checks.arithmetic import MEASURES, fr, list_after, partial
 from extractor.checks.arithmetic import intro as arithmetic_intro
-from extractor.evidence import claim_evidence, claims_by_block
+from extractor.claims.evidence import claim_evidence, claims_by_block
 from extractor.models import Block, BlockKind, Claim, Document, Finding, Qualifier
 
 RULE = "arithmetic/percentage-mismatch"

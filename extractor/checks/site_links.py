@@ -1,6 +1,6 @@
 """Links and downloads resolved in the site (issue 14, item 5): `site/dead-link`, `site/download-size`.
 
-Only in a site run: the rules read `ctx.site` (`extractor.sitemap.SiteMap`, the URLs the site
+Only in a site run: the rules read `ctx.site` (`extractor.run.sitemap.SiteMap`, the URLs the site
 serves), which `factcheck check SITE` sets; without it they say nothing.
 
 A link to /startups/<slug>.html whose slug the registry does not know is left to
@@ -15,10 +15,10 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from extractor.checks import Context, finding, phrase, rule
-from extractor.evidence import block_evidence
+from extractor.claims.evidence import block_evidence
 from extractor.models import Block, Document, Evidence, Finding, Severity, Span
 from extractor.reference.store import product_slug
-from extractor.sitemap import SiteMap, Target, key
+from extractor.run.sitemap import SiteMap, Target, key
 
 # "604,58 KB", "(PDF, 2,3 Mo)", "520 Ko", "1 234 octets": a number, then a unit of size.
 _SIZE = re.compile(

@@ -56,8 +56,8 @@ import yaml
 
 from extractor import engines
 from extractor.checks import Context, finding, phrase, rule
+from extractor.claims.evidence import block_evidence
 from extractor.engines import EngineMissing
-from extractor.evidence import block_evidence
 from extractor.models import Block, BlockKind, Document, Finding
 from extractor.normalise import fold
 from extractor.profiles import Profile

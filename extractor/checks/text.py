@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 from extractor.checks import Context, finding, rule
-from extractor.evidence import block_evidence
+from extractor.claims.evidence import block_evidence
 from extractor.models import Document, Finding
 
 # "section X", "page XX", "XXX", "TODO", "[à compléter]", "lorem ipsum"...
@@ -163,6 +163,6 @@ def _duplicate(doc: Document, block, start: int, end: int, found: str, fixed: st
 
 @rule("text/suppression-without-reason")
 def suppression_without_reason(doc: Document, ctx: Context) -> Iterator[Finding]:
-    from extractor.suppress import suppressions
+    from extractor.checks.suppress import suppressions
 
     yield from suppressions(doc)[1]

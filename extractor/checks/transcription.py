@@ -22,7 +22,7 @@ from typing import cast
 
 from extractor.checks import Context, finding, rule
 from extractor.claims.compare import tolerance
-from extractor.evidence import claim_evidence
+from extractor.claims.evidence import claim_evidence
 from extractor.models import Block, BlockKind, Claim, Document, Evidence, Finding, Severity
 from extractor.normalise import fold
 

@@ -14,11 +14,11 @@ from pathlib import PurePath as Path  # names only: a rule reads no file
 
 from extractor import profiles
 from extractor.checks import Context, catalogue, finding, phrase, rule
+from extractor.claims.evidence import block_evidence, quote
 from extractor.dates import MONTH_NAME, YEAR, date_fr, written_date
-from extractor.evidence import block_evidence, quote
+from extractor.ingest.repair import INVISIBLE, NFC
 from extractor.models import Block, BlockKind, Document, Evidence, Finding, Repair, Severity
 from extractor.normalise import fold, plain
-from extractor.repair import INVISIBLE, NFC
 
 MAX_PLACES = 5
 

@@ -14,8 +14,8 @@ import re
 
 from pydantic import BaseModel
 
+from extractor.claims.evidence import locate
 from extractor.dates import MONTH, YEAR, month_number
-from extractor.evidence import locate
 from extractor.models import Block, BlockKind, Document, Location
 from extractor.normalise import fold, plain
 from extractor.profiles import StartEvent

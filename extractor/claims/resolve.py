@@ -28,9 +28,9 @@ from typing import Protocol
 
 from extractor import profiles
 from extractor.claims import vocabulary
+from extractor.claims.evidence import locate
 from extractor.claims.numbers import NumberMatch, find_numbers
 from extractor.dates import MONTH_NAME, YEAR, month_number
-from extractor.evidence import locate
 from extractor.models import Block, BlockKind, Claim, ClaimKind, Document, Location, Quantity
 from extractor.reference.store import product_slug
 

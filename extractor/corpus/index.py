@@ -31,15 +31,15 @@ from typing import Any, cast
 
 from pydantic import BaseModel
 
-from extractor import defaults, limits
 from extractor.analyse import Analyses, analyse
 from extractor.analyse import linked_files as linked_files  # where the rules find it
 from extractor.claims import compare
 from extractor.claims.resolve import NameIndex, publisher_scope
 from extractor.errors import InputError
-from extractor.fileio import printable
-from extractor.ingest import collect, load, read_file
+from extractor.ingest import collect, limits, load, read_file
+from extractor.ingest.fileio import printable
 from extractor.models import Location, Qualifier
+from extractor.run import defaults
 
 DEFAULT_INDEX = defaults.INDEX
 # From this many documents to read, the refresh uses every core (2 workers on 2 cores: 0.93x the
@@ -240,7 +240,7 @@ class CorpusIndex:
 
     def digest(self) -> str:
         """The hash of this corpus's documents (paths and hashes): what the corpus rules compared
-        with, for the results kept between runs (extractor.results)."""
+        with, for the results kept between runs (extractor.run.results)."""
         digest = hashlib.sha256()
         for path, sha in self.db.execute(
             "SELECT path, sha256 FROM documents WHERE corpus = ? ORDER BY path", (self.key,)
@@ -382,7 +382,7 @@ def extraction_context(names: NameIndex | None) -> str:
     """What a document's rows depend on besides its bytes: factcheck's code, the profile's files,
     the libraries' versions and the registry's content (issue 24)."""
     from extractor import cachekey
-    from extractor.results import code_digest
+    from extractor.run.results import code_digest
 
     registry = getattr(names, "digest", None)
     parts = [code_digest(), cachekey.profile_digest(), cachekey.packages(),

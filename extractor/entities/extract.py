@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from urllib.parse import urlparse
 
 from extractor import profiles
-from extractor.evidence import locate
+from extractor.claims.evidence import locate
 from extractor.models import Block, BlockKind, Document, EntityMention, MentionSource
 from extractor.reference.store import NAME_KINDS, Registry, product_slug
 

@@ -16,13 +16,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import cast
 
-from extractor import limits
 from extractor.errors import InputError
+from extractor.ingest import limits
 from extractor.ingest.frontmatter import has_front_matter, is_page_without_extension
+from extractor.ingest.repair import ForeignLine, decode_file, decoding_spans, repair
+from extractor.ingest.structure import french_count, too_many_cells
+from extractor.ingest.textmap import LineIndex
 from extractor.models import Document, DocumentFormat, Location, Repair
-from extractor.repair import ForeignLine, decode_file, decoding_spans, repair
-from extractor.structure import french_count, too_many_cells
-from extractor.textmap import LineIndex
 
 # A reader turns one format into a Document. A *text* reader gets the document already decoded and
 # repaired (its `text` and `repairs` set) and fills its blocks; a *binary* reader (PDF, DOCX) gets

@@ -27,12 +27,12 @@ import re
 import zipfile
 from typing import Any
 
-from extractor import limits
 from extractor.dates import date_of
 from extractor.errors import InputError
+from extractor.ingest import limits
+from extractor.ingest.structure import BlockBuilder, normalize_ws
 from extractor.models import BlockKind, Document, Span
 from extractor.normalise import plain
-from extractor.structure import BlockBuilder, normalize_ws
 
 _HEADING_STYLE = re.compile(r"^(?:heading|titre)\s*(\d)$", re.I)
 MAX_UNCOMPRESSED = limits.MAX_DOCX_INFLATED_BYTES  # a larger total is a zip bomb, not a report

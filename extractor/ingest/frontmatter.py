@@ -21,9 +21,9 @@ from typing import Any, Literal
 
 import yaml
 
-from extractor import limits
+from extractor.ingest import limits
 
-MAX_ALIASES = limits.MAX_YAML_ALIASES  # the limits are in extractor/limits.py
+MAX_ALIASES = limits.MAX_YAML_ALIASES  # the limits are in extractor/ingest/limits.py
 MAX_DEPTH = limits.MAX_YAML_DEPTH
 
 Problem = Literal["unclosed", "syntax", "aliases", "too_deep", "value", "not_mapping"]

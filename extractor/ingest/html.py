@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any
 
-from extractor import limits
 from extractor.errors import InputError
+from extractor.ingest import limits
+from extractor.ingest.structure import BlockBuilder, TextBuffer, normalize_ws
+from extractor.ingest.textmap import LineIndex
 from extractor.models import BlockKind, Document
-from extractor.structure import BlockBuilder, TextBuffer, normalize_ws
-from extractor.textmap import LineIndex
 
 # Content that is not read as text by a visitor of the page.
 SKIP_TAGS = {

@@ -15,13 +15,13 @@ from typing import Any
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from extractor import limits
 from extractor.errors import InputError
+from extractor.ingest import limits
 from extractor.ingest.frontmatter import FrontMatterError, read_front_matter
 from extractor.ingest.html import extract_html
+from extractor.ingest.structure import BlockBuilder, TextBuffer, normalize_ws, too_many_cells
+from extractor.ingest.textmap import LineIndex
 from extractor.models import BlockKind, Document, Span
-from extractor.structure import BlockBuilder, TextBuffer, normalize_ws, too_many_cells
-from extractor.textmap import LineIndex
 
 _HTML_TAG = re.compile(r"^<\s*(/?)\s*([a-zA-Z][\w-]*)")
 _FOOTNOTE_MARK = re.compile(r"^\s*\d{1,2}\s*$")
@@ -185,7 +185,7 @@ def read_markdown(doc: Document) -> Document:
     return doc
 
 
-# Lists and block quotes may nest MAX_NESTING levels (extractor/limits.py); deeper is refused. A
+# Lists and block quotes may nest MAX_NESTING levels (extractor/ingest/limits.py); deeper is refused. A
 # list level is two token levels (the list, its item) and a paragraph in it one more, so markdown-it
 # (which stops reading, silently dropping the rest of the document, at its maxNesting) gets room
 # for that: reaching its own limit is refused too.

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import re
 
-from extractor import limits
+from extractor.ingest import limits
+from extractor.ingest.structure import BlockBuilder, normalize_ws, too_many_cells
 from extractor.models import BlockKind, Document
-from extractor.structure import BlockBuilder, normalize_ws, too_many_cells
 
 _TOC_TITLE = re.compile(r"^\s*(?:sommaire|table des mati[èe]res|contents)\s*$", re.I)
 _TOC_LINE = re.compile(r"^\s*(?:page\s+\d+|\d{1,3}|\[[^\]]*\]\(#?[^)]*\)|.{3,}?\s*\.{3,}\s*\d+)\s*$", re.I)

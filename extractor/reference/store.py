@@ -19,12 +19,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote
 
-from extractor import defaults, profiles
+from extractor import profiles
 from extractor.errors import InputError
 from extractor.normalise import LIGATURES, strip_accents
 from extractor.profiles import EntryKind
 from extractor.reference.models import Alias, Award, Entity, EntityKind, Phase, Round, Section, SlugRef
 from extractor.reference.names import normalise_name
+from extractor.run import defaults
 
 DEFAULT_REFERENCE_PATH = defaults.REFERENCE
 SCHEMA_VERSION = 5  # 2: grant awards of any profile (awards); 3: grant rounds' pages (rounds); 4: entities.host
@@ -147,7 +148,7 @@ def import_into(
     db_path: str | Path, entities: Iterable[Entity], meta: dict[str, str] | None = None, rounds: Iterable[Round] = ()
 ) -> None:
     """Replaces the store at `db_path` with these entities, atomically (temporary file + rename)."""
-    from extractor import fileio
+    from extractor.ingest import fileio
 
     target = Path(db_path)
     tmp = fileio.temporary_beside(target)

@@ -17,10 +17,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from extractor import defaults, limits
 from extractor.errors import FactcheckError
+from extractor.ingest import limits
 from extractor.models import Document, Report
-from extractor.progress import Progress
+from extractor.run import defaults
+from extractor.run.progress import Progress
 
 if TYPE_CHECKING:
     from extractor import checks
@@ -99,7 +100,7 @@ def site_of(paths: list[str]) -> tuple[Path | None, bool]:
     whole site (one path, the site's root). Paths inside a site (a `_config.yml` and the registry
     at or above them, up to the repository's root) are checked with its registry and its corpus;
     paths in several sites, or outside any, are loose files (None)."""
-    from extractor import site as sites
+    from extractor.run import site as sites
 
     if len(paths) == 1 and sites.site_root(paths[0]) is not None:
         return Path(paths[0]), True
@@ -144,7 +145,8 @@ def only_changed_lines(report: Report, lines_changed: Mapping[str, set[int] | No
 def unread_as_findings(report: Report, named: list[str]) -> Report:
     """In a site run, a file of a folder that cannot be read is an info finding (site/unread-file),
     not exit 2; a file named on the command line keeps its error."""
-    from extractor import fingerprint, site
+    from extractor.report import fingerprint
+    from extractor.run import site
 
     files = {Path(p).resolve() for p in named if Path(p).is_file()}
     kept = [e for e in report.errors if Path(e.path).resolve() in files]
@@ -159,7 +161,7 @@ def printable(report: Report) -> Report:
     """The report with every string that holds a name that is not UTF-8 escaped
     (`fileio.printable`: "caf\\xe9.md"), so that every format can carry it (JSON and SARIF must be
     UTF-8); the same report when there is none."""
-    from extractor.fileio import printable as shown_as
+    from extractor.ingest.fileio import printable as shown_as
 
     changed = False
 
@@ -192,11 +194,11 @@ def run(options: Options, *, progress: Progress | None = None, say: Callable[[st
     user on the side (the site found, its registry imported, a damaged cache rebuilt, kept
     results reused); `progress` hears of each phase. Raises FactcheckError for what the user must
     fix (an unknown rule, nothing to check, an output among the inputs)."""
-    from extractor import baseline as baselines
     from extractor import checks
-    from extractor import site as sites
-    from extractor.pipeline import ContextSpec, check_paths, open_context
+    from extractor.report import baseline as baselines
+    from extractor.run import site as sites
     from extractor.run.cache import site_results
+    from extractor.run.pipeline import ContextSpec, check_paths, open_context
 
     shown = progress or Progress()
     rules = list(options.rules) if options.rules else None
@@ -243,12 +245,12 @@ def run(options: Options, *, progress: Progress | None = None, say: Callable[[st
     try:
         lines_changed: dict[str, set[int] | None] = {}
         if options.changed:
-            from extractor.changed import changed_files
+            from extractor.run.changed import changed_files
 
             shown.phase("Recherche des fichiers modifiés (git)")
             lines_changed = changed_files(options.base, Path.cwd())
             if site is not None:  # also the documents citing a changed registry or FAST page
-                from extractor.changed import site_changes
+                from extractor.run.changed import site_changes
 
                 lines_changed = site_changes(site, paths, lines_changed, ctx.registry)
             paths = [p for p in lines_changed if not paths or any(Path(p).is_relative_to(q) for q in paths)]
@@ -299,6 +301,6 @@ def check_documents(
     """Documents the caller has read already (the service: an upload, a pasted text), checked as
     `run` checks files, with the same report: no file is read, and no `factcheck.toml` is looked up
     by a document's name (an upload named like a server's file gets nothing of it)."""
-    from extractor.pipeline import check_paths
+    from extractor.run.pipeline import check_paths
 
     return check_paths(list(documents), rules, ctx=ctx, seconds=None, details=details, documents=documents)

@@ -1,5 +1,5 @@
 """The site's results kept between runs (issue 14, item 8; issue 25, item 7): how a site run opens
-them. extractor.results holds the store and the groups of rules; here, what each group's key is
+them. extractor.run.results holds the store and the groups of rules; here, what each group's key is
 made of in this run (the registry's content, the corpus index's rows, the site map, the labels
 the files of a folder fill)."""
 
@@ -10,16 +10,16 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from extractor import checks
-    from extractor.results import ResultCache
+    from extractor.run.results import ResultCache
 
 
 def site_results(
     site: Path, ctx: checks.Context, rules: list[str] | None, reference: Path | None, timeout: float, state: Path
 ) -> ResultCache:
     """The results of a site's previous run. The run's key: factcheck's code, the profile, the
-    libraries, the engines (extractor.results.run_key), the rules selected and the time budget;
-    each group's key: what it reads of the registry, the corpus, the site (extractor.results)."""
-    from extractor.results import Dependencies, ResultCache, run_key
+    libraries, the engines (extractor.run.results.run_key), the rules selected and the time budget;
+    each group's key: what it reads of the registry, the corpus, the site (extractor.run.results)."""
+    from extractor.run.results import Dependencies, ResultCache, run_key
 
     registry = ctx.registry.digest() if ctx.registry is not None else ""
     deps = Dependencies(registry=registry, corpus=ctx.corpus, site=ctx.site, labels=_labels)

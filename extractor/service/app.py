@@ -23,9 +23,10 @@ from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Res
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
 
-from extractor import checks, defaults, limits
-from extractor.ingest import FORMATS
+from extractor import checks
+from extractor.ingest import FORMATS, limits
 from extractor.models import Extraction, FailOn, Report
+from extractor.run import defaults
 from extractor.service import body as bodies
 from extractor.service import cost, docs, errors, guard, headers, languagetool, work
 from extractor.service import page as page_files
@@ -37,7 +38,7 @@ from extractor.validation_fr import error_fr
 
 log = logging.getLogger("factcheck.service")
 
-MAX_BYTES = limits.SERVICE_MAX_BYTES  # every limit is in extractor/limits.py
+MAX_BYTES = limits.SERVICE_MAX_BYTES  # every limit is in extractor/ingest/limits.py
 MAX_PAGES = limits.MAX_PDF_PAGES
 TIMEOUT = limits.SERVICE_TIMEOUT
 MAX_PENDING = limits.SERVICE_MAX_PENDING_BYTES  # bytes of request bodies held in memory

@@ -25,7 +25,7 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from extractor import limits
+from extractor.ingest import limits
 
 PDF_PAGE_UNITS = limits.SERVICE_PDF_PAGE_WORK
 PDF_BYTES_PER_PAGE = 20_000  # when a PDF's page count cannot be read without decoding its streams

@@ -32,7 +32,7 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
-from extractor import limits
+from extractor.ingest import limits
 from extractor.service.errors import ClientGone, body, error_response
 from extractor.service.work import ServiceError
 

@@ -16,10 +16,10 @@ import zipfile
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from extractor import checks, limits
+from extractor import checks
 from extractor.errors import InputError
-from extractor.ingest import read_bytes
-from extractor.pipeline import check_document
+from extractor.ingest import limits, read_bytes
+from extractor.run.pipeline import check_document
 from tests import samples
 from tests.conftest import A_PROPOS, PRESS_RELEASE
 

@@ -12,7 +12,7 @@ count, and what PDFium must not be given.
   where pdfminer raised MemoryError: before PDFium sees the file, the streams it would decode
   are measured (`streams`), and a file whose streams inflate too far is "too_complex".
 
-The per-document time budget is not set here: `extractor/limits.py` sets it around the reader
+The per-document time budget is not set here: `extractor/ingest/limits.py` sets it around the reader
 (its timer fires between two PDFium calls; one page's call is short).
 """
 

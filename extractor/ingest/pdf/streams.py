@@ -26,7 +26,7 @@ import re
 import zlib
 from collections.abc import Iterator
 
-from extractor import limits
+from extractor.ingest import limits
 
 # A page's content stream decoded beyond MAX_INFLATED_STREAM is refused: the largest in real
 # documents are a few MB, and PDFium needs several times a content stream's size to parse it.

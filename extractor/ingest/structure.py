@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import re
 
-from extractor import limits
 from extractor.errors import InputError
+from extractor.ingest import limits
 from extractor.models import Block, BlockKind, Document, Span
 
 _WS = re.compile(r"[ \t\r\n\f\v]+")

@@ -26,7 +26,7 @@ def normalise(text: str) -> str:
 def anchored(path: str, cwd: Path | None = None) -> str:
     """The file as fingerprinted: relative to its site's root, else to its git repository's root,
     else to the working directory (`/` as separator), whatever the spelling of `path`."""
-    from extractor.site import enclosing_site, repository_root
+    from extractor.run.site import enclosing_site, repository_root
 
     here = (cwd or Path.cwd()).resolve()
     real = (here / path).resolve()

@@ -92,13 +92,13 @@ def _inside(folder: Path) -> Iterator[None]:
 
 def site_report(site: Path) -> Report:
     """factcheck's report on the site, as the verdicts were judged on it: `factcheck check SITE`'s
-    folders, registry and corpus (extractor.site), with paths relative to the site's root."""
+    folders, registry and corpus (extractor.run.site), with paths relative to the site's root."""
     from extractor import checks
-    from extractor import site as sites
     from extractor.corpus.index import CorpusIndex
-    from extractor.pipeline import check_paths
     from extractor.reference.store import load_registry
-    from extractor.sitemap import SiteMap
+    from extractor.run import site as sites
+    from extractor.run.pipeline import check_paths
+    from extractor.run.sitemap import SiteMap
 
     if sites.site_root(site) is None:
         raise FactcheckError(f"{site} : pas un site au format du profil (pas de _config.yml ni de registre)")

@@ -16,7 +16,7 @@ per site (`$XDG_CACHE_HOME/factcheck/sites/NAME-HASH/`, `~/.cache/...` by defaul
 site's resolved path's). Never in the site (which may be read-only, and is the user's), nor in the
 working folder (another project's `.factcheck/` is not touched). Where that folder cannot be
 written, the run uses a temporary folder, removed at its end, and says so: slower, never stopped.
-A damaged file there is set aside and rebuilt (`extractor.results.set_aside`).
+A damaged file there is set aside and rebuilt (`extractor.run.results.set_aside`).
 """
 
 from __future__ import annotations
@@ -30,8 +30,9 @@ import time
 import tomllib
 from pathlib import Path
 
-from extractor import fileio, profiles
+from extractor import profiles
 from extractor.errors import FactcheckError, InputError
+from extractor.ingest import fileio
 from extractor.ingest.frontmatter import is_page_without_extension
 from extractor.models import Evidence, Finding, InputErrorInfo, Location
 
@@ -151,7 +152,7 @@ def site_registry(root: Path, cache: Path, notices: list[str] | None = None) -> 
     (the store, whether it was imported now). A store there that cannot be read (a killed import,
     a damaged disk) is set aside and imported again, with a line in `notices`."""
     from extractor.reference.store import SCHEMA_VERSION, load_registry
-    from extractor.results import damaged_fr, healthy, set_aside
+    from extractor.run.results import damaged_fr, healthy, set_aside
 
     layout = profiles.active().site
     assert layout is not None
@@ -175,7 +176,7 @@ def site_registry(root: Path, cache: Path, notices: list[str] | None = None) -> 
 
 def open_index(path: Path, notices: list[str]) -> None:
     """Sets a damaged corpus index of the site's state aside (it is rebuilt by the refresh)."""
-    from extractor.results import damaged_fr, healthy, set_aside
+    from extractor.run.results import damaged_fr, healthy, set_aside
 
     if not healthy(path):
         notices.append(damaged_fr(path, set_aside(path)))

@@ -195,7 +195,7 @@ def evaluate_findings(corpus: Path, expected: Path, names: NameIndex | None = No
 
     from extractor import checks
     from extractor.corpus.index import CorpusIndex
-    from extractor.pipeline import check_paths
+    from extractor.run.pipeline import check_paths
 
     golds = sorted(expected.glob("*.findings.json"))
     if not golds:

@@ -211,7 +211,7 @@ class Dependencies:
         if self._corpus is None:
             self._corpus = self._corpus_source.dependencies()
         deps = self._corpus
-        from extractor.fileio import printable
+        from extractor.ingest.fileio import printable
 
         mine = deps.documents.get(printable(path))
         if mine is None:

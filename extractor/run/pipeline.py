@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from extractor import checks, config, defaults, fingerprint, limits, suppress
+from extractor import checks
+from extractor.checks import suppress
 from extractor.errors import FactcheckError, InputError
-from extractor.ingest import collect
+from extractor.ingest import collect, limits
 from extractor.models import (
     Document,
     DocumentDetail,
@@ -29,8 +30,10 @@ from extractor.models import (
     SkippedRule,
     summarise,
 )
-from extractor.progress import Progress
-from extractor.results import Plan, ResultCache
+from extractor.report import fingerprint
+from extractor.run import config, defaults
+from extractor.run.progress import Progress
+from extractor.run.results import Plan, ResultCache
 
 if TYPE_CHECKING:
     from extractor.corpus.index import Crew
@@ -57,8 +60,8 @@ def open_context(
     if reference is not None:
         progress.phase("Chargement du registre")
     ctx = checks.Context(registry=load_registry(reference) if reference is not None else None)
-    if site is not None:  # a site run: the URLs the site serves, for its links (extractor.sitemap)
-        from extractor.sitemap import SiteMap
+    if site is not None:  # a site run: the URLs the site serves, for its links (extractor.run.sitemap)
+        from extractor.run.sitemap import SiteMap
 
         progress.phase("Relevé des pages et des fichiers du site")
         ctx.site = SiteMap.build(site)
@@ -376,7 +379,7 @@ def _planned(name: str, results: ResultCache, selected: list[str] | None) -> Pla
     import hashlib
 
     from extractor.ingest import read_file
-    from extractor.results import groups_for
+    from extractor.run.results import groups_for
 
     try:
         digest = hashlib.sha256(read_file(name)).hexdigest()
@@ -391,7 +394,7 @@ def _rules_for(name: str, plan: Plan | None, selected: list[str] | None) -> list
     """The rules to run on the file: the run's selection, or the missing groups' rules only."""
     if plan is None:
         return selected
-    from extractor.results import rules_for
+    from extractor.run.results import rules_for
 
     levels = config.severities_for(Path(name).resolve().parent)
     return rules_for(plan, selected, [rule_id for rule_id, level in levels.items() if level != "off"])
