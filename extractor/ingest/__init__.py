@@ -19,7 +19,8 @@ from typing import cast
 from extractor.errors import InputError
 from extractor.ingest import limits
 from extractor.ingest.frontmatter import has_front_matter, is_page_without_extension
-from extractor.ingest.repair import ForeignLine, decode_file, decoding_spans, repair
+from extractor.ingest.repair import ForeignLine, decode_file, decoding_spans
+from extractor.ingest.repair import repair as repair_text
 from extractor.ingest.structure import french_count, too_many_cells
 from extractor.ingest.textmap import LineIndex
 from extractor.models import Document, DocumentFormat, Location, Repair
@@ -162,7 +163,7 @@ def _repaired_document(
     (composed letters and removed invisible characters: `repair.NFC`, `repair.INVISIBLE`);
     the characters of the lines a mostly UTF-8 file holds in another encoding (`foreign`), kind
     "decoding:<codec>", so that the encoding rules can name those lines."""
-    result = repair(raw)
+    result = repair_text(raw)
     lines = LineIndex(raw)
     repairs = []
     decoded = decoding_spans(raw, result.spans, foreign or [])
