@@ -11,7 +11,9 @@ it received with `check_documents`, as `run` checks a file.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -66,20 +68,18 @@ def refuse_inputs(outputs: Sequence[Path | None], inputs: list[str], folders: li
     own `.factcheck/` folder (the default index) and `.factcheck*` files
     (`.factcheck-baseline.json`) may be written there; a report beside the site's pages
     (`SITE/factcheck.sarif`) may be too."""
-    from extractor.ingest import collect
-
     if all(path is None for path in outputs):
         return
     existing = [name for name in inputs if Path(name).exists()]
-    documents = {Path(name).resolve() for name in [*existing, *collect(existing)[0]]}
     checked = [Path(name).resolve() for name in existing if Path(name).is_dir()]
     roots = [folder.resolve() for folder in folders or []]
     state = defaults.INDEX.parent.name
+    documents = _among_documents([p for p in outputs if p is not None], existing)
     for path in outputs:
         if path is None:
             continue
         target = path.resolve()
-        if target in documents:
+        if path in documents:
             raise FactcheckError(f"{path} : refus d'écraser un fichier d'entrée (choisir un autre fichier de sortie)")
         for folder in [*checked, *roots]:
             inside = target.relative_to(folder).parts if target.is_relative_to(folder) else None
@@ -92,6 +92,51 @@ def refuse_inputs(outputs: Sequence[Path | None], inputs: list[str], folders: li
                 f"{path} : refus d'écrire dans {folder}, un dossier vérifié "
                 f"(choisir un fichier de sortie hors de ce dossier, ou dans {state}/)"
             )
+
+
+def _among_documents(outputs: Sequence[Path], inputs: list[str]) -> set[Path]:
+    """The outputs that are one of the documents the inputs name (a file named, or one `collect`
+    finds in a folder named, links followed): the same file (device and inode), whatever its
+    name. A folder is walked only when an output exists already (a new file is no input)."""
+    from extractor.ingest import FORMATS
+    from extractor.ingest.frontmatter import is_page_without_extension
+
+    wanted: dict[tuple[int, int], list[Path]] = {}
+    for path in outputs:
+        with contextlib.suppress(OSError):
+            info = path.stat()
+            wanted.setdefault((info.st_dev, info.st_ino), []).append(path)
+    found: set[Path] = set()
+    if not wanted:
+        return found
+
+    def same(file: str) -> list[Path]:
+        try:
+            info = os.stat(file)
+        except OSError:
+            return []
+        return wanted.get((info.st_dev, info.st_ino), [])
+
+    for name in inputs:
+        if not os.path.isdir(name):
+            found.update(same(name))
+            continue
+        seen: set[str] = set()
+        for folder, dirs, files in os.walk(name, followlinks=True):  # as collect's rglob, once a folder
+            real = os.path.realpath(folder)
+            if real in seen:
+                dirs[:] = []
+                continue
+            seen.add(real)
+            dirs[:] = [d for d in dirs if not d.startswith(".")]  # collect skips what is under them
+            for file in files:
+                path = os.path.join(folder, file)
+                matches = same(path)
+                if not matches or file.startswith(".") or file.lower().startswith("readme"):
+                    continue
+                if Path(file).suffix.lower() in FORMATS or is_page_without_extension(path):
+                    found.update(matches)
+    return found
 
 
 def site_of(paths: list[str]) -> tuple[Path | None, bool]:
@@ -196,8 +241,10 @@ def run(options: Options, *, progress: Progress | None = None, say: Callable[[st
     from extractor import checks
     from extractor import site as sites
     from extractor.pipeline import ContextSpec, check_paths, open_context
+    from extractor.run import snapshot as snapshots
     from extractor.run.cache import site_results
 
+    started = time.perf_counter()
     shown = progress or Progress()
     rules = list(options.rules) if options.rules else None
     if rules:
@@ -214,6 +261,7 @@ def run(options: Options, *, progress: Progress | None = None, say: Callable[[st
     roots = [site] if site is not None and whole else []  # a site's own files (index.md, _config.yml)
     state = Path()
     outputs = list(options.outputs)
+    snapshot = None
     if site is not None:
         refuse_inputs([*outputs, index], [], roots)  # before the registry's import
         # A site, or paths inside one: its own registry (no import step), its folders as corpus;
@@ -224,6 +272,22 @@ def run(options: Options, *, progress: Progress | None = None, say: Callable[[st
         corpus_folders = [Path(p) for p in folders]
         state, notice = sites.state_folder(site)
         notices = [notice] if notice else []
+        plain = options.reference == defaults.REFERENCE and options.index == defaults.INDEX and not options.details
+        if whole and plain and not options.changed and not notice:
+            from extractor.run.snapshot import Snapshot
+
+            shown.phase("Relevé des fichiers du site")
+            snapshot = Snapshot(state, site, rules, options.timeout)
+            answer = snapshot.kept() if any(state.glob("site-registry-*.sqlite")) else None
+            if answer is not None:  # nothing the run reads changed: the last run's report
+                say(f"{site} : site ; registre lu du site (déjà importé, inchangé) ; dossiers : {', '.join(paths)}")
+                inputs = [*paths, *(str(f) for f in corpus_folders if f.is_dir())]
+                refuse_inputs([*outputs, state / "index.sqlite"], inputs, roots)
+                known = baselines.load(options.baseline) if options.baseline else set()
+                report = Report.model_validate_json(answer[0])
+                report.stats.seconds = round(time.perf_counter() - started, 3)
+                say(f"{answer[1]} document(s) inchangé(s) : résultats de la vérification précédente repris")
+                return _filtered(report, known, options, {}, inputs, roots)
         if index == defaults.INDEX:
             index = state / "index.sqlite"
             sites.open_index(index, notices)
@@ -278,9 +342,23 @@ def run(options: Options, *, progress: Progress | None = None, say: Callable[[st
     finally:
         if ctx.corpus is not None:
             ctx.corpus.close()
+    lasting = all(snapshots.lasting(e.message) for e in report.errors)
     if site is not None and report.errors:
         report = unread_as_findings(report, named)
     report = printable(report)
+    if snapshot is not None:
+        if lasting:
+            snapshot.keep(report.model_dump_json(), report.stats.documents)
+        else:
+            snapshot.forget()
+    return _filtered(report, known, options, lines_changed, inputs, roots)
+
+
+def _filtered(report: Report, known: set[str], options: Options, lines_changed: Mapping[str, set[int] | None],
+              inputs: list[str], roots: list[Path]) -> Result:  # fmt: skip
+    """The run's result: the report after the baseline and the `--changed` filtering."""
+    from extractor import baseline as baselines
+
     unfiltered = report
     if known:
         report = baselines.apply(report, known)
