@@ -28,11 +28,11 @@ import re
 import tempfile
 import time
 import tomllib
+from collections.abc import Mapping
 from pathlib import Path
 
 from extractor import fileio, profiles
 from extractor.errors import FactcheckError, InputError
-from extractor.ingest.frontmatter import is_page_without_extension
 from extractor.models import Evidence, Finding, InputErrorInfo, Location
 
 
@@ -91,17 +91,34 @@ def checked_folders(root: Path) -> list[str]:
     return [str(root / f) for f in folders]
 
 
-def registry_digest(root: Path) -> str:
-    """The hash of the registry's files (names and bytes): the cache key of its import."""
+def registry_digest(root: Path, shas: Mapping[str, str] | None = None) -> str:
+    """The hash of the registry's files (names and the sha256 of their bytes): the cache key of its
+    import. `shas`: the sha256 the run knows already, by path (extractor.run.snapshot)."""
     layout = profiles.active().site
     assert layout is not None
     digest = hashlib.sha256()
     base = root / layout.registry
     # not a FIFO nor a link to a device (the registry reader skips them)
-    pages = (p for p in base.glob("_*/*") if p.is_file() and (p.suffix == ".md" or is_page_without_extension(p)))
+    pages = (p for p in base.glob("_*/*") if p.is_file() and (p.suffix == ".md" or _page_without_extension(p)))
     for path in sorted(pages):
-        digest.update(str(path.relative_to(base)).encode() + b"\0" + path.read_bytes() + b"\0")
+        sha = (shas or {}).get(str(path)) or hashlib.sha256(path.read_bytes()).hexdigest()
+        digest.update(str(path.relative_to(base)).encode() + b"\0" + sha.encode() + b"\0")
     return digest.hexdigest()[:16]
+
+
+def _page_without_extension(path: Path) -> bool:
+    from extractor.ingest.frontmatter import is_page_without_extension  # (the readers: not for an unchanged run)
+
+    return is_page_without_extension(path)
+
+
+def registry_kept(root: Path, cache: Path, shas: Mapping[str, str] | None = None) -> bool:
+    """Whether the cache holds an import of the registry's current content, whole (SQLite's quick
+    check): what a run that reuses its last report checks instead of importing (`site_registry`)."""
+    from extractor.results import healthy
+
+    stores = list(cache.glob(f"site-registry-{registry_digest(root, shas)}-v*.sqlite"))
+    return bool(stores) and all(healthy(store) for store in stores)
 
 
 FORMER_IMPORTS_SECONDS = 3600  # a former import of the registry is removed after this
@@ -146,7 +163,9 @@ def state_folder(root: Path) -> tuple[Path, str | None]:
     return folder, None
 
 
-def site_registry(root: Path, cache: Path, notices: list[str] | None = None) -> tuple[Path, bool]:
+def site_registry(
+    root: Path, cache: Path, notices: list[str] | None = None, shas: Mapping[str, str] | None = None
+) -> tuple[Path, bool]:
     """The site's registry, imported into the cache unless an import of the same content is there;
     (the store, whether it was imported now). A store there that cannot be read (a killed import,
     a damaged disk) is set aside and imported again, with a line in `notices`."""
@@ -155,7 +174,7 @@ def site_registry(root: Path, cache: Path, notices: list[str] | None = None) -> 
 
     layout = profiles.active().site
     assert layout is not None
-    store = cache / f"site-registry-{registry_digest(root)}-v{SCHEMA_VERSION}.sqlite"
+    store = cache / f"site-registry-{registry_digest(root, shas)}-v{SCHEMA_VERSION}.sqlite"
     if store.exists():
         try:
             if healthy(store) and load_registry(store) is not None:

@@ -143,3 +143,95 @@ def test_the_sites_vocabulary_keys_the_results_only_when_text_grammar_runs(monke
     assert before and after and before != after
     ctx.enabled = frozenset({"text/grammar"})  # turned on by a factcheck.toml severity
     assert cache._vocabulary(ctx, None) == after
+
+
+# -- an unchanged site: the last report, the site's files compared by content (extractor.run.snapshot)
+
+
+def _no_context(*args: object, **kwargs: object) -> None:
+    raise AssertionError("an unchanged site opened the registry, the index or the site map")
+
+
+def test_an_unchanged_site_gives_its_last_report_and_sees_a_same_size_same_mtime_edit(  # type: ignore[no-untyped-def]
+    tmp_path: Path, monkeypatch
+) -> None:
+    """A page edited without changing its size, its mtime set back (`os.utime`): the run sees it
+    (its ctime moved), checks it again and gives a cold run's report. The racy window is set to 0
+    here so that the files' status is trusted (else every file written in the last 2 s is read
+    again, and the status would not be what the test exercises)."""
+    import os
+
+    from extractor import pipeline
+    from extractor.run import snapshot
+
+    monkeypatch.setattr(snapshot, "RACY_NS", 0)
+    site = site_with_pages(tmp_path / "site")
+    monkeypatch.chdir(tmp_path)
+    first, _ = checked(site, tmp_path / "kept", monkeypatch)
+    with monkeypatch.context() as patched:  # nothing changed: not even the registry is opened
+        patched.setattr(pipeline, "open_context", _no_context)
+        again, counts = checked(site, tmp_path / "kept", monkeypatch)
+    assert again == first and counts == {"whole": len(first["documents"]), "part": 0, "checked": 0}
+
+    page = site / "_pages" / "chiffres-0.md"
+    before = page.stat()
+    page.write_text(FIGURES.format(n=0, value=19), encoding="utf-8")  # 17 -> 19: the same size
+    os.utime(page, ns=(before.st_atime_ns, before.st_mtime_ns))
+    after = page.stat()
+    assert (after.st_size, after.st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+    changed, counts = checked(site, tmp_path / "kept", monkeypatch)
+    cold, _ = checked(site, tmp_path / "cold", monkeypatch)
+    assert changed == cold != first
+    assert counts["checked"] == 1
+
+
+def test_a_file_table_trusts_a_status_only_outside_the_racy_window(tmp_path: Path) -> None:
+    """What a test can check of the status shortcut: a file whose status is the one kept is not
+    read (outside the racy window), and is read again within it. What no test can make happen
+    here: a change that leaves size, mtime_ns, ctime_ns and inode all the same (the kernel sets
+    the ctime on every write; only a clock set back, or a file system whose ctime is coarser than
+    the racy window, could); the window is what covers a coarse clock."""
+    import hashlib
+    import json
+    import time
+
+    from extractor.run.snapshot import RACY_NS, FileTable
+
+    file = tmp_path / "page.md"
+    file.write_text("Le programme compte 17 incubateurs.\n", encoding="utf-8")
+    true_sha = hashlib.sha256(file.read_bytes()).hexdigest()
+    table = FileTable(tmp_path / "files.json")
+    assert table.digest(str(file)) == true_sha and table.read == 1
+    table.save()
+    # A table whose sha256 is not the file's, for the same status: the shortcut would answer it.
+    data = json.loads((tmp_path / "files.json").read_text(encoding="utf-8"))
+    data["files"][str(file)][-1] = "0" * 64
+    (tmp_path / "files.json").write_text(json.dumps(data), encoding="utf-8")
+    racy = FileTable(tmp_path / "files.json")  # taken just now: the file's ctime is within the window
+    assert racy.digest(str(file)) == true_sha and racy.read == 1
+    data["taken"] = time.time_ns() + 2 * RACY_NS  # long after the file's last change
+    (tmp_path / "files.json").write_text(json.dumps(data), encoding="utf-8")
+    trusted = FileTable(tmp_path / "files.json")
+    assert trusted.digest(str(file)) == "0" * 64 and trusted.read == 0  # the status is trusted
+    file.write_text("Le programme compte 19 incubateurs.\n", encoding="utf-8")  # same size
+    seen = FileTable(tmp_path / "files.json")
+    assert seen.digest(str(file)) == hashlib.sha256(file.read_bytes()).hexdigest() and seen.read == 1
+
+
+def test_a_report_with_a_passing_error_is_not_kept(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A document stopped by the time budget may pass another time: that report is not given again."""
+    from extractor import limits, pipeline
+
+    site = site_with_pages(tmp_path / "site")
+    monkeypatch.chdir(tmp_path)
+
+    def too_long(*args: object, **kwargs: object) -> None:
+        raise limits.DocumentTimeout()
+
+    with monkeypatch.context() as patched:
+        patched.setattr(pipeline, "check_document", too_long)
+        stopped, _ = checked(site, tmp_path / "kept", monkeypatch)
+    assert not stopped["documents"]
+    assert not list((tmp_path / "kept").rglob("site-report.json"))
+    again, _ = checked(site, tmp_path / "kept", monkeypatch)
+    assert again["documents"]

@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING, Any, Literal
 import yaml
 from pydantic import BaseModel, Field, ValidationError, model_validator
 
+from extractor import yamlio
+
 if TYPE_CHECKING:
     from extractor.reference.models import ImportReport
 
@@ -307,7 +309,7 @@ def load(name: str) -> Profile:
 
     path = folder / "profile.yaml"
     try:
-        data: Any = yaml.safe_load(path.read_text("utf-8"))
+        data: Any = yamlio.safe_load(path.read_text("utf-8"))
         return Profile.model_validate({**(data if isinstance(data, dict) else {}), "folder": str(folder)})
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise FactcheckError(f"{path} : profil illisible ({exc}) ; corriger le fichier YAML") from None

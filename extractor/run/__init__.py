@@ -98,9 +98,6 @@ def _among_documents(outputs: Sequence[Path], inputs: list[str]) -> set[Path]:
     """The outputs that are one of the documents the inputs name (a file named, or one `collect`
     finds in a folder named, links followed): the same file (device and inode), whatever its
     name. A folder is walked only when an output exists already (a new file is no input)."""
-    from extractor.ingest import FORMATS
-    from extractor.ingest.frontmatter import is_page_without_extension
-
     wanted: dict[tuple[int, int], list[Path]] = {}
     for path in outputs:
         with contextlib.suppress(OSError):
@@ -130,11 +127,14 @@ def _among_documents(outputs: Sequence[Path], inputs: list[str]) -> set[Path]:
             seen.add(real)
             dirs[:] = [d for d in dirs if not d.startswith(".")]  # collect skips what is under them
             for file in files:
-                path = os.path.join(folder, file)
-                matches = same(path)
+                where = os.path.join(folder, file)
+                matches = same(where)
                 if not matches or file.startswith(".") or file.lower().startswith("readme"):
                     continue
-                if Path(file).suffix.lower() in FORMATS or is_page_without_extension(path):
+                from extractor.ingest import FORMATS
+                from extractor.ingest.frontmatter import is_page_without_extension
+
+                if Path(file).suffix.lower() in FORMATS or is_page_without_extension(where):
                     found.update(matches)
     return found
 
@@ -238,13 +238,12 @@ def run(options: Options, *, progress: Progress | None = None, say: Callable[[st
     results reused); `progress` hears of each phase. Raises FactcheckError for what the user must
     fix (an unknown rule, nothing to check, an output among the inputs)."""
     from extractor import baseline as baselines
-    from extractor import checks
+    from extractor import cachekey, checks
     from extractor import site as sites
-    from extractor.pipeline import ContextSpec, check_paths, open_context
     from extractor.run import snapshot as snapshots
-    from extractor.run.cache import site_results
 
     started = time.perf_counter()
+    cachekey.forget_folders()
     shown = progress or Progress()
     rules = list(options.rules) if options.rules else None
     if rules:
@@ -278,8 +277,18 @@ def run(options: Options, *, progress: Progress | None = None, say: Callable[[st
 
             shown.phase("Relevé des fichiers du site")
             snapshot = Snapshot(state, site, rules, options.timeout)
-            answer = snapshot.kept() if any(state.glob("site-registry-*.sqlite")) else None
-            if answer is not None:  # nothing the run reads changed: the last run's report
+            answer = snapshot.kept()
+            if answer is not None and sites.registry_kept(site, state, snapshot.shas):
+                # Nothing the run reads changed: the last run's report. The state's other files are
+                # derived data: one that is damaged is set aside (rebuilt by the next run that reads it).
+                from extractor.results import damaged_fr, healthy, set_aside
+
+                sites.open_index(state / "index.sqlite", notices)
+                results = state / "site-results.sqlite"
+                if not healthy(results):
+                    notices.append(damaged_fr(results, set_aside(results)))
+                for line in notices:
+                    say(line)
                 say(f"{site} : site ; registre lu du site (déjà importé, inchangé) ; dossiers : {', '.join(paths)}")
                 inputs = [*paths, *(str(f) for f in corpus_folders if f.is_dir())]
                 refuse_inputs([*outputs, state / "index.sqlite"], inputs, roots)
@@ -294,7 +303,7 @@ def run(options: Options, *, progress: Progress | None = None, say: Callable[[st
         how = None
         if reference == defaults.REFERENCE:
             shown.phase("Import du registre du site")
-            reference, imported = sites.site_registry(site, state, notices)
+            reference, imported = sites.site_registry(site, state, notices, snapshot.shas if snapshot else None)
             how = "importé" if imported else "déjà importé, inchangé"
         for line in notices:
             say(line)
@@ -303,7 +312,11 @@ def run(options: Options, *, progress: Progress | None = None, say: Callable[[st
             say(f"{site} : site ; registre lu du site ({how}) ; {what}")
     inputs = [*paths, *(str(f) for f in corpus_folders if f.is_dir())]
     refuse_inputs([*outputs, index], inputs, roots)  # before any work, not after it
-    ctx = open_context(reference, corpus_folders, index, site=site, progress=shown)
+    from extractor.pipeline import ContextSpec, check_paths, open_context
+    from extractor.run.cache import site_results
+
+    shas = snapshot.shas if snapshot is not None else {}
+    ctx = open_context(reference, corpus_folders, index, site=site, progress=shown, shas=shas)
     try:
         lines_changed: dict[str, set[int] | None] = {}
         if options.changed:
@@ -324,7 +337,9 @@ def run(options: Options, *, progress: Progress | None = None, say: Callable[[st
         known = baselines.load(options.baseline) if options.baseline else set()
         kept = None
         if site is not None and whole:
-            kept = site_results(site, ctx, rules, reference, options.timeout, state)
+            base = snapshot.base if snapshot is not None else None
+            kept = site_results(site, ctx, rules, reference, options.timeout, state, base)
+            kept.shas = kept.deps.shas = shas
             for line in kept.notices:
                 say(line)
         with shown:

@@ -33,6 +33,8 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+from extractor import limits
+
 VERSION = 1
 RACY_NS = 2_000_000_000  # a status this close to the table's time is not trusted (coarse clocks: 2 s)
 NOT_READ = frozenset({".git", ".factcheck"})  # folders of a site that a whole-site run never reads
@@ -132,12 +134,14 @@ def site_files(root: Path) -> Iterator[tuple[str, str]]:
 
 def site_digest(root: Path, table: FileTable) -> tuple[str, dict[str, str]]:
     """The hash of a site's files (names and contents) and of the configuration files above it;
-    and each file's sha256 by its path as the run names it (`root / name`)."""
+    and the sha256 of each file `extractor.ingest.read_file` reads (a regular file, not too
+    large), by its path as the run names it (`root / name`)."""
     digest = hashlib.sha256()
     shas: dict[str, str] = {}
     for rel, path in site_files(root):
         sha = table.digest(path)
-        shas[str(root / rel)] = sha
+        if len(sha) == 64 and int(table.new[path][0]) <= limits.MAX_FILE_BYTES:  # what read_file reads
+            shas[str(root / rel)] = sha
         digest.update(rel.encode("utf-8", "surrogateescape") + b"\0" + sha.encode() + b"\0")
     for folder in root.resolve().parents:
         for name in CONFIGURATION:
@@ -148,14 +152,15 @@ def site_digest(root: Path, table: FileTable) -> tuple[str, dict[str, str]]:
     return digest.hexdigest(), shas
 
 
-def run_digest(site: Path, rules: list[str] | None, timeout: float) -> str:
-    """The key of a whole-site run besides the site's files (see the module)."""
+def run_digest(site: Path, rules: list[str] | None, timeout: float, base: str) -> str:
+    """The key of a whole-site run besides the site's files (see the module); `base`:
+    `extractor.results.base_key()`."""
     from extractor.results import run_key
 
     variables = sorted((k, v) for k, v in os.environ.items() if k.startswith("FACTCHECK_"))
     parts = ["snapshot", str(VERSION), ",".join(sorted(rules or [])), f"{timeout:g}", str(site), os.getcwd(),
              json.dumps(variables)]  # fmt: skip
-    return run_key(parts)
+    return run_key(parts, base)
 
 
 class Snapshot:
@@ -164,8 +169,11 @@ class Snapshot:
     def __init__(self, state: Path, site: Path, rules: list[str] | None, timeout: float) -> None:
         self.path = state / "site-report.json"
         self.table = FileTable(state / "site-files.json")
+        from extractor.results import base_key
+
         files, self.shas = site_digest(site, self.table)
-        self.key = hashlib.sha256(f"{run_digest(site, rules, timeout)}\0{files}".encode()).hexdigest()
+        self.base = base_key()  # (the run's kept results use it too)
+        self.key = hashlib.sha256(f"{run_digest(site, rules, timeout, self.base)}\0{files}".encode()).hexdigest()
         self.table.save()  # the files' status as taken now (before the run reads them)
 
     def kept(self) -> tuple[str, int] | None:
