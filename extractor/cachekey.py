@@ -1,5 +1,7 @@
 """What a kept result depends on besides the document's own bytes (issue 24, items 2-3): the inputs
-a cache key is made of, each by content, never by size or modification time.
+a cache key is made of, each by content, never by size or modification time (a site's files are
+hashed once per run, and a file whose status has not changed is not read again: its sha256 is
+kept with its size, mtime, ctime, inode and mode, `extractor.run.snapshot`).
 
 - factcheck's own code and data (`results.code_digest`);
 - the active profile: every file of its folder (a custom `FACTCHECK_PROFILE` folder edited is
