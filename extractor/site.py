@@ -164,11 +164,13 @@ def state_folder(root: Path) -> tuple[Path, str | None]:
 
 
 def site_registry(
-    root: Path, cache: Path, notices: list[str] | None = None, shas: Mapping[str, str] | None = None
+    root: Path, cache: Path, notices: list[str] | None = None, shas: Mapping[str, str] | None = None, base: str = ""
 ) -> tuple[Path, bool]:
     """The site's registry, imported into the cache unless an import of the same content is there;
     (the store, whether it was imported now). A store there that cannot be read (a killed import,
-    a damaged disk) is set aside and imported again, with a line in `notices`."""
+    a damaged disk) is set aside and imported again, with a line in `notices`. `shas` and `base`:
+    the sha256 of the site's files and the run's key (`extractor.run.snapshot`), when the run has
+    them: an import then reads again only the registry's files that changed."""
     from extractor.reference.store import SCHEMA_VERSION, load_registry
     from extractor.results import damaged_fr, healthy, set_aside
 
@@ -184,7 +186,12 @@ def site_registry(
         aside = set_aside(store)
         if notices is not None:
             notices.append(damaged_fr(store, aside))
-    profiles.import_registry(root / layout.registry, store)
+    memo = None
+    if shas is not None and base:  # the run knows its files' sha256: the entries read before are kept
+        from extractor.profiles.registry import EntryMemo
+
+        memo = EntryMemo(cache / "registry-entries.pickle", base, shas)
+    profiles.import_registry(root / layout.registry, store, memo)
     for other in cache.glob("site-registry-*.sqlite"):  # imports of former contents: never read again
         with contextlib.suppress(OSError):  # (unless a run started just before still uses one)
             if other != store and time.time() - other.stat().st_mtime > FORMER_IMPORTS_SECONDS:

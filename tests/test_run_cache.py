@@ -235,3 +235,57 @@ def test_a_report_with_a_passing_error_is_not_kept(tmp_path: Path, monkeypatch) 
     assert not list((tmp_path / "kept").rglob("site-report.json"))
     again, _ = checked(site, tmp_path / "kept", monkeypatch)
     assert again["documents"]
+
+
+def test_an_import_keeps_the_entries_read_before_and_reads_a_changed_one(tmp_path: Path) -> None:
+    """The registry's import after a change reads again only the files whose bytes changed; what it
+    gives (entities, warnings in order, files skipped) is what a fresh import gives."""
+    import hashlib
+
+    from extractor.profiles.registry import EntryMemo, read_registry
+    from tests.test_site import make_site
+
+    content = make_site(tmp_path / "site") / "content"
+    startups = content / "_startups"
+    (startups / "sans-titre.md").write_text("---\nincubator: dinum\n---\n", encoding="utf-8")  # skipped
+    (startups / "orpheline.md").write_text("---\ntitle: Orpheline\nincubator: inconnu\nsponsors: 12\n---\n", "utf-8")
+
+    def shas() -> dict[str, str]:
+        return {str(p): hashlib.sha256(p.read_bytes()).hexdigest() for p in content.rglob("*") if p.is_file()}
+
+    def summary(result) -> tuple:  # type: ignore[no-untyped-def]
+        return ([e.model_dump() for e in result.entities], [w.model_dump() for w in result.warnings],
+                [s.model_dump() for s in result.skipped])  # fmt: skip
+
+    memo_file = tmp_path / "entries.pickle"
+    fresh = read_registry(content)
+    warned = [w.reason_fr for w in fresh.warnings if w.path == "_startups/orpheline.md"]
+    assert len(warned) == 2, warned  # its sponsors (read with the file) and its incubator (checked after)
+    assert [s.path for s in fresh.skipped] == ["_startups/sans-titre.md"]
+    first = EntryMemo(memo_file, "key", shas())
+    assert summary(read_registry(content, first)) == summary(fresh)
+    first.save()
+    again = EntryMemo(memo_file, "key", shas())
+    assert len(again.old) == 4  # every file of the registry, by its bytes
+    reads: list[str] = []
+    import extractor.profiles.registry as registry
+
+    original = registry.read_entry
+
+    def counted(path: Path, *args: object) -> object:
+        reads.append(path.name)
+        return original(path, *args)  # type: ignore[arg-type]
+
+    registry.read_entry = counted  # type: ignore[assignment]
+    try:
+        assert summary(read_registry(content, again)) == summary(fresh) and reads == []
+        page = startups / "chauffage-urbain.md"
+        page.write_text(page.read_text(encoding="utf-8").replace("France Chaleur", "Franche Chaleur"), "utf-8")
+        changed = read_registry(content, EntryMemo(memo_file, "key", shas()))
+        assert reads == ["chauffage-urbain.md"]
+        assert summary(changed) == summary(read_registry(content)) != summary(fresh)
+        reads.clear()
+        read_registry(content, EntryMemo(memo_file, "other key", shas()))  # another code or profile: all read
+        assert len(reads) == 4
+    finally:
+        registry.read_entry = original  # type: ignore[assignment]

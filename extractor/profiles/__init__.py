@@ -22,6 +22,7 @@ from pydantic import BaseModel, Field, ValidationError, model_validator
 from extractor import yamlio
 
 if TYPE_CHECKING:
+    from extractor.profiles.registry import EntryMemo
     from extractor.reference.models import ImportReport
 
 DEFAULT = "betagouv"
@@ -321,12 +322,13 @@ def load(name: str) -> Profile:
         raise FactcheckError(f"{path} : profil invalide ({where}) ; corriger le fichier") from None
 
 
-def import_registry(folder: str | Path, store: str | Path) -> ImportReport:
+def import_registry(folder: str | Path, store: str | Path, memo: EntryMemo | None = None) -> ImportReport:
     """Imports the active profile's registry from `folder` into the reference store `store` (the
-    profiles' reader, `extractor.profiles.registry`, driven by the profile's layout); its report."""
+    profiles' reader, `extractor.profiles.registry`, driven by the profile's layout); its report.
+    `memo`: the entries an earlier import read, by content (`extractor.profiles.registry.EntryMemo`)."""
     from extractor.profiles.registry import import_registry as read_and_store
 
-    return read_and_store(folder, store)
+    return read_and_store(folder, store, memo)
 
 
 def active() -> Profile:

@@ -303,7 +303,8 @@ def run(options: Options, *, progress: Progress | None = None, say: Callable[[st
         how = None
         if reference == defaults.REFERENCE:
             shown.phase("Import du registre du site")
-            reference, imported = sites.site_registry(site, state, notices, snapshot.shas if snapshot else None)
+            given, base = (snapshot.shas, snapshot.base) if snapshot is not None else (None, "")
+            reference, imported = sites.site_registry(site, state, notices, given, base)
             how = "importé" if imported else "déjà importé, inchangé"
         for line in notices:
             say(line)
@@ -337,8 +338,8 @@ def run(options: Options, *, progress: Progress | None = None, say: Callable[[st
         known = baselines.load(options.baseline) if options.baseline else set()
         kept = None
         if site is not None and whole:
-            base = snapshot.base if snapshot is not None else None
-            kept = site_results(site, ctx, rules, reference, options.timeout, state, base)
+            ran_with = snapshot.base if snapshot is not None else None
+            kept = site_results(site, ctx, rules, reference, options.timeout, state, ran_with)
             kept.shas = kept.deps.shas = shas
             for line in kept.notices:
                 say(line)
