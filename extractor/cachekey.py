@@ -1,5 +1,7 @@
 """What a kept result depends on besides the document's own bytes (issue 24, items 2-3): the inputs
-a cache key is made of, each by content, never by size or modification time.
+a cache key is made of, each by content, never by size or modification time (a site's files are
+hashed once per run, and a file whose status has not changed is not read again: its sha256 is
+kept with its size, mtime, ctime, inode and mode, `extractor.run.snapshot`).
 
 - factcheck's own code and data (`results.code_digest`);
 - the active profile: every file of its folder (a custom `FACTCHECK_PROFILE` folder edited is
@@ -87,11 +89,29 @@ def engines() -> str:
     return "\n".join(f"{name}={engine.describe()}" for name, engine in sorted(declared.declared().items()))
 
 
+def real_folder(path: str | os.PathLike[str]) -> Path:
+    """`Path(path).resolve().parent`, each folder resolved once per run (`forget_folders`; a file
+    that is a link is resolved itself)."""
+    if os.path.islink(path):
+        return Path(path).resolve().parent
+    return _resolved(os.getcwd(), os.path.dirname(os.fspath(path)) or ".")
+
+
+@functools.lru_cache(maxsize=1024)
+def _resolved(here: str, folder: str) -> Path:
+    return Path(here, folder).resolve()
+
+
+def forget_folders() -> None:
+    """Forgets the folders resolved (a run starts: a link may have changed since the last one)."""
+    _resolved.cache_clear()
+
+
 def severities(folder: Path) -> str:
     """The severities that apply to the documents of a folder (the table the configuration gives)."""
     from extractor.run import config
 
-    return repr(sorted(config.severities_for(folder.resolve()).items()))
+    return repr(sorted(config.severities_for(_resolved(os.getcwd(), str(folder))).items()))
 
 
 def enchant_config_dirs() -> list[Path]:

@@ -227,7 +227,7 @@ def test_time_budget_and_its_grace(monkeypatch) -> None:
 
 
 def test_memory_cap() -> None:
-    code = "import resource; from extractor import limits; limits.cap_memory(); "
+    code = "import resource; from extractor.ingest import limits; limits.cap_memory(); "
     code += "print(resource.getrlimit(resource.RLIMIT_AS)[0])"
     capped = int(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout)
     assert capped == limits.MAX_MEMORY or capped < limits.MAX_MEMORY  # never raised above a lower hard cap

@@ -143,3 +143,149 @@ def test_the_sites_vocabulary_keys_the_results_only_when_text_grammar_runs(monke
     assert before and after and before != after
     ctx.enabled = frozenset({"text/grammar"})  # turned on by a factcheck.toml severity
     assert cache._vocabulary(ctx, None) == after
+
+
+# -- an unchanged site: the last report, the site's files compared by content (extractor.run.snapshot)
+
+
+def _no_context(*args: object, **kwargs: object) -> None:
+    raise AssertionError("an unchanged site opened the registry, the index or the site map")
+
+
+def test_an_unchanged_site_gives_its_last_report_and_sees_a_same_size_same_mtime_edit(  # type: ignore[no-untyped-def]
+    tmp_path: Path, monkeypatch
+) -> None:
+    """A page edited without changing its size, its mtime set back (`os.utime`): the run sees it
+    (its ctime moved), checks it again and gives a cold run's report. The racy window is set to 0
+    here so that the files' status is trusted (else every file written in the last 2 s is read
+    again, and the status would not be what the test exercises)."""
+    import os
+
+    from extractor.run import pipeline, snapshot
+
+    monkeypatch.setattr(snapshot, "RACY_NS", 0)
+    site = site_with_pages(tmp_path / "site")
+    monkeypatch.chdir(tmp_path)
+    first, _ = checked(site, tmp_path / "kept", monkeypatch)
+    with monkeypatch.context() as patched:  # nothing changed: not even the registry is opened
+        patched.setattr(pipeline, "open_context", _no_context)
+        again, counts = checked(site, tmp_path / "kept", monkeypatch)
+    assert again == first and counts == {"whole": len(first["documents"]), "part": 0, "checked": 0}
+
+    page = site / "_pages" / "chiffres-0.md"
+    before = page.stat()
+    page.write_text(FIGURES.format(n=0, value=19), encoding="utf-8")  # 17 -> 19: the same size
+    os.utime(page, ns=(before.st_atime_ns, before.st_mtime_ns))
+    after = page.stat()
+    assert (after.st_size, after.st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+    changed, counts = checked(site, tmp_path / "kept", monkeypatch)
+    cold, _ = checked(site, tmp_path / "cold", monkeypatch)
+    assert changed == cold != first
+    assert counts["checked"] == 1
+
+
+def test_a_file_table_trusts_a_status_only_outside_the_racy_window(tmp_path: Path) -> None:
+    """What a test can check of the status shortcut: a file whose status is the one kept is not
+    read (outside the racy window), and is read again within it. What no test can make happen
+    here: a change that leaves size, mtime_ns, ctime_ns and inode all the same (the kernel sets
+    the ctime on every write; only a clock set back, or a file system whose ctime is coarser than
+    the racy window, could); the window is what covers a coarse clock."""
+    import hashlib
+    import json
+    import time
+
+    from extractor.run.snapshot import RACY_NS, FileTable
+
+    file = tmp_path / "page.md"
+    file.write_text("Le programme compte 17 incubateurs.\n", encoding="utf-8")
+    true_sha = hashlib.sha256(file.read_bytes()).hexdigest()
+    table = FileTable(tmp_path / "files.json")
+    assert table.digest(str(file)) == true_sha and table.read == 1
+    table.save()
+    # A table whose sha256 is not the file's, for the same status: the shortcut would answer it.
+    data = json.loads((tmp_path / "files.json").read_text(encoding="utf-8"))
+    data["files"][str(file)][-1] = "0" * 64
+    (tmp_path / "files.json").write_text(json.dumps(data), encoding="utf-8")
+    racy = FileTable(tmp_path / "files.json")  # taken just now: the file's ctime is within the window
+    assert racy.digest(str(file)) == true_sha and racy.read == 1
+    data["taken"] = time.time_ns() + 2 * RACY_NS  # long after the file's last change
+    (tmp_path / "files.json").write_text(json.dumps(data), encoding="utf-8")
+    trusted = FileTable(tmp_path / "files.json")
+    assert trusted.digest(str(file)) == "0" * 64 and trusted.read == 0  # the status is trusted
+    file.write_text("Le programme compte 19 incubateurs.\n", encoding="utf-8")  # same size
+    seen = FileTable(tmp_path / "files.json")
+    assert seen.digest(str(file)) == hashlib.sha256(file.read_bytes()).hexdigest() and seen.read == 1
+
+
+def test_a_report_with_a_passing_error_is_not_kept(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A document stopped by the time budget may pass another time: that report is not given again."""
+    from extractor.ingest import limits
+    from extractor.run import pipeline
+
+    site = site_with_pages(tmp_path / "site")
+    monkeypatch.chdir(tmp_path)
+
+    def too_long(*args: object, **kwargs: object) -> None:
+        raise limits.DocumentTimeout()
+
+    with monkeypatch.context() as patched:
+        patched.setattr(pipeline, "check_document", too_long)
+        stopped, _ = checked(site, tmp_path / "kept", monkeypatch)
+    assert not stopped["documents"]
+    assert not list((tmp_path / "kept").rglob("site-report.json"))
+    again, _ = checked(site, tmp_path / "kept", monkeypatch)
+    assert again["documents"]
+
+
+def test_an_import_keeps_the_entries_read_before_and_reads_a_changed_one(tmp_path: Path) -> None:
+    """The registry's import after a change reads again only the files whose bytes changed; what it
+    gives (entities, warnings in order, files skipped) is what a fresh import gives."""
+    import hashlib
+
+    from extractor.profiles.registry import EntryMemo, read_registry
+    from tests.test_site import make_site
+
+    content = make_site(tmp_path / "site") / "content"
+    startups = content / "_startups"
+    (startups / "sans-titre.md").write_text("---\nincubator: dinum\n---\n", encoding="utf-8")  # skipped
+    (startups / "orpheline.md").write_text("---\ntitle: Orpheline\nincubator: inconnu\nsponsors: 12\n---\n", "utf-8")
+
+    def shas() -> dict[str, str]:
+        return {str(p): hashlib.sha256(p.read_bytes()).hexdigest() for p in content.rglob("*") if p.is_file()}
+
+    def summary(result) -> tuple:  # type: ignore[no-untyped-def]
+        return ([e.model_dump() for e in result.entities], [w.model_dump() for w in result.warnings],
+                [s.model_dump() for s in result.skipped])  # fmt: skip
+
+    memo_file = tmp_path / "entries.pickle"
+    fresh = read_registry(content)
+    warned = [w.reason_fr for w in fresh.warnings if w.path == "_startups/orpheline.md"]
+    assert len(warned) == 2, warned  # its sponsors (read with the file) and its incubator (checked after)
+    assert [s.path for s in fresh.skipped] == ["_startups/sans-titre.md"]
+    first = EntryMemo(memo_file, "key", shas())
+    assert summary(read_registry(content, first)) == summary(fresh)
+    first.save()
+    again = EntryMemo(memo_file, "key", shas())
+    assert len(again.old) == 4  # every file of the registry, by its bytes
+    reads: list[str] = []
+    import extractor.profiles.registry as registry
+
+    original = registry.read_entry
+
+    def counted(path: Path, *args: object) -> object:
+        reads.append(path.name)
+        return original(path, *args)  # type: ignore[arg-type]
+
+    registry.read_entry = counted  # type: ignore[assignment]
+    try:
+        assert summary(read_registry(content, again)) == summary(fresh) and reads == []
+        page = startups / "chauffage-urbain.md"
+        page.write_text(page.read_text(encoding="utf-8").replace("France Chaleur", "Franche Chaleur"), "utf-8")
+        changed = read_registry(content, EntryMemo(memo_file, "key", shas()))
+        assert reads == ["chauffage-urbain.md"]
+        assert summary(changed) == summary(read_registry(content)) != summary(fresh)
+        reads.clear()
+        read_registry(content, EntryMemo(memo_file, "other key", shas()))  # another code or profile: all read
+        assert len(reads) == 4
+    finally:
+        registry.read_entry = original  # type: ignore[assignment]

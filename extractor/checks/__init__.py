@@ -19,10 +19,10 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import TYPE_CHECKING, Any, Literal
 
-import yaml
 from pydantic import BaseModel, Field
 
 from extractor import engines as engine_registry  # the name `engines` stays free for a submodule
+from extractor import yamlio
 from extractor.errors import InputError
 from extractor.ingest import limits
 from extractor.models import Claim, Document, Evidence, Finding, Severity, SkippedRule
@@ -252,7 +252,7 @@ def catalogue() -> dict[str, RuleSpec]:
     )
     for file in files:
         family = file.name.removesuffix(".yaml")
-        for entry in yaml.safe_load(file.read_text("utf-8"))["rules"]:
+        for entry in yamlio.safe_load(file.read_text("utf-8"))["rules"]:
             spec = RuleSpec.model_validate(entry)
             if spec.id.split("/")[0] != family:
                 raise RuleError(f"rule {spec.id} is in {CATALOGUE}/{file.name}, not in its family's file")

@@ -6,9 +6,9 @@ import functools
 import re
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel
 
+from extractor import yamlio
 from extractor.normalise import fold
 
 UnitClass = Literal["count", "EUR", "%", "score", "ETPT"]
@@ -32,7 +32,7 @@ normalise = fold  # lower case, no accents, apostrophes as ', white space collap
 def metrics() -> tuple[Metric, ...]:
     from extractor import profiles
 
-    data = yaml.safe_load(profiles.active().data("vocabulary.yaml"))
+    data = yamlio.safe_load(profiles.active().data("vocabulary.yaml"))
     return tuple(Metric(**m) for m in data["metrics"])
 
 

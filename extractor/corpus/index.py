@@ -23,7 +23,7 @@ import json
 import os
 import sqlite3
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -180,6 +180,7 @@ class CorpusIndex:
     def refresh(
         self, folder: Folders, names: NameIndex | None = None, *, jobs: int | None = None,
         analyses: Analyses | None = None, crew: Callable[[], Crew] | None = None,
+        shas: Mapping[str, str] | None = None,
     ) -> RefreshStats:  # fmt: skip
         """Brings the index up to date with the documents of `folder` (or of several folders), and
         looks up that corpus from now on. With `jobs` > 1 the changed documents are read in that
@@ -189,7 +190,8 @@ class CorpusIndex:
         `analyses` (the run's, made with `names`), a document read in this process is analysed
         there, and the run's check of it reads that analysis; with `crew` (how to start the run's
         processes, whose check reads the analyses they made), the documents are read in those
-        processes when worth it."""
+        processes when worth it. `shas`: the sha256 of files the caller knows already (a site
+        run's `extractor.run.snapshot`), by name: those are not read to be compared."""
         started = time.perf_counter()
         stats = RefreshStats()
         key = self.key = corpus_key(folder)
@@ -204,8 +206,9 @@ class CorpusIndex:
             known = {path: "" for path in known}
         seen, todo = set(), []
         for name in files:
+            digest = (shas or {}).get(name)
             try:
-                digest = hashlib.sha256(read_file(name)).hexdigest()
+                digest = digest or hashlib.sha256(read_file(name)).hexdigest()
             except InputError:
                 continue  # an unreadable published file is reported when it is checked, not here
             seen.add(printable(name))

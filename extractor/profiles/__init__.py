@@ -19,7 +19,10 @@ from typing import TYPE_CHECKING, Any, Literal
 import yaml
 from pydantic import BaseModel, Field, ValidationError, model_validator
 
+from extractor import yamlio
+
 if TYPE_CHECKING:
+    from extractor.profiles.registry import EntryMemo
     from extractor.reference.models import ImportReport
 
 DEFAULT = "betagouv"
@@ -325,7 +328,7 @@ def load(name: str) -> Profile:
 
     path = folder / "profile.yaml"
     try:
-        data: Any = yaml.safe_load(path.read_text("utf-8"))
+        data: Any = yamlio.safe_load(path.read_text("utf-8"))
         return Profile.model_validate({**(data if isinstance(data, dict) else {}), "folder": str(folder)})
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise FactcheckError(f"{path} : profil illisible ({exc}) ; corriger le fichier YAML") from None
@@ -337,12 +340,13 @@ def load(name: str) -> Profile:
         raise FactcheckError(f"{path} : profil invalide ({where}) ; corriger le fichier") from None
 
 
-def import_registry(folder: str | Path, store: str | Path) -> ImportReport:
+def import_registry(folder: str | Path, store: str | Path, memo: EntryMemo | None = None) -> ImportReport:
     """Imports the active profile's registry from `folder` into the reference store `store` (the
-    profiles' reader, `extractor.profiles.registry`, driven by the profile's layout); its report."""
+    profiles' reader, `extractor.profiles.registry`, driven by the profile's layout); its report.
+    `memo`: the entries an earlier import read, by content (`extractor.profiles.registry.EntryMemo`)."""
     from extractor.profiles.registry import import_registry as read_and_store
 
-    return read_and_store(folder, store)
+    return read_and_store(folder, store, memo)
 
 
 def active() -> Profile:

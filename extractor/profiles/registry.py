@@ -18,7 +18,7 @@ import os
 import re
 import time
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -477,10 +477,50 @@ def _entries(folder: Path) -> list[os.DirEntry[str]]:
         return []
 
 
-def read_registry(root: str | Path) -> ReadResult:
+class EntryMemo:
+    """The entries read by an earlier import, by what each was read from (`key`: factcheck's code,
+    the profile and the libraries; the kind; the file's name and sha256, from `shas`), kept between
+    runs in one file of the site's state (the user's cache, which only the user writes): an import
+    after a change reads again only the files that changed (issue 25, item 7). A file whose sha256
+    is not in `shas` is read."""
+
+    def __init__(self, path: Path, key: str, shas: Mapping[str, str]) -> None:
+        import contextlib
+        import pickle
+
+        self.path, self.key, self.shas = path, key, shas
+        self.old: dict[str, bytes] = {}
+        with contextlib.suppress(Exception):  # a damaged or former memo: every file is read
+            loaded = pickle.loads(path.read_bytes())
+            if isinstance(loaded, dict):
+                self.old = loaded
+        self.new: dict[str, bytes] = {}
+
+    def key_of(self, file: str, kind: EntryKind, rel: str) -> str | None:
+        import hashlib
+
+        sha = self.shas.get(file)
+        if sha is None:
+            return None
+        return hashlib.sha256(f"{self.key}\0{kind.id}\0{kind.section}\0{rel}\0{sha}".encode()).hexdigest()
+
+    def save(self) -> None:
+        import contextlib
+        import pickle
+
+        temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+        with contextlib.suppress(OSError):
+            temporary.write_bytes(pickle.dumps(self.new))
+            temporary.replace(self.path)
+
+
+def read_registry(root: str | Path, memo: EntryMemo | None = None) -> ReadResult:
     """Reads a registry folder of the profile's layout (the one holding the products' folder,
     beta.gouv.fr's `_startups/`). Raises InputError when the folder does not exist or has no
-    products' folder; every problem inside is reported, not raised."""
+    products' folder; every problem inside is reported, not raised. `memo`: the entries read by
+    an earlier import, by content."""
+    import pickle
+
     profile = profiles.active()
     layout = profile.layout
     products = layout.product.folder
@@ -515,14 +555,32 @@ def read_registry(root: str | Path) -> ReadResult:
             if Path(item.name).suffix.casefold() in _NOT_ENTRIES:
                 continue  # an image or a document next to the entries, not an entry
 
-            def warn(reason: str, rel: str = rel) -> None:
+            warned: list[str] = []
+
+            def warn(reason: str, rel: str = rel, warned: list[str] = warned) -> None:
+                warned.append(reason)
                 result.warnings.append(ImportProblem(path=rel, reason_fr=reason))
 
-            try:
-                entity = read_entry(Path(item.path), kind, rel, warn)
-            except EntryError as exc:
-                result.skipped.append(ImportProblem(path=rel, reason_fr=str(exc)))
+            memo_key = memo.key_of(item.path, kind, rel) if memo is not None else None
+            kept = memo.old.get(memo_key) if memo is not None and memo_key is not None else None
+            outcome: Entity | str
+            if kept is not None:  # read by an earlier import from the same bytes: its entity, its warnings
+                assert memo is not None and memo_key is not None
+                outcome, reasons = pickle.loads(kept)
+                for reason in reasons:
+                    warn(reason)
+                memo.new[memo_key] = kept
+            else:
+                try:
+                    outcome = read_entry(Path(item.path), kind, rel, warn)
+                except EntryError as exc:
+                    outcome = str(exc)
+                if memo is not None and memo_key is not None:  # before the checks below edit the entity
+                    memo.new[memo_key] = pickle.dumps((outcome, warned))
+            if isinstance(outcome, str):
+                result.skipped.append(ImportProblem(path=rel, reason_fr=outcome))
                 continue
+            entity = outcome
             key = (kind.section, entity.slug)
             if key in seen:
                 result.skipped.append(ImportProblem(path=rel, reason_fr=f"identifiant en double avec {seen[key]}"))
@@ -573,15 +631,18 @@ def _check_references(result: ReadResult, own: dict[tuple[Section, str], str]) -
 # --- import ---------------------------------------------------------------------------------------
 
 
-def import_registry(root: str | Path, db_path: str | Path) -> ImportReport:
+def import_registry(root: str | Path, db_path: str | Path, memo: EntryMemo | None = None) -> ImportReport:
     """Reads the registry folder `root` and replaces the store at `db_path` with it (atomically).
-    Raises InputError when `root` is not a registry folder or `db_path` is not a reference store."""
+    Raises InputError when `root` is not a registry folder or `db_path` is not a reference store.
+    `memo`: the entries an earlier import read, by content (`read_registry`)."""
     from extractor.profiles.rounds import read_rounds
     from extractor.reference.store import check_writable_store, import_into
 
     start = time.perf_counter()
     check_writable_store(db_path)
-    result = read_registry(root)
+    result = read_registry(root, memo)
+    if memo is not None:
+        memo.save()
     counts = {kind.id: result.count(kind.id) for kind in profiles.active().layout.kinds}
     import_into(
         db_path,

@@ -11,7 +11,9 @@ it received with `check_documents`, as `run` checks a file.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -67,20 +69,18 @@ def refuse_inputs(outputs: Sequence[Path | None], inputs: list[str], folders: li
     own `.factcheck/` folder (the default index) and `.factcheck*` files
     (`.factcheck-baseline.json`) may be written there; a report beside the site's pages
     (`SITE/factcheck.sarif`) may be too."""
-    from extractor.ingest import collect
-
     if all(path is None for path in outputs):
         return
     existing = [name for name in inputs if Path(name).exists()]
-    documents = {Path(name).resolve() for name in [*existing, *collect(existing)[0]]}
     checked = [Path(name).resolve() for name in existing if Path(name).is_dir()]
     roots = [folder.resolve() for folder in folders or []]
     state = defaults.INDEX.parent.name
+    documents = _among_documents([p for p in outputs if p is not None], existing)
     for path in outputs:
         if path is None:
             continue
         target = path.resolve()
-        if target in documents:
+        if path in documents:
             raise FactcheckError(f"{path} : refus d'écraser un fichier d'entrée (choisir un autre fichier de sortie)")
         for folder in [*checked, *roots]:
             inside = target.relative_to(folder).parts if target.is_relative_to(folder) else None
@@ -93,6 +93,51 @@ def refuse_inputs(outputs: Sequence[Path | None], inputs: list[str], folders: li
                 f"{path} : refus d'écrire dans {folder}, un dossier vérifié "
                 f"(choisir un fichier de sortie hors de ce dossier, ou dans {state}/)"
             )
+
+
+def _among_documents(outputs: Sequence[Path], inputs: list[str]) -> set[Path]:
+    """The outputs that are one of the documents the inputs name (a file named, or one `collect`
+    finds in a folder named, links followed): the same file (device and inode), whatever its
+    name. A folder is walked only when an output exists already (a new file is no input)."""
+    wanted: dict[tuple[int, int], list[Path]] = {}
+    for path in outputs:
+        with contextlib.suppress(OSError):
+            info = path.stat()
+            wanted.setdefault((info.st_dev, info.st_ino), []).append(path)
+    found: set[Path] = set()
+    if not wanted:
+        return found
+
+    def same(file: str) -> list[Path]:
+        try:
+            info = os.stat(file)
+        except OSError:
+            return []
+        return wanted.get((info.st_dev, info.st_ino), [])
+
+    for name in inputs:
+        if not os.path.isdir(name):
+            found.update(same(name))
+            continue
+        seen: set[str] = set()
+        for folder, dirs, files in os.walk(name, followlinks=True):  # as collect's rglob, once a folder
+            real = os.path.realpath(folder)
+            if real in seen:
+                dirs[:] = []
+                continue
+            seen.add(real)
+            dirs[:] = [d for d in dirs if not d.startswith(".")]  # collect skips what is under them
+            for file in files:
+                where = os.path.join(folder, file)
+                matches = same(where)
+                if not matches or file.startswith(".") or file.lower().startswith("readme"):
+                    continue
+                from extractor.ingest import FORMATS
+                from extractor.ingest.frontmatter import is_page_without_extension
+
+                if Path(file).suffix.lower() in FORMATS or is_page_without_extension(where):
+                    found.update(matches)
+    return found
 
 
 def site_of(paths: list[str]) -> tuple[Path | None, bool]:
@@ -194,12 +239,13 @@ def run(options: Options, *, progress: Progress | None = None, say: Callable[[st
     user on the side (the site found, its registry imported, a damaged cache rebuilt, kept
     results reused); `progress` hears of each phase. Raises FactcheckError for what the user must
     fix (an unknown rule, nothing to check, an output among the inputs)."""
-    from extractor import checks
+    from extractor import cachekey, checks
     from extractor.report import baseline as baselines
     from extractor.run import site as sites
-    from extractor.run.cache import site_results
-    from extractor.run.pipeline import ContextSpec, check_paths, open_context
+    from extractor.run import snapshot as snapshots
 
+    started = time.perf_counter()
+    cachekey.forget_folders()
     shown = progress or Progress()
     rules = list(options.rules) if options.rules else None
     if rules:
@@ -216,6 +262,7 @@ def run(options: Options, *, progress: Progress | None = None, say: Callable[[st
     roots = [site] if site is not None and whole else []  # a site's own files (index.md, _config.yml)
     state = Path()
     outputs = list(options.outputs)
+    snapshot = None
     if site is not None:
         refuse_inputs([*outputs, index], [], roots)  # before the registry's import
         # A site, or paths inside one: its own registry (no import step), its folders as corpus;
@@ -226,13 +273,40 @@ def run(options: Options, *, progress: Progress | None = None, say: Callable[[st
         corpus_folders = [Path(p) for p in folders]
         state, notice = sites.state_folder(site)
         notices = [notice] if notice else []
+        plain = options.reference == defaults.REFERENCE and options.index == defaults.INDEX and not options.details
+        if whole and plain and not options.changed and not notice:
+            from extractor.run.snapshot import Snapshot
+
+            shown.phase("Relevé des fichiers du site")
+            snapshot = Snapshot(state, site, rules, options.timeout)
+            answer = snapshot.kept()
+            if answer is not None and sites.registry_kept(site, state, snapshot.shas):
+                # Nothing the run reads changed: the last run's report. The state's other files are
+                # derived data: one that is damaged is set aside (rebuilt by the next run that reads it).
+                from extractor.run.results import damaged_fr, healthy, set_aside
+
+                sites.open_index(state / "index.sqlite", notices)
+                results = state / "site-results.sqlite"
+                if not healthy(results):
+                    notices.append(damaged_fr(results, set_aside(results)))
+                for line in notices:
+                    say(line)
+                say(f"{site} : site ; registre lu du site (déjà importé, inchangé) ; dossiers : {', '.join(paths)}")
+                inputs = [*paths, *(str(f) for f in corpus_folders if f.is_dir())]
+                refuse_inputs([*outputs, state / "index.sqlite"], inputs, roots)
+                known = baselines.load(options.baseline) if options.baseline else set()
+                report = Report.model_validate_json(answer[0])
+                report.stats.seconds = round(time.perf_counter() - started, 3)
+                say(f"{answer[1]} document(s) inchangé(s) : résultats de la vérification précédente repris")
+                return _filtered(report, known, options, {}, inputs, roots)
         if index == defaults.INDEX:
             index = state / "index.sqlite"
             sites.open_index(index, notices)
         how = None
         if reference == defaults.REFERENCE:
             shown.phase("Import du registre du site")
-            reference, imported = sites.site_registry(site, state, notices)
+            given, base = (snapshot.shas, snapshot.base) if snapshot is not None else (None, "")
+            reference, imported = sites.site_registry(site, state, notices, given, base)
             how = "importé" if imported else "déjà importé, inchangé"
         for line in notices:
             say(line)
@@ -241,7 +315,11 @@ def run(options: Options, *, progress: Progress | None = None, say: Callable[[st
             say(f"{site} : site ; registre lu du site ({how}) ; {what}")
     inputs = [*paths, *(str(f) for f in corpus_folders if f.is_dir())]
     refuse_inputs([*outputs, index], inputs, roots)  # before any work, not after it
-    ctx = open_context(reference, corpus_folders, index, site=site, progress=shown)
+    from extractor.run.cache import site_results
+    from extractor.run.pipeline import ContextSpec, check_paths, open_context
+
+    shas = snapshot.shas if snapshot is not None else {}
+    ctx = open_context(reference, corpus_folders, index, site=site, progress=shown, shas=shas)
     try:
         lines_changed: dict[str, set[int] | None] = {}
         if options.changed:
@@ -262,7 +340,9 @@ def run(options: Options, *, progress: Progress | None = None, say: Callable[[st
         known = baselines.load(options.baseline) if options.baseline else set()
         kept = None
         if site is not None and whole:
-            kept = site_results(site, ctx, rules, reference, options.timeout, state)
+            ran_with = snapshot.base if snapshot is not None else None
+            kept = site_results(site, ctx, rules, reference, options.timeout, state, ran_with)
+            kept.shas = kept.deps.shas = shas
             for line in kept.notices:
                 say(line)
         with shown:
@@ -280,9 +360,23 @@ def run(options: Options, *, progress: Progress | None = None, say: Callable[[st
     finally:
         if ctx.corpus is not None:
             ctx.corpus.close()
+    lasting = all(snapshots.lasting(e.message) for e in report.errors)
     if site is not None and report.errors:
         report = unread_as_findings(report, named)
     report = printable(report)
+    if snapshot is not None:
+        if lasting:
+            snapshot.keep(report.model_dump_json(), report.stats.documents)
+        else:
+            snapshot.forget()
+    return _filtered(report, known, options, lines_changed, inputs, roots)
+
+
+def _filtered(report: Report, known: set[str], options: Options, lines_changed: Mapping[str, set[int] | None],
+              inputs: list[str], roots: list[Path]) -> Result:  # fmt: skip
+    """The run's result: the report after the baseline and the `--changed` filtering."""
+    from extractor.report import baseline as baselines
+
     unfiltered = report
     if known:
         report = baselines.apply(report, known)

@@ -14,17 +14,24 @@ if TYPE_CHECKING:
 
 
 def site_results(
-    site: Path, ctx: checks.Context, rules: list[str] | None, reference: Path | None, timeout: float, state: Path
+    site: Path,
+    ctx: checks.Context,
+    rules: list[str] | None,
+    reference: Path | None,
+    timeout: float,
+    state: Path,
+    base: str | None = None,
 ) -> ResultCache:
     """The results of a site's previous run. The run's key: factcheck's code, the profile, the
     libraries, the engines (extractor.run.results.run_key), the rules selected and the time budget;
-    each group's key: what it reads of the registry, the corpus, the site (extractor.run.results)."""
+    each group's key: what it reads of the registry, the corpus, the site (extractor.run.results).
+    `base`: `extractor.run.results.base_key()` when the run has it already."""
     from extractor.run.results import Dependencies, ResultCache, run_key
 
     registry = ctx.registry.digest() if ctx.registry is not None else ""
     deps = Dependencies(registry=registry, corpus=ctx.corpus, site=ctx.site, labels=_labels)
     parts = [",".join(sorted(rules or [])), f"{timeout:g}", _vocabulary(ctx, rules)]
-    return ResultCache(state / "site-results.sqlite", run_key(parts), deps)
+    return ResultCache(state / "site-results.sqlite", run_key(parts, base), deps)
 
 
 def _vocabulary(ctx: checks.Context, rules: list[str] | None) -> str:

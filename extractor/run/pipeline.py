@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from extractor import checks
+from extractor import cachekey, checks
 from extractor.checks import suppress
 from extractor.errors import FactcheckError, InputError
 from extractor.ingest import collect, limits
@@ -49,11 +49,13 @@ def open_context(
     *,
     refresh: bool = True,
     progress: Progress | None = None,
+    shas: Mapping[str, str] | None = None,
 ) -> checks.Context:
     """What the rules compare with: the imported registry (if `reference` exists) and the corpus
     index of `corpus` (a folder, or several: a site's), refreshed now (unless `refresh` is False:
     a worker of a run whose index is up to date). The CLI and the Python API both start here, so
-    they run the same rules. Close `ctx.corpus` when done. `progress` hears of each phase."""
+    they run the same rules. Close `ctx.corpus` when done. `progress` hears of each phase;
+    `shas`: the sha256 of files the caller has read already (`CorpusIndex.refresh`)."""
     from extractor.reference.store import load_registry
 
     progress = progress or Progress()
@@ -77,7 +79,8 @@ def open_context(
             if site is not None:  # a site run: the processes that index its documents check them
                 spec = ContextSpec(reference, tuple(Path(f) for f in folders), index, site)
                 crew = functools.partial(_start_crew, ctx, spec)
-            ctx.corpus.refresh(folders, ctx.registry, analyses=ctx.analyses, crew=crew)  # the check reads them
+            # the check reads the analyses made here
+            ctx.corpus.refresh(folders, ctx.registry, analyses=ctx.analyses, crew=crew, shas=shas)
     return ctx
 
 
@@ -274,7 +277,7 @@ def _check_one(
         try:
             with limits.time_budget(seconds):
                 doc = given if given is not None else ctx.analyses.load(name).document  # analysed once
-                levels = config.severities_for(Path(name).resolve().parent) if given is None else {}
+                levels = config.severities_for(cachekey.real_folder(name)) if given is None else {}
                 findings = check_document(doc, selected, ctx, levels=levels, silenced=silenced)
                 detail = document_detail(doc, ctx) if details else None
         except InputError as exc:
@@ -382,10 +385,10 @@ def _planned(name: str, results: ResultCache, selected: list[str] | None) -> Pla
     from extractor.run.results import groups_for
 
     try:
-        digest = hashlib.sha256(read_file(name)).hexdigest()
+        digest = results.shas.get(name) or hashlib.sha256(read_file(name)).hexdigest()
     except InputError:
         return None
-    levels = config.severities_for(Path(name).resolve().parent)
+    levels = config.severities_for(cachekey.real_folder(name))
     enabled = [rule_id for rule_id, level in levels.items() if level != "off"]
     return results.plan(name, digest, groups_for(selected, enabled))
 
@@ -396,7 +399,7 @@ def _rules_for(name: str, plan: Plan | None, selected: list[str] | None) -> list
         return selected
     from extractor.run.results import rules_for
 
-    levels = config.severities_for(Path(name).resolve().parent)
+    levels = config.severities_for(cachekey.real_folder(name))
     return rules_for(plan, selected, [rule_id for rule_id, level in levels.items() if level != "off"])
 
 

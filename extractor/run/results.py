@@ -72,11 +72,20 @@ def code_digest() -> str:
     return digest.hexdigest()
 
 
-def run_key(parts: Iterable[str]) -> str:
-    """The key of a run: factcheck's code, the profile, the libraries, the engines, and `parts`
-    (what the caller adds: rules, registry, corpus, site)."""
+def run_key(parts: Iterable[str], base: str | None = None) -> str:
+    """The key of a run: factcheck's code, the profile, the libraries, the engines (`base_key`,
+    or `base` when the caller has it for this run already), and `parts` (what the caller adds:
+    rules, registry, corpus, site)."""
+    digest = hashlib.sha256((base or base_key()).encode())
+    for part in parts:
+        digest.update(b"\0" + part.encode("utf-8", "surrogateescape"))
+    return digest.hexdigest()
+
+
+def base_key() -> str:
+    """What every key of a run holds: factcheck's code, the profile, the libraries, the engines."""
     digest = hashlib.sha256(code_digest().encode())
-    for part in [cachekey.profile_digest(), cachekey.packages(), cachekey.engines(), *parts]:
+    for part in [cachekey.profile_digest(), cachekey.packages(), cachekey.engines()]:
         digest.update(b"\0" + part.encode("utf-8", "surrogateescape"))
     return digest.hexdigest()
 
@@ -84,7 +93,7 @@ def run_key(parts: Iterable[str]) -> str:
 def document_key(path: str, sha256: str) -> str:
     """The key of one document's entry: its path (two files with the same bytes are two entries:
     their findings name their own path), its bytes and the severities of its folder."""
-    severities = cachekey.severities(Path(path).resolve().parent)  # as pipeline.check_document finds them
+    severities = cachekey.severities(cachekey.real_folder(path))  # as pipeline.check_document finds them
     return hashlib.sha256(f"{path}\0{sha256}\0{severities}".encode("utf-8", "surrogateescape")).hexdigest()
 
 
@@ -179,6 +188,12 @@ class Dependencies:
         self._corpus_source = corpus
         self._pages: dict[str, str] = {}
         self._folders: dict[tuple[str, str], str] = {}
+        # The labels' key of a folder by what they are read from (its files' names and sha256,
+        # under the run's key), kept between runs: a folder whose files are the same is not read.
+        self.shas: Mapping[str, str] = {}
+        self.memo: dict[str, str] = {}
+        self.memo_key = ""
+        self.used: set[str] = set()
 
     def key(self, group: str, path: str) -> str | None:
         """The group's key for the document at `path` (None: no key can say what it read: the group
@@ -199,11 +214,30 @@ class Dependencies:
         file = Path(path)
         if not file.is_file() or FORMATS.get(file.suffix.lower()) in ("pdf", "docx", "html"):
             return ""  # the rule reads the folder's files for Markdown and text documents only
-        folder = (str(file.resolve().parent), file.suffix)
+        folder = (str(cachekey.real_folder(path)), file.suffix)
         if folder not in self._folders:
-            found = self.labels(file.parent, file.suffix)
-            self._folders[folder] = _digest(json.dumps(found, sort_keys=True, ensure_ascii=False, default=str))
+            inputs = self._label_inputs(file.parent, file.suffix)
+            if inputs is not None and inputs in self.memo:
+                self._folders[folder] = self.memo[inputs]
+            else:
+                found = self.labels(file.parent, file.suffix)
+                self._folders[folder] = _digest(json.dumps(found, sort_keys=True, ensure_ascii=False, default=str))
+            if inputs is not None:
+                self.memo[inputs] = self._folders[folder]
+                self.used.add(inputs)
         return self._folders[folder]
+
+    def _label_inputs(self, folder: Path, suffix: str) -> str | None:
+        """What the labels of a folder are read from, as one hash: the run's key, the folder, and
+        each file of the suffix by name and sha256 (the run's `shas`); None when a file's sha256
+        is not known (not read by the run, unreadable): then the labels are read."""
+        parts = [self.memo_key, str(folder.resolve()), suffix]
+        for file in sorted(folder.glob("*" + suffix)):
+            sha = self.shas.get(str(file))
+            if sha is None:
+                return None
+            parts.append(f"{file.name}\0{sha}")
+        return _digest("\0".join(parts)) if self.memo_key else None
 
     def _corpus_key(self, path: str) -> str | None:
         if self._corpus_source is None:
@@ -298,6 +332,7 @@ class ResultCache:
         self.deps = deps or Dependencies()
         self.hits = self.misses = self.partial = 0
         self.seen: set[str] = set()
+        self.shas: Mapping[str, str] = {}  # the sha256 of files the run knows already (run.snapshot)
         self.notices: list[str] = []  # what the run should tell the user (a damaged file rebuilt)
         self.db: sqlite3.Connection | None = None
         try:
@@ -315,6 +350,9 @@ class ResultCache:
             self.db.execute("CREATE TABLE IF NOT EXISTS summaries (document TEXT PRIMARY KEY, summary TEXT)")
             self.db.execute("CREATE TABLE IF NOT EXISTS parts (document TEXT, grp TEXT, part TEXT, "
                             "PRIMARY KEY (document, grp))")  # fmt: skip
+            self.db.execute("CREATE TABLE IF NOT EXISTS labels (inputs TEXT PRIMARY KEY, digest TEXT)")
+            self.deps.memo = dict(self.db.execute("SELECT inputs, digest FROM labels").fetchall())
+            self.deps.memo_key = key
         except (OSError, sqlite3.Error):
             self.db = None  # no cache is a slower run, not a failed one
 
@@ -412,6 +450,8 @@ class ResultCache:
             ("INSERT OR IGNORE INTO seen VALUES (?)", [(d,) for d in self.seen]),
             ("DELETE FROM summaries WHERE document NOT IN (SELECT document FROM seen)", [()]),
             ("DELETE FROM parts WHERE document NOT IN (SELECT document FROM seen)", [()]),
+            ("DELETE FROM labels", [()]),
+            ("INSERT OR REPLACE INTO labels VALUES (?, ?)", [(i, self.deps.memo[i]) for i in self.deps.used]),
         )
 
     def close(self) -> None:

@@ -28,12 +28,12 @@ import re
 import tempfile
 import time
 import tomllib
+from collections.abc import Mapping
 from pathlib import Path
 
 from extractor import profiles
 from extractor.errors import FactcheckError, InputError
 from extractor.ingest import fileio
-from extractor.ingest.frontmatter import is_page_without_extension
 from extractor.models import Evidence, Finding, InputErrorInfo, Location
 
 
@@ -92,17 +92,34 @@ def checked_folders(root: Path) -> list[str]:
     return [str(root / f) for f in folders]
 
 
-def registry_digest(root: Path) -> str:
-    """The hash of the registry's files (names and bytes): the cache key of its import."""
+def registry_digest(root: Path, shas: Mapping[str, str] | None = None) -> str:
+    """The hash of the registry's files (names and the sha256 of their bytes): the cache key of its
+    import. `shas`: the sha256 the run knows already, by path (extractor.run.snapshot)."""
     layout = profiles.active().site
     assert layout is not None
     digest = hashlib.sha256()
     base = root / layout.registry
     # not a FIFO nor a link to a device (the registry reader skips them)
-    pages = (p for p in base.glob("_*/*") if p.is_file() and (p.suffix == ".md" or is_page_without_extension(p)))
+    pages = (p for p in base.glob("_*/*") if p.is_file() and (p.suffix == ".md" or _page_without_extension(p)))
     for path in sorted(pages):
-        digest.update(str(path.relative_to(base)).encode() + b"\0" + path.read_bytes() + b"\0")
+        sha = (shas or {}).get(str(path)) or hashlib.sha256(path.read_bytes()).hexdigest()
+        digest.update(str(path.relative_to(base)).encode() + b"\0" + sha.encode() + b"\0")
     return digest.hexdigest()[:16]
+
+
+def _page_without_extension(path: Path) -> bool:
+    from extractor.ingest.frontmatter import is_page_without_extension  # (the readers: not for an unchanged run)
+
+    return is_page_without_extension(path)
+
+
+def registry_kept(root: Path, cache: Path, shas: Mapping[str, str] | None = None) -> bool:
+    """Whether the cache holds an import of the registry's current content, whole (SQLite's quick
+    check): what a run that reuses its last report checks instead of importing (`site_registry`)."""
+    from extractor.run.results import healthy
+
+    stores = list(cache.glob(f"site-registry-{registry_digest(root, shas)}-v*.sqlite"))
+    return bool(stores) and all(healthy(store) for store in stores)
 
 
 FORMER_IMPORTS_SECONDS = 3600  # a former import of the registry is removed after this
@@ -147,16 +164,20 @@ def state_folder(root: Path) -> tuple[Path, str | None]:
     return folder, None
 
 
-def site_registry(root: Path, cache: Path, notices: list[str] | None = None) -> tuple[Path, bool]:
+def site_registry(
+    root: Path, cache: Path, notices: list[str] | None = None, shas: Mapping[str, str] | None = None, base: str = ""
+) -> tuple[Path, bool]:
     """The site's registry, imported into the cache unless an import of the same content is there;
     (the store, whether it was imported now). A store there that cannot be read (a killed import,
-    a damaged disk) is set aside and imported again, with a line in `notices`."""
+    a damaged disk) is set aside and imported again, with a line in `notices`. `shas` and `base`:
+    the sha256 of the site's files and the run's key (`extractor.run.snapshot`), when the run has
+    them: an import then reads again only the registry's files that changed."""
     from extractor.reference.store import SCHEMA_VERSION, load_registry
     from extractor.run.results import damaged_fr, healthy, set_aside
 
     layout = profiles.active().site
     assert layout is not None
-    store = cache / f"site-registry-{registry_digest(root)}-v{SCHEMA_VERSION}.sqlite"
+    store = cache / f"site-registry-{registry_digest(root, shas)}-v{SCHEMA_VERSION}.sqlite"
     if store.exists():
         try:
             if healthy(store) and load_registry(store) is not None:
@@ -166,7 +187,12 @@ def site_registry(root: Path, cache: Path, notices: list[str] | None = None) -> 
         aside = set_aside(store)
         if notices is not None:
             notices.append(damaged_fr(store, aside))
-    profiles.import_registry(root / layout.registry, store)
+    memo = None
+    if shas is not None and base:  # the run knows its files' sha256: the entries read before are kept
+        from extractor.profiles.registry import EntryMemo
+
+        memo = EntryMemo(cache / "registry-entries.pickle", base, shas)
+    profiles.import_registry(root / layout.registry, store, memo)
     for other in cache.glob("site-registry-*.sqlite"):  # imports of former contents: never read again
         with contextlib.suppress(OSError):  # (unless a run started just before still uses one)
             if other != store and time.time() - other.stat().st_mtime > FORMER_IMPORTS_SECONDS:

@@ -41,6 +41,7 @@ from urllib.parse import unquote, urlsplit
 
 import yaml
 
+from extractor import yamlio
 from extractor.ingest.frontmatter import FrontMatterError, read_front_matter
 
 # Jekyll's own exclusions (besides the folders and files starting with "_" or ".").
@@ -165,12 +166,15 @@ class SiteMap:
                 settings = settings if isinstance(settings, dict) else {}
                 if settings.get("output") or name == "posts":
                     outputs[f"_{name}"] = {"name": str(name), **settings}
+        # fnmatch.fnmatch of each pattern, as one regular expression (fnmatch's, for every pattern)
+        whole = re.compile("|".join(f"(?:{fnmatch.translate(e)})" for e in exclude))
+        first = re.compile("|".join(f"(?:{fnmatch.translate(e.rstrip('/'))})" for e in exclude))
         for path in sorted(self.root.rglob("*")):
             if not path.is_file():
                 continue
             rel = path.relative_to(self.root)
             parts = rel.parts
-            if any(fnmatch.fnmatch(str(rel), e) or fnmatch.fnmatch(parts[0], e.rstrip("/")) for e in exclude):
+            if whole.match(str(rel)) or first.match(parts[0]):
                 continue
             inner = parts
             if collections_dir and parts[0] == collections_dir:
@@ -717,7 +721,7 @@ def _front(path: Path) -> dict[str, Any] | None:
 def _config(root: Path) -> dict[str, Any]:
     path = root / "_config.yml"
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.is_file() else {}
+        data = yamlio.safe_load(path.read_text(encoding="utf-8")) if path.is_file() else {}
     except (yaml.YAMLError, UnicodeDecodeError):
         return {}
     return data if isinstance(data, dict) else {}
