@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import os
 import platform
+import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -71,3 +73,31 @@ def machine() -> str:
 def row(label: str, seconds: float, ratio: float | None = None, note: str = "") -> None:
     ratio_text = f"{ratio:6.2f}x" if ratio is not None else " " * 7
     print(f"  {label:<34}{seconds * 1000:10.1f} ms  {ratio_text}  {note}".rstrip())
+
+
+def children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run(cmd: list[str], cwd: Path) -> tuple[float, float]:
+    """Wall and CPU seconds of a command (its worker processes included)."""
+    cpu, start = children_cpu(), time.perf_counter()
+    done = subprocess.run(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False)
+    wall = time.perf_counter() - start
+    if done.returncode not in (0, 1):
+        raise SystemExit(f"{' '.join(cmd)} failed ({done.returncode}): {done.stderr.decode()[-800:]}")
+    return wall, children_cpu() - cpu
+
+
+def median(values: list[tuple[float, float]]) -> tuple[float, float]:
+    ordered = sorted(values)
+    return ordered[len(ordered) // 2]
+
+
+def writable_copy(source: Path, copy: Path) -> Path:
+    """A copy of a read-only tree (../shared) whose files the bench may change."""
+    shutil.copytree(source, copy)
+    for item in copy.rglob("*"):
+        item.chmod(0o755 if item.is_dir() else 0o644)
+    return copy

@@ -23,34 +23,16 @@ from __future__ import annotations
 import argparse
 import os
 import re
-import resource
-import shutil
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from common import SHARED, machine
+from common import SHARED, machine, median, run, writable_copy
 
 SITE = SHARED / "site"
 REGISTRY_PAGE = Path("content/_startups")  # a startup's page: registry data and a checked document
 PAGE = Path("_pages/approche.md")  # a page with figures
-
-
-def children_cpu() -> float:
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
-
-
-def run(cmd: list[str], cwd: Path) -> tuple[float, float]:
-    """Wall and CPU seconds of a command (its worker processes included)."""
-    cpu, start = children_cpu(), time.perf_counter()
-    done = subprocess.run(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False)
-    wall = time.perf_counter() - start
-    if done.returncode not in (0, 1):
-        raise SystemExit(f"{' '.join(cmd)} failed ({done.returncode}): {done.stderr.decode()[-800:]}")
-    return wall, children_cpu() - cpu
 
 
 def floor(site: Path) -> tuple[float, float, int]:
@@ -92,11 +74,6 @@ def show(label: str, value: str, goal: str = "") -> None:
     print(f"  {label:<48}{value:>32}  {goal}".rstrip())
 
 
-def median(values: list[tuple[float, float]]) -> tuple[float, float]:
-    ordered = sorted(values)
-    return ordered[len(ordered) // 2]
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=1)
@@ -108,10 +85,7 @@ def main() -> None:
     print(f"The site checked as a whole ({machine()})")
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
-        copy = work / "site"
-        shutil.copytree(SITE, copy)
-        for item in copy.rglob("*"):
-            item.chmod(0o755 if item.is_dir() else 0o644)
+        copy = writable_copy(SITE, work / "site")
         floors = [floor(copy) for _ in range(max(args.runs, 3))]
         floor_wall, floor_cpu = median([(w, c) for w, c, _ in floors])
         colds = []

@@ -18,21 +18,12 @@ Usage: python bench/writing.py [--runs N]
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import os
-import shutil
 import sys
 import tempfile
 from pathlib import Path
 
-from common import SHARED, machine
-
-# bench/site.py's helpers (the standard library's `site` module takes that name first)
-_spec = importlib.util.spec_from_file_location("bench_site", Path(__file__).with_name("site.py"))
-assert _spec is not None and _spec.loader is not None
-_site = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(_site)
-median, run = _site.median, _site.run
+from common import SHARED, machine, median, run, writable_copy
 
 SITE = SHARED / "site"
 PAGE = Path("_pages/approche.md")  # a page of prose
@@ -50,10 +41,7 @@ def main() -> None:
     print(f"The writing rules on the whole site ({machine()})")
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
-        copy = work / "site"
-        shutil.copytree(SITE, copy)
-        for item in copy.rglob("*"):
-            item.chmod(0o755 if item.is_dir() else 0o644)
+        copy = writable_copy(SITE, work / "site")
 
         def cold(extra: list[str], name: str) -> tuple[float, float]:
             measures = []

@@ -191,18 +191,23 @@ def test_the_catalogue_renders_messages_from_arguments() -> None:
         checks.finding("text/grammar", evidence)  # no argument for {explanation}
 
 
+def corrections_subset(source: Path, picked: list[dict[str, str]], folder: Path) -> Path:
+    """A corrections folder holding some cases of `source` and their pages."""
+    for side in ("before", "after"):
+        (folder / side).mkdir(parents=True)
+        for case in picked:
+            shutil.copy(source / side / case["file"], folder / side / case["file"])
+    (folder / "cases.jsonl").write_text("".join(json.dumps(c) + "\n" for c in picked), encoding="utf-8")
+    return folder
+
+
 def test_eval_corrections_prints_both_readers_and_gates(engine, tmp_path: Path) -> None:
     """On a few real cases of ../shared/corrections (the whole set takes a minute)."""
     source = need(SHARED / "corrections")
     cases = [json.loads(line) for line in (source / "cases.jsonl").read_text(encoding="utf-8").splitlines()]
     picked = [c for c in cases if c["before"] in ("environemental", "autome", "rencontre", "basé")][:4]
     assert picked
-    folder = tmp_path / "corrections"
-    for side in ("before", "after"):
-        (folder / side).mkdir(parents=True)
-        for case in picked:
-            shutil.copy(source / side / case["file"], folder / side / case["file"])
-    (folder / "cases.jsonl").write_text("".join(json.dumps(c) + "\n" for c in picked), encoding="utf-8")
+    folder = corrections_subset(source, picked, tmp_path / "corrections")
     args = ["eval", "--corrections", str(folder), "--min-nonword-recall", "0.95", *GOLD]
     result = CliRunner().invoke(app, args)
     assert "factcheck" in result.stdout and "Grammalecte seul" in result.stdout, result.output
@@ -227,12 +232,7 @@ def test_a_word_corrected_again_later_is_no_false_flag(engine, tmp_path: Path) -
     cases = [json.loads(line) for line in (source / "cases.jsonl").read_text(encoding="utf-8").splitlines()]
     picked = [c for c in cases if c["path"].endswith("onstage.md") and "représent" in c["after"]]
     assert len(picked) == 2
-    folder = tmp_path / "corrections"
-    for side in ("before", "after"):
-        (folder / side).mkdir(parents=True)
-        for case in picked:
-            shutil.copy(source / side / case["file"], folder / side / case["file"])
-    (folder / "cases.jsonl").write_text("".join(json.dumps(c) + "\n" for c in picked), encoding="utf-8")
+    folder = corrections_subset(source, picked, tmp_path / "corrections")
     result = corrections_eval.evaluate_corrections(folder)
     ours = result.tallies["factcheck"]
     assert result.false_flags("factcheck") == 0

@@ -42,6 +42,12 @@ def _page_at(doc: Document, page: Round, name: str) -> Location:
     return Location(path=doc.path, line=line, column=1, end_line=line, end_column=1)
 
 
+def _selected(doc: Document, page: Round) -> Evidence:
+    """The page's count of laureates, where it states it."""
+    assert page.selected is not None
+    return Evidence(location=_page_at(doc, page, "selected"), quote=str(page.selected), value=Decimal(page.selected))
+
+
 def _fr(value: int) -> str:
     from extractor.checks.arithmetic import fr
 
@@ -62,9 +68,7 @@ def round_page(doc: Document, ctx: Context) -> Iterator[Finding]:
     words: dict[str, Any] = {"grant": grant.label, "round": page.round, "registry": label}
     words["round_word"] = grant.round_word
     if page.selected is not None and len(listed) > page.selected:
-        said = Evidence(
-            location=_page_at(doc, page, "selected"), quote=str(page.selected), value=Decimal(page.selected)
-        )
+        said = _selected(doc, page)
         yield finding(
             "reference/round-page",
             [said],
@@ -80,9 +84,7 @@ def round_page(doc: Document, ctx: Context) -> Iterator[Finding]:
         # an entry, or an entry whose grant field keeps a later round): told, as information. The
         # laureates the page lists itself, each with its amount (an incubator's project written
         # into the page, which has no product entry), are counted with the registry's.
-        said = Evidence(
-            location=_page_at(doc, page, "selected"), quote=str(page.selected), value=Decimal(page.selected)
-        )
+        said = _selected(doc, page)
         yield finding(
             "reference/round-page",
             [said],
