@@ -100,7 +100,9 @@ def main() -> None:
     if not args.verdicts:
         print(f"{len(found)} findings: {dict(Counter(f['rule'] for f in found))}")
         return
-    verdicts = {v["key"]: v["verdict"] for v in json.loads(args.verdicts.read_text(encoding="utf-8"))}
+    judged = json.loads(args.verdicts.read_text(encoding="utf-8"))
+    judged = judged["findings"] if isinstance(judged, dict) else judged  # expected/corrections/fresh-writing.json
+    verdicts = {v["key"]: v["verdict"] for v in judged}
     for rule in RULES:
         mine = [f for f in found if f["rule"] == rule]
         judged = [verdicts[f["key"]] for f in mine if f["key"] in verdicts]
