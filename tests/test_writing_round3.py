@@ -137,3 +137,21 @@ def test_the_fourth_rounds_causes_stay_silent(text: str, rule: str) -> None:
 )
 def test_next_to_the_fourth_rounds_filters_errors_are_reported(text: str, rule: str) -> None:
     assert run(text + "\n", rule)
+
+
+@pytest.mark.parametrize(
+    ("text", "reported"),
+    [
+        ("Les résultats sont stockés dans une base de donnée unique.", True),
+        ("Les bases de donnée des deux ministères ne communiquent pas.", True),
+        ("Le coût baisse par rapports aux carburants fossiles.", True),
+        ("Les résultats sont stockés dans une base de données unique.", False),
+        ("Les rapports à l’administration sont publiés.", False),  # no « par »
+        ("Le projet `base de donnée` est un nom de dépôt.", False),  # code
+    ],
+)
+def test_a_fixed_phrase_written_wrong_is_reported(text: str, reported: bool) -> None:
+    """grammalecte.yaml's `locutions`: what Grammalecte lets through (the whole-page reading's
+    « la base de donnée », « par rapports aux »)."""
+    found = [f for f in run(text + "\n", "text/grammar") if "Locution mal écrite" in f]
+    assert bool(found) is reported, found

@@ -633,6 +633,19 @@ def _own_errors(doc: Document, ctx: Context) -> Iterator[Finding]:
                 first=match.group("first"),
                 second=match.group("second"),
             )
+        for match in _locutions().finditer(text):
+            if overlaps(match.start(), match.end(), skip):
+                continue
+            wrong = match.group(0)
+            right = (families().get("locutions") or {})[wrong.lower()]
+            yield checks.finding(
+                GRAMMAR,
+                [block_evidence(doc, block, match.start(), match.end(), context=40)],
+                variant="locution",
+                passage=wrong,
+                right=right,
+                suggestion={"choices": choices([wrong[:1] + right[1:] if wrong[:1].isupper() else right])},
+            )
         for match in _IMPERATIVE.finditer(text):
             verb = match.group("verb")
             if overlaps(match.start(), match.end(), skip) or verb.lower() in _NOT_IMPERATIVE or speller is None:
@@ -651,6 +664,17 @@ def _own_errors(doc: Document, ctx: Context) -> Iterator[Finding]:
                 passage=verb,
                 suggestion={"choices": choices([fixed])},
             )
+
+
+@functools.cache
+def _locutions() -> re.Pattern[str]:
+    """grammalecte.yaml's `locutions`, as one pattern of whole words (« base de donnée », not
+    « base de données »)."""
+    phrases = sorted(families().get("locutions") or {}, key=len, reverse=True)
+    if not phrases:
+        return re.compile(r"(?!x)x")
+    alternatives = "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in phrases)
+    return re.compile(rf"(?i)(?<![\w'’-])(?:{alternatives})(?![\w-])")
 
 
 def _findings(doc: Document, ctx: Context, rule_id: str, family: str) -> Iterator[Finding]:
