@@ -155,3 +155,10 @@ def test_a_fixed_phrase_written_wrong_is_reported(text: str, reported: bool) -> 
     « la base de donnée », « par rapports aux »)."""
     found = [f for f in run(text + "\n", "text/grammar") if "Locution mal écrite" in f]
     assert bool(found) is reported, found
+
+
+def test_every_middle_dot_of_inclusive_writing_is_one_before_a_word_too() -> None:
+    """The spelling filters read the same marks after a word (« développeurs• ») and before one
+    (« •euses »): the bullet was missing before a word."""
+    assert run("Nous recrutons des développeurs•euses et des designers•euses.\n", "text/spelling") == []
+    assert run("Nous recrutons des dévelopeurs et des designers.\n", "text/spelling")

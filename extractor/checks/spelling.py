@@ -56,6 +56,7 @@ import yaml
 
 from extractor import engines
 from extractor.checks import Context, finding, phrase, rule
+from extractor.checks.grammar import MARKS  # the middle dots of inclusive writing
 from extractor.claims.evidence import block_evidence
 from extractor.engines import EngineMissing
 from extractor.models import Block, BlockKind, Document, Finding
@@ -248,8 +249,8 @@ def _not_a_misspelling(
     before = text[start - 1 : start]
     if (
         "·" in word
-        or (after != "" and after in "·‧•⸱")
-        or (before and before in "(·‧⸱./" and start > 1 and text[start - 2].isalpha())
+        or (after != "" and after in MARKS)
+        or (before and before in "(./" + MARKS and start > 1 and text[start - 2].isalpha())
     ):
         return True  # inclusive writing: "(euse)", "·eurs·rices", ".e" (not `_inclusive`: a word ending the text)
     parts = [p for p in re.split(r"['’\-]", word) if p]
@@ -710,8 +711,8 @@ def _inclusive(text: str, start: int, end: int) -> bool:
     """Whether a word is a piece of inclusive writing: "(euse)", "·eurs·rices", ".e"."""
     before = text[start - 1] if start > 0 else ""
     after = text[end] if end < len(text) else ""
-    return (before != "" and before in "(·./" and start > 1 and text[start - 2].isalpha()) or (
-        after != "" and after in "·‧•⸱"
+    return (before != "" and before in "(./" + MARKS and start > 1 and text[start - 2].isalpha()) or (
+        after != "" and after in MARKS
     )
 
 
