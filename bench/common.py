@@ -101,3 +101,18 @@ def writable_copy(source: Path, copy: Path) -> Path:
     for item in copy.rglob("*"):
         item.chmod(0o755 if item.is_dir() else 0o644)
     return copy
+
+
+def pdfium_text(data: bytes) -> None:
+    """The floor of reading a PDF: pypdfium2's raw text of every page (bench/site.py's floor and
+    bench/pdf_reader.py's). Raises pypdfium2.PdfiumError for a file PDFium cannot open."""
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(data)
+    for index in range(len(document)):
+        page = document[index]
+        textpage = page.get_textpage()
+        textpage.get_text_range()
+        textpage.close()
+        page.close()
+    document.close()

@@ -54,16 +54,10 @@ elif kind == 'reader':
     def read():
         read_pdf(data, path)
 else:
-    import pypdfium2
+    sys.path.insert(0, 'bench')
+    from common import pdfium_text
     def read():
-        document = pypdfium2.PdfDocument(data)
-        for index in range(len(document)):
-            page = document[index]
-            textpage = page.get_textpage()
-            textpage.get_text_range()
-            textpage.close()
-            page.close()
-        document.close()
+        pdfium_text(data)
 samples = []
 for _ in range(runs):
     started = time.perf_counter()

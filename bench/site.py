@@ -28,7 +28,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import SHARED, machine, median, run, writable_copy
+from common import SHARED, machine, median, pdfium_text, run, writable_copy
 
 SITE = SHARED / "site"
 REGISTRY_PAGE = Path("content/_startups")  # a startup's page: registry data and a checked document
@@ -53,16 +53,9 @@ def floor(site: Path) -> tuple[float, float, int]:
             data = Path(name).read_bytes()
             if name.lower().endswith(".pdf"):
                 try:
-                    document = pypdfium2.PdfDocument(data)
+                    pdfium_text(data)
                 except pypdfium2.PdfiumError:
                     continue
-                for index in range(len(document)):
-                    page = document[index]
-                    textpage = page.get_textpage()
-                    textpage.get_text_range()
-                    textpage.close()
-                    page.close()
-                document.close()
             else:
                 ftfy.fix_text(data.decode("utf-8", "replace"))
         return time.perf_counter() - start, time.process_time() - cpu, len(files)
