@@ -459,7 +459,14 @@ def _sentence(text: str, start: int, end: int) -> tuple[int, Any] | None:
     stop = text.rfind(". ", 0, start)
     left = max(stop + 2 if stop != -1 else 0, text.rfind("\n", 0, start) + 1)
     ends = [i for i in (text.find(". ", end), text.find("\n", end)) if i != -1]
-    return left, nlp(without_inclusive(text[left : min(ends) if ends else len(text)]))
+    return left, _parse(without_inclusive(text[left : min(ends) if ends else len(text)]))
+
+
+@functools.lru_cache(maxsize=32)
+def _parse(sentence: str) -> Any:
+    """A sentence's parse, made once for the several filters that read it (an agreement's
+    confirmation, then its apposition check)."""
+    return parser()(sentence)
 
 
 def _parsed_words(text: str, start: int, end: int) -> list[Any]:
