@@ -17,13 +17,11 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import re
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
 RULES = ("text/spelling", "text/grammar")
-_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 
 
 def _site_lines(site: Path) -> set[str]:
@@ -35,12 +33,10 @@ def _site_lines(site: Path) -> set[str]:
 
 
 def _vocabulary(site: Path, minimum: int) -> frozenset[str]:
-    counts: Counter[str] = Counter()
-    for path in site.rglob("*"):
-        if path.suffix in (".md", ".markdown", ".html", ".htm") and path.is_file():
-            text = path.read_text(encoding="utf-8", errors="replace")
-            counts.update({w.lower() for w in _WORD.findall(text)})
-    return frozenset(w for w, n in counts.items() if n >= minimum)
+    """The site's vocabulary as a site run reads it (extractor.analyse.vocabulary)."""
+    from extractor.analyse import vocabulary
+
+    return vocabulary([str(p) for p in site.rglob("*") if p.is_file()], minimum)
 
 
 def findings(shared: Path) -> list[dict[str, Any]]:

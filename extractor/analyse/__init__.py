@@ -175,16 +175,11 @@ def corpus_pages(corpus: Any) -> list[tuple[str, str]]:
         return []
 
 
-def site_words(corpus: Any, minimum: int) -> frozenset[str]:
-    """The words (lower case) written the same way on `minimum` pages or more of the corpus's
-    Markdown and HTML pages, read as text (a site's vocabulary, for the spelling rules); kept
-    per content of the corpus and per process."""
-    pages = corpus_pages(corpus)
-    key = ("\0".join(f"{p}\0{h}" for p, h in pages), minimum)
-    if key in _VOCABULARY:
-        return _VOCABULARY[key]
+def vocabulary(paths: list[str], minimum: int) -> frozenset[str]:
+    """The words (lower case) written the same way on `minimum` or more of these Markdown and
+    HTML pages, read as text (other files and unreadable ones count for nothing)."""
     counts: dict[str, int] = {}
-    for path, _ in pages:
+    for path in paths:
         if not path.endswith((".md", ".markdown", ".html", ".htm")):
             continue
         try:
@@ -194,7 +189,18 @@ def site_words(corpus: Any, minimum: int) -> frozenset[str]:
             continue
         for word in {w.lower() for w in _PAGE_WORD.findall(text)}:
             counts[word] = counts.get(word, 0) + 1
-    words = frozenset(w for w, n in counts.items() if n >= minimum)
+    return frozenset(w for w, n in counts.items() if n >= minimum)
+
+
+def site_words(corpus: Any, minimum: int) -> frozenset[str]:
+    """The words (lower case) written the same way on `minimum` pages or more of the corpus's
+    Markdown and HTML pages, read as text (a site's vocabulary, for the spelling rules); kept
+    per content of the corpus and per process."""
+    pages = corpus_pages(corpus)
+    key = ("\0".join(f"{p}\0{h}" for p, h in pages), minimum)
+    if key in _VOCABULARY:
+        return _VOCABULARY[key]
+    words = vocabulary([path for path, _ in pages], minimum)
     _VOCABULARY.clear()
     _VOCABULARY[key] = words
     return words
