@@ -8,16 +8,19 @@ or PDF page and bbox), so that a finding can be shown where the user will look f
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import re
 from collections.abc import Callable
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any, Literal, TypeVar, cast
+from typing import Annotated, Any, Literal, TypeVar, cast
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
+from pydantic import BaseModel, Field, PrivateAttr, computed_field
 from pydantic.json_schema import SkipJsonSchema
 
 from extractor.ingest.textmap import Locator
+from extractor.memo import Recent
 
 T = TypeVar("T")
 
@@ -47,21 +50,12 @@ class FailOn(StrEnum):
         return any(f.severity.rank >= threshold for f in findings)
 
 
-class Lean(BaseModel):
-    """A model made by the ten thousand (a figure's claim, its quantity, its location, a block): the
-    set of the fields given that pydantic keeps in each instance (for `exclude_unset`, which
-    factcheck never uses: about 700 bytes each) is one set per class, of all its fields. 64,000
-    figures in one page took 425 MB, 5.5 KB a figure, mostly these sets (issue 25, item 7)."""
-
-    def model_post_init(self, context: Any, /) -> None:
-        cls = type(self)
-        shared = _ALL_FIELDS.get(cls)
-        if shared is None:
-            shared = _ALL_FIELDS[cls] = set(cls.model_fields)
-        object.__setattr__(self, "__pydantic_fields_set__", shared)
-
-
-_ALL_FIELDS: dict[type[BaseModel], set[str]] = {}
+# The records made by the ten thousand (a figure's claim, its quantity, its location, a block, a
+# span) are slotted dataclasses, not pydantic models: a pydantic instance keeps its fields in a
+# dictionary (300-460 bytes each) and a set of the fields given; a slotted record keeps 8 bytes a
+# field. 64,000 figures in one page took 425 MB, 5.5 KB a figure (issue 25, item 7). pydantic
+# still validates and serialises them wherever they cross a boundary (a `Report`, an
+# `Extraction`, a request), from the annotations below; built in code, they are not validated.
 
 
 class BlockKind(StrEnum):
@@ -79,7 +73,8 @@ class Qualifier(StrEnum):
     approximate = "approximate"
 
 
-class Location(Lean):
+@dataclasses.dataclass(slots=True, kw_only=True, frozen=True)
+class Location:
     """A place in the original file. Lines and columns are 1-based; `end_*` is inclusive of the
     last character's line and exclusive of its column (like SARIF's endColumn).
 
@@ -88,14 +83,12 @@ class Location(Lean):
     (x0, top, x1, bottom in PDF points, origin top-left) give the place on the page.
     """
 
-    model_config = ConfigDict(frozen=True)
-
     path: str
-    line: int = Field(ge=1)
-    column: int = Field(ge=1)
-    end_line: int = Field(ge=1)
-    end_column: int = Field(ge=1)
-    page: int | None = Field(default=None, ge=1)
+    line: Annotated[int, Field(ge=1)]
+    column: Annotated[int, Field(ge=1)]
+    end_line: Annotated[int, Field(ge=1)]
+    end_column: Annotated[int, Field(ge=1)]
+    page: Annotated[int | None, Field(ge=1)] = None
     bbox: tuple[float, float, float, float] | None = None
 
     def place_fr(self) -> str:
@@ -125,7 +118,8 @@ class Repair(BaseModel):
     orig_end: int
 
 
-class Span(Lean):
+@dataclasses.dataclass(slots=True, kw_only=True)
+class Span:
     """Inline markup inside a block's text (offsets into `Block.text`): links, bold, italics.
     Link texts and bold texts are where names of services are written."""
 
@@ -135,28 +129,29 @@ class Span(Lean):
     href: str | None = None
 
 
-class Block(Lean):
+@dataclasses.dataclass(slots=True, kw_only=True)
+class Block:
     """A unit of text with its place in the document's structure."""
 
     id: int
     kind: BlockKind
     text: str
     location: Location
-    start: int = Field(description="offset of the block's source in Document.text")
+    start: Annotated[int, Field(description="offset of the block's source in Document.text")]
     end: int
-    heading_path: list[str] = Field(default_factory=list)
-    parent: int | None = Field(default=None, description="id of the enclosing list item")
-    level: int | None = Field(default=None, description="heading level, or list nesting depth (0 = top)")
-    bullet: str | None = Field(
-        default=None, description="a list item's marker as written ('-', '*', '+', '1.'): '+ 38' may be a delta"
-    )
-    field: str | None = Field(default=None, description="front-matter key, for front_matter blocks")
-    table: int | None = Field(default=None, description="table number in the document, for table cells")
+    heading_path: list[str] = dataclasses.field(default_factory=list)
+    parent: Annotated[int | None, Field(description="id of the enclosing list item")] = None
+    level: Annotated[int | None, Field(description="heading level, or list nesting depth (0 = top)")] = None
+    bullet: Annotated[
+        str | None, Field(description="a list item's marker as written ('-', '*', '+', '1.'): '+ 38' may be a delta")
+    ] = None
+    field: Annotated[str | None, Field(description="front-matter key, for front_matter blocks")] = None
+    table: Annotated[int | None, Field(description="table number in the document, for table cells")] = None
     row: int | None = None
     col: int | None = None
     row_header: str | None = None
     column_header: str | None = None
-    spans: list[Span] = Field(default_factory=list)
+    spans: list[Span] = dataclasses.field(default_factory=list)
 
 
 DocumentFormat = str  # a registered reader's format: "markdown", "text", "html", "pdf", "docx", …
@@ -223,9 +218,33 @@ class Document(BaseModel):
             )
         page, line, col = loc.position(start)
         _, end_line, end_col = loc.position(max(start, end), is_end=True)
+        end_line = line if end_line == line else end_line  # one int object, not two (many locations)
         return Location(
             path=self.path, line=line, column=col, end_line=end_line, end_column=end_col, page=page, bbox=bbox
         )
+
+    def place(self, block: Block, start: int, end: int) -> Location:
+        """The original-file location of `block.text[start:end]`: the k-th occurrence of that text
+        in the block's source (k as in the block text), with each block's occurrences of a text
+        found once (for the recent ones: not searched from the block's start for each of 2,000
+        "1"); else a match that tolerates markup and white space between characters (the block
+        text has its Markdown removed); else the block's own location."""
+        needle = block.text[start:end]
+        if needle:
+            k = block.text.count(needle, 0, start) if needle.strip() else 0
+            found = self.memo("occurrences", _recent_occurrences)
+            key = (block.id, needle)
+            at = found.get(key)
+            if at is None:
+                at, pos = [], self.text.find(needle, block.start, block.end)
+                while pos != -1:
+                    at.append(pos)
+                    pos = self.text.find(needle, pos + 1, block.end)
+                found[key] = at
+            if k < len(at):
+                return self.locate(at[k], at[k] + len(needle), block.location.bbox)
+        span = _markup_span(self.text, block, start, end)
+        return block.location if span is None else self.locate(span[0], span[1], block.location.bbox)
 
     def block(self, block_id: int) -> Block:
         return self.blocks[block_id]
@@ -241,20 +260,45 @@ class Document(BaseModel):
         return chain
 
 
-class Quantity(Lean):
+def _recent_occurrences() -> Recent[tuple[int, str], list[int]]:
+    return Recent()
+
+
+_MARKUP = r"(?:[\s*_`\\\[\]]|\]\([^)\s]*\)|<[^>]{0,200}>)*"
+
+
+def _markup_span(text: str, block: Block, start: int, end: int) -> tuple[int, int] | None:
+    """Offsets in `text` (a document's) of `block.text[start:end]` written with markup and white
+    space between its characters: the k-th match in the block's source (k as in the block text)."""
+    needle = block.text[start:end]
+    chars = [c for c in needle if not c.isspace()]
+    if not chars or len(chars) > 400:
+        return None
+    k = block.text.count(needle, 0, start) if needle.strip() else 0
+    pattern = _MARKUP.join(re.escape(c) for c in chars)
+    matches = list(re.finditer(pattern, text[block.start : block.end]))
+    if not matches:
+        return None
+    match = matches[min(k, len(matches) - 1)]
+    return block.start + match.start(), block.start + match.end()
+
+
+@dataclasses.dataclass(slots=True, kw_only=True)
+class Quantity:
     value: Decimal
-    unit: str | None = Field(default=None, description="'EUR', '%', 'pt', 'fraction', '/5'; None for a count")
+    unit: Annotated[str | None, Field(description="'EUR', '%', 'pt', 'fraction', '/5'; None for a count")] = None
     qualifier: Qualifier = Qualifier.exact
     is_delta: bool = False
     raw: str
-    decimals: int = Field(default=0, description="digits written after the comma (rounding tolerance)")
-    denominator: Decimal | None = Field(default=None, description="'157 tribunaux sur 168' -> 168")
+    decimals: Annotated[int, Field(description="digits written after the comma (rounding tolerance)")] = 0
+    denominator: Annotated[Decimal | None, Field(description="'157 tribunaux sur 168' -> 168")] = None
 
 
 ClaimKind = Literal["result", "target"]
 
 
-class Claim(Lean):
+@dataclasses.dataclass(slots=True, kw_only=True)
+class Claim:
     """A number with what it counts (metric), for whom (scope) and when (period)."""
 
     quantity: Quantity
@@ -262,16 +306,34 @@ class Claim(Lean):
     metric_id: str | None = None
     scope_id: str | None = None
     scope_text: str | None = None
-    period: str | None = Field(default=None, description="'2024', '2024-01', or '2023/2024' for a growth")
+    period: Annotated[str | None, Field(description="'2024', '2024-01', or '2023/2024' for a growth")] = None
     kind: ClaimKind = "result"
-    location: Location
     sentence: str
-    block: int = Field(description="id of the block the number is in")
-    start: int = Field(description="offset of the number in the block's text")
+    block: Annotated[int, Field(description="id of the block the number is in")]
+    start: Annotated[int, Field(description="offset of the number in the block's text")]
     end: int
-    derived: bool = Field(
-        default=False, description="computed from stated figures ('6 nouvelles … rejoignent les 18' -> 24)"
+    derived: Annotated[
+        bool, Field(description="computed from stated figures ('6 nouvelles … rejoignent les 18' -> 24)")
+    ] = False
+    # Where the figure stands in the original file is found when first asked (`location`, from the
+    # document, `source`), or given (`located`): a Location kept for each of 64,000 figures was 120
+    # bytes a figure that almost no rule reads (issue 25, item 7).
+    source: Annotated[SkipJsonSchema[Document | None], Field(exclude=True)] = dataclasses.field(
+        default=None, repr=False, compare=False
     )
+    located: Annotated[SkipJsonSchema[Location | None], Field(exclude=True)] = dataclasses.field(
+        default=None, repr=False, compare=False
+    )
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def location(self) -> Location:
+        """The figure's place in the original file (`Document.place` of its block's text)."""
+        if self.located is None:
+            if self.source is None:
+                raise ValueError("a claim with neither its document nor its location")
+            self.located = self.source.place(self.source.blocks[self.block], self.start, self.end)
+        return self.located
 
 
 MentionSource = Literal["slug", "site", "name", "gazetteer", "ner"]
@@ -292,7 +354,7 @@ class EntityMention(BaseModel):
     href: str | None = Field(default=None, description="the link target, for link mentions")
 
 
-class Evidence(Lean):
+class Evidence(BaseModel):
     location: Location
     quote: str
     value: Decimal | None = None

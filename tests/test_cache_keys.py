@@ -294,3 +294,16 @@ def test_every_engine_is_declared_once_with_its_key() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
     assert out == ["grammalecte", "False"]
+
+
+def test_the_code_digest_covers_the_whole_package_not_one_folder() -> None:
+    """A changed rule, model or catalogue entry is a new version: kept results and the last site
+    report must miss. The digest once read only `run/`, the folder its module had moved to."""
+    from extractor.run.results import own_files
+
+    package = ROOT / "extractor"
+    files = {path.relative_to(package).as_posix() for path in own_files()}
+    for expected in ["models.py", "checks/arithmetic.py", "claims/resolve.py", "run/results.py"]:
+        assert expected in files
+    assert any(name.startswith("checks/catalogue/") and name.endswith(".yaml") for name in files)
+    assert any(name.startswith("profiles/") and name.endswith(".yaml") for name in files)

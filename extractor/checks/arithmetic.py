@@ -26,6 +26,7 @@ from extractor.claims.compare import states, tolerance
 from extractor.claims.evidence import claim_evidence, claims_by_block
 from extractor.claims.numbers import find_numbers
 from extractor.dates import YEAR
+from extractor.memo import Recent
 from extractor.models import Block, BlockKind, Claim, Document, Finding, Severity
 from extractor.profiles import Grant, PartSum
 
@@ -306,6 +307,11 @@ _TOTAL_LABEL = re.compile(r"^\W*total\b", re.I)
 _SUBTOTAL_LABEL = re.compile(r"^\W*sous[-\s]?tota(?:l|ux)\b", re.I)
 
 
+def _text(cell: Block | None) -> str:
+    """A table cell's text ("" for no cell)."""
+    return cell.text if cell is not None else ""
+
+
 def _cell_figure(cell: Block | None, by_block: dict[int, list[Claim]]) -> Claim | None:
     """A cell's one figure that can be added (no percentage, no delta), or None."""
     figures = by_block.get(cell.id, []) if cell is not None else []
@@ -329,14 +335,14 @@ def _table_totals(doc: Document, by_block: dict[int, list[Claim]]) -> Iterator[F
         rows = sorted({r for r, _ in cells})
         cols = sorted({c for _, c in cells})
         body = [r for r in rows if r > 0]
-        totals = [r for r in body if _TOTAL_LABEL.match(cells.get((r, 0), Block.model_construct(text="")).text)]
+        totals = [r for r in body if _TOTAL_LABEL.match(_text(cells.get((r, 0))))]
         if len(totals) == 1 and totals[0] == body[-1]:
             parts_rows = body[:-1]
             for col in cols[1:]:
                 total = _cell_figure(cells.get((totals[0], col)), by_block)
                 parts = [_cell_figure(cells.get((r, col)), by_block) for r in parts_rows]
                 yield from _table_sum(doc, total, parts, "table-rows")
-        header = [c for c in cols[1:] if _TOTAL_LABEL.match(cells.get((0, c), Block.model_construct(text="")).text)]
+        header = [c for c in cols[1:] if _TOTAL_LABEL.match(_text(cells.get((0, c))))]
         if len(header) == 1 and header[0] == cols[-1]:
             for row in body:
                 if row in totals:
@@ -387,7 +393,7 @@ def _rounds(doc: Document, claims: list[Claim], grant: Grant) -> Iterator[Findin
     (a table of 1,000 amounts that each name their round)."""
     amounts = [(c, grant_round(grant, doc.blocks[c.block])) for c in claims if c.metric_id == grant.amount_metric]
     in_partial = partial_blocks(doc) if amounts else set()
-    named_in: dict[str, frozenset[int] | None] = {}  # sentence -> the rounds it names
+    named_in: Recent[str, frozenset[int] | None] = Recent()  # sentence -> the rounds it names
     gathered: dict[frozenset[int], tuple[list[Claim], Decimal, dict[str | None, tuple[int, Decimal]]]] = {}
     for total in claims:
         if total.quantity.unit != "EUR":

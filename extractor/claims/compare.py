@@ -51,7 +51,7 @@ def states(claim: Claim, value: Decimal) -> bool:
     >>> def said(v, q="exact"):
     ...     at = Location(path="a", line=1, column=1, end_line=1, end_column=2)
     ...     quantity = Quantity(value=Decimal(v), raw=v, qualifier=Qualifier(q))
-    ...     return Claim(quantity=quantity, metric_text="", location=at, sentence="", block=0, start=0, end=1)
+    ...     return Claim(quantity=quantity, metric_text="", located=at, sentence="", block=0, start=0, end=1)
     >>> states(said("10000000", "lower_bound"), Decimal(10700000)), states(said("20", "approximate"), Decimal(24))
     (True, False)
     """

@@ -2,46 +2,14 @@
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 
 from extractor.models import Block, Claim, Document, Evidence, Location
 
-_MARKUP = r"(?:[\s*_`\\\[\]]|\]\([^)\s]*\)|<[^>]{0,200}>)*"
-
-
-def source_span(doc: Document, block: Block, start: int, end: int) -> tuple[int, int] | None:
-    """Offsets in `doc.text` of `block.text[start:end]`: the k-th exact occurrence in the block's
-    source (k as in the block text), else a match that tolerates markup and white space
-    between characters (the block text has its Markdown removed)."""
-    needle = block.text[start:end]
-    if not needle:
-        return None
-    source = doc.text[block.start : block.end]
-    k = block.text.count(needle, 0, start) if needle.strip() else 0
-    pos = -1
-    for _ in range(k + 1):
-        pos = source.find(needle, pos + 1)
-        if pos == -1:
-            break
-    if pos != -1:
-        return block.start + pos, block.start + pos + len(needle)
-    chars = [c for c in needle if not c.isspace()]
-    if not chars or len(chars) > 400:
-        return None
-    pattern = _MARKUP.join(re.escape(c) for c in chars)
-    matches = list(re.finditer(pattern, source))
-    if not matches:
-        return None
-    match = matches[min(k, len(matches) - 1)]
-    return block.start + match.start(), block.start + match.end()
-
 
 def locate(doc: Document, block: Block, start: int, end: int) -> Location:
-    found = source_span(doc, block, start, end)
-    if found is None:
-        return block.location
-    return doc.locate(found[0], found[1], block.location.bbox)
+    """Where `block.text[start:end]` stands in the original file (`Document.place`)."""
+    return doc.place(block, start, end)
 
 
 def quote(text: str, start: int, end: int, context: int = 50) -> str:

@@ -61,7 +61,7 @@ import itertools
 import re
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
 
@@ -230,7 +230,7 @@ _BOUND_AFTER = re.compile(
 )
 
 
-@dataclass
+@dataclass(slots=True)
 class NumberMatch:
     start: int
     end: int
@@ -244,7 +244,7 @@ class NumberMatch:
     denominator: Decimal | None = None  # "157 tribunaux sur 168", "4,2/5"
     written: bool = False  # "six nouvelles", "deux tiers"
     ambiguous: bool = False  # plain-space grouping that could be two numbers
-    alternatives: list[Decimal] = field(default_factory=list)
+    alternatives: tuple[Decimal, ...] = ()  # no list a number: 64,000 figures, 3.5 MB
     decimals: int = 0  # digits after the comma, as written (for rounding tolerance)
     scale: Decimal = Decimal(1)  # the multiplier written with it: 10**6 for "3 millions", "3 M€"; 1 if none
 
@@ -446,7 +446,7 @@ def find_numbers(text: str) -> list[NumberMatch]:
         number.qualifier, number.qualifier_start = _qualifier(text, raw_start)
         if " " in int_part and len(int_part.split(" ")[0]) >= 2 and not int_part.endswith("000"):
             number.ambiguous = True
-            number.alternatives = [Decimal(p) for p in int_part.split(" ")]
+            number.alternatives = tuple(Decimal(p) for p in int_part.split(" "))
         if unit_match and (unit_match.group(0).strip() or unit_match.group("pct")):
             _apply_unit(number, unit_match)
             number.end = unit_match.end()

@@ -28,9 +28,9 @@ from typing import Protocol
 
 from extractor import profiles
 from extractor.claims import vocabulary
-from extractor.claims.evidence import locate
 from extractor.claims.numbers import NumberMatch, find_numbers
 from extractor.dates import MONTH_NAME, YEAR, month_number
+from extractor.memo import Recent
 from extractor.models import Block, BlockKind, Claim, ClaimKind, Document, Location, Quantity
 from extractor.reference.store import product_slug
 
@@ -127,11 +127,12 @@ def extract_claims(doc: Document, names: NameIndex | None = None) -> list[Claim]
     in_sample = _sample_lists(doc)
     for block in doc.blocks:
         first = len(claims)  # this block's claims are claims[first:]
+        matches = found.pop(block.id)  # dropped as the claims grow: the peak is one of them, not both
         if block.kind == BlockKind.table_cell and (
             block.col == 0 or (block.row_header is None and block.column_header is None and block.row == 0)
         ):
             continue  # a row or column label ("NPS entre -100 et 100", "1 élève, 1 stage") is not a claim
-        numbers = _split_ambiguous(block.text, found[block.id], known)
+        numbers = _split_ambiguous(block.text, matches, known)
         reading = _Reading(doc, block, numbers, shared)
         previous: Claim | None = None
         for number in (n for n in numbers if n.kind == "quantity"):
@@ -140,18 +141,17 @@ def extract_claims(doc: Document, names: NameIndex | None = None) -> list[Claim]
             claim = _claim(reading, number)
             if previous is not None and previous.quantity.denominator == number.value and previous.block == block.id:
                 # "157 tribunaux sur 168", "sur un potentiel de 900": the whole, not another count
-                claim = claim.model_copy(update={"metric_id": None, "metric_text": ""})
+                claim = replace(claim, metric_id=None, metric_text="")
             if previous and number.is_delta and _OPEN_SIGNED_BEFORE.search(block.text, 0, number.start):
                 # "213 Startups d'État sont en activité (+40)": the change of the figure before it.
                 close = block.text.find(")", number.start)
                 aside = block.text[number.start : close if close != -1 else len(block.text)]
                 dated = _YEAR.search(aside) is not None  # "(+ 20 en 2020)" has its own period
-                claim = claim.model_copy(
-                    update={
-                        "metric_text": previous.metric_text,
-                        "metric_id": previous.metric_id,
-                        "period": claim.period if dated else previous.period,
-                    }
+                claim = replace(
+                    claim,
+                    metric_text=previous.metric_text,
+                    metric_id=previous.metric_id,
+                    period=claim.period if dated else previous.period,
                 )
             elif number.is_delta or (block.bullet == "+" and number.start == 0):
                 claim = _delta_of(claims, claim, block)
@@ -166,7 +166,7 @@ def extract_claims(doc: Document, names: NameIndex | None = None) -> list[Claim]
             # programme's count of those services (issue 27, cause 9)
             for i in range(first, len(claims)):
                 if claims[i].start >= sample_from:
-                    claims[i] = claims[i].model_copy(update={"metric_id": None})
+                    claims[i] = replace(claims[i], metric_id=None)
         claims.extend(_joined(doc, block, claims[first:]))
     return claims
 
@@ -186,9 +186,8 @@ def _joined(doc: Document, block: Block, claims: list[Claim]) -> list[Claim]:
             continue
         period = f"{doc.date.year}-{doc.date.month:02d}" if doc.date else new.period
         total = new.quantity.value + base.quantity.value
-        quantity = base.quantity.model_copy(update={"value": total, "raw": f"{new.quantity.raw} + {base.quantity.raw}"})
-        update = {"quantity": quantity, "period": period, "location": new.location, "start": new.start, "derived": True}
-        out.append(base.model_copy(update=update))
+        quantity = replace(base.quantity, value=total, raw=f"{new.quantity.raw} + {base.quantity.raw}")
+        out.append(replace(base, quantity=quantity, period=period, located=new.location, start=new.start, derived=True))
     return out
 
 
@@ -205,7 +204,7 @@ def _bracketed_before_their_figure(claims: list[Claim], block: Block, first: int
         if claim.metric_id is None and _OPEN_BEFORE.search(block.text, 0, claim.start):
             after = following[i - first]  # not yet updated: only earlier claims are
             if after is not None and after.metric_id:
-                claims[i] = claim.model_copy(update={"metric_text": after.metric_text, "metric_id": after.metric_id})
+                claims[i] = replace(claim, metric_text=after.metric_text, metric_id=after.metric_id)
 
 
 def _same_as_before(claims: list[Claim], claim: Claim, block: Block) -> Claim:
@@ -214,28 +213,28 @@ def _same_as_before(claims: list[Claim], claim: Claim, block: Block) -> Claim:
     base = next((c for c in reversed(claims[-4:]) if c.block >= block.id - 3 and c.metric_id), None)
     if base is None or base.quantity.unit != claim.quantity.unit:
         return claim
-    return claim.model_copy(update={"metric_text": base.metric_text, "metric_id": base.metric_id})
+    return replace(claim, metric_text=base.metric_text, metric_id=base.metric_id)
 
 
 def _delta_of(claims: list[Claim], claim: Claim, block: Block) -> Claim:
     """A change written apart from its figure ("5 incubateurs" / "+3 par rapport à 2016") takes that
     figure's metric and scope; "par rapport à 2016" dates it from 2016 to the figure's period."""
-    update: dict[str, object] = {}
     recent = [c for c in claims[-4:] if not c.quantity.is_delta and c.block >= block.id - 3]
     same = [c for c in recent if claim.metric_id is not None and c.metric_id == claim.metric_id]
     candidates = same or recent
     base = candidates[-1] if candidates else None
+    out = claim
     if base is not None and claim.metric_id is None and _names_its_own(claim.metric_text):
         # "+120 % de signalements" under "Budget 2023 : ...": the rate of its own metric (issue 27, 11)
-        update = {"scope_id": base.scope_id, "scope_text": base.scope_text}
+        out = replace(claim, scope_id=base.scope_id, scope_text=base.scope_text)
     elif base is not None and (claim.metric_id is None or claim.metric_id == base.metric_id):
-        update = {"metric_text": base.metric_text, "metric_id": base.metric_id, "scope_id": base.scope_id,
-                  "scope_text": base.scope_text}  # fmt: skip
+        out = replace(claim, metric_text=base.metric_text, metric_id=base.metric_id, scope_id=base.scope_id,
+                      scope_text=base.scope_text)  # fmt: skip
     compared = _COMPARED_TO.search(block.text)
-    period = (base.period if base is not None and update else None) or claim.period
+    period = (base.period if base is not None and out is not claim else None) or claim.period
     if compared and period and "/" not in period:
-        update["period"] = f"{compared.group(1)}/{period[:4]}"
-    return claim.model_copy(update=update) if update else claim
+        out = replace(out, period=f"{compared.group(1)}/{period[:4]}")
+    return out
 
 
 _SAMPLE_INTRO = re.compile(r"\b(?:panel|échantillon|cohorte|sondage)\b[^.!?]*:\s*", re.I)
@@ -294,7 +293,7 @@ def _split_ambiguous(text: str, numbers: list[NumberMatch], known: set) -> list[
         for value in number.alternatives:
             start = text.index(str(value), position)
             out.append(replace(number, start=start, end=start + len(str(value)), value=value, raw=str(value),
-                               ambiguous=False, alternatives=[]))  # fmt: skip
+                               ambiguous=False, alternatives=()))  # fmt: skip
             position = start + len(str(value))
     return out
 
@@ -330,18 +329,18 @@ class _Shared:
 
     def __init__(self, names: NameIndex | None) -> None:
         self.names = names
-        self._metrics: dict[tuple[str, str | None, bool], vocabulary.Metric | None] = {}
-        self._scopes: dict[int, tuple[str | None, str]] = {}
+        self._metrics: Recent[tuple[str, str | None, bool], vocabulary.Metric | None] = Recent()
+        self._scopes: Recent[int, tuple[str | None, str]] = Recent()
 
     def metric(self, text: str, unit: str | None, same_unit_only: bool) -> vocabulary.Metric | None:
-        """`vocabulary.match`, once per phrase."""
+        """`vocabulary.match`, once per phrase (of the recent ones)."""
         key = (text, unit, same_unit_only)
         if key not in self._metrics:
             self._metrics[key] = vocabulary.match(text, unit, same_unit_only=same_unit_only)
         return self._metrics[key]
 
     def scope(self, doc: Document, block: Block) -> tuple[str | None, str]:
-        """`scope_for`, once per block."""
+        """`scope_for`, once per block (of the recent ones)."""
         if block.id not in self._scopes:
             self._scopes[block.id] = scope_for(doc, block, self.names)
         return self._scopes[block.id]
@@ -368,8 +367,6 @@ class _Reading:
         self._sentences: dict[tuple[int, int], str] = {}
         self._dated: dict[str, tuple[list[int], list[NumberMatch]]] | None = None  # text -> starts, numbers
         self._dated_in: dict[tuple[int, int], list[str]] = {}
-        self._source: str | None = None
-        self._occurrences: dict[str, list[int]] = {}
 
     @property
     def numbers(self) -> list[NumberMatch]:
@@ -465,26 +462,8 @@ class _Reading:
         return nearest
 
     def locate(self, start: int, end: int) -> Location:
-        """`evidence.locate(doc, block, start, end)`: the k-th occurrence in the block's source of
-        the k-th occurrence of the figure's text, with the occurrences of each text found once (not
-        searched from the start of the source for each figure: 2,000 times for 2,000 "1")."""
-        block = self.block
-        needle = self.text[start:end]
-        if needle:
-            k = self.text.count(needle, 0, start) if needle.strip() else 0
-            found = self._occurrences.get(needle)
-            if found is None:
-                if self._source is None:
-                    self._source = self.doc.text[block.start : block.end]
-                found, pos = [], self._source.find(needle)
-                while pos != -1:
-                    found.append(pos)
-                    pos = self._source.find(needle, pos + 1)
-                self._occurrences[needle] = found
-            if k < len(found):
-                at = block.start + found[k]
-                return self.doc.locate(at, at + len(needle), block.location.bbox)
-        return locate(self.doc, block, start, end)  # not written as is in the source: markup between
+        """Where a figure of the block stands in the original file (`Document.place`)."""
+        return self.doc.place(self.block, start, end)
 
 
 def _claim(reading: _Reading, number: NumberMatch) -> Claim:
@@ -524,7 +503,7 @@ def _claim(reading: _Reading, number: NumberMatch) -> Claim:
         scope_text=scope_text,
         period=period,
         kind=kind,
-        location=reading.locate(number.start, number.end),
+        source=doc,
         sentence=reading.sentence(number.start, number.end),
         block=block.id,
         start=number.start,

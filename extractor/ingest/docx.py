@@ -25,6 +25,7 @@ import datetime as dt
 import io
 import re
 import zipfile
+from dataclasses import replace
 from typing import Any
 
 from extractor.dates import date_of
@@ -219,8 +220,7 @@ class _Inline:
         lead = len(text) - len(text.lstrip())
         text = text.strip()
         spans = [
-            span.model_copy(update={"start": max(0, span.start - lead), "end": min(len(text), span.end - lead)})
-            for span in self.spans
+            replace(span, start=max(0, span.start - lead), end=min(len(text), span.end - lead)) for span in self.spans
         ]
         kept = [span for span in spans if span.end > span.start]
         return text, sorted(kept, key=lambda s: (s.start, -s.end))
@@ -529,7 +529,7 @@ def _cell(reader: _ParagraphReader, cell: Any) -> tuple[str, list[Span]]:
             continue
         if texts:
             offset += 1
-        spans.extend(s.model_copy(update={"start": s.start + offset, "end": s.end + offset}) for s in inner)
+        spans.extend(replace(s, start=s.start + offset, end=s.end + offset) for s in inner)
         texts.append(text)
         offset += len(text)
     return " ".join(texts), spans

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any
+from types import SimpleNamespace
+from typing import Any, cast
 
 from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore, text_join
 from markdown_it.token import Token
 
 from extractor.errors import InputError
@@ -192,6 +194,10 @@ def read_markdown(doc: Document) -> Document:
 MAX_NESTING = limits.MAX_MARKDOWN_DEPTH
 _TOKEN_LEVELS = 2 * MAX_NESTING + 8
 _MD = MarkdownIt("commonmark", {"html": True, "maxNesting": _TOKEN_LEVELS}).enable(["table", "strikethrough"])
+# The block structure first, each block's inline markup when the walk reaches it (`_children`):
+# the inline tokens of a whole document never exist at once (a page of 32,000 paragraphs: 13 MB).
+_BLOCKS = MarkdownIt("commonmark", {"html": True, "maxNesting": _TOKEN_LEVELS}).enable(["table", "strikethrough"])
+_BLOCKS.disable(["inline", "text_join"])
 _NESTS = {"bullet_list_open": 1, "ordered_list_open": 1, "blockquote_open": 1,
           "bullet_list_close": -1, "ordered_list_close": -1, "blockquote_close": -1}  # fmt: skip
 
@@ -225,7 +231,8 @@ def _walk(builder: BlockBuilder, body: str, lines: LineIndex) -> None:
         cells = _piped_cells(body)
         if cells > limits.MAX_TABLE_CELLS:
             raise too_many_cells(builder.doc.path, cells)
-    tokens = _MD.parse(body)
+    env: dict[str, Any] = {}  # the link reference definitions the block parser finds, for the inlines
+    tokens = _BLOCKS.parse(body, env)
     if _too_deep(tokens):
         raise InputError(
             builder.doc.path,
@@ -240,24 +247,23 @@ def _walk(builder: BlockBuilder, body: str, lines: LineIndex) -> None:
     items: list[dict[str, Any]] = []  # open list items: {"block": id | None}
     table: dict[str, Any] | None = None
     row_cells: list[tuple[int, int]] = [(0, 0)]  # the current row's cells (offsets in doc_text)
-    i = 0
-    while i < len(tokens):
-        tok = tokens[i]
+    tokens.reverse()  # a stack: each token is dropped once read, while the blocks are built
+    while tokens:
+        tok = tokens.pop()
         kind = tok.type
         if kind == "list_item_open":
             items.append({"block": None, "bullet": (tok.info or "") + tok.markup})
         elif kind == "list_item_close":
             items.pop()
         elif kind == "heading_open":
-            inline = tokens[i + 1]
+            inline, _ = tokens.pop(), tokens.pop()  # and the closing token
             start, end = _span(lines, tok.map)
-            text, spans = _inline(inline)
+            text, spans = _inline(inline, env)
             builder.heading(int(tok.tag[1]), text, start, end, spans=spans)
-            i += 2
         elif kind == "paragraph_open":
-            inline = tokens[i + 1]
+            inline, _ = tokens.pop(), tokens.pop()
             start, end = _span(lines, inline.map or tok.map)
-            text, spans = _inline(inline)
+            text, spans = _inline(inline, env)
             if items and items[-1]["block"] is None:
                 parent = next((it["block"] for it in reversed(items[:-1]) if it["block"] is not None), None)
                 block = builder.add(
@@ -275,7 +281,6 @@ def _walk(builder: BlockBuilder, body: str, lines: LineIndex) -> None:
             else:
                 parent = items[-1]["block"] if items else None
                 builder.add(BlockKind.paragraph, text, start, end, spans=spans, parent=parent)
-            i += 2
         elif kind == "html_block":
             start, _ = _span(lines, tok.map)
             base = lines.line_start(tok.map[0] + 1) if tok.map else start
@@ -297,8 +302,8 @@ def _walk(builder: BlockBuilder, body: str, lines: LineIndex) -> None:
             row_cells = _row_cells(doc_text, lines, tok.map)
         elif kind in ("th_open", "td_open") and table is not None:
             table["col"] += 1
-            inline = tokens[i + 1]
-            text, spans = _inline(inline)
+            inline, _ = tokens.pop(), tokens.pop()
+            text, spans = _inline(inline, env)
             start, end = row_cells[table["col"]] if table["col"] < len(row_cells) else row_cells[-1]
             col = table["col"]
             if table["in_head"]:
@@ -322,8 +327,6 @@ def _walk(builder: BlockBuilder, body: str, lines: LineIndex) -> None:
                     row_header=table["row_header"] if col > 0 else None,
                     column_header=(headers[col] if col < len(headers) else None) or None,
                 )
-            i += 2
-        i += 1
 
 
 def _span(lines: LineIndex, token_map: list[int] | None) -> tuple[int, int]:
@@ -360,11 +363,20 @@ def _row_cells(text: str, lines: LineIndex, row_map: list[int] | None) -> list[t
 _PIPE = re.compile(r"(?<!\\)\|")
 
 
-def _inline(token: Token) -> tuple[str, list[Span]]:
+def _children(token: Token, env: dict[str, Any]) -> list[Token]:
+    """An inline token's children, parsed now: what markdown-it's core rules `inline` and
+    `text_join` do for every token of a document at once."""
+    token.children = []
+    _MD.inline.parse(token.content, _MD, env, token.children)
+    text_join(cast(StateCore, SimpleNamespace(tokens=[token])))
+    return token.children
+
+
+def _inline(token: Token, env: dict[str, Any]) -> tuple[str, list[Span]]:
     """The visible text of an inline token, with link / bold / italic / code spans."""
     buf = TextBuffer()
     sup_start: int | None = None
-    for child in token.children or []:
+    for child in _children(token, env):
         t = child.type
         if t == "text":
             buf.write(child.content)

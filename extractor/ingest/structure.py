@@ -4,6 +4,7 @@ so that heading paths, list parents, table headers and locations are computed on
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from extractor.errors import InputError
 from extractor.ingest import limits
@@ -45,6 +46,7 @@ class BlockBuilder:
     def __init__(self, doc: Document) -> None:
         self.doc = doc
         self._headings: list[tuple[int, str]] = []
+        self._path: list[str] | None = None  # heading_path, until the headings change
         self._tables = 0
         self._cells = 0
 
@@ -60,7 +62,11 @@ class BlockBuilder:
 
     @property
     def heading_path(self) -> list[str]:
-        return [text for _, text in self._headings]
+        """The open headings' texts: one list for the blocks under the same headings (a block
+        never changes it; a page of 32,000 paragraphs kept 32,000 copies)."""
+        if self._path is None:
+            self._path = [text for _, text in self._headings]
+        return self._path
 
     def heading(self, level: int, text: str, start: int, end: int, spans: list[Span] | None = None) -> Block | None:
         text = normalize_ws(text)
@@ -68,8 +74,10 @@ class BlockBuilder:
             return None
         while self._headings and self._headings[-1][0] >= level:
             self._headings.pop()
+        self._path = None
         block = self.add(BlockKind.heading, text, start, end, level=level, spans=spans)
         self._headings.append((level, text))
+        self._path = None
         return block
 
     def add(
@@ -135,7 +143,7 @@ class BlockBuilder:
         for i, (a, b) in enumerate(pieces):
             piece_end = starts[i + 1] if i + 1 < len(pieces) else end
             inner = [
-                span.model_copy(update={"start": max(span.start, a) - a, "end": min(span.end, b) - a})
+                replace(span, start=max(span.start, a) - a, end=min(span.end, b) - a)
                 for span in spans
                 if span.start < b and span.end > a
             ]
@@ -227,7 +235,7 @@ def _remap_spans(raw: str, clean: str, spans: list[Span]) -> list[Span]:
         while e > s and e <= len(clean) and clean[e - 1] == " ":
             e -= 1
         if e > s:
-            out.append(span.model_copy(update={"start": s, "end": e}))
+            out.append(replace(span, start=s, end=e))
     return out
 
 

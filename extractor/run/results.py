@@ -33,6 +33,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+import extractor
 from extractor import cachekey
 from extractor.models import DocumentSummary, Finding, SkippedRule
 
@@ -64,12 +65,19 @@ class Part(BaseModel):
 @functools.cache
 def code_digest() -> str:
     """The hash of factcheck's own files (code, catalogue, profiles): a new version is a miss."""
-    root = Path(__file__).parent
+    root = Path(extractor.__file__).resolve().parent
     digest = hashlib.sha256(VERSION.encode())
-    for path in sorted(root.rglob("*")):
-        if path.is_file() and path.suffix in (".py", ".yaml", ".yml", ".json", ".toml"):
-            digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes() + b"\0")
+    for path in own_files():
+        digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
+
+
+def own_files() -> list[Path]:
+    """factcheck's files that its results depend on: the whole package, not this module's folder
+    (which it once was, after this module moved into `run/`: a changed rule was no miss)."""
+    root = Path(extractor.__file__).resolve().parent
+    suffixes = (".py", ".yaml", ".yml", ".json", ".toml")
+    return [path for path in sorted(root.rglob("*")) if path.is_file() and path.suffix in suffixes]
 
 
 def run_key(parts: Iterable[str], base: str | None = None) -> str:
