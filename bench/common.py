@@ -116,3 +116,33 @@ def pdfium_text(data: bytes) -> None:
         textpage.close()
         page.close()
     document.close()
+
+
+# The peak resident memory of the process since its exec (VmHWM), printed at its exit: wait4's
+# ru_maxrss would count the pages the child shares with this process when it is forked.
+PEAK = (
+    "import atexit, sys\n"
+    "def peak():\n"
+    "    kb = [line.split()[1] for line in open('/proc/self/status') if line.startswith('VmHWM')]\n"
+    "    print('peak_kb', kb[0], file=sys.stderr)\n"
+    "atexit.register(peak)\n"
+)
+
+
+def in_child(code: str, args: list[str], env: dict[str, str] | None = None) -> tuple[str, float, int, int, float]:
+    """Runs `python -c code args`; returns its stdout, wall seconds, exit code, peak resident
+    memory (MB, VmHWM) and CPU seconds (user + system)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    child = subprocess.run(
+        [sys.executable, "-c", PEAK + code, *args], cwd=ROOT, capture_output=True, env=env, check=False
+    )
+    seconds = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    peak = child.stderr.decode(errors="replace").rsplit("peak_kb", 1)
+    rss = int(peak[1].split()[0]) // 1024 if len(peak) == 2 else -1
+    return child.stdout.decode(), seconds, child.returncode, rss, cpu
+
+
+CHECK = "from extractor.cli import main\nmain()\n"  # `factcheck` in a new process, for in_child

@@ -10,7 +10,12 @@ Three shapes, every rule but the corpus ones (no registry, no corpus index), in 
   - separate lines:    the same lines, each its own paragraph (a blank line between).
 Then `factcheck check` on 2,000 figures on one line, end to end in a new process (target: < 5 s).
 
-Usage: python bench/figures.py [--sizes 1000 4000 16000 64000] [--runs N]
+Memory (issue 25, item 7): the peak resident memory (VmHWM) of `factcheck check` on a page of
+64,000 figures ("separate lines": 32,000 "Poste i : n €" paragraphs, 0.8 MB), each run in a new
+process, against the same command on a page of 10 figures in the same run (the process itself:
+Python, the libraries, the French dictionary). Goal: 150 MB at most.
+
+Usage: python bench/figures.py [--sizes 1000 4000 16000 64000] [--runs N] [--memory-only]
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from common import machine, median_of, row, timed
+from common import CHECK, in_child, machine, median_of, row, timed
 
 
 def one_line(n: int) -> str:
@@ -47,7 +52,11 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 4000, 16_000, 64_000])
     parser.add_argument("--runs", type=int, default=1, help="runs per measure (median); 64,000 figures take ~10 s")
+    parser.add_argument("--memory-only", action="store_true", help="only the peak memory of 64,000 figures")
     args = parser.parse_args()
+    if args.memory_only:
+        memory()
+        return
     from extractor import checks
     from extractor.ingest import load
     from extractor.run.pipeline import check_document
@@ -74,6 +83,29 @@ def main() -> None:
         command = [sys.executable, "-m", "extractor", "check", str(line), "--corpus", str(folder / "none")]
         seconds = timed(command, max(1, args.runs), cwd=folder)  # no registry, no corpus
         row("factcheck check, 2,000 on one line", seconds, None, "target < 5 s (new process)")
+    memory()
+
+
+GOAL_MB = 150  # issue 25: a page of 64,000 figures
+
+
+def memory(figures: int = 64_000) -> None:
+    """Peak memory of `factcheck check` on a page of `figures` figures against a page of 10."""
+    print(f"peak memory of factcheck check (VmHWM, a new process each), machine: {machine()}")
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        peaks = {}
+        for n in (10, figures):
+            path = _write(folder, separate_lines(n), f"figures-{n}.md")
+            _, seconds, code, rss, _ = in_child(CHECK, ["check", str(path), "--corpus", str(folder / "none")])
+            if code not in (0, 1):
+                raise SystemExit(f"factcheck check {path.name} failed (exit {code})")
+            peaks[n] = rss
+            print(f"  {n:>7,} figures {rss:7d} MB  {seconds:6.1f} s")
+    extra = peaks[figures] - peaks[10]
+    verdict = "met" if peaks[figures] <= GOAL_MB else "NOT met"
+    print(f"  {figures:,} figures: {peaks[figures]} MB peak ({peaks[figures] / peaks[10]:.2f}x the 10-figure run;")
+    print(f"    {extra} MB above it, {extra * 2**20 / figures:.0f} bytes a figure); goal <= {GOAL_MB} MB: {verdict}")
 
 
 def _write(folder: Path, text: str, name: str = "figures.md") -> Path:

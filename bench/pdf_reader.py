@@ -18,15 +18,12 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
-import subprocess
 import sys
 import tempfile
-import time
 import zlib
 from pathlib import Path
 
-from common import BILAN_2024_PDF, ROOT, machine
+from common import BILAN_2024_PDF, CHECK, ROOT, in_child, machine
 
 GOAL_SPEED = 10.0  # times the former reader's pages per second
 GOAL_MEMORY_MB = 500  # the reader's peak on the 300-page PDF
@@ -65,16 +62,6 @@ for _ in range(runs):
     samples.append(time.perf_counter() - started)
 print(statistics.median(samples))
 """
-
-# The peak resident memory of the process since its exec (VmHWM), printed at its exit: wait4's
-# ru_maxrss would count the pages the child shares with this process when it is forked.
-PEAK = (
-    "import atexit, sys\n"
-    "def peak():\n"
-    "    kb = [line.split()[1] for line in open('/proc/self/status') if line.startswith('VmHWM')]\n"
-    "    print('peak_kb', kb[0], file=sys.stderr)\n"
-    "atexit.register(peak)\n"
-)
 
 WORDS = (
     "le",
@@ -164,22 +151,6 @@ def markdown_table(rows: int = 5_000, cols: int = 20) -> bytes:
     return (head + rule + body).encode()
 
 
-def in_child(code: str, args: list[str], env: dict[str, str] | None = None) -> tuple[str, float, int, int, float]:
-    """Runs `python -c code args`; returns its stdout, wall seconds, exit code, peak resident
-    memory (MB, VmHWM) and CPU seconds (user + system)."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    started = time.perf_counter()
-    child = subprocess.run(
-        [sys.executable, "-c", PEAK + code, *args], cwd=ROOT, capture_output=True, env=env, check=False
-    )
-    seconds = time.perf_counter() - started
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
-    peak = child.stderr.decode(errors="replace").rsplit("peak_kb", 1)
-    rss = int(peak[1].split()[0]) // 1024 if len(peak) == 2 else -1
-    return child.stdout.decode(), seconds, child.returncode, rss, cpu
-
-
 def reader_row(label: str, kind: str, path: Path, pages: int, runs: int, former: float | None) -> float:
     out, _, code, rss, _ = in_child(READER, [kind, str(path), str(runs)])
     if code != 0:
@@ -200,9 +171,6 @@ def speed(path: Path, pages: int, runs: int, former_runs: int) -> tuple[float, f
     reader_row("pypdfium2 get_text_range (floor)", "floor", path, pages, runs, former)
     _, _, _, rss, _ = in_child(READER, ["reader", str(path), "1"])
     return former / ours, ours, rss
-
-
-CHECK = "from extractor.cli import main\nmain()\n"
 
 
 def check_row(label: str, path: Path, env: dict[str, str]) -> tuple[float, int]:

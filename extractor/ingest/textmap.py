@@ -11,7 +11,7 @@ class LineIndex:
     """Converts character offsets of one text into 1-based (line, column). The lines' starts are
     a typed array (8 bytes a line, not a 40-byte int object and its pointer).
 
-    >>> LineIndex("ab\ncd").line_col(4)
+    >>> LineIndex("ab\\ncd").line_col(4)
     (2, 2)
     """
 
