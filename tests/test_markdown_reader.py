@@ -169,3 +169,34 @@ def test_crlf_and_cr_line_endings_keep_lines_and_columns() -> None:
             ("12 services", 3, 3),
             ("Plus de 5 incubateurs", 6, 4),
         ]
+
+
+def _find_words_by_expression(text: str, needle: str, start: int, end: int) -> tuple[int, int] | None:
+    """What `find_words` finds, as it found it before its shortcut: one expression a value."""
+    import re
+
+    words = needle.split()
+    if not words:
+        return None
+    match = re.compile(r"[\s\"'>|]+".join(re.escape(w) for w in words)).search(text, start, end)
+    return (match.start(), match.end()) if match else None
+
+
+def test_a_front_matter_value_is_found_where_the_expression_finds_it() -> None:
+    import doctest
+
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from extractor.ingest import markdown
+    from extractor.ingest.markdown import find_words
+
+    assert doctest.testmod(markdown).failed == 0
+    pieces = st.text(alphabet="ab \"'>|\n", max_size=12)
+
+    @settings(max_examples=600, deadline=None)
+    @given(pieces, pieces, st.integers(0, 12), st.integers(0, 30))
+    def same(text: str, needle: str, start: int, end: int) -> None:
+        assert find_words(text, needle, start, end) == _find_words_by_expression(text, needle, start, end)
+
+    same()
