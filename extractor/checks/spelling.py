@@ -549,7 +549,7 @@ def _block(
     masked = [(s.start, s.end) for s in block.spans if s.kind == "code"]
     masked += [(m.start(), m.end()) for m in _URL.finditer(text)]
     for match in _WORD.finditer(text):
-        if any(a < match.end() and match.start() < b for a, b in masked):
+        if masked and any(a < match.end() and match.start() < b for a, b in masked):
             continue
         token = match.group(0)
         start = match.start()
@@ -577,10 +577,10 @@ def _block(
 
 def _context_error(text: str, start: int, word: str, speller: Speller) -> tuple[str, str] | None:
     """A dictionary word whose form the words before it rule out."""
+    if not word.islower() or "-" in word or not word.endswith(("i", "ent")):
+        return None  # (the two forms below: "se réparti", "en allongent"; this runs for every word)
     before = text[max(0, start - 12) : start]
     lower = word.lower()
-    if not word.islower() or "-" in word:
-        return None
     reflexive = _REFLEXIVE.search(before) if lower.endswith("i") and len(lower) >= 5 else None
     if reflexive:
         fixed = word + "t"
