@@ -544,3 +544,32 @@ def test_the_input_checks_see_a_rule_that_reads_a_file_or_an_undeclared_input() 
     assert undeclared_inputs({"bad": tree}) == [
         "corpus/conflicting-value: reads ctx.site without declaring 'site' (needs or uses)"
     ]
+
+
+def profile_reads(tree: ast.Module) -> list[str]:
+    """Where a module reads the active profile itself (`profiles.active()`, or `active` imported from
+    `extractor.profiles`) instead of the context's (`ctx.profile`)."""
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and ast.unparse(node.func) in ("profiles.active", "active"):
+            found.append(f"line {node.lineno}: {ast.unparse(node)}")
+        elif isinstance(node, ast.ImportFrom) and node.module == "extractor.profiles":
+            found += [
+                f"line {node.lineno}: from extractor.profiles import active" for a in node.names if a.name == "active"
+            ]
+    return found
+
+
+def test_rules_read_the_profile_from_their_context() -> None:
+    """Issue 25, item 3: the profile travels in the context (read from the environment in one place,
+    `checks.Context`'s default); a rule module, and the patterns it builds, take `ctx.profile`."""
+    modules = rule_trees()
+    assert "reference" in modules and "rounds" in modules and "writing" in modules
+    reading = {name: found for name, tree in modules.items() if (found := profile_reads(tree))}
+    assert reading == {}
+
+
+def test_the_walk_sees_a_rule_that_reads_the_active_profile() -> None:
+    tree = ast.parse("from extractor import profiles\nPATTERN = profiles.active().label\n")
+    assert profile_reads(tree) == ["line 2: profiles.active()"]
+    assert profile_reads(ast.parse("from extractor.profiles import active\n")) != []

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
-from extractor import profiles
 from extractor.checks import Context, finding, phrase, rule
 from extractor.claims.evidence import block_evidence
 from extractor.entities.extract import name_spans
 from extractor.models import Block, Document, Evidence, Finding, Location, Severity
-from extractor.profiles import EntryKind, Grant
+from extractor.profiles import EntryKind, Grant, Profile
 from extractor.reference.models import Entity
 from extractor.reference.names import normalise_name
 from extractor.reference.store import NAME_KINDS, Registry, product_slug
@@ -27,27 +28,48 @@ SHORT_NAME = 8  # compact keys this short use an edit distance of one instead of
 # What a name may carry around it without being misspelt: an article or a generic noun before it
 # ("la Base Adresse Nationale", "l'outil Compte-rendu VIF"), a site suffix or a gloss after it
 # ("Suite territoriale — beta.gouv.fr", "Inventaire ZAE (fiche)").
-_LEAD = re.compile(
-    r"^(?:(?:le|la|les|un|une|des|du|l['’ʼ]|d['’ʼ])\s*)?(?:(?:outil|service|plateforme|application|site|produit|"
-    + "".join(f"{re.escape(k.label)}|" for k in profiles.active().layout.kinds if k.role == "product")
-    + r"start-up|démarche)\s+)?",
-    re.I,
-)
+@functools.cache
+def _lead(product_labels: tuple[str, ...]) -> re.Pattern[str]:
+    """That article and generic noun, with the names the programme gives its products."""
+    return re.compile(
+        r"^(?:(?:le|la|les|un|une|des|du|l['’ʼ]|d['’ʼ])\s*)?(?:(?:outil|service|plateforme|application|site|produit|"
+        + "".join(f"{re.escape(label)}|" for label in product_labels)
+        + r"start-up|démarche)\s+)?",
+        re.I,
+    )
+
+
+@dataclass(frozen=True)
+class _Names:
+    """What the name rules read of the profile (the context's): the pattern of a name's framing,
+    the products' kind and the hosts' kind."""
+
+    lead: re.Pattern[str]
+    product: str
+    host: EntryKind | None
+
+    @staticmethod
+    def of(profile: Profile) -> _Names:
+        labels = tuple(k.label for k in profile.layout.kinds if k.role == "product")
+        return _Names(_lead(labels), profile.product.id, profile.layout.role("host"))
+
+
 _TAIL = re.compile(r"\s+[—–-]\s+.*$|\s*\(.*$")
 _INVISIBLE = re.compile(r"[\u00ad\u200b-\u200f\u2060-\u2064\ufeff]")
 
 
-def bare_name(text: str) -> str:
-    """The name itself, without invisible characters, a leading article or generic noun, or a
-    trailing gloss.
+def bare_name(text: str, lead: re.Pattern[str]) -> str:
+    """The name itself, without invisible characters, a leading article or generic noun (`lead`),
+    or a trailing gloss.
 
-    >>> bare_name("L\ufeffa communauté de l'inclusion"), bare_name("l'outil Compte-rendu VIF")
+    >>> lead = _lead(("Startup d'État",))
+    >>> bare_name("L\ufeffa communauté de l'inclusion", lead), bare_name("l'outil Compte-rendu VIF", lead)
     ("communauté de l'inclusion", 'Compte-rendu VIF')
-    >>> bare_name("Suite territoriale — beta.gouv.fr")
-    'Suite territoriale'
+    >>> bare_name("Suite territoriale — beta.gouv.fr", lead), bare_name("la Startup d'État Tchap", lead)
+    ('Suite territoriale', 'Tchap')
     """
     text = _INVISIBLE.sub("", text).strip()
-    return _TAIL.sub("", _LEAD.sub("", text, count=1)).strip() or text
+    return _TAIL.sub("", lead.sub("", text, count=1)).strip() or text
 
 
 # A registry name that starts with its acronym ("AMI - Application mobile interministérielle",
@@ -64,14 +86,14 @@ _PRODUCT_WORDS = {
 }  # fmt: skip
 
 
-def _forms(right: str) -> set[str]:
+def _forms(right: str, lead: re.Pattern[str]) -> set[str]:
     """The compact keys a registry name may be written as without a typo: the name; without its
     gloss, its article or generic noun (« L'Annuaire des collectivités », « Annuaire des
     collectivités »); either part of a name that starts with its acronym."""
-    forms = {right, bare_name(right)}
+    forms = {right, bare_name(right, lead)}
     acronym = _ACRONYM_FIRST.match(right.strip())
     if acronym:
-        forms |= {acronym.group("acronym"), acronym.group("rest"), bare_name(acronym.group("rest"))}
+        forms |= {acronym.group("acronym"), acronym.group("rest"), bare_name(acronym.group("rest"), lead)}
     return {normalise_name(f) for f in forms if normalise_name(f)}
 
 
@@ -101,15 +123,16 @@ def _number_only(text: str, right: str) -> bool:
     return True
 
 
-def _variant(text: str, right: str) -> bool:
+def _variant(text: str, right: str, lead: re.Pattern[str]) -> bool:
     """Whether `text` writes the registry name `right` but for its framing: an article, an elision
     or a generic noun before it, a gloss after it, the acronym the registry puts first, the plural
     or singular of its generic nouns. A near-miss of a distinctive word ("Franche" for "France",
     "Climats" for "Climat") is a typo."""
-    written = {normalise_name(bare_name(text)), normalise_name(text)}
-    if written & _forms(right):
+    written = {normalise_name(bare_name(text, lead)), normalise_name(text)}
+    if written & _forms(right, lead):
         return True
-    return any(_number_only(bare_name(t), bare_name(r)) for t in (text,) for r in (right, *_acronym_rest(right)))
+    rights = (right, *_acronym_rest(right))
+    return any(_number_only(bare_name(t, lead), bare_name(r, lead)) for t in (text,) for r in rights)
 
 
 def _acronym_rest(right: str) -> list[str]:
@@ -124,34 +147,39 @@ def _product_link(block: Block, start: int, end: int) -> str | None:
     return None
 
 
-def _fuzzy_index(registry: Registry) -> tuple[list[str], list[str], list[str]]:
-    cached = getattr(registry, "_typo_index", None)
+def _fuzzy_index(registry: Registry, product: str) -> tuple[list[str], list[str], list[str]]:
+    """The names of the registry's products (`product`: their kind), normalised, for fuzzy matching;
+    built once per registry and kind."""
+    indexes = getattr(registry, "_typo_index", None)
+    if indexes is None:
+        indexes = registry._typo_index = {}  # type: ignore[attr-defined]
+    cached = indexes.get(product)
     if cached is None:
-        product = (profiles.active().product.id,)
-        entries = [n for n in registry.names(kinds=NAME_KINDS, entity_kinds=product) if len(n.normalised) >= 4]
-        cached = ([n.normalised for n in entries], [n.name for n in entries], [n.entity_id for n in entries])
-        registry._typo_index = cached  # type: ignore[attr-defined]
-    return cached
+        entries = [n for n in registry.names(kinds=NAME_KINDS, entity_kinds=(product,)) if len(n.normalised) >= 4]
+        cached = indexes[product] = ([n.normalised for n in entries], [n.name for n in entries],
+                                     [n.entity_id for n in entries])  # fmt: skip
+    return cast(tuple[list[str], list[str], list[str]], cached)
 
 
-def _near_miss(registry: Registry, text: str, linked: bool) -> tuple[str, str, float] | None:
+def _near_miss(registry: Registry, text: str, linked: bool, names: _Names) -> tuple[str, str, float] | None:
     """(entity id, registry name, score) of the name `text` nearly writes, or None when it writes a
     registry name exactly or none closely."""
     from rapidfuzz import fuzz, process
     from rapidfuzz.distance import Levenshtein
 
     key = normalise_name(text)
-    if len(key) < 4 or registry.by_name(text, kinds=NAME_KINDS) or registry.by_name(bare_name(text), kinds=NAME_KINDS):
+    bare = bare_name(text, names.lead)
+    if len(key) < 4 or registry.by_name(text, kinds=NAME_KINDS) or registry.by_name(bare, kinds=NAME_KINDS):
         return None
-    keys, names, ids = _fuzzy_index(registry)
+    keys, written, ids = _fuzzy_index(registry, names.product)
     if len(key) <= SHORT_NAME:
         if not linked:
             return None  # a short bold word near a short service name is too often a plain word
         close = [i for i, k in enumerate(keys) if abs(len(k) - len(key)) <= 1 and Levenshtein.distance(k, key) == 1]
-        return (ids[close[0]], names[close[0]], 0.0) if len({ids[i] for i in close}) == 1 else None
+        return (ids[close[0]], written[close[0]], 0.0) if len({ids[i] for i in close}) == 1 else None
     found = process.extractOne(key, keys, scorer=fuzz.ratio, score_cutoff=TYPO_SCORE)
     if found:
-        return ids[found[2]], names[found[2]], found[1]
+        return ids[found[2]], written[found[2]], found[1]
     return None
 
 
@@ -159,6 +187,7 @@ def _near_miss(registry: Registry, text: str, linked: bool) -> tuple[str, str, f
 def name_typo(doc: Document, ctx: Context) -> Iterator[Finding]:
     registry = ctx.registry
     assert registry is not None
+    known = _Names.of(ctx.profile)
     for block in doc.blocks:
         for start, end in dict.fromkeys(name_spans(doc, block)):
             text = block.text[start:end].strip(" :;,.")
@@ -172,8 +201,8 @@ def name_typo(doc: Document, ctx: Context) -> Iterator[Finding]:
                 miss = _linked_miss(text, names)
                 found = (entity.id, miss, 0.0) if miss else None
             else:
-                found = _near_miss(registry, text, linked=slug is not None)
-            if found is None or _variant(text, found[1]):
+                found = _near_miss(registry, text, slug is not None, known)
+            if found is None or _variant(text, found[1], known.lead):
                 continue
             entity_id, right, _ = found
             source = registry.get(entity_id).source_path  # type: ignore[union-attr]
@@ -234,6 +263,7 @@ def unknown_slug(doc: Document, ctx: Context) -> Iterator[Finding]:
     registry = ctx.registry
     assert registry is not None
     layout = ctx.profile.layout
+    known = _Names.of(ctx.profile)
     slugs = registry.slugs(layout.product.section)
     for block in doc.blocks:
         for span in block.spans:
@@ -242,8 +272,8 @@ def unknown_slug(doc: Document, ctx: Context) -> Iterator[Finding]:
                 continue
             closest = process.extractOne(slug, slugs, scorer=fuzz.ratio)
             linked = block.text[span.start : span.end]
-            near = closest[0] if closest and closest[1] >= 80 else _named_by(registry, linked)
-            host = None if near else _host_named(registry, linked)
+            near = closest[0] if closest and closest[1] >= 80 else _named_by(registry, linked, known)
+            host = None if near else _host_named(registry, linked, known)
             entity = registry.by_slug(near) if near else None
             variant = None
             if near:
@@ -265,15 +295,15 @@ def unknown_slug(doc: Document, ctx: Context) -> Iterator[Finding]:
             )
 
 
-def _named_by(registry: Registry, text: str) -> str | None:
+def _named_by(registry: Registry, text: str, names: _Names) -> str | None:
     """The slug of the product a link's text names (exactly or nearly), for a link whose own slug
     is close to none: "[Emplois de l'inclusion](/startups/itou.html)" points at "les-emplois"."""
     from rapidfuzz import fuzz, process
 
-    key = normalise_name(bare_name(text))
+    key = normalise_name(bare_name(text, names.lead))
     if len(key) < 4:
         return None
-    keys, _, ids = _fuzzy_index(registry)
+    keys, _, ids = _fuzzy_index(registry, names.product)
     found = process.extractOne(key, keys, scorer=fuzz.ratio, score_cutoff=TYPO_SCORE)
     entity = registry.get(ids[found[2]]) if found else None
     return entity.slug if entity is not None else None
@@ -282,12 +312,12 @@ def _named_by(registry: Registry, text: str) -> str | None:
 _ARTICLE = re.compile(r"^(?:le|la|les|l['’ʼ])\s*", re.I)
 
 
-def _host_named(registry: Registry, text: str) -> tuple[EntryKind, Entity] | None:
+def _host_named(registry: Registry, text: str, names: _Names) -> tuple[EntryKind, Entity] | None:
     """The host a link's text names exactly ("la Plateforme de l'Inclusion"), if one does."""
-    kind = profiles.active().layout.role("host")
+    kind = names.host
     if kind is None:
         return None
-    keys = {normalise_name(bare_name(text)), normalise_name(_ARTICLE.sub("", text.strip(), count=1))}
+    keys = {normalise_name(bare_name(text, names.lead)), normalise_name(_ARTICLE.sub("", text.strip(), count=1))}
     keys = {k for k in keys if len(k) >= 4}
     found = [e for e in registry.entities.values() if e.kind == kind.id and normalise_name(e.name) in keys]
     return (kind, found[0]) if len(found) == 1 else None
@@ -375,7 +405,7 @@ def unknown_entry(doc: Document, ctx: Context) -> Iterator[Finding]:
         if target is None or registry.get(target) is not None:
             continue
         slug = target.split(":", 1)[1]
-        at = _field_value(doc.text, field, slug)
+        at = _field_value(doc.text, field, slug, layout.kinds)
         location = doc.locate(*at) if at else Location(path=doc.path, line=1, column=1, end_line=1, end_column=1)
         kind_id = target.split(":", 1)[0]
         target_kind = layout.kind(kind_id)
@@ -413,9 +443,10 @@ def _closest_slug(registry: Registry, kind: str, slug: str) -> Entity | None:
     return best[1] if best else None
 
 
-def _field_value(text: str, field: str, slug: str) -> tuple[int, int] | None:
-    """Where the front matter writes this field's value naming `slug` (its line, or the list item)."""
-    fields = {f for k in profiles.active().layout.kinds for f in (k.host_field, k.sponsors_field) if f}
+def _field_value(text: str, field: str, slug: str, kinds: Sequence[EntryKind]) -> tuple[int, int] | None:
+    """Where the front matter writes this field's value naming `slug` (its line, or the list item);
+    `kinds`, the registry's, name the fields that name entries."""
+    fields = {f for k in kinds for f in (k.host_field, k.sponsors_field) if f}
     pattern = "|".join(sorted((re.escape(f) + "s?" for f in fields), reverse=True)) or "(?!)"
     for match in re.finditer(rf"^(?P<field>{pattern})\s*:", text, re.M):
         if not match.group("field").startswith(field.rstrip("s")):

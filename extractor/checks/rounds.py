@@ -14,7 +14,6 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
-from extractor import profiles
 from extractor.checks import Context, finding, phrase, rule
 from extractor.claims.compare import states
 from extractor.claims.evidence import block_evidence, claim_evidence
@@ -24,11 +23,11 @@ from extractor.reference.models import Entity, Round
 from extractor.reference.store import Registry
 
 
-def laureates(registry: Registry, grant: Grant, number: int) -> dict[str, set[int]]:
-    """The registry's entries that name the round, each with the amounts it gives for it (empty
-    when it gives none)."""
+def laureates(registry: Registry, grant: Grant, number: int, product: str) -> dict[str, set[int]]:
+    """The registry's entries of the `product` kind that name the round, each with the amounts it
+    gives for it (empty when it gives none)."""
     out: dict[str, set[int]] = {}
-    for entity in registry.of_kind(profiles.active().product.id):
+    for entity in registry.of_kind(product):
         for award in entity.awards:
             if award.grant == grant.id and award.round == number:
                 amounts = out.setdefault(entity.id, set())
@@ -63,7 +62,7 @@ def round_page(doc: Document, ctx: Context) -> Iterator[Finding]:
     grant = next((g for g in ctx.profile.grants if page is not None and g.id == page.grant), None)
     if page is None or grant is None:
         return
-    listed = laureates(registry, grant, page.round)
+    listed = laureates(registry, grant, page.round, ctx.profile.product.id)
     label = ctx.profile.registry_label
     words: dict[str, Any] = {"grant": grant.label, "round": page.round, "registry": label}
     words["round_word"] = grant.round_word
@@ -156,7 +155,7 @@ def round_mismatch(doc: Document, ctx: Context) -> Iterator[Finding]:
             if claim.quantity.unit == "EUR":  # "600 000 € aux lauréats" is an amount awarded too
                 yield from _total(doc, claim, grant, registry)
             elif claim.metric_id == grant.laureates_metric:
-                yield from _count(doc, claim, grant, registry, label)
+                yield from _count(doc, claim, grant, registry, label, ctx.profile.product.id)
                 yield from _year_count(doc, claim, grant, registry)
         yield from _deadlines(doc, grant, registry)
         yield from _tables(doc, ctx, grant, registry)
@@ -220,7 +219,9 @@ def _total(doc: Document, claim: Claim, grant: Grant, registry: Registry) -> Ite
         yield from _against_pages(claim, grant, rounds, _pages(registry, grant, rounds), "total")
 
 
-def _count(doc: Document, claim: Claim, grant: Grant, registry: Registry, label: str) -> Iterator[Finding]:
+def _count(
+    doc: Document, claim: Claim, grant: Grant, registry: Registry, label: str, product: str
+) -> Iterator[Finding]:
     rounds = _rounds_of(doc, claim, grant)
     if not rounds or claim.quantity.unit not in (None, "count"):
         return
@@ -230,7 +231,7 @@ def _count(doc: Document, claim: Claim, grant: Grant, registry: Registry, label:
         return
     listed: dict[str, set[int]] = {}
     for n in rounds:
-        listed.update(laureates(registry, grant, n))
+        listed.update(laureates(registry, grant, n, product))
     if claim.quantity.qualifier.value != "exact" or claim.quantity.value >= len(listed):
         return  # the registry may lack laureates: more than it lists is no contradiction
     yield finding(

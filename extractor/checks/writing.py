@@ -7,12 +7,12 @@ Each rule fires only when the text itself states the relation it checks, and say
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import PurePath as Path  # names only: a rule reads no file
 
-from extractor import profiles
 from extractor.checks import Context, catalogue, finding, phrase, rule
 from extractor.claims.evidence import block_evidence, quote
 from extractor.dates import MONTH_NAME, YEAR, date_fr, written_date
@@ -733,11 +733,16 @@ def date_after_publication(doc: Document, ctx: Context) -> Iterator[Finding]:
 
 
 # A heading that dates what it holds: "En 2024", "2024", "Au cours de l'année 2024", "Bilan 2024".
-_YEAR_HEADING = re.compile(
-    r"^\s*(?:(?i:en|au cours de(?: l'année)?|durant(?: l'année)?|pendant(?: l'année)?|l'année|année"
-    + "".join(rf"|{re.escape(word)}(?: de l'année)?" for word in profiles.active().report_words)
-    + rf")\s+)?(?P<year>{YEAR})\s*:?\s*$"
-)
+@functools.cache
+def _year_heading(report_words: tuple[str, ...]) -> re.Pattern[str]:
+    """The pattern of such a heading, with the programme's report names (its profile's)."""
+    return re.compile(
+        r"^\s*(?:(?i:en|au cours de(?: l'année)?|durant(?: l'année)?|pendant(?: l'année)?|l'année|année"
+        + "".join(rf"|{re.escape(word)}(?: de l'année)?" for word in report_words)
+        + rf")\s+)?(?P<year>{YEAR})\s*:?\s*$"
+    )
+
+
 _ITEM_YEAR = re.compile(rf"(?<![\w-])(?i:en)\s+(?P<year>{YEAR})(?![\d-])")
 
 
@@ -746,11 +751,12 @@ def year_mismatch(doc: Document, ctx: Context) -> Iterator[Finding]:
     """A list item that says "en 2025" under a heading "En 2024" (a heading that is its year only),
     stated in the past, when no other item of that list names another year."""
     above = _headings_before(doc)
+    year_heading = _year_heading(tuple(ctx.profile.report_words))
     for items in _lists(doc):
         if not items or items[0].level not in (0, None):
             continue
         heading = above.get(items[0].id)
-        if heading is None or not (hm := _YEAR_HEADING.match(heading.text)):
+        if heading is None or not (hm := year_heading.match(heading.text)):
             continue
         year = int(hm.group("year"))
         odd = []
