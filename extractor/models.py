@@ -230,8 +230,8 @@ class Document(BaseModel):
         "1"); else a match that tolerates markup and white space between characters (the block
         text has its Markdown removed); else the block's own location."""
         needle = block.text[start:end]
+        k = block.text.count(needle, 0, start) if needle.strip() else 0  # the k-th of the block text
         if needle:
-            k = block.text.count(needle, 0, start) if needle.strip() else 0
             found = self.memo("occurrences", _recent_occurrences)
             key = (block.id, needle)
             at = found.get(key)
@@ -243,7 +243,7 @@ class Document(BaseModel):
                 found[key] = at
             if k < len(at):
                 return self.locate(at[k], at[k] + len(needle), block.location.bbox)
-        span = _markup_span(self.text, block, start, end)
+        span = _markup_span(self.text, block, needle, k)
         return block.location if span is None else self.locate(span[0], span[1], block.location.bbox)
 
     def block(self, block_id: int) -> Block:
@@ -267,14 +267,12 @@ def _recent_occurrences() -> Recent[tuple[int, str], list[int]]:
 _MARKUP = r"(?:[\s*_`\\\[\]]|\]\([^)\s]*\)|<[^>]{0,200}>)*"
 
 
-def _markup_span(text: str, block: Block, start: int, end: int) -> tuple[int, int] | None:
-    """Offsets in `text` (a document's) of `block.text[start:end]` written with markup and white
-    space between its characters: the k-th match in the block's source (k as in the block text)."""
-    needle = block.text[start:end]
+def _markup_span(text: str, block: Block, needle: str, k: int) -> tuple[int, int] | None:
+    """Offsets in `text` (a document's) of `needle` written with markup and white space between its
+    characters: the k-th match in the block's source (the last one if there are fewer)."""
     chars = [c for c in needle if not c.isspace()]
     if not chars or len(chars) > 400:
         return None
-    k = block.text.count(needle, 0, start) if needle.strip() else 0
     pattern = _MARKUP.join(re.escape(c) for c in chars)
     matches = list(re.finditer(pattern, text[block.start : block.end]))
     if not matches:

@@ -1,6 +1,6 @@
 """Figures are small (issue 25, item 7): a claim is a slotted record that keeps its document, not a
 copy of its place, and finds its place when asked; the memos of one extraction keep their recent
-entries only. The memory of a page of 64,000 figures is measured by `bench/figures.py --memory`."""
+entries only. The memory of a page of 64,000 figures is measured by `bench/figures.py --memory-only`."""
 
 from __future__ import annotations
 

@@ -163,23 +163,23 @@ def empty_label(doc: Document, ctx: Context) -> Iterator[Finding]:
     # The empty label lines first, then the filled lines of those labels only: a page of 32,000
     # "Poste i : n €" lines kept every label's values (11 MB) to find none empty.
     following: dict[int, int] | None = None
-    empty: list[tuple[Block, re.Match[str]]] = []
+    empty: list[re.Match[str]] = []
     for block in body:
         for match in _LABEL_LINE.finditer(doc.text, block.start, block.end):
             if match.group("value") or not _is_label(match):
                 continue
             following = following if following is not None else {b.id: n for n, b in enumerate(doc.blocks)}
             if _nothing_under(doc, block, match, following):
-                empty.append((block, match))
+                empty.append(match)
     if not empty:
         return
-    wanted = {fold(match.group("label")) for _, match in empty}
+    wanted = {fold(match.group("label")) for match in empty}
     filled_here: dict[str, list[str]] = {}
     for block in body:
         for match in _LABEL_LINE.finditer(doc.text, block.start, block.end):
             if match.group("value") and _is_label(match) and (key := fold(match.group("label"))) in wanted:
                 filled_here.setdefault(key, []).append(match.group("value")[:40])
-    for _, match in empty:
+    for match in empty:
         label = match.group("label")
         key = fold(label)
         others = filled_here.get(key, [])

@@ -31,7 +31,7 @@ from extractor.claims import vocabulary
 from extractor.claims.numbers import NumberMatch, find_numbers
 from extractor.dates import MONTH_NAME, YEAR, month_number
 from extractor.memo import Recent
-from extractor.models import Block, BlockKind, Claim, ClaimKind, Document, Location, Quantity
+from extractor.models import Block, BlockKind, Claim, ClaimKind, Document, Quantity
 from extractor.reference.store import product_slug
 
 
@@ -460,10 +460,6 @@ class _Reading:
                 if nearest is None or (abs(n.start - start), n.start) < (abs(nearest.start - start), nearest.start):
                     nearest = n
         return nearest
-
-    def locate(self, start: int, end: int) -> Location:
-        """Where a figure of the block stands in the original file (`Document.place`)."""
-        return self.doc.place(self.block, start, end)
 
 
 def _claim(reading: _Reading, number: NumberMatch) -> Claim:

@@ -207,11 +207,16 @@ def read_markdown(doc: Document) -> Document:
 # for that: reaching its own limit is refused too.
 MAX_NESTING = limits.MAX_MARKDOWN_DEPTH
 _TOKEN_LEVELS = 2 * MAX_NESTING + 8
-_MD = MarkdownIt("commonmark", {"html": True, "maxNesting": _TOKEN_LEVELS}).enable(["table", "strikethrough"])
+
+
+def _parser() -> MarkdownIt:
+    return MarkdownIt("commonmark", {"html": True, "maxNesting": _TOKEN_LEVELS}).enable(["table", "strikethrough"])
+
+
+_MD = _parser()  # the inline markup of one block (`_children`)
 # The block structure first, each block's inline markup when the walk reaches it (`_children`):
 # the inline tokens of a whole document never exist at once (a page of 32,000 paragraphs: 13 MB).
-_BLOCKS = MarkdownIt("commonmark", {"html": True, "maxNesting": _TOKEN_LEVELS}).enable(["table", "strikethrough"])
-_BLOCKS.disable(["inline", "text_join"])
+_BLOCKS = _parser().disable(["inline", "text_join"])
 _NESTS = {"bullet_list_open": 1, "ordered_list_open": 1, "blockquote_open": 1,
           "bullet_list_close": -1, "ordered_list_close": -1, "blockquote_close": -1}  # fmt: skip
 
